@@ -1,0 +1,407 @@
+import uuid
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from config.models import AppendOnlyModel, TimeStampedModel
+from municipalities.scoping import OFFICERS, MunicipalityScopedQuerySet
+
+from .constants import (
+    AgreementParty,
+    AgreementRole,
+    DecisionOutcome,
+    GrantStatus,
+    HelpKind,
+    IntakeChannel,
+    Language,
+    MessageKind,
+    MunicipalRole,
+    Status,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+# A single initiative asking more than this is a typing error, not a plan.
+MAX_AMOUNT = Decimal("1000000.00")
+MONEY_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(MAX_AMOUNT)]
+
+
+class Theme(models.Model):
+    """A liveability theme (data, seeded from the domain's themes)."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name_nl"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+
+
+class InitiativeQuerySet(MunicipalityScopedQuerySet):
+    audience = OFFICERS
+
+    def published(self):
+        """What anyone may see: consent given, an active municipality, not withdrawn."""
+        return self.filter(publication_consent=True, municipality__is_active=True).exclude(status=Status.WITHDRAWN)
+
+    def open(self):
+        from .constants import OPEN_STATUSES
+
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Initiative(TimeStampedModel):
+    reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    goal = models.TextField(_("goal"), max_length=2000)
+    description = models.TextField(_("what do you want to do"), max_length=5000)
+    target_group = models.CharField(_("target group"), max_length=300, blank=True)
+    village = models.ForeignKey(
+        "villages.Village", verbose_name=_("village"), on_delete=models.PROTECT, related_name="initiatives"
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+        help_text=_("Always the municipality of the village."),
+    )
+    organisation = models.ForeignKey(
+        "villages.VillageOrganisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="initiatives",
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="initiatives")
+
+    # The initiator: no account, only what is needed to reach them.
+    initiator_name = models.CharField(_("name"), max_length=120)
+    initiator_email = models.EmailField(_("email"))
+    initiator_phone = models.CharField(_("phone"), max_length=30, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.DUTCH
+    )
+
+    # Kinds of help asked: one flag each, so lists can filter on them with an index-friendly query.
+    asks_advice = models.BooleanField(HelpKind.ADVICE.label, default=False)
+    asks_money = models.BooleanField(HelpKind.MONEY.label, default=False)
+    asks_permits = models.BooleanField(HelpKind.PERMITS.label, default=False)
+    asks_space = models.BooleanField(HelpKind.SPACE.label, default=False)
+    asks_network = models.BooleanField(HelpKind.NETWORK.label, default=False)
+    asks_process = models.BooleanField(HelpKind.PROCESS.label, default=False)
+
+    total_cost = models.DecimalField(
+        _("total cost"),
+        default=Decimal("0"),
+        editable=False,
+        **MONEY,
+        help_text=_("The sum of the cost lines, computed by the platform."),
+    )
+    amount_requested = models.DecimalField(
+        _("amount requested"), default=Decimal("0"), validators=MONEY_VALIDATORS, **MONEY
+    )
+    own_contribution_money = models.DecimalField(
+        _("own contribution in money"), default=Decimal("0"), validators=MONEY_VALIDATORS, **MONEY
+    )
+    own_contribution_hours = models.PositiveIntegerField(
+        _("own contribution in hours"), default=0, validators=[MaxValueValidator(100_000)]
+    )
+    own_contribution_materials = models.TextField(_("own contribution in materials"), max_length=2000, blank=True)
+    support_evidence = models.TextField(_("support in the neighbourhood"), max_length=3000, blank=True)
+    permits_needed = models.TextField(_("permits needed"), max_length=2000, blank=True)
+    maintenance_after = models.TextField(_("maintenance after completion"), max_length=2000, blank=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    is_right_to_challenge = models.BooleanField(
+        _("right-to-challenge request"),
+        default=False,
+        help_text=_("The residents ask to take over a task of the municipality (uitdaagrecht)."),
+    )
+    publication_consent = models.BooleanField(_("may be published (without personal data)"), default=False)
+    privacy_acknowledged_at = models.DateTimeField(_("privacy statement acknowledged at"), null=True, blank=True)
+
+    # Handling by the municipality.
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.SUBMITTED)
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_initiatives",
+    )
+    municipal_role = models.CharField(
+        _("role of the municipality"), max_length=20, choices=MunicipalRole.choices, blank=True
+    )
+    municipal_role_explanation = models.TextField(_("explanation of the role"), max_length=2000, blank=True)
+    intake_channel = models.CharField(
+        _("received through"), max_length=10, choices=IntakeChannel.choices, default=IntakeChannel.WEB
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registered_initiatives",
+        help_text=_("The officer who entered a phone or paper application."),
+    )
+    tracking_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    first_response_due = models.DateField(_("first response due"), null=True, blank=True)
+    decision_due = models.DateField(_("decision due"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        indexes = [
+            models.Index(fields=["municipality", "status", "submitted_at"], name="init_muni_status_submitted"),
+            models.Index(fields=["municipality", "status", "first_response_due"], name="init_muni_status_frdue"),
+            models.Index(fields=["municipality", "status", "decision_due"], name="init_muni_status_decdue"),
+            models.Index(fields=["assigned_officer", "status"], name="init_officer_status"),
+            models.Index(fields=["village", "status"], name="init_village_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(total_cost__gte=0), name="initiative_total_cost_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(amount_requested__gte=0), name="initiative_amount_requested_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(own_contribution_money__gte=0), name="initiative_own_money_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def clean(self):
+        if self.village_id and self.municipality_id and self.village.municipality_id != self.municipality_id:
+            raise ValidationError({"village": _("This village is not in the chosen municipality.")})
+
+    @property
+    def help_kinds(self) -> list[HelpKind]:
+        return [kind for kind in HelpKind if getattr(self, f"asks_{kind.value}")]
+
+
+class InitiativeChildQuerySet(MunicipalityScopedQuerySet):
+    municipality_path = "initiative__municipality"
+    audience = OFFICERS
+
+
+class CostLine(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="cost_lines")
+    description = models.CharField(_("description"), max_length=200)
+    amount = models.DecimalField(_("amount"), validators=MONEY_VALIDATORS, **MONEY)
+
+    objects = InitiativeChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("cost line")
+        verbose_name_plural = _("cost lines")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="costline_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.description}: {self.amount}"
+
+
+class StatusChange(AppendOnlyModel):
+    """Append-only status history: every change, with actor and time."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=24, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=24, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    by_initiator = models.BooleanField(_("by the initiator"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = InitiativeChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.initiative_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class Message(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=20, choices=MessageKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty when the initiator wrote it."),
+    )
+    body = models.TextField(_("message"), max_length=10000)
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    objects = InitiativeChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_public(self):
+        return self.kind != MessageKind.INTERNAL_NOTE
+
+
+def attachment_path(instance, filename):
+    """A random path outside any public URL: the original name is kept in the database only."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"private/attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    objects = InitiativeChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class Agreement(TimeStampedModel):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="agreements")
+    party = models.CharField(_("party"), max_length=20, choices=AgreementParty.choices)
+    partner_name = models.CharField(_("partner"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=AgreementRole.choices)
+    description = models.TextField(_("what"), max_length=2000)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = InitiativeChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        indexes = [models.Index(fields=["done", "due_date"], name="agreement_open_due")]
+
+    def __str__(self):
+        return self.description[:60]
+
+
+class Decision(models.Model):
+    """The municipality's decision with a public motivation; a reopened initiative may get another."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
+    motivation = models.TextField(_("motivation (public)"), max_length=5000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    objects = InitiativeChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        get_latest_by = "decided_at"
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return f"{self.initiative.reference}: {self.get_outcome_display()}"
+
+
+class Grant(TimeStampedModel):
+    """Money from a fund for an initiative: committed, then paid, or withdrawn."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="grants")
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="grants")
+    fund = models.ForeignKey(
+        "municipalities.Fund", verbose_name=_("fund"), on_delete=models.PROTECT, related_name="grants"
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    status = models.CharField(_("status"), max_length=10, choices=GrantStatus.choices, default=GrantStatus.COMMITTED)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = InitiativeChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        indexes = [models.Index(fields=["fund", "status"], name="grant_fund_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0, amount__lte=MAX_AMOUNT), name="grant_amount_positive_and_sane"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative.reference}: {self.amount}"
+
+    def clean(self):
+        if self.fund_id and self.initiative_id and self.fund.municipality_id != self.initiative.municipality_id:
+            raise ValidationError({"fund": _("Choose a fund of the initiative's own municipality.")})
+
+
+class ReferenceSequence(models.Model):
+    """The last reference number handed out per year; rows are locked while a number is taken."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference sequence")
+        verbose_name_plural = _("reference sequences")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"

@@ -1,0 +1,194 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from config.models import TimeStampedModel
+
+from .constants import DirectionKind, OfficerRole
+from .scoping import OFFICERS, STAFF, MunicipalityScopedQuerySet
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class MunicipalityQuerySet(MunicipalityScopedQuerySet):
+    municipality_path = "pk"
+    audience = STAFF
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Municipality(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    cbs_code = models.CharField(
+        _("CBS code"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^GM\d{4}$", _("Use the CBS code: GM followed by four digits."))],
+        help_text=_("For example GM0302 for Nunspeet."),
+    )
+    province = models.CharField(_("province"), max_length=60, default="Gelderland")
+    supporting_association = models.ForeignKey(
+        "villages.Association",
+        verbose_name=_("supporting association"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="municipalities",
+    )
+    direction_kind = models.CharField(_("kind of direction"), max_length=20, choices=DirectionKind.choices, blank=True)
+    first_response_working_days = models.PositiveSmallIntegerField(
+        _("first response within (working days)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    decision_term_weeks = models.PositiveSmallIntegerField(
+        _("decision term (weeks)"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+    )
+    role_statement = models.TextField(
+        _("our role towards initiatives"),
+        blank=True,
+        help_text=_("Shown to residents: how the municipality wants to work with initiatives."),
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(
+        _("active on the platform"), default=True, help_text=_("Only active municipalities accept initiatives.")
+    )
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_response_working_days__gte=1, first_response_working_days__lte=60),
+                name="municipality_first_response_sane",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision_term_weeks__gte=1, decision_term_weeks__lte=26),
+                name="municipality_decision_term_sane",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class OfficerMembershipQuerySet(MunicipalityScopedQuerySet):
+    audience = OFFICERS
+
+    def coordinators(self):
+        return self.filter(role=OfficerRole.COORDINATOR)
+
+
+class OfficerMembership(TimeStampedModel):
+    """Links a staff user to one municipality, with a role and a portfolio of villages."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="officer_membership",
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="officers"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=OfficerRole.choices, default=OfficerRole.CONTACT_OFFICER)
+    job_title = models.CharField(
+        _("job title"), max_length=120, blank=True, help_text=_("For example dorpsregisseur or accountmanager.")
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    villages = models.ManyToManyField(
+        "villages.Village", verbose_name=_("village portfolio"), blank=True, related_name="officers"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = OfficerMembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality__name", "user__last_name", "user__first_name"]
+        verbose_name = _("officer")
+        verbose_name_plural = _("officers")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def is_coordinator(self):
+        return self.role == OfficerRole.COORDINATOR
+
+
+class FundQuerySet(MunicipalityScopedQuerySet):
+    audience = OFFICERS
+
+    def open(self):
+        return self.filter(is_open=True)
+
+
+class Fund(TimeStampedModel):
+    """A liveability or initiative fund with a yearly budget; its rules are data."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="funds"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"))
+    budget = models.DecimalField(_("budget"), **MONEY)
+    max_per_initiative = models.DecimalField(_("maximum per initiative"), null=True, blank=True, **MONEY)
+    min_own_share_percent = models.DecimalField(
+        _("minimum own share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    budget_per_village = models.DecimalField(_("budget per village"), null=True, blank=True, **MONEY)
+    submit_weeks_before_start = models.PositiveSmallIntegerField(
+        _("submit at least (weeks before start)"), null=True, blank=True
+    )
+    description = models.TextField(_("rules in plain words"), blank=True)
+    is_open = models.BooleanField(_("open for applications"), default=True)
+
+    objects = FundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality__name", "-year", "name"]
+        verbose_name = _("fund")
+        verbose_name_plural = _("funds")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name", "year"], name="fund_unique_per_year"),
+            models.CheckConstraint(condition=models.Q(budget__gte=0), name="fund_budget_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(max_per_initiative__isnull=True) | models.Q(max_per_initiative__gt=0),
+                name="fund_max_per_initiative_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget_per_village__isnull=True) | models.Q(budget_per_village__gte=0),
+                name="fund_budget_per_village_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_own_share_percent__gte=0, min_own_share_percent__lte=100),
+                name="fund_own_share_is_percentage",
+            ),
+            models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100), name="fund_year_sane"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.year}"
+
+    def clean(self):
+        if self.max_per_initiative is not None and self.budget is not None and self.max_per_initiative > self.budget:
+            raise ValidationError(
+                {"max_per_initiative": _("The maximum per initiative cannot be more than the budget.")}
+            )

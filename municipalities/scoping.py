@@ -1,0 +1,73 @@
+"""Who may see which municipality's data: the one place that answers it.
+
+Every tenant-scoped QuerySet has `visible_to(user)`, built on these functions. Each returns
+a subquery (not a list), so scoping adds no query of its own to a page.
+
+Audiences:
+- ``OFFICERS``: contact officers and coordinators of the municipality (initiatives, funds:
+  residents' personal data stays with the municipality that handles it).
+- ``STAFF``: officers, plus DKK facilitators of the supporting association (or its parent),
+  plus members of one of the municipality's progress groups (villages, trajectories).
+"""
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+
+OFFICERS = "officers"
+STAFF = "staff"
+
+
+def _model(label):
+    return apps.get_model(label)
+
+
+def officer_municipality_ids(user) -> QuerySet:
+    return (
+        _model("municipalities.OfficerMembership").objects.filter(user=user, is_active=True).values("municipality_id")
+    )
+
+
+def facilitated_municipality_ids(user) -> QuerySet:
+    facilitators = _model("vision.Facilitator").objects.filter(user=user, is_active=True)
+    associations = facilitators.values("association_id")
+    return (
+        _model("municipalities.Municipality")
+        .objects.filter(
+            Q(supporting_association_id__in=associations) | Q(supporting_association__parent_id__in=associations)
+        )
+        .values("pk")
+    )
+
+
+def member_trajectory_ids(user) -> QuerySet:
+    return _model("vision.ProgressGroupMember").objects.filter(user=user, left_on__isnull=True).values("trajectory_id")
+
+
+def visible_municipality_q(user, audience, path="municipality") -> Q | None:
+    """A Q over `path` (a lookup that ends at a Municipality), or None for "everything"."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    q = Q(**{f"{path}__in": officer_municipality_ids(user)})
+    if audience == STAFF:
+        q |= Q(**{f"{path}__in": facilitated_municipality_ids(user)})
+        q |= Q(
+            **{
+                f"{path}__in": _model("vision.Trajectory")
+                .objects.filter(pk__in=member_trajectory_ids(user))
+                .values("municipality_id")
+            }
+        )
+    return q
+
+
+class MunicipalityScopedQuerySet(QuerySet):
+    """Base for tenant data. Subclasses name the path to the municipality and the audience."""
+
+    municipality_path = "municipality"
+    audience = STAFF
+
+    def visible_to(self, user):
+        q = visible_municipality_q(user, self.audience, self.municipality_path)
+        return self if q is None else self.filter(q)

@@ -1,0 +1,463 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from config.models import TimeStampedModel
+from municipalities.scoping import STAFF, MunicipalityScopedQuerySet, member_trajectory_ids, visible_municipality_q
+
+from .constants import (
+    MeetingKind,
+    MemberCategory,
+    ScanItem,
+    ScanKind,
+    Stage,
+    StageStatus,
+    TrajectoryKind,
+    TrajectoryStatus,
+    VisionSectionKey,
+    VisionStatus,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Facilitator(TimeStampedModel):
+    """A DKK process facilitator: sees every municipality their association supports."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="facilitator"
+    )
+    association = models.ForeignKey(
+        "villages.Association", verbose_name=_("association"), on_delete=models.PROTECT, related_name="facilitators"
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["association__name", "user__last_name"]
+        verbose_name = _("facilitator")
+        verbose_name_plural = _("facilitators")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class TrajectoryScopedQuerySet(MunicipalityScopedQuerySet):
+    """Facilitators and officers see by municipality; a progress-group member sees their own trajectory."""
+
+    municipality_path = "trajectory__municipality"
+    trajectory_path = "trajectory"
+    audience = STAFF
+
+    def visible_to(self, user):
+        q = visible_municipality_q(user, "officers", self.municipality_path)
+        if q is None:
+            return self
+        from municipalities.scoping import facilitated_municipality_ids
+
+        q |= Q(**{f"{self.municipality_path}__in": facilitated_municipality_ids(user)})
+        if user.is_authenticated:
+            q |= Q(**{f"{self.trajectory_path}__in": member_trajectory_ids(user)})
+        return self.filter(q)
+
+
+class TrajectoryQuerySet(TrajectoryScopedQuerySet):
+    municipality_path = "municipality"
+    trajectory_path = "pk"
+
+
+class Trajectory(TimeStampedModel):
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=TrajectoryKind.choices, default=TrajectoryKind.VO)
+    title = models.CharField(_("title"), max_length=200)
+    facilitator = models.ForeignKey(
+        Facilitator,
+        verbose_name=_("facilitator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="trajectories",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=TrajectoryStatus.choices, default=TrajectoryStatus.PLANNED
+    )
+    current_stage = models.CharField(_("current stage"), max_length=20, choices=Stage.choices, default=Stage.INTAKE)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    local_support_cost = models.DecimalField(
+        _("cost of local tailored support"),
+        null=True,
+        blank=True,
+        **MONEY,
+        help_text=_("Democratie in Actie tracks: the programme pays half, at most EUR 5,000."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = TrajectoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality__name", "-started_on"]
+        verbose_name = _("trajectory")
+        verbose_name_plural = _("trajectories")
+        indexes = [models.Index(fields=["municipality", "status"], name="trajectory_muni_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(local_support_cost__isnull=True) | Q(local_support_cost__gte=0),
+                name="trajectory_cost_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="trajectory_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.municipality})"
+
+
+class TrajectoryStage(TimeStampedModel):
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="stages")
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    order = models.PositiveSmallIntegerField(_("order"))
+    status = models.CharField(_("status"), max_length=12, choices=StageStatus.choices, default=StageStatus.NOT_STARTED)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    completion_reason = models.TextField(_("reason for completing with open deliverables"), blank=True)
+
+    objects = TrajectoryScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["trajectory", "order"]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        constraints = [
+            models.UniqueConstraint(fields=["trajectory", "stage"], name="stage_once_per_trajectory"),
+            models.UniqueConstraint(fields=["trajectory", "order"], name="stage_order_unique"),
+        ]
+
+    def __str__(self):
+        return self.get_stage_display()
+
+
+class DeliverableQuerySet(TrajectoryScopedQuerySet):
+    municipality_path = "stage__trajectory__municipality"
+    trajectory_path = "stage__trajectory"
+
+
+class StageDeliverable(models.Model):
+    """One line of a stage's checklist."""
+
+    stage = models.ForeignKey(TrajectoryStage, on_delete=models.CASCADE, related_name="deliverables")
+    title = models.CharField(_("deliverable"), max_length=200)
+    required = models.BooleanField(_("required"), default=True)
+    done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = DeliverableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["stage", "pk"]
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+
+    def __str__(self):
+        return self.title
+
+
+class ProgressGroupMember(TimeStampedModel):
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    category = models.CharField(_("category"), max_length=24, choices=MemberCategory.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="progress_group_memberships",
+        help_text=_("Only when the member works in the platform; scans need no account."),
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    objects = TrajectoryScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["trajectory", "category", "name"]
+        verbose_name = _("progress-group member")
+        verbose_name_plural = _("progress-group members")
+
+    def __str__(self):
+        return f"{self.name} ({self.get_category_display()})"
+
+
+class Meeting(TimeStampedModel):
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    minutes_published_at = models.DateTimeField(_("minutes published at"), null=True, blank=True)
+    # Calendar identity: the UID stays, SEQUENCE goes up when the meeting moves.
+    ical_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ical_sequence = models.PositiveIntegerField(default=0, editable=False)
+    invitees = models.ManyToManyField(ProgressGroupMember, through="Attendance", blank=True, related_name="meetings")
+
+    objects = TrajectoryScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        indexes = [models.Index(fields=["trajectory", "starts_at"], name="meeting_trajectory_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+
+class AttendanceQuerySet(TrajectoryScopedQuerySet):
+    municipality_path = "meeting__trajectory__municipality"
+    trajectory_path = "meeting__trajectory"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(ProgressGroupMember, on_delete=models.CASCADE, related_name="attendances")
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")]
+
+    def __str__(self):
+        return f"{self.member} @ {self.meeting}"
+
+
+class ActionItem(TimeStampedModel):
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="action_items")
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items")
+    description = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(
+        ProgressGroupMember,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="action_items",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    objects = TrajectoryScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["done", "due_date", "pk"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        indexes = [models.Index(fields=["trajectory", "done", "due_date"], name="action_open_due")]
+
+    def __str__(self):
+        return self.description
+
+
+class Case(TimeStampedModel):
+    """A bottom-up example: what did the government do, what did the initiators do?"""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="cases")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    government_role = models.TextField(_("what the government did"), blank=True)
+    initiators_role = models.TextField(_("what the initiators did"), blank=True)
+    lessons = models.TextField(_("lessons"), blank=True)
+    village = models.ForeignKey(
+        "villages.Village", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        verbose_name=_("initiative"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+
+    objects = TrajectoryScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["trajectory", "title"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self):
+        return self.title
+
+
+class VisionDocument(TimeStampedModel):
+    """The municipality's own vision on overheidsparticipatie; its text lives in versions."""
+
+    trajectory = models.OneToOneField(Trajectory, on_delete=models.CASCADE, related_name="vision")
+    title = models.CharField(_("title"), max_length=200)
+
+    objects = TrajectoryScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vision document")
+        verbose_name_plural = _("vision documents")
+
+    def __str__(self):
+        return self.title
+
+
+class VisionVersionQuerySet(TrajectoryScopedQuerySet):
+    municipality_path = "document__trajectory__municipality"
+    trajectory_path = "document__trajectory"
+
+
+class VisionVersion(TimeStampedModel):
+    document = models.ForeignKey(VisionDocument, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=12, choices=VisionStatus.choices, default=VisionStatus.DRAFT)
+    adopted_on = models.DateField(_("adopted by the council on"), null=True, blank=True)
+    change_note = models.CharField(_("what changed"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = VisionVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "-number"]
+        verbose_name = _("vision version")
+        verbose_name_plural = _("vision versions")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="vision_version_unique"),
+            models.CheckConstraint(
+                condition=~Q(status=VisionStatus.ADOPTED) | Q(adopted_on__isnull=False),
+                name="vision_adopted_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document} v{self.number}"
+
+
+class VisionSectionQuerySet(TrajectoryScopedQuerySet):
+    municipality_path = "version__document__trajectory__municipality"
+    trajectory_path = "version__document__trajectory"
+
+
+class VisionSection(models.Model):
+    version = models.ForeignKey(VisionVersion, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(_("section"), max_length=20, choices=VisionSectionKey.choices)
+    body = models.TextField(_("text"), blank=True)
+
+    objects = VisionSectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vision section")
+        verbose_name_plural = _("vision sections")
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="vision_section_once")]
+
+    def __str__(self):
+        return self.get_key_display()
+
+
+class Scan(TimeStampedModel):
+    """A self-assessment: nulmeting before, eenmeting after."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="scans")
+    kind = models.CharField(_("kind"), max_length=12, choices=ScanKind.choices)
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    objects = TrajectoryScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["trajectory", "opened_on"]
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.trajectory}"
+
+
+class ScanInvitationQuerySet(TrajectoryScopedQuerySet):
+    municipality_path = "scan__trajectory__municipality"
+    trajectory_path = "scan__trajectory"
+
+
+class ScanInvitation(models.Model):
+    """A member's personal link to a scan: works once, can be reopened by the facilitator."""
+
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="invitations")
+    member = models.ForeignKey(ProgressGroupMember, on_delete=models.CASCADE, related_name="scan_invitations")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    used_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+
+    objects = ScanInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scan invitation")
+        verbose_name_plural = _("scan invitations")
+        constraints = [models.UniqueConstraint(fields=["scan", "member"], name="scan_invitation_once")]
+
+    def __str__(self):
+        return f"{self.member} / {self.scan}"
+
+
+class ScanScoreQuerySet(TrajectoryScopedQuerySet):
+    municipality_path = "invitation__scan__trajectory__municipality"
+    trajectory_path = "invitation__scan__trajectory"
+
+
+class ScanScore(models.Model):
+    invitation = models.ForeignKey(ScanInvitation, on_delete=models.CASCADE, related_name="scores")
+    item = models.CharField(_("item"), max_length=20, choices=ScanItem.choices)
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+
+    objects = ScanScoreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scan score")
+        verbose_name_plural = _("scan scores")
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "item"], name="scan_score_once"),
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="scan_score_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_item_display()}: {self.score}"
