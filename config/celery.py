@@ -14,6 +14,6 @@ app.autodiscover_tasks()
 def _prepare_filesystem_broker(sender, **kwargs):
     """kombu's filesystem transport needs its folders to exist before anyone publishes."""
     options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,34 @@
+from functools import cache
+
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_PLATFORM_NAME = _("Village initiatives")
+
+
+def platform_name():
+    """The platform's name: the PLATFORM_NAME setting, or the translated default."""
+    return getattr(settings, "PLATFORM_NAME", "") or DEFAULT_PLATFORM_NAME
 
 
 def platform(request):
-    """What every page's header and footer need."""
-    return {"SITE_URL": settings.SITE_URL}
+    """What every page's header and footer need.
+
+    `officer_municipality` is a callable, so the template only queries the database when it
+    shows the header for a logged-in user, and only once per request.
+    """
+    user = getattr(request, "user", None)
+
+    @cache
+    def officer_municipality():
+        if user is None or not user.is_authenticated:
+            return None
+        from municipalities.models import Municipality
+
+        return Municipality.objects.filter(officers__user=user, officers__is_active=True).first()
+
+    return {
+        "SITE_URL": settings.SITE_URL,
+        "PLATFORM_NAME": platform_name(),
+        "officer_municipality": officer_municipality,
+    }

@@ -1,6 +1,30 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from config import views
+from config.context_processors import platform_name
+
+admin.site.site_header = format_lazy(_("{platform}: management"), platform=platform_name())
+admin.site.site_title = platform_name()
+admin.site.index_title = _("Management")
 
 urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("toegankelijkheid/", views.AccessibilityView.as_view(), name="accessibility"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("initiatieven/", include("initiatives.urls")),
+    path("gemeenten/", include("municipalities.urls")),
+    # The reset mail names the platform; the other auth views need nothing of ours.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(extra_email_context={"platform_name": platform_name()}),
+        name="password_reset",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

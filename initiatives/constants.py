@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -45,10 +46,10 @@ class HelpKind(models.TextChoices):
 class MunicipalRole(models.TextChoices):
     """The overheidsparticipatietrap (ROB, 2012), from least to most government steering."""
 
-    LET_GO = "loslaten", _("Let go")
+    LET_GO = "loslaten", pgettext_lazy("participation ladder", "Let go")
     FACILITATE = "faciliteren", _("Facilitate")
     STIMULATE = "stimuleren", _("Stimulate")
-    DIRECT = "regisseren", _("Direct")
+    DIRECT = "regisseren", pgettext_lazy("participation ladder", "Direct")
     REGULATE = "reguleren", _("Regulate")
 
 
@@ -90,7 +91,7 @@ class AgreementRole(models.TextChoices):
     """The role pairs of the VO trajectory: the municipality's four and the initiators' four."""
 
     BE_OPEN = "open_staan", _("Be open")
-    LET_GO = "los_laten", _("Let go")
+    LET_GO = "los_laten", pgettext_lazy("role pair", "Let go")
     FACILITATE = "faciliteren", _("Facilitate")
     MAKE_POSSIBLE = "mogelijk_maken", _("Make possible")
     MAKE_PLAN = "plan_maken", _("Make a plan")
@@ -123,3 +124,44 @@ class GrantStatus(models.TextChoices):
     COMMITTED = "committed", _("Committed")
     PAID = "paid", _("Paid")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# What each status means for the resident, and what comes next (B1, shown on the tracking page).
+STATUS_EXPLANATIONS = {
+    Status.SUBMITTED: (
+        _("We have received your initiative."),
+        _("A contact officer will read it and get in touch with you."),
+    ),
+    Status.INTAKE: (
+        _("A contact officer is looking at your initiative."),
+        _("The contact officer will contact you to talk about your plan."),
+    ),
+    Status.IN_CONVERSATION: (
+        _("You and the municipality are talking about your initiative."),
+        _("Together you look at what is needed. After that the municipality decides how it helps."),
+    ),
+    Status.WAITING_FOR_INITIATOR: (
+        _("The municipality is waiting for an answer or information from you."),
+        _("Read the latest message and reply below."),
+    ),
+    Status.DECIDED: (
+        _("The municipality has decided how it helps."),
+        _("Read the decision below. Then you can start carrying out your plan."),
+    ),
+    Status.IN_PROGRESS: (
+        _("Your initiative is being carried out."),
+        _("Keep to the agreements below. Tell your contact officer when it is ready."),
+    ),
+    Status.REALISED: (
+        _("Your initiative has been realised. Well done!"),
+        _("The municipality will close the file."),
+    ),
+    Status.CLOSED: (
+        _("The file of your initiative is closed."),
+        _("Do you want to continue? Send a message and ask to reopen it."),
+    ),
+    Status.WITHDRAWN: (
+        _("You have withdrawn your initiative."),
+        _("You can always submit a new initiative."),
+    ),
+}

@@ -61,6 +61,14 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
 
         return self.filter(status__in=OPEN_STATUSES)
 
+    def for_tracking_token(self, token: str):
+        """The initiative a private link points to (an empty queryset for an unknown link)."""
+        if not token or len(token) > 100:
+            return self.none()
+        return self.filter(
+            tracking_tokens__token_hash=tracking_token_hash(token), tracking_tokens__revoked_at__isnull=True
+        )
+
 
 class Initiative(TimeStampedModel):
     reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
@@ -159,7 +167,6 @@ class Initiative(TimeStampedModel):
         related_name="registered_initiatives",
         help_text=_("The officer who entered a phone or paper application."),
     )
-    tracking_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     first_response_due = models.DateField(_("first response due"), null=True, blank=True)
@@ -405,3 +412,38 @@ class ReferenceSequence(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last_number}"
+
+
+class TrackingTokenQuerySet(InitiativeChildQuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class TrackingToken(models.Model):
+    """A private link to follow an initiative without an account.
+
+    Only the SHA-256 of the token is stored; the token itself exists in the initiator's mail
+    and link only. An initiator who lost the link gets a new one; old links keep working
+    until they are revoked.
+    """
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="tracking_tokens")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TrackingTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tracking link")
+        verbose_name_plural = _("tracking links")
+
+    def __str__(self):
+        return f"{self.initiative_id} ({self.created_at:%Y-%m-%d})"
+
+
+def tracking_token_hash(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()

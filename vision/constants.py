@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TrajectoryKind(models.TextChoices):
@@ -110,6 +111,6 @@ class ScanItem(models.TextChoices):
     PARTNERSHIP = ManifestRule.PARTNERSHIP.value, ManifestRule.PARTNERSHIP.label
     KNOWLEDGE_SHARING = ManifestRule.KNOWLEDGE_SHARING.value, ManifestRule.KNOWLEDGE_SHARING.label
     BE_OPEN = "open_staan", _("Be open")
-    LET_GO = "los_laten", _("Let go")
+    LET_GO = "los_laten", pgettext_lazy("role pair", "Let go")
     FACILITATE = "faciliteren", _("Facilitate")
     MAKE_POSSIBLE = "mogelijk_maken", _("Make possible")

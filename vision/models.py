@@ -7,7 +7,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from config.models import TimeStampedModel
-from municipalities.scoping import STAFF, MunicipalityScopedQuerySet, member_trajectory_ids, visible_municipality_q
+from municipalities.scoping import (
+    OFFICERS,
+    STAFF,
+    MunicipalityScopedQuerySet,
+    facilitated_municipality_ids,
+    member_trajectory_ids,
+    visible_municipality_q,
+)
 
 from .constants import (
     MeetingKind,
@@ -54,13 +61,12 @@ class TrajectoryScopedQuerySet(MunicipalityScopedQuerySet):
     audience = STAFF
 
     def visible_to(self, user):
-        q = visible_municipality_q(user, "officers", self.municipality_path)
+        q = visible_municipality_q(user, OFFICERS, self.municipality_path)
         if q is None:
             return self
-        from municipalities.scoping import facilitated_municipality_ids
-
-        q |= Q(**{f"{self.municipality_path}__in": facilitated_municipality_ids(user)})
-        if user.is_authenticated:
+        # Anonymous and deactivated accounts see nothing: no facilitator or member rights either.
+        if user.is_authenticated and user.is_active:
+            q |= Q(**{f"{self.municipality_path}__in": facilitated_municipality_ids(user)})
             q |= Q(**{f"{self.trajectory_path}__in": member_trajectory_ids(user)})
         return self.filter(q)
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "municipalities",
     "initiatives",
     "vision",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +153,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:
@@ -164,7 +166,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {
+        "task": "notifications.outbox_sweep",
+        "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=120.0),
+    },
     "platform-heartbeat": {
         "task": "config.tasks.heartbeat",
         "schedule": env.float("HEARTBEAT_SECONDS", default=300.0),
@@ -186,6 +194,28 @@ SESSION_COOKIE_HTTPONLY = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Privacy (AVG): how long an initiator's personal data is kept after an initiative is closed.
+INITIATOR_DATA_RETENTION_MONTHS = env.int("INITIATOR_DATA_RETENTION_MONTHS", default=12)
+
+# Cache: Redis when REDIS_URL is set (shared by all processes, e.g. for rate limits),
+# otherwise memory of this process.
+if env.str("REDIS_URL", default=""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Residents' submissions: spam protection and uploads.
+SUBMISSION_RATE_LIMIT = env.int("SUBMISSION_RATE_LIMIT", default=10)  # per IP address
+SUBMISSION_RATE_PERIOD = env.int("SUBMISSION_RATE_PERIOD", default=3600)  # seconds
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)  # trusted proxies in front of the app (X-Forwarded-For)
+ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=5)
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# The platform's name in the header and mails; empty means the translated default.
+PLATFORM_NAME = env.str("PLATFORM_NAME", default="")
 
 # Demo data
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="dorpen-demo-2026")

@@ -9,6 +9,8 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
+# Tasks run inline unless a test starts a real worker; CELERY_TASK_ALWAYS_EAGER=false turns this off.
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 # Tests must not need a collectstatic run: serve from the finders.

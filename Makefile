@@ -1,0 +1,108 @@
+# The two commands: `make run` (the platform with demo data on http://127.0.0.1:8000)
+# and `make test` (the whole test suite, browser tests included). Everything else is setup.
+#
+# Embedded defaults need no server: SQLite and the kombu filesystem broker under var/.
+# DATABASE_URL, REDIS_URL / CELERY_BROKER_URL and the other variables in README.md switch
+# to PostgreSQL and Redis; the settings read them, this file only passes them on.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# The address people open; HOST=0.0.0.0 still means "this machine" for a browser here.
+SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+export HOST PORT
+
+VENV_STAMP := $(VENV)/.installed-pyproject
+NPM_STAMP := node_modules/.installed-lock
+STATIC_STAMP := var/.collectstatic
+I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var
+OWN_STATIC := $(shell find static -type f 2>/dev/null)
+
+.PHONY: help setup run test lint messages clean distclean var-dirs compilemessages migrate check-gettext
+
+help:
+	@echo "make run    start the platform with demo data on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
+	@echo "make test   run the whole test suite, browser tests included (PYTEST_ARGS='-k login')"
+	@echo "make setup  install Python and npm packages, compile messages, collect static, migrate"
+	@echo "make lint   ruff check and ruff format --check"
+	@echo "make messages  update locale/nl/LC_MESSAGES/django.po from the source"
+	@echo "make clean  remove generated files (keeps .venv, node_modules and the database)"
+	@echo "make distclean  also remove .venv, node_modules and var/ (database, mail, media)"
+
+# ---------------------------------------------------------------------------------------
+# setup: idempotent; pip and npm only run again when their declaration files changed.
+
+setup: check-gettext $(VENV_STAMP) $(NPM_STAMP) var-dirs compilemessages $(STATIC_STAMP) migrate
+
+$(VENV)/pyvenv.cfg:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV_STAMP): pyproject.toml $(VENV)/pyvenv.cfg
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	@touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+var-dirs:
+	@mkdir -p var/mail var/broker/queue var/broker/processed var/media
+
+check-gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		echo ""; \
+		echo "*** msgfmt (GNU gettext) is missing; it compiles the Dutch translations."; \
+		echo "*** Install it with:  sudo apt-get install gettext   (macOS: brew install gettext)"; \
+		echo ""; \
+		exit 1; }
+
+compilemessages: check-gettext $(VENV_STAMP)
+	@$(MANAGE) compilemessages $(I18N_IGNORE) -v 0
+
+# Our own static files and the npm packages; collectstatic only runs again when they change.
+$(STATIC_STAMP): $(VENV_STAMP) $(NPM_STAMP) $(OWN_STATIC) | var-dirs
+	$(MANAGE) collectstatic --noinput -v 0
+	@touch $@
+
+migrate: $(VENV_STAMP) var-dirs
+	@$(MANAGE) migrate --noinput -v 0
+
+# ---------------------------------------------------------------------------------------
+
+run: setup
+	$(MANAGE) seed_demo
+	@echo ""
+	@echo "  The platform runs on $(SITE_URL)/  (web, Celery worker and beat; Ctrl-C stops all three)"
+	@echo "  Log in at $(SITE_URL)/accounts/login/ with a demo account above."
+	@echo "  Mails are written to var/mail/ unless EMAIL_BACKEND says otherwise."
+	@echo ""
+	SITE_URL="$(SITE_URL)" PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: $(VENV_STAMP)
+	$(MANAGE) makemessages -l nl $(I18N_IGNORE) --ignore=tests --no-location --no-obsolete
+
+clean:
+	rm -rf var/staticfiles $(STATIC_STAMP) .pytest_cache .ruff_cache test-results *.egg-info
+	find . -path ./.venv -prune -o -path ./node_modules -prune -o \
+		\( -name __pycache__ -type d -prune -exec rm -rf {} + \) -o \( -name '*.mo' -path '*/locale/*' -exec rm -f {} + \)
+
+distclean: clean
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,271 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from config.admin import (
+    ReadOnlyAdminMixin,
+    ReadOnlyInlineMixin,
+    ScopedModelAdmin,
+    ScopedStackedInline,
+    ScopedTabularInline,
+)
+
+from .models import (
+    Agreement,
+    Attachment,
+    CostLine,
+    Decision,
+    Grant,
+    Initiative,
+    Message,
+    ReferenceSequence,
+    StatusChange,
+    Theme,
+    TrackingToken,
+)
+
+TIMESTAMPS = ("created_at", "updated_at")
+# Files are private: the admin shows what was uploaded, never a link to the stored path.
+ATTACHMENT_FIELDS = ("original_name", "content_type", "size", "uploaded_at", "message")
+
+
+@admin.register(Theme)
+class ThemeAdmin(ScopedModelAdmin):
+    list_display = ("name_nl", "name_en", "slug", "order")
+    search_fields = ("name_nl", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+# Initiative inlines. Cost lines, messages, attachments and the status history are written by
+# services (the total, the emails, the upload checks, the audit trail): the admin only shows them.
+
+
+class CostLineInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    model = CostLine
+    fields = ("description", "amount")
+
+
+class StatusChangeInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    model = StatusChange
+    fields = ("created_at", "from_status", "to_status", "actor", "by_initiator", "note")
+    readonly_fields = ("created_at",)
+
+
+class MessageInline(ReadOnlyInlineMixin, ScopedStackedInline):
+    model = Message
+    fields = ("created_at", "kind", "author", "body")
+
+
+class AttachmentInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    model = Attachment
+    fields = ATTACHMENT_FIELDS
+
+
+class AgreementInline(ScopedTabularInline):
+    model = Agreement
+    fields = ("party", "partner_name", "role", "description", "due_date", "done", "done_at")
+
+
+class DecisionInline(ScopedStackedInline):
+    model = Decision
+    fields = ("outcome", "motivation", "decided_by", "decided_at")
+    autocomplete_fields = ("decided_by",)
+
+
+class GrantInline(ScopedTabularInline):
+    model = Grant
+    fields = ("fund", "amount", "status", "decision", "paid_at", "withdrawn_at")
+    autocomplete_fields = ("fund", "decision")
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(ScopedModelAdmin):
+    list_display = ("reference", "title", "village", "municipality", "status", "assigned_officer", "submitted_at")
+    list_filter = (
+        "status",
+        ("municipality", admin.RelatedOnlyFieldListFilter),
+        "intake_channel",
+        "is_right_to_challenge",
+        "asks_money",
+        "publication_consent",
+    )
+    # One query for the page however many rows: every relation in list_display is joined.
+    list_select_related = ("village", "municipality", "assigned_officer")
+    search_fields = ("reference", "title", "village__name", "initiator_name", "initiator_email")
+    date_hierarchy = "submitted_at"
+    autocomplete_fields = ("village", "organisation", "assigned_officer", "registered_by")
+    filter_horizontal = ("themes",)
+    # The municipality is always the village's (Initiative.clean refuses another one); status
+    # and dates change only through the workflow service, which also writes the status history.
+    readonly_fields = (
+        "reference",
+        "municipality",
+        "status",
+        "total_cost",
+        "privacy_acknowledged_at",
+        "submitted_at",
+        "first_response_due",
+        "decision_due",
+        "first_response_at",
+        "decided_at",
+        "closed_at",
+        *TIMESTAMPS,
+    )
+    fieldsets = (
+        (None, {"fields": ("reference", "title", "goal", "description", "target_group", "themes")}),
+        (_("Where"), {"fields": ("village", "municipality", "organisation")}),
+        (
+            _("Initiator"),
+            {"fields": ("initiator_name", "initiator_email", "initiator_phone", "preferred_language")},
+        ),
+        (
+            _("Help asked"),
+            {
+                "fields": (
+                    "asks_advice",
+                    "asks_money",
+                    "asks_permits",
+                    "asks_space",
+                    "asks_network",
+                    "asks_process",
+                    "is_right_to_challenge",
+                )
+            },
+        ),
+        (
+            _("Money and own contribution"),
+            {
+                "fields": (
+                    "total_cost",
+                    "amount_requested",
+                    "own_contribution_money",
+                    "own_contribution_hours",
+                    "own_contribution_materials",
+                )
+            },
+        ),
+        (
+            _("Plan"),
+            {"fields": ("support_evidence", "permits_needed", "maintenance_after", "planned_start")},
+        ),
+        (
+            _("Handling"),
+            {
+                "fields": (
+                    "status",
+                    "assigned_officer",
+                    "municipal_role",
+                    "municipal_role_explanation",
+                    "intake_channel",
+                    "registered_by",
+                    "publication_consent",
+                    "privacy_acknowledged_at",
+                )
+            },
+        ),
+        (
+            _("Dates"),
+            {
+                "fields": (
+                    "submitted_at",
+                    "first_response_due",
+                    "decision_due",
+                    "first_response_at",
+                    "decided_at",
+                    "closed_at",
+                    *TIMESTAMPS,
+                )
+            },
+        ),
+    )
+    inlines = (
+        CostLineInline,
+        AgreementInline,
+        DecisionInline,
+        GrantInline,
+        MessageInline,
+        AttachmentInline,
+        StatusChangeInline,
+    )
+
+    def has_add_permission(self, request):
+        # The intake form (with its reference, deadlines and confirmation mail) is the only way in.
+        return False
+
+
+@admin.register(CostLine)
+class CostLineAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    list_display = ("description", "amount", "initiative")
+    list_select_related = ("initiative",)
+    search_fields = ("description", "initiative__reference", "initiative__title")
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    list_display = ("initiative", "from_status", "to_status", "actor", "by_initiator", "created_at")
+    list_filter = ("to_status", "by_initiator")
+    list_select_related = ("initiative", "actor")
+    search_fields = ("initiative__reference", "initiative__title", "note")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    list_display = ("__str__", "initiative", "kind", "author", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("initiative", "author")
+    search_fields = ("initiative__reference", "initiative__title", "body")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    list_display = ("original_name", "initiative", "content_type", "size", "uploaded_at")
+    list_select_related = ("initiative",)
+    search_fields = ("original_name", "initiative__reference", "initiative__title")
+    fields = ("initiative", *ATTACHMENT_FIELDS)
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ScopedModelAdmin):
+    list_display = ("__str__", "initiative", "party", "role", "due_date", "done")
+    list_filter = ("party", "role", "done")
+    list_select_related = ("initiative",)
+    search_fields = ("description", "partner_name", "initiative__reference", "initiative__title")
+    autocomplete_fields = ("initiative", "created_by")
+    readonly_fields = TIMESTAMPS
+
+
+@admin.register(Decision)
+class DecisionAdmin(ScopedModelAdmin):
+    list_display = ("initiative", "outcome", "decided_by", "decided_at")
+    list_filter = ("outcome",)
+    list_select_related = ("initiative", "decided_by")
+    search_fields = ("initiative__reference", "initiative__title", "motivation")
+    date_hierarchy = "decided_at"
+    autocomplete_fields = ("initiative", "decided_by")
+    str_select_related = ("initiative",)
+
+
+@admin.register(Grant)
+class GrantAdmin(ScopedModelAdmin):
+    list_display = ("initiative", "fund", "amount", "status", "paid_at")
+    list_filter = ("status", ("fund", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("initiative", "fund")
+    search_fields = ("initiative__reference", "initiative__title", "fund__name")
+    autocomplete_fields = ("initiative", "fund", "decision")
+    readonly_fields = TIMESTAMPS
+    str_select_related = ("initiative",)
+
+
+@admin.register(ReferenceSequence)
+class ReferenceSequenceAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    list_display = ("year", "last_number")
+
+
+@admin.register(TrackingToken)
+class TrackingTokenAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    # The token hash is never shown: revoking a link is a service, not an edit.
+    list_display = ("initiative", "created_at", "last_used_at", "revoked_at")
+    list_select_related = ("initiative",)
+    search_fields = ("initiative__reference", "initiative__title")
+    fields = ("initiative", "created_at", "last_used_at", "revoked_at")

@@ -1,0 +1,396 @@
+"""Forms for residents. Every rule a person can break has a plain message (B1)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from villages.models import Village, VillageOrganisation
+
+from .constants import HelpKind, Language
+from .models import MAX_AMOUNT, Theme
+from .uploads import ALLOWED_DESCRIPTION, sanitize_filename, sniff_content_type
+
+
+@dataclass
+class CheckedUpload:
+    """An upload whose real type and clean name are known."""
+
+    file: UploadedFile
+    name: str
+    content_type: str
+    size: int
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Up to ATTACHMENT_MAX_FILES files, each checked by content and size."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        checked, errors = [], []
+        for upload in files:
+            upload = super().clean(upload, initial)
+            if upload.size > settings.ATTACHMENT_MAX_BYTES:
+                errors.append(
+                    _("“%(name)s” is too large. A file can be at most %(mb)s MB.")
+                    % {"name": upload.name, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+                )
+                continue
+            content_type = sniff_content_type(upload)
+            if content_type is None:
+                errors.append(
+                    _("“%(name)s” is not a file type we accept. Use %(types)s.")
+                    % {"name": upload.name, "types": ALLOWED_DESCRIPTION}
+                )
+                continue
+            checked.append(
+                CheckedUpload(upload, sanitize_filename(upload.name, content_type), content_type, upload.size)
+            )
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+
+def village_choices(municipality_slug=None):
+    """Villages of active municipalities, grouped by municipality (for an optgroup select)."""
+    villages = Village.objects.public().select_related("municipality").order_by("municipality__name", "name")
+    if municipality_slug:
+        villages = villages.filter(municipality__slug=municipality_slug)
+    groups: dict[str, list] = {}
+    for village in villages:
+        groups.setdefault(village.municipality.name, []).append((village.pk, village.name))
+    return [("", _("Choose your village"))] + list(groups.items())
+
+
+class GroupedVillageField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=village_choices, coerce=int, **kwargs)
+
+    def clean(self, value):
+        pk = super().clean(value)
+        village = Village.objects.public().select_related("municipality").filter(pk=pk).first()
+        if village is None:
+            raise ValidationError(_("Choose a village from the list."))
+        return village
+
+
+class InitiativeSubmitForm(forms.Form):
+    """The public form. Fields are grouped in the template in the order residents think."""
+
+    # About the initiative
+    title = forms.CharField(
+        label=_("Name of your initiative"),
+        max_length=200,
+        help_text=_("A short name. For example: “New playground in Elspeet”."),
+    )
+    goal = forms.CharField(
+        label=_("What do you want to achieve?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description = forms.CharField(
+        label=_("What do you want to do?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Tell what you are going to do, with whom, and where."),
+    )
+    target_group = forms.CharField(
+        label=_("Who is it for?"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: children, elderly people, everyone in the village."),
+    )
+    village = GroupedVillageField(label=_("Village"))
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation (optional)"),
+        queryset=VillageOrganisation.objects.filter(village__municipality__is_active=True).select_related("village"),
+        required=False,
+        help_text=_("Only if you start this initiative on behalf of an organisation."),
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    # Help asked
+    help_kinds = forms.MultipleChoiceField(
+        label=_("What help do you ask from the municipality?"),
+        choices=HelpKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one kind of help.")},
+    )
+
+    # Money
+    amount_requested = forms.DecimalField(
+        label=_("Amount you ask (euro)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=MAX_AMOUNT,
+        decimal_places=2,
+        max_digits=12,
+    )
+    own_contribution_money = forms.DecimalField(
+        label=_("Your own contribution in money (euro)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=MAX_AMOUNT,
+        decimal_places=2,
+        max_digits=12,
+    )
+    own_contribution_hours = forms.IntegerField(
+        label=_("Hours that you and others put in"), required=False, min_value=0, max_value=100_000
+    )
+    own_contribution_materials = forms.CharField(
+        label=_("Materials you bring yourself"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    # Practical
+    support_evidence = forms.CharField(
+        label=_("Who in the neighbourhood supports your plan?"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: signatures, a meeting, a survey. Also tell if people have objections."),
+    )
+    permits_needed = forms.CharField(
+        label=_("Do you need permits?"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    maintenance_after = forms.CharField(
+        label=_("Who takes care of it afterwards?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: who maintains the playground when it is ready."),
+    )
+    planned_start = forms.DateField(
+        label=_("When do you want to start?"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    is_right_to_challenge = forms.BooleanField(
+        label=_("We want to take over a task of the municipality (right to challenge)"),
+        required=False,
+        help_text=_("For example: maintaining a park or running a community building, perhaps with its budget."),
+    )
+
+    attachments = AttachmentsField(
+        label=_("Attachments (optional)"),
+        help_text=_("At most %(count)s files of at most %(mb)s MB each: %(types)s.")
+        % {
+            "count": settings.ATTACHMENT_MAX_FILES,
+            "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+            "types": ALLOWED_DESCRIPTION,
+        },
+    )
+
+    # About you
+    initiator_name = forms.CharField(
+        label=_("Your name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    initiator_email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_("We send the confirmation and your personal link to this address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    initiator_phone = forms.CharField(
+        label=_("Your phone number (optional)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("In which language do we write to you?"), choices=Language.choices, initial=Language.DUTCH
+    )
+
+    publication_consent = forms.BooleanField(
+        label=_("You may show my initiative on the website (without my name or contact details)"), required=False
+    )
+    privacy_acknowledged = forms.BooleanField(
+        label=_("I have read the privacy statement"),
+        error_messages={"required": _("Read the privacy statement and tick the box.")},
+    )
+    # Honeypot: hidden from people, filled in by robots.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, kept_uploads=0, municipality_slug=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept_uploads = kept_uploads
+        if municipality_slug:
+            self.fields["village"].choices = village_choices(municipality_slug)
+        self.fields["organisation"].label_from_instance = lambda org: f"{org.name} ({org.village.name})"
+        self.fields["initiator_phone"].validators.append(_validate_phone)
+
+    def clean_planned_start(self):
+        start = self.cleaned_data.get("planned_start")
+        if start and start < timezone.localdate():
+            raise ValidationError(_("The start date cannot be in the past."))
+        if start and start.year > timezone.localdate().year + 10:
+            raise ValidationError(_("Choose a start date within the next ten years."))
+        return start
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise ValidationError(_("Leave this field empty"))
+        return ""
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        total = len(files) + self.kept_uploads
+        if total > settings.ATTACHMENT_MAX_FILES:
+            raise ValidationError(_too_many_files())
+        return files
+
+    def clean(self):
+        cleaned = super().clean()
+        village, organisation = cleaned.get("village"), cleaned.get("organisation")
+        if village and organisation and organisation.village_id != village.pk:
+            self.add_error("organisation", _("This organisation belongs to another village."))
+        for field in ("amount_requested", "own_contribution_money", "own_contribution_hours"):
+            if cleaned.get(field) is None:
+                cleaned[field] = 0
+        return cleaned
+
+    def initiative_data(self) -> dict:
+        """The Initiative fields, for `initiative_submit`."""
+        data = self.cleaned_data
+        fields = {
+            name: data[name]
+            for name in (
+                "title",
+                "goal",
+                "description",
+                "target_group",
+                "village",
+                "organisation",
+                "themes",
+                "amount_requested",
+                "own_contribution_money",
+                "own_contribution_hours",
+                "own_contribution_materials",
+                "support_evidence",
+                "permits_needed",
+                "maintenance_after",
+                "planned_start",
+                "is_right_to_challenge",
+                "initiator_name",
+                "initiator_email",
+                "initiator_phone",
+                "preferred_language",
+                "publication_consent",
+            )
+        }
+        for kind in HelpKind:
+            fields[f"asks_{kind.value}"] = kind.value in data["help_kinds"]
+        return fields
+
+
+def _too_many_files():
+    maximum = settings.ATTACHMENT_MAX_FILES
+    return ngettext("You can add at most %(max)s file.", "You can add at most %(max)s files.", maximum) % {
+        "max": maximum
+    }
+
+
+def _validate_phone(value):
+    digits = [c for c in value if c.isdigit()]
+    if value and (len(digits) < 8 or any(c not in "0123456789+-() " for c in value)):
+        raise ValidationError(_("Enter a phone number with digits only, for example 06 12345678."))
+
+
+class CostLineForm(forms.Form):
+    description = forms.CharField(label=_("What is it for?"), max_length=200, required=False)
+    amount = forms.DecimalField(
+        label=_("Amount (euro)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=MAX_AMOUNT,
+        decimal_places=2,
+        max_digits=12,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        description, amount = cleaned.get("description"), cleaned.get("amount")
+        if description and amount is None and "amount" not in self.errors:
+            self.add_error("amount", _("Fill in the amount for this cost line."))
+        if amount is not None and not description:
+            self.add_error("description", _("Say what this amount is for."))
+        return cleaned
+
+
+class BaseCostLineFormSet(forms.BaseFormSet):
+    def lines(self) -> list[dict]:
+        return [
+            {"description": f.cleaned_data["description"], "amount": f.cleaned_data["amount"]}
+            for f in self.forms
+            if f.cleaned_data.get("description") and f.cleaned_data.get("amount") is not None
+        ]
+
+
+CostLineFormSet = forms.formset_factory(
+    CostLineForm, formset=BaseCostLineFormSet, extra=3, max_num=20, absolute_max=20, validate_max=True
+)
+
+
+def check_money(form: InitiativeSubmitForm, formset: BaseCostLineFormSet) -> None:
+    """Rules that need both the form and the cost lines: money asked needs a budget."""
+    if not (form.is_valid() and formset.is_valid()):
+        return
+    lines = formset.lines()
+    total = sum((line["amount"] for line in lines), Decimal("0"))
+    asks_money = HelpKind.MONEY in form.cleaned_data["help_kinds"]
+    if asks_money and not lines:
+        form.add_error(None, _("You ask for money: add at least one cost line with an amount."))
+        form.money_error = True
+    requested = form.cleaned_data.get("amount_requested") or Decimal("0")
+    if asks_money and lines and requested <= 0:
+        form.add_error("amount_requested", _("Fill in how much money you ask."))
+    if lines and requested > total:
+        form.add_error(
+            "amount_requested", _("You ask more than the total of your cost lines (€ %(total)s).") % {"total": total}
+        )
+
+
+class TrackingReplyForm(forms.Form):
+    body = forms.CharField(label=_("Your message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+    attachments = AttachmentsField(label=_("Attachments (optional)"))
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        if len(files) > settings.ATTACHMENT_MAX_FILES:
+            raise ValidationError(_too_many_files())
+        return files
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw your initiative? (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Yes, I want to withdraw my initiative"),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+
+class LostLinkForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )

@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from config.admin import ScopedModelAdmin
+
+from .models import Fund, Municipality, OfficerMembership
+
+TIMESTAMPS = ("created_at", "updated_at")
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(ScopedModelAdmin):
+    list_display = ("name", "cbs_code", "province", "supporting_association", "direction_kind", "is_active")
+    list_filter = (
+        "is_active",
+        "province",
+        "direction_kind",
+        ("supporting_association", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("supporting_association",)
+    search_fields = ("name", "cbs_code")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = TIMESTAMPS
+
+
+@admin.register(OfficerMembership)
+class OfficerMembershipAdmin(ScopedModelAdmin):
+    list_display = ("__str__", "municipality", "role", "job_title", "is_active")
+    list_filter = ("role", "is_active", ("municipality", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("user", "municipality")
+    search_fields = (
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "job_title",
+        "municipality__name",
+    )
+    autocomplete_fields = ("user", "municipality", "villages")
+    readonly_fields = TIMESTAMPS
+    str_select_related = ("user",)
+
+
+@admin.register(Fund)
+class FundAdmin(ScopedModelAdmin):
+    list_display = ("name", "year", "municipality", "budget", "max_per_initiative", "is_open")
+    list_filter = ("is_open", "year", ("municipality", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("municipality",)
+    search_fields = ("name", "municipality__name")
+    autocomplete_fields = ("municipality",)
+    readonly_fields = TIMESTAMPS

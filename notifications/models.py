@@ -1,0 +1,49 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.scoping import OFFICERS, MunicipalityScopedQuerySet
+
+from .constants import OutboxStatus
+
+
+class OutboxMailQuerySet(MunicipalityScopedQuerySet):
+    municipality_path = "initiative__municipality"
+    audience = OFFICERS
+
+    def pending(self):
+        return self.filter(status=OutboxStatus.PENDING)
+
+
+class OutboxMail(models.Model):
+    """Every mail is first a row here, written in the transaction that causes it.
+
+    The row holds who gets it, in which language, from which template, and ids to build
+    the context from at send time (so secrets such as tracking links are minted when the
+    mail leaves, never stored).
+    """
+
+    to = models.EmailField(_("to"))
+    language = models.CharField(_("language"), max_length=8, default="nl")
+    template = models.CharField(_("template"), max_length=120)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    dedup_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", null=True, blank=True, on_delete=models.CASCADE, related_name="mails"
+    )
+    status = models.CharField(_("status"), max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = OutboxMailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outbox mail")
+        verbose_name_plural = _("outbox mails")
+        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created")]
+
+    def __str__(self):
+        return f"{self.template} → {self.to} ({self.get_status_display()})"

@@ -1,0 +1,146 @@
+"""The outbox: enqueue a mail in the caller's transaction, deliver it exactly once."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from config.context_processors import platform_name
+
+from .constants import MAX_ATTEMPTS, OutboxStatus
+from .models import OutboxMail
+
+logger = logging.getLogger(__name__)
+
+
+def mail_enqueue(*, to: str, template: str, dedup_key: str, language: str = "nl", initiative=None, context=None):
+    """Store a mail to send (once per `dedup_key`) and send it after the surrounding commit.
+
+    Returns the row, or None when a mail with this key already exists.
+    """
+    mail, created = OutboxMail.objects.get_or_create(
+        dedup_key=dedup_key,
+        defaults={
+            "to": to,
+            "template": template,
+            "language": language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+            "initiative": initiative,
+            "context": context or {},
+        },
+    )
+    if not created:
+        return None
+    transaction.on_commit(lambda: _dispatch(mail.pk))
+    return mail
+
+
+def _dispatch(mail_id: int) -> None:
+    """Hand the mail to the worker; if the broker is down the sweep picks it up later."""
+    from .tasks import outbox_send
+
+    try:
+        outbox_send.delay(mail_id)
+    except Exception:  # noqa: BLE001 - the row is safe in the database
+        logger.warning("outbox: could not enqueue mail %s; the sweep will retry", mail_id, exc_info=True)
+
+
+def _build_context(mail: OutboxMail) -> dict:
+    context = {"site_url": settings.SITE_URL, "platform_name": platform_name(), **mail.context}
+    if mail.initiative_id:
+        initiative = mail.initiative
+        context["initiative"] = initiative
+        context["municipality"] = initiative.municipality
+        if mail.context.get("tracking_link"):
+            from initiatives.services import tracking_token_issue
+
+            token = tracking_token_issue(initiative=initiative)
+            context["tracking_url"] = settings.SITE_URL + initiative_tracking_path(token)
+    if mail.context.get("tracking_links_for"):
+        from initiatives.models import Initiative
+        from initiatives.services import tracking_token_issue
+
+        links = []
+        for initiative in Initiative.objects.filter(pk__in=mail.context["tracking_links_for"]).order_by(
+            "-submitted_at"
+        ):
+            token = tracking_token_issue(initiative=initiative)
+            links.append({"initiative": initiative, "url": settings.SITE_URL + initiative_tracking_path(token)})
+        context["tracking_links"] = links
+    return context
+
+
+def initiative_tracking_path(token: str) -> str:
+    from django.urls import reverse
+
+    return reverse("initiative_track", kwargs={"token": token})
+
+
+def _render(mail: OutboxMail) -> EmailMultiAlternatives:
+    with translation.override(mail.language):
+        context = _build_context(mail)
+        subject = " ".join(render_to_string(f"{mail.template}_subject.txt", context).split())
+        body = render_to_string(f"{mail.template}.txt", context)
+        html = render_to_string(f"{mail.template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[mail.to])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def outbox_deliver(*, mail_id: int) -> OutboxMail | None:
+    """Send one pending mail. Safe to call twice: a sent mail is never sent again.
+
+    The row is locked while sending, so two workers never send the same mail. A failure
+    counts an attempt and re-raises so the task can retry; after MAX_ATTEMPTS it is failed.
+    """
+    with transaction.atomic():
+        mail = OutboxMail.objects.select_for_update().filter(pk=mail_id).first()
+        if mail is None or mail.status != OutboxStatus.PENDING:
+            return mail
+        try:
+            with transaction.atomic():  # a token minted for a mail that fails is rolled back
+                _render(mail).send()
+        except Exception as exc:
+            mail.attempts += 1
+            mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if mail.attempts >= MAX_ATTEMPTS:
+                mail.status = OutboxStatus.FAILED
+            mail.save(update_fields=["attempts", "last_error", "status"])
+            raise OutboxDeliveryError(mail.pk, mail.status) from exc
+        mail.status = OutboxStatus.SENT
+        mail.sent_at = timezone.now()
+        mail.attempts += 1
+        mail.save(update_fields=["status", "sent_at", "attempts"])
+        return mail
+
+
+class OutboxDeliveryError(Exception):
+    def __init__(self, mail_id, status):
+        super().__init__(f"mail {mail_id} not delivered ({status})")
+        self.mail_id = mail_id
+        self.final = status == OutboxStatus.FAILED
+
+
+def outbox_retry(*, mail: OutboxMail) -> None:
+    """An admin's retry of a failed mail: pending again, with a fresh count of attempts."""
+    with transaction.atomic():
+        mail = OutboxMail.objects.select_for_update().get(pk=mail.pk)
+        if mail.status == OutboxStatus.SENT:
+            return
+        mail.status = OutboxStatus.PENDING
+        mail.attempts = 0
+        mail.save(update_fields=["status", "attempts"])
+        transaction.on_commit(lambda: _dispatch(mail.pk))
+
+
+def outbox_pending_ids(*, older_than: timedelta = timedelta(minutes=2), limit: int = 500) -> list[int]:
+    cutoff = timezone.now() - older_than
+    return list(
+        OutboxMail.objects.pending()
+        .filter(created_at__lte=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )

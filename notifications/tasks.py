@@ -1,0 +1,26 @@
+"""Thin adapters: take ids, call a service, own the retries (STYLE.md §7)."""
+
+from celery import shared_task
+
+from .services import OutboxDeliveryError, _dispatch, outbox_deliver, outbox_pending_ids
+
+
+@shared_task(bind=True, name="notifications.outbox_send", acks_late=True, max_retries=None)
+def outbox_send(self, mail_id: int):
+    try:
+        outbox_deliver(mail_id=mail_id)
+    except OutboxDeliveryError as exc:
+        if exc.final:
+            return "failed"
+        # 30 s, 1 min, 2 min, 4 min ... between attempts; the attempt count lives on the row.
+        raise self.retry(countdown=min(30 * 2**self.request.retries, 3600)) from exc
+    return "done"
+
+
+@shared_task(name="notifications.outbox_sweep")
+def outbox_sweep():
+    """Re-enqueue mails left pending (a broker that was down, a worker that died)."""
+    ids = outbox_pending_ids()
+    for mail_id in ids:
+        _dispatch(mail_id)
+    return len(ids)

@@ -1,0 +1,263 @@
+"""`manage.py seed_demo`: believable Gelderland demo data that keeps the domain's own rules."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from config import demo_data
+from initiatives.constants import TRANSITIONS, GrantStatus, Status
+from initiatives.models import (
+    Agreement,
+    CostLine,
+    Decision,
+    Grant,
+    Initiative,
+    Message,
+    ReferenceSequence,
+    StatusChange,
+    Theme,
+)
+from municipalities.models import Fund, Municipality, OfficerMembership
+from villages.models import Association, PlanAction, Village, VillageOrganisation, VillagePlan
+from vision.constants import REQUIRED_MEMBER_CATEGORIES, STAGE_ORDER, MemberCategory, ScanKind, VisionSectionKey
+from vision.models import (
+    ActionItem,
+    Attendance,
+    Case,
+    Facilitator,
+    Meeting,
+    ProgressGroupMember,
+    Scan,
+    ScanInvitation,
+    ScanScore,
+    StageDeliverable,
+    Trajectory,
+    TrajectoryStage,
+    VisionSection,
+    VisionVersion,
+)
+
+pytestmark = pytest.mark.django_db
+
+SEEDED_MODELS = [
+    Association,
+    Municipality,
+    Village,
+    VillageOrganisation,
+    VillagePlan,
+    PlanAction,
+    Theme,
+    get_user_model(),
+    Group,
+    OfficerMembership,
+    Facilitator,
+    Fund,
+    Initiative,
+    CostLine,
+    StatusChange,
+    Message,
+    Agreement,
+    Decision,
+    Grant,
+    ReferenceSequence,
+    Trajectory,
+    TrajectoryStage,
+    StageDeliverable,
+    ProgressGroupMember,
+    Meeting,
+    Attendance,
+    ActionItem,
+    Case,
+    VisionVersion,
+    VisionSection,
+    Scan,
+    ScanInvitation,
+    ScanScore,
+]
+
+CBS_CODES = {
+    "Doetinchem": "GM0222",
+    "Elburg": "GM0230",
+    "Ermelo": "GM0233",
+    "Harderwijk": "GM0243",
+    "Nunspeet": "GM0302",
+    "Oldebroek": "GM0269",
+    "Putten": "GM0273",
+}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the read-only checks of this module, and roll it all back at the end.
+
+    Each test still runs in its own (nested) transaction, so what one test changes is undone.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in SEEDED_MODELS}
+
+
+def test_running_twice_adds_nothing_and_changes_nothing():
+    # Runs first, on an empty database (the module's shared seed is not made yet).
+    call_command("seed_demo", verbosity=0)
+    first = counts()
+    references = set(Initiative.objects.values_list("reference", flat=True))
+
+    call_command("seed_demo", verbosity=0)
+
+    assert counts() == first
+    assert set(Initiative.objects.values_list("reference", flat=True)) == references
+    assert first["Initiative"] == len(demo_data.INITIATIVES)
+
+
+def test_output_lists_the_demo_accounts_and_where_the_password_comes_from(capsys):
+    call_command("seed_demo")
+
+    out = capsys.readouterr().out
+    assert "60 initiatives" in out
+    for spec in demo_data.USERS:
+        assert spec["username"] in out
+    assert "password: value of DEMO_PASSWORD" in out
+
+
+def test_about_sixty_initiatives_in_every_status(seeded):
+    assert 55 <= Initiative.objects.count() <= 65
+    assert set(Initiative.objects.values_list("status", flat=True)) == set(Status.values)
+    per_municipality = defaultdict(int)
+    for name in Initiative.objects.values_list("municipality__name", flat=True):
+        per_municipality[name] += 1
+    assert set(per_municipality) == set(CBS_CODES)
+    assert per_municipality["Nunspeet"] > per_municipality["Putten"]
+    assert per_municipality["Doetinchem"] > per_municipality["Harderwijk"]
+
+
+def test_municipalities_are_the_real_ones_supported_by_dkk_gelderland(seeded):
+    assert dict(Municipality.objects.values_list("name", "cbs_code")) == CBS_CODES
+    dkk = Association.objects.get(short_name="DKK Gelderland")
+    assert dkk.parent.short_name == "LVKK"
+    assert set(Municipality.objects.values_list("supporting_association", flat=True)) == {dkk.pk}
+    assert set(Municipality.objects.values_list("province", flat=True)) == {"Gelderland"}
+    harderwijk = Municipality.objects.get(name="Harderwijk")
+    assert harderwijk.first_response_working_days == 10
+    assert harderwijk.funds.get().submit_weeks_before_start == 8
+
+
+def test_nunspeet_has_its_villages(seeded):
+    names = set(Village.objects.filter(municipality__name="Nunspeet").values_list("name", flat=True))
+    assert {"Elspeet", "Vierhouten", "Hulshorst"} <= names
+
+
+def test_each_initiative_belongs_to_the_municipality_of_its_village(seeded):
+    assert not Initiative.objects.exclude(municipality=F("village__municipality")).exists()
+
+
+def test_status_history_walks_allowed_steps_to_the_current_status(seeded):
+    for initiative in Initiative.objects.prefetch_related("status_changes"):
+        history = list(initiative.status_changes.order_by("created_at", "pk"))
+        assert history[0].from_status == ""
+        assert history[0].to_status == Status.SUBMITTED
+        for before, after in zip(history, history[1:], strict=False):
+            assert after.from_status == before.to_status, initiative.title
+            assert after.to_status in TRANSITIONS[after.from_status], initiative.title
+        assert history[-1].to_status == initiative.status, initiative.title
+
+
+def test_dates_follow_the_status(seeded):
+    now = timezone.now()
+    for initiative in Initiative.objects.all():
+        status = initiative.status
+        assert initiative.first_response_due and initiative.decision_due
+        assert initiative.submitted_at <= now
+        assert (initiative.closed_at is not None) == (status in (Status.CLOSED, Status.WITHDRAWN))
+        if status in (Status.DECIDED, Status.IN_PROGRESS, Status.REALISED):
+            assert initiative.decided_at is not None
+            assert initiative.assigned_officer is not None
+            assert initiative.municipal_role
+        if status == Status.SUBMITTED:
+            assert initiative.first_response_at is None
+        for moment in (initiative.first_response_at, initiative.decided_at, initiative.closed_at):
+            assert moment is None or initiative.submitted_at < moment <= now
+        assert initiative.total_cost == sum(line.amount for line in initiative.cost_lines.all())
+
+
+def test_grants_stay_within_the_fund_rules(seeded):
+    assert Grant.objects.exists()
+    for fund in Fund.objects.all():
+        granted = fund.grants.exclude(status=GrantStatus.WITHDRAWN)
+        assert (granted.aggregate(total=Sum("amount"))["total"] or Decimal("0")) <= fund.budget
+        for grant in fund.grants.select_related("initiative"):
+            assert grant.amount <= fund.max_per_initiative
+            assert grant.initiative.municipality_id == fund.municipality_id
+        if fund.budget_per_village is not None:
+            for row in granted.values("initiative__village").annotate(total=Sum("amount")):
+                assert row["total"] <= fund.budget_per_village
+    for status in (Status.DECIDED, Status.IN_PROGRESS, Status.REALISED):
+        assert Grant.objects.filter(initiative__status=status).exists()
+
+
+def test_demo_users_log_in_with_the_demo_password(seeded, settings):
+    for spec in demo_data.USERS:
+        assert authenticate(username=spec["username"], password=settings.DEMO_PASSWORD) is not None
+    coordinator = OfficerMembership.objects.get(user__username="nunspeet.coordinator")
+    assert coordinator.is_coordinator and coordinator.user.is_staff
+    officer = OfficerMembership.objects.get(user__username="nunspeet.officer")
+    assert set(officer.villages.values_list("name", flat=True)) == {"Elspeet", "Vierhouten"}
+    assert Facilitator.objects.get(user__username="dkk.facilitator").user.groups.filter(name="Procesbegeleider")
+    assert get_user_model().objects.get(username="admin").is_superuser
+    assert Group.objects.get(name="Coordinator").permissions.filter(codename="change_fund").exists()
+
+
+def test_a_changed_demo_password_takes_effect_on_the_next_run(seeded, settings):
+    settings.DEMO_PASSWORD = "een-ander-demo-wachtwoord"
+
+    call_command("seed_demo", verbosity=0)
+
+    assert authenticate(username="nunspeet.officer", password="een-ander-demo-wachtwoord") is not None
+
+
+def test_doetinchem_progress_group_is_complete_and_nunspeets_is_not(seeded):
+    def categories(municipality):
+        members = ProgressGroupMember.objects.filter(trajectory__municipality__name=municipality, left_on__isnull=True)
+        return set(members.values_list("category", flat=True))
+
+    assert categories("Doetinchem") >= set(REQUIRED_MEMBER_CATEGORIES)
+    missing = set(REQUIRED_MEMBER_CATEGORIES) - categories("Nunspeet")
+    assert missing == {MemberCategory.YOUNG_PEOPLE, MemberCategory.SOCIAL_COUNCIL}
+    assert ProgressGroupMember.objects.filter(user__username="doetinchem.member").exists()
+
+
+def test_every_trajectory_has_six_stages_in_order(seeded):
+    for trajectory in Trajectory.objects.all():
+        stages = list(trajectory.stages.order_by("order"))
+        assert [s.stage for s in stages] == list(STAGE_ORDER)
+        assert [s.order for s in stages] == [1, 2, 3, 4, 5, 6]
+        assert all(2 <= s.deliverables.count() <= 4 for s in stages)
+
+
+def test_doetinchem_adopted_its_vision_and_scores_higher_after(seeded):
+    trajectory = Trajectory.objects.get(municipality__name="Doetinchem")
+    versions = list(trajectory.vision.versions.order_by("number"))
+    assert [v.status for v in versions] == ["draft", "adopted"]
+    assert versions[1].adopted_on is not None
+    for version in versions:
+        assert set(version.sections.values_list("key", flat=True)) == set(VisionSectionKey.values)
+
+    def average(kind):
+        scores = ScanScore.objects.filter(invitation__scan__trajectory=trajectory, invitation__scan__kind=kind)
+        values = list(scores.values_list("score", flat=True))
+        return sum(values) / len(values)
+
+    assert average(ScanKind.FOLLOW_UP) > average(ScanKind.BASELINE)
+    assert Case.objects.filter(trajectory=trajectory, initiative__municipality__name="Doetinchem").exists()

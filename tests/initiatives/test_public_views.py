@@ -1,0 +1,181 @@
+"""Following an initiative by its private link, and the public gallery."""
+
+import pytest
+from django.urls import reverse
+
+from initiatives.constants import Status
+from initiatives.models import Initiative
+from initiatives.services import tracking_token_issue
+from tests.initiatives.factories import (
+    AgreementFactory,
+    AttachmentFactory,
+    DecisionFactory,
+    InitiativeFactory,
+    MessageFactory,
+)
+from tests.initiatives.helpers import pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def track_url(initiative, name="initiative_track", **kwargs):
+    return reverse(name, kwargs={"token": tracking_token_issue(initiative=initiative), **kwargs})
+
+
+class TrackingPageTests:
+    def test_shows_status_in_plain_words_and_public_history_only(self, client):
+        initiative = InitiativeFactory(in_conversation=True)
+        MessageFactory(initiative=initiative, body="Wanneer kunnen we bellen?")
+        MessageFactory(initiative=initiative, internal=True, body="GEHEIM: intern overleg")
+        AgreementFactory(initiative=initiative, description="Gemeente regelt de vergunning")
+        DecisionFactory(initiative=initiative, motivation="Past binnen het fonds.")
+        response = client.get(track_url(initiative))
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Wanneer kunnen we bellen?" in html
+        assert "Gemeente regelt de vergunning" in html
+        assert "Past binnen het fonds." in html
+        assert "GEHEIM" not in html
+        assert response["Cache-Control"] == "no-store, private"
+
+    def test_unknown_or_revoked_link_is_404(self, client):
+        assert client.get(reverse("initiative_track", kwargs={"token": "x" * 43})).status_code == 404
+        initiative = InitiativeFactory()
+        url = track_url(initiative)
+        initiative.tracking_tokens.update(revoked_at="2026-01-01T00:00Z")
+        assert client.get(url).status_code == 404
+
+    def test_fixed_number_of_queries(self, client, django_assert_max_num_queries):
+        initiative = InitiativeFactory(in_conversation=True)
+        MessageFactory.create_batch(10, initiative=initiative)
+        AgreementFactory.create_batch(5, initiative=initiative)
+        url = track_url(initiative)
+        with django_assert_max_num_queries(16):
+            client.get(url)
+
+    def test_reply_with_attachment(self, client):
+        initiative = InitiativeFactory(waiting=True)
+        url = track_url(initiative)
+        response = client.post(url, {"body": "Zie de bijlage.", "attachments": pdf("offerte.pdf")})
+        assert response.status_code == 302
+        initiative.refresh_from_db()
+        assert initiative.status == Status.IN_CONVERSATION
+        message = initiative.messages.get()
+        assert message.attachments.get().original_name == "offerte.pdf"
+        assert "offerte.pdf" in client.get(url).content.decode()
+
+    def test_empty_reply_is_a_message_not_a_crash(self, client):
+        response = client.post(track_url(InitiativeFactory()), {"body": ""})
+        assert response.status_code == 200
+        assert "body" in response.context["form"].errors
+
+    def test_withdraw(self, client):
+        initiative = InitiativeFactory(intake=True)
+        token = tracking_token_issue(initiative=initiative)
+        url = reverse("initiative_withdraw", kwargs={"token": token})
+        assert client.post(url, {"reason": "Geen tijd"}).status_code == 200  # not confirmed
+        response = client.post(url, {"reason": "Geen tijd", "confirm": "on"})
+        assert response.status_code == 302
+        initiative.refresh_from_db()
+        assert initiative.status == Status.WITHDRAWN
+        page = client.get(reverse("initiative_track", kwargs={"token": token})).content.decode()
+        assert "Geen tijd" in page
+        # Withdrawing twice is refused with a message.
+        again = client.post(url, {"confirm": "on"})
+        assert again.status_code == 200 and again.context["form"].non_field_errors()
+
+    def test_attachment_only_through_its_own_link(self, client):
+        from django.core.files.base import ContentFile
+
+        attachment = AttachmentFactory(file=ContentFile(b"%PDF-1.4 test", name="x.pdf"))
+        other = InitiativeFactory()
+        own = track_url(attachment.initiative, "initiative_track_attachment", pk=attachment.pk)
+        foreign = track_url(other, "initiative_track_attachment", pk=attachment.pk)
+        response = client.get(own)
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")
+        assert client.get(foreign).status_code == 404
+
+    def test_missing_file_is_404_not_a_crash(self, client):
+        attachment = AttachmentFactory()  # a row whose file is gone
+        assert (
+            client.get(track_url(attachment.initiative, "initiative_track_attachment", pk=attachment.pk)).status_code
+            == 404
+        )
+
+    def test_internal_note_attachment_is_not_served(self, client):
+        note = MessageFactory(internal=True)
+        attachment = AttachmentFactory(initiative=note.initiative, message=note)
+        assert (
+            client.get(track_url(note.initiative, "initiative_track_attachment", pk=attachment.pk)).status_code == 404
+        )
+
+
+class GalleryTests:
+    def test_only_published_initiatives_without_personal_data(self, client):
+        shown = InitiativeFactory(publication_consent=True, initiator_name="Geheime Naam")
+        hidden = InitiativeFactory(publication_consent=False)
+        withdrawn = InitiativeFactory(publication_consent=True, withdrawn=True)
+        html = client.get(reverse("initiative_list")).content.decode()
+        assert shown.title in html
+        assert hidden.title not in html and withdrawn.title not in html
+        detail = client.get(reverse("initiative_public", kwargs={"reference": shown.reference}))
+        assert detail.status_code == 200
+        body = detail.content.decode()
+        assert "Geheime Naam" not in body and shown.initiator_email not in body
+        assert client.get(reverse("initiative_public", kwargs={"reference": hidden.reference})).status_code == 404
+
+    def test_filters_and_query_count(self, client, django_assert_max_num_queries):
+        first = InitiativeFactory(publication_consent=True)
+        InitiativeFactory.create_batch(15, publication_consent=True)
+        with django_assert_max_num_queries(12):
+            response = client.get(reverse("initiative_list"), {"municipality": first.municipality.slug})
+        assert list(response.context["object_list"]) == [first]
+        bad = client.get(reverse("initiative_list"), {"status": "nonsense", "village": "x"})
+        assert bad.status_code == 200
+
+    def test_decision_is_shown_once_decided(self, client):
+        initiative = InitiativeFactory(publication_consent=True, decided=True)
+        DecisionFactory(initiative=initiative, motivation="Een mooi plan voor het dorp.")
+        html = client.get(reverse("initiative_public", kwargs={"reference": initiative.reference})).content.decode()
+        assert "Een mooi plan voor het dorp." in html
+
+
+class MunicipalityAndVillagePagesTests:
+    def test_municipality_page(self, client, django_assert_max_num_queries):
+        from tests.municipalities.factories import FundFactory, MunicipalityFactory, OfficerMembershipFactory
+        from tests.villages.factories import VillageFactory
+
+        municipality = MunicipalityFactory(role_statement="Wij denken mee en laten los.")
+        villages = VillageFactory.create_batch(4, municipality=municipality)
+        OfficerMembershipFactory(municipality=municipality, villages=villages[:2])
+        FundFactory(municipality=municipality, max_per_initiative=2500)
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse("municipality_detail", kwargs={"slug": municipality.slug}))
+        html = response.content.decode()
+        assert "Wij denken mee en laten los." in html
+        assert villages[3].name in html
+        assert "2500" in html or "2.500" in html
+
+    def test_inactive_municipality_is_404(self, client):
+        from tests.municipalities.factories import MunicipalityFactory
+
+        municipality = MunicipalityFactory(is_active=False)
+        assert client.get(reverse("municipality_detail", kwargs={"slug": municipality.slug})).status_code == 404
+
+    def test_village_page_shows_organisations_and_public_initiatives(self, client):
+        from tests.villages.factories import VillageOrganisationFactory
+
+        organisation = VillageOrganisationFactory(village_hall=True)
+        village = organisation.village
+        public = InitiativeFactory(village=village, publication_consent=True)
+        private = InitiativeFactory(village=village, publication_consent=False)
+        url = reverse("village_detail", kwargs={"municipality": village.municipality.slug, "slug": village.slug})
+        html = client.get(url).content.decode()
+        assert organisation.name in html and public.title in html and private.title not in html
+
+
+def test_initiative_count_unchanged_by_reading(client):
+    InitiativeFactory(publication_consent=True)
+    client.get(reverse("initiative_list"))
+    assert Initiative.objects.count() == 1

@@ -1,0 +1,186 @@
+"""A resident submits an initiative: everything is stored before any mail is attempted."""
+
+import hashlib
+import re
+from decimal import Decimal
+from urllib.parse import urlparse
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from initiatives.constants import Status
+from initiatives.models import Initiative, StatusChange, TrackingToken
+from initiatives.services import (
+    TransitionNotAllowed,
+    initiative_reply,
+    initiative_submit,
+    initiative_withdraw,
+    lost_link_request,
+)
+from notifications.constants import OutboxStatus
+from notifications.models import OutboxMail
+from tests.initiatives.factories import InitiativeFactory, ThemeFactory
+from tests.initiatives.helpers import form_data, pdf, tracking_url_from
+from tests.municipalities.factories import MunicipalityFactory, OfficerMembershipFactory
+from tests.villages.factories import VillageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def village():
+    municipality = MunicipalityFactory(name="Nunspeet", first_response_working_days=5, decision_term_weeks=8)
+    return VillageFactory(name="Elspeet", municipality=municipality)
+
+
+def submit(village, **overrides):
+    data = {
+        "title": "Jeu-de-boulesbaan",
+        "goal": "Ontmoeting voor ouderen",
+        "description": "Een baan naast het dorpshuis.",
+        "target_group": "",
+        "village": village,
+        "organisation": None,
+        "themes": [],
+        "amount_requested": Decimal("900"),
+        "own_contribution_money": Decimal("100"),
+        "own_contribution_hours": 40,
+        "own_contribution_materials": "",
+        "support_evidence": "",
+        "permits_needed": "",
+        "maintenance_after": "",
+        "planned_start": None,
+        "is_right_to_challenge": False,
+        "initiator_name": "Jan Jansen",
+        "initiator_email": "jan@example.nl",
+        "initiator_phone": "",
+        "preferred_language": "nl",
+        "publication_consent": False,
+        "asks_money": True,
+    }
+    data.update(overrides)
+    return initiative_submit(data=data, cost_lines=[{"description": "Grind", "amount": Decimal("1000")}])
+
+
+class InitiativeSubmitTests:
+    def test_stores_everything_then_mails_after_commit(self, village, django_capture_on_commit_callbacks):
+        officer = OfficerMembershipFactory(municipality=village.municipality, villages=[village])
+        OfficerMembershipFactory(municipality=village.municipality)  # another village's officer
+        theme = ThemeFactory()
+
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            initiative = submit(village, themes=[theme])
+            # Stored, with history, due dates and the mails as pending rows, before any send.
+            assert Initiative.objects.filter(pk=initiative.pk, status=Status.SUBMITTED).exists()
+            assert initiative.municipality == village.municipality
+            assert initiative.total_cost == Decimal("1000")
+            assert list(initiative.themes.all()) == [theme]
+            assert StatusChange.objects.get(initiative=initiative).to_status == Status.SUBMITTED
+            assert initiative.first_response_due and initiative.decision_due
+            assert OutboxMail.objects.filter(status=OutboxStatus.PENDING).count() == 2
+            assert mail.outbox == []
+
+        for callback in callbacks:
+            callback()
+        receipt, notice = sorted(mail.outbox, key=lambda m: m.to[0] != "jan@example.nl")
+        assert receipt.to == ["jan@example.nl"]
+        assert initiative.reference in receipt.subject
+        assert notice.to == [officer.user.email]
+        assert OutboxMail.objects.filter(status=OutboxStatus.SENT).count() == 2
+
+    def test_reference_is_year_and_number(self, village):
+        first, second = submit(village), submit(village)
+        assert first.reference.endswith("-0001") and second.reference.endswith("-0002")
+
+    def test_inactive_municipality_refuses(self, village):
+        village.municipality.is_active = False
+        village.municipality.save()
+        with pytest.raises(ValidationError) as error:
+            submit(village)
+        assert "village" in error.value.message_dict
+        assert not Initiative.objects.exists()
+
+    def test_the_tracking_token_is_only_stored_as_a_hash(self, village, client, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            initiative = submit(village)
+        url = tracking_url_from(mail.outbox[0].body)
+        token = urlparse(url).path.rstrip("/").rsplit("/", 1)[-1]
+        assert len(token) >= 43  # 32 random bytes, url-safe base64
+        stored = TrackingToken.objects.get(initiative=initiative)
+        assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
+        assert token not in str(list(OutboxMail.objects.values()))
+        assert client.get(urlparse(url).path).status_code == 200
+
+    def test_no_officers_for_the_village_notifies_all_of_the_municipality(
+        self, village, django_capture_on_commit_callbacks
+    ):
+        others = OfficerMembershipFactory.create_batch(2, municipality=village.municipality)
+        with django_capture_on_commit_callbacks(execute=True):
+            submit(village)
+        assert {m.to[0] for m in mail.outbox} == {"jan@example.nl", *(o.user.email for o in others)}
+
+
+class InitiatorActionsTests:
+    def test_reply_moves_waiting_back_into_conversation_and_notifies_the_assignee(
+        self, django_capture_on_commit_callbacks
+    ):
+        officer = OfficerMembershipFactory()
+        initiative = InitiativeFactory(
+            waiting=True, village__municipality=officer.municipality, assigned_officer=officer.user
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            initiative_reply(initiative=initiative, body="Hier is de begroting.")
+        initiative.refresh_from_db()
+        assert initiative.status == Status.IN_CONVERSATION
+        assert initiative.status_changes.last().by_initiator
+        assert [m.to for m in mail.outbox] == [[officer.user.email]]
+
+    def test_withdraw_records_the_reason(self):
+        initiative = InitiativeFactory(in_conversation=True)
+        initiative_withdraw(initiative=initiative, reason="We verhuizen.")
+        change = initiative.status_changes.last()
+        assert (change.to_status, change.note, change.by_initiator) == (Status.WITHDRAWN, "We verhuizen.", True)
+
+    def test_withdrawn_cannot_be_withdrawn_again(self):
+        initiative = InitiativeFactory(withdrawn=True)
+        with pytest.raises(TransitionNotAllowed):
+            initiative_withdraw(initiative=initiative)
+
+
+class LostLinkTests:
+    def test_known_address_gets_fresh_links_to_all_initiatives(self, django_capture_on_commit_callbacks):
+        first = InitiativeFactory(initiator_email="Piet@Example.nl")
+        second = InitiativeFactory(initiator_email="piet@example.nl")
+        with django_capture_on_commit_callbacks(execute=True):
+            lost_link_request(email="piet@example.nl")
+        assert len(mail.outbox) == 1
+        assert first.reference in mail.outbox[0].body and second.reference in mail.outbox[0].body
+        assert TrackingToken.objects.count() == 2
+
+    def test_unknown_address_sends_nothing(self, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            lost_link_request(email="nobody@example.nl")
+        assert mail.outbox == []
+
+    def test_the_page_answers_the_same_whether_or_not_the_address_is_known(self, client):
+        InitiativeFactory(initiator_email="known@example.nl")
+        known = client.post(reverse("lost_link"), {"email": "known@example.nl"}, follow=True)
+        unknown = client.post(reverse("lost_link"), {"email": "unknown@example.nl"}, follow=True)
+        assert known.status_code == unknown.status_code == 200
+        assert known.redirect_chain == unknown.redirect_chain
+        # Identical pages, apart from the per-response CSRF token in the header's forms.
+        csrf = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+        assert csrf.sub(b"", known.content) == csrf.sub(b"", unknown.content)
+
+
+def test_the_form_post_submits_and_confirms(client, village, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("initiative_submit"), form_data(village, attachments=pdf()))
+    assert response.status_code == 302
+    initiative = Initiative.objects.get()
+    assert initiative.attachments.get().original_name == "plan.pdf"
+    confirmation = client.get(response["Location"])
+    assert initiative.reference in confirmation.content.decode()
+    assert len(mail.outbox) == 1  # the receipt; nobody has a portfolio here and no officers exist

@@ -1,0 +1,207 @@
+"""Every rule of the public form: a clear message, nothing lost, never a 5xx."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from initiatives.models import Initiative
+from tests.initiatives.helpers import PNG_BYTES, docx, form_data, odt, pdf
+from tests.municipalities.factories import MunicipalityFactory
+from tests.villages.factories import VillageFactory, VillageOrganisationFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/initiatieven/nieuw/"
+
+
+@pytest.fixture
+def village():
+    return VillageFactory(municipality=MunicipalityFactory())
+
+
+def post(client, data):
+    return client.post(URL, data)
+
+
+def errors(response):
+    form = response.context["form"]
+    formset = response.context["formset"]
+    return {**form.errors, **{f"costs-{i}": e for i, e in enumerate(formset.errors) if e}}
+
+
+class FormRulesTests:
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("title", ""),
+            ("title", "x" * 201),
+            ("goal", ""),
+            ("description", "x" * 5001),
+            ("village", ""),
+            ("village", "999999"),
+            ("village", "not-a-number"),
+            ("help_kinds", []),
+            ("amount_requested", "-5"),
+            ("amount_requested", "1000000000"),
+            ("amount_requested", "twee"),
+            ("own_contribution_hours", "-1"),
+            ("initiator_name", ""),
+            ("initiator_email", "geen-adres"),
+            ("initiator_phone", "bel me"),
+            ("preferred_language", "fr"),
+            ("privacy_acknowledged", None),
+            ("planned_start", "2001-01-01"),
+            ("planned_start", "31-31-2030"),
+        ],
+    )
+    def test_bad_value_gives_a_message_on_that_field_and_stores_nothing(self, client, village, field, value):
+        response = post(client, form_data(village, **{field: value}))
+        assert response.status_code == 200
+        assert field in errors(response)
+        assert not Initiative.objects.exists()
+
+    def test_start_date_today_is_fine(self, client, village):
+        response = post(client, form_data(village, planned_start=timezone.localdate().isoformat()))
+        assert response.status_code == 302
+
+    def test_village_of_an_inactive_municipality_is_refused(self, client):
+        village = VillageFactory(municipality=MunicipalityFactory(is_active=False))
+        response = post(client, form_data(village))
+        assert "village" in errors(response)
+
+    def test_organisation_must_belong_to_the_village(self, client, village):
+        other = VillageOrganisationFactory(village=VillageFactory(municipality=village.municipality))
+        response = post(client, form_data(village, organisation=str(other.pk)))
+        assert "organisation" in errors(response)
+
+    def test_money_asked_needs_a_cost_line(self, client, village):
+        data = form_data(
+            village,
+            **{"costs-0-description": "", "costs-0-amount": "", "costs-1-description": "", "costs-1-amount": ""},
+        )
+        response = post(client, data)
+        assert "__all__" in errors(response)
+
+    def test_cost_line_with_negative_amount(self, client, village):
+        response = post(client, form_data(village, **{"costs-0-amount": "-10"}))
+        assert "costs-0" in errors(response)
+
+    def test_cost_line_amount_without_description(self, client, village):
+        response = post(client, form_data(village, **{"costs-2-amount": "50"}))
+        assert "costs-2" in errors(response)
+
+    def test_asking_more_than_the_costs(self, client, village):
+        response = post(client, form_data(village, amount_requested="9000"))
+        assert "amount_requested" in errors(response)
+
+    def test_total_is_computed_by_the_server(self, client, village):
+        post(client, form_data(village, total_cost="1"))
+        assert Initiative.objects.get().total_cost == 2500
+
+    def test_tampered_formset_count_is_a_message_not_a_crash(self, client, village):
+        response = post(client, form_data(village, **{"costs-TOTAL_FORMS": "5000"}))
+        assert response.status_code in (200, 302)
+        response = post(client, form_data(village, **{"costs-TOTAL_FORMS": "x"}))
+        assert response.status_code == 200
+
+    def test_everything_typed_is_kept_and_summarised_on_error(self, client, village):
+        response = post(client, form_data(village, initiator_email="fout"))
+        html = response.content.decode()
+        assert 'class="alert alert-danger error-summary"' in html
+        assert 'href="#id_initiator_email"' in html
+        assert "Nieuwe speeltuin bij het dorpshuis" in html
+        assert "Klimrek" in html
+
+
+class AttachmentRulesTests:
+    @pytest.mark.parametrize("upload", [pdf, docx, odt, lambda: SimpleUploadedFile("foto.PNG", PNG_BYTES)])
+    def test_accepted_types(self, client, village, upload):
+        assert post(client, form_data(village, attachments=upload())).status_code == 302
+        assert Initiative.objects.get().attachments.count() == 1
+
+    def test_type_is_read_from_the_content_not_the_name(self, client, village):
+        fake = SimpleUploadedFile("begroting.pdf", b"MZ\x90\x00 windows program", content_type="application/pdf")
+        response = post(client, form_data(village, attachments=fake))
+        assert "attachments" in errors(response)
+
+    def test_a_zip_that_is_not_an_office_document_is_refused(self, client, village):
+        import io
+        import zipfile
+
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("evil.js", "alert(1)")
+        response = post(client, form_data(village, attachments=SimpleUploadedFile("x.docx", buffer.getvalue())))
+        assert "attachments" in errors(response)
+
+    def test_too_large(self, client, village, settings):
+        settings.ATTACHMENT_MAX_BYTES = 20
+        response = post(client, form_data(village, attachments=pdf()))
+        assert "attachments" in errors(response)
+
+    def test_too_many(self, client, village):
+        files = [pdf(f"plan{i}.pdf") for i in range(6)]
+        response = post(client, form_data(village, attachments=files))
+        assert "attachments" in errors(response)
+
+    def test_names_are_sanitised_and_files_stored_under_a_random_name(self, client, village):
+        post(client, form_data(village, attachments=pdf("../../Begroting «2026» été.exe.pdf")))
+        attachment = Initiative.objects.get().attachments.get()
+        assert attachment.original_name == "Begroting-2026-ete.exe.pdf"
+        assert attachment.file.name.startswith("private/attachments/")
+        assert "Begroting" not in attachment.file.name
+
+    def test_files_are_kept_when_another_field_is_wrong(self, client, village):
+        response = post(client, form_data(village, title="", attachments=pdf("plan.pdf")))
+        kept = response.context["kept_uploads"]
+        assert [item["name"] for item in kept] == ["plan.pdf"]
+        response = post(client, form_data(village, keep_upload=[kept[0]["key"]]))
+        assert response.status_code == 302
+        assert Initiative.objects.get().attachments.get().original_name == "plan.pdf"
+
+    def test_unticked_kept_file_is_dropped(self, client, village):
+        response = post(client, form_data(village, title="", attachments=pdf()))
+        assert response.context["kept_uploads"]
+        post(client, form_data(village))
+        assert Initiative.objects.get().attachments.count() == 0
+
+
+class SpamTests:
+    def test_honeypot_stores_nothing(self, client, village):
+        response = post(client, form_data(village, website="http://spam.example"))
+        assert response.status_code == 200
+        assert not Initiative.objects.exists()
+
+    def test_rate_limit_per_address_answers_429_with_a_friendly_page(self, client, village, settings):
+        settings.SUBMISSION_RATE_LIMIT = 2
+        from django.core.cache import cache
+
+        cache.clear()
+        assert post(client, form_data(village)).status_code == 302
+        assert post(client, form_data(village)).status_code == 302
+        response = post(client, form_data(village))
+        assert response.status_code == 429
+        assert "initiatives/rate_limited.html" in [t.name for t in response.templates]
+        assert Initiative.objects.count() == 2
+        other_address = client.post(URL, form_data(village), REMOTE_ADDR="10.1.2.3")
+        assert other_address.status_code == 302
+        cache.clear()
+
+
+def test_prefill_from_a_village_page(client, village):
+    response = client.get(URL, {"dorp": village.pk})
+    assert response.context["form"].initial["village"] == village.pk
+
+
+def test_prefill_from_a_municipality_page_limits_the_villages(client, village):
+    other = VillageFactory()
+    response = client.get(URL, {"gemeente": village.municipality.slug})
+    choices = str(response.context["form"].fields["village"].choices)
+    assert village.name in choices and other.name not in choices
+
+
+def test_start_in_the_past_message(client, village):
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response = post(client, form_data(village, planned_start=yesterday))
+    assert "planned_start" in errors(response)

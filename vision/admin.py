@@ -1,0 +1,226 @@
+from django.contrib import admin
+
+from config.admin import ScopedModelAdmin, ScopedTabularInline
+
+from .models import (
+    ActionItem,
+    Attendance,
+    Case,
+    Facilitator,
+    Meeting,
+    ProgressGroupMember,
+    Scan,
+    ScanInvitation,
+    ScanScore,
+    StageDeliverable,
+    Trajectory,
+    TrajectoryStage,
+    VisionDocument,
+    VisionSection,
+    VisionVersion,
+)
+
+TIMESTAMPS = ("created_at", "updated_at")
+
+
+@admin.register(Facilitator)
+class FacilitatorAdmin(ScopedModelAdmin):
+    list_display = ("__str__", "association", "phone", "is_active")
+    list_filter = ("is_active", "association")
+    list_select_related = ("user", "association")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "user__email", "association__name")
+    autocomplete_fields = ("user",)
+    readonly_fields = TIMESTAMPS
+    str_select_related = ("user",)
+
+
+class TrajectoryStageInline(ScopedTabularInline):
+    model = TrajectoryStage
+    fields = ("stage", "order", "status", "planned_start", "planned_end", "actual_start", "actual_end")
+    show_change_link = True
+
+
+class ProgressGroupMemberInline(ScopedTabularInline):
+    model = ProgressGroupMember
+    fields = ("name", "category", "organisation", "email", "user", "joined_on", "left_on")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Trajectory)
+class TrajectoryAdmin(ScopedModelAdmin):
+    list_display = ("title", "municipality", "kind", "status", "current_stage", "facilitator", "started_on")
+    list_filter = ("kind", "status", "current_stage", ("municipality", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("municipality", "facilitator__user")
+    search_fields = ("title", "municipality__name")
+    autocomplete_fields = ("municipality", "facilitator")
+    readonly_fields = TIMESTAMPS
+    inlines = (TrajectoryStageInline, ProgressGroupMemberInline)
+    str_select_related = ("municipality",)
+
+
+class StageDeliverableInline(ScopedTabularInline):
+    model = StageDeliverable
+    fields = ("title", "required", "done", "done_at", "done_by")
+    autocomplete_fields = ("done_by",)
+
+
+@admin.register(TrajectoryStage)
+class TrajectoryStageAdmin(ScopedModelAdmin):
+    list_display = ("__str__", "trajectory", "order", "status", "planned_end", "actual_end")
+    list_filter = ("stage", "status")
+    list_select_related = ("trajectory__municipality",)
+    search_fields = ("trajectory__title", "trajectory__municipality__name")
+    autocomplete_fields = ("trajectory",)
+    readonly_fields = TIMESTAMPS
+    inlines = (StageDeliverableInline,)
+
+
+@admin.register(StageDeliverable)
+class StageDeliverableAdmin(ScopedModelAdmin):
+    list_display = ("title", "stage", "stage__trajectory", "required", "done", "done_at")
+    list_filter = ("required", "done", "stage__stage")
+    list_select_related = ("stage__trajectory__municipality",)
+    search_fields = ("title", "stage__trajectory__title")
+    autocomplete_fields = ("stage", "done_by")
+
+
+@admin.register(ProgressGroupMember)
+class ProgressGroupMemberAdmin(ScopedModelAdmin):
+    list_display = ("name", "category", "organisation", "trajectory", "user", "left_on")
+    list_filter = ("category",)
+    list_select_related = ("trajectory__municipality", "user")
+    search_fields = ("name", "email", "organisation", "trajectory__title")
+    autocomplete_fields = ("trajectory", "user")
+    readonly_fields = TIMESTAMPS
+
+
+class AttendanceInline(ScopedTabularInline):
+    model = Attendance
+    fields = ("member", "invited_at", "attended")
+    autocomplete_fields = ("member",)
+
+
+class ActionItemInline(ScopedTabularInline):
+    model = ActionItem
+    fk_name = "meeting"
+    fields = ("description", "owner", "due_date", "done", "done_at")
+    autocomplete_fields = ("owner",)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ScopedModelAdmin):
+    list_display = ("title", "kind", "trajectory", "starts_at", "location")
+    list_filter = ("kind",)
+    list_select_related = ("trajectory__municipality",)
+    search_fields = ("title", "location", "trajectory__title")
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ("trajectory",)
+    readonly_fields = TIMESTAMPS
+    inlines = (AttendanceInline, ActionItemInline)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ActionItem:
+            for item_form in formset.forms:
+                # An action item agreed in a meeting belongs to that meeting's trajectory.
+                item_form.instance.trajectory = form.instance.trajectory
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ScopedModelAdmin):
+    list_display = ("member", "meeting", "invited_at", "attended")
+    list_filter = ("attended",)
+    list_select_related = ("member", "meeting")
+    search_fields = ("member__name", "meeting__title")
+    autocomplete_fields = ("meeting", "member")
+    str_select_related = ("member", "meeting")
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(ScopedModelAdmin):
+    list_display = ("description", "trajectory", "meeting", "owner", "due_date", "done")
+    list_filter = ("done",)
+    list_select_related = ("trajectory__municipality", "meeting", "owner")
+    search_fields = ("description", "trajectory__title")
+    autocomplete_fields = ("trajectory", "meeting", "owner")
+    readonly_fields = TIMESTAMPS
+
+
+@admin.register(Case)
+class CaseAdmin(ScopedModelAdmin):
+    list_display = ("title", "trajectory", "village", "initiative")
+    list_select_related = ("trajectory__municipality", "village", "initiative")
+    search_fields = ("title", "description", "trajectory__title")
+    autocomplete_fields = ("trajectory", "village", "initiative")
+    readonly_fields = TIMESTAMPS
+
+
+@admin.register(VisionDocument)
+class VisionDocumentAdmin(ScopedModelAdmin):
+    list_display = ("title", "trajectory")
+    list_select_related = ("trajectory__municipality",)
+    search_fields = ("title", "trajectory__title", "trajectory__municipality__name")
+    autocomplete_fields = ("trajectory",)
+    readonly_fields = TIMESTAMPS
+
+
+class VisionSectionInline(ScopedTabularInline):
+    model = VisionSection
+    fields = ("key", "body")
+
+
+@admin.register(VisionVersion)
+class VisionVersionAdmin(ScopedModelAdmin):
+    list_display = ("__str__", "document", "number", "status", "adopted_on")
+    list_filter = ("status",)
+    list_select_related = ("document",)
+    search_fields = ("document__title", "change_note")
+    autocomplete_fields = ("document", "created_by")
+    readonly_fields = TIMESTAMPS
+    inlines = (VisionSectionInline,)
+    str_select_related = ("document",)
+
+
+@admin.register(VisionSection)
+class VisionSectionAdmin(ScopedModelAdmin):
+    list_display = ("key", "version")
+    list_filter = ("key",)
+    list_select_related = ("version__document",)
+    search_fields = ("body", "version__document__title")
+    autocomplete_fields = ("version",)
+
+
+@admin.register(Scan)
+class ScanAdmin(ScopedModelAdmin):
+    list_display = ("__str__", "kind", "trajectory", "opened_on", "closed_on")
+    list_filter = ("kind",)
+    list_select_related = ("trajectory__municipality",)
+    search_fields = ("trajectory__title", "trajectory__municipality__name")
+    autocomplete_fields = ("trajectory",)
+    readonly_fields = TIMESTAMPS
+    str_select_related = ("trajectory__municipality",)
+
+
+@admin.register(ScanInvitation)
+class ScanInvitationAdmin(ScopedModelAdmin):
+    # Issued and reopened by the scan services (which make the token); the hash is never shown.
+    list_display = ("member", "scan", "sent_at", "used_at", "reopened_at")
+    list_select_related = ("member", "scan__trajectory__municipality")
+    search_fields = ("member__name", "member__email", "scan__trajectory__title")
+    fields = ("scan", "member", "sent_at", "used_at", "reopened_at")
+    str_select_related = ("member", "scan__trajectory__municipality")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScanScore)
+class ScanScoreAdmin(ScopedModelAdmin):
+    list_display = ("item", "score", "invitation")
+    list_filter = ("item", "score")
+    list_select_related = ("invitation__member", "invitation__scan__trajectory__municipality")
+    search_fields = ("invitation__member__name", "comment")
+    autocomplete_fields = ("invitation",)
