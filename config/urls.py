@@ -18,6 +18,10 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("initiatieven/", include("initiatives.urls")),
     path("gemeenten/", include("municipalities.urls")),
+    # The officers' dashboard: the list, one initiative, statistics and the audit log.
+    path("dashboard/", include("municipalities.dashboard_urls")),
+    path("dashboard/", include("initiatives.officer_urls")),
+    path("dashboard/", include("municipalities.statistics_urls")),
     # The reset mail names the platform; the other auth views need nothing of ours.
     path(
         "accounts/password_reset/",

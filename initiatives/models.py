@@ -98,7 +98,9 @@ class Initiative(TimeStampedModel):
 
     # The initiator: no account, only what is needed to reach them.
     initiator_name = models.CharField(_("name"), max_length=120)
-    initiator_email = models.EmailField(_("email"))
+    initiator_email = models.EmailField(
+        _("email"), blank=True, help_text=_("Empty only for a phone or paper application without email.")
+    )
     initiator_phone = models.CharField(_("phone"), max_length=30, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.DUTCH

@@ -6,17 +6,23 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from municipalities.models import OfficerMembership
+from audit.models import AuditResult
+from audit.services import audit_log
+from municipalities.models import Fund, OfficerMembership
 from notifications.services import mail_enqueue
 
-from .constants import TRANSITIONS, IntakeChannel, MessageKind, Status
+from .constants import TRANSITIONS, DecisionOutcome, GrantStatus, IntakeChannel, MessageKind, Status
 from .deadlines import initiative_due_dates
 from .models import (
+    Agreement,
     Attachment,
     CostLine,
+    Decision,
+    Grant,
     Initiative,
     Message,
     ReferenceSequence,
@@ -94,6 +100,20 @@ def initiative_transition(
 
 
 # --- submission -----------------------------------------------------------------------------
+
+
+def _mail_initiator(initiative: Initiative, *, template: str, key: str, context=None):
+    """Every mail to the initiator carries a fresh private link; no address, no mail."""
+    if not initiative.initiator_email:
+        return None
+    return mail_enqueue(
+        to=initiative.initiator_email,
+        template=template,
+        dedup_key=key,
+        language=initiative.preferred_language,
+        initiative=initiative,
+        context={"tracking_link": True, **(context or {})},
+    )
 
 
 def officers_for_village(village) -> list[OfficerMembership]:
@@ -178,15 +198,14 @@ def initiative_submit(
         actor=registered_by,
         by_initiator=registered_by is None,
     )
-    mail_enqueue(
-        to=initiative.initiator_email,
-        template="initiatives/email/receipt",
-        dedup_key=f"receipt:{initiative.pk}",
-        language=initiative.preferred_language,
-        initiative=initiative,
-        context={"tracking_link": True},
-    )
+    _mail_initiator(initiative, template="initiatives/email/receipt", key=f"receipt:{initiative.pk}")
+    if registered_by is not None:
+        audit_log(
+            actor=registered_by, action="initiative.register", obj=initiative, municipality=initiative.municipality
+        )
     for officer in _officers_to_notify(initiative):
+        if officer.user_id == getattr(registered_by, "pk", None):
+            continue
         mail_enqueue(
             to=officer.user.email,
             template="initiatives/email/officer_new",
@@ -255,3 +274,254 @@ def lost_link_request(*, email: str) -> None:
             language=initiatives[0][1],
             context={"tracking_links_for": [pk for pk, _lang in initiatives]},
         )
+
+
+# --- the officer's actions ------------------------------------------------------------------
+# Each takes the acting user; callers pass an initiative from `visible_to(actor)`, and every
+# service checks again that the actor is an officer of the initiative's municipality.
+
+
+class NotAllowed(ValidationError):
+    pass
+
+
+def _require_officer(actor, initiative: Initiative) -> None:
+    if getattr(actor, "is_superuser", False):
+        return
+    allowed = OfficerMembership.objects.filter(
+        user=actor, municipality_id=initiative.municipality_id, is_active=True
+    ).exists()
+    if not allowed:
+        raise NotAllowed(_("Only officers of this municipality can do this."))
+
+
+def _audit(actor, action: str, initiative: Initiative, detail: str = "", obj=None):
+    audit_log(actor=actor, action=action, obj=obj or initiative, municipality=initiative.municipality, detail=detail)
+
+
+@transaction.atomic
+def initiative_change_status(*, initiative: Initiative, to_status: str, actor, note: str = "") -> Initiative:
+    """An officer moves the initiative on; the initiator is told in plain words."""
+    _require_officer(actor, initiative)
+    try:
+        initiative = initiative_transition(initiative=initiative, to_status=to_status, actor=actor, note=note)
+    except TransitionNotAllowed:
+        audit_log(
+            actor=actor,
+            action="initiative.status",
+            obj=initiative,
+            municipality=initiative.municipality,
+            result=AuditResult.REFUSED,
+            detail=f"{initiative.status} -> {to_status}",
+        )
+        raise
+    _audit(actor, "initiative.status", initiative, detail=f"-> {to_status}")
+    change = initiative.status_changes.last()
+    _mail_initiator(initiative, template="initiatives/email/status_changed", key=f"status:{change.pk}")
+    return initiative
+
+
+@transaction.atomic
+def initiative_assign(*, initiative: Initiative, officer, actor) -> Initiative:
+    """Give the initiative to `officer` (a user); they hear about it unless they took it themselves."""
+    _require_officer(actor, initiative)
+    membership = OfficerMembership.objects.filter(
+        user=officer, municipality_id=initiative.municipality_id, is_active=True
+    ).first()
+    if membership is None:
+        raise NotAllowed(_("You can only assign an officer of this municipality."))
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if initiative.assigned_officer_id == officer.pk:
+        return initiative
+    initiative.assigned_officer = officer
+    initiative.save(update_fields=["assigned_officer", "updated_at"])
+    _audit(actor, "initiative.assign", initiative, detail=f"officer={officer.pk}")
+    if officer.pk != actor.pk and officer.email:
+        mail_enqueue(
+            to=officer.email,
+            template="initiatives/email/officer_assigned",
+            dedup_key=f"assigned:{initiative.pk}:{officer.pk}:{uuid.uuid4().hex[:8]}",
+            initiative=initiative,
+            context={"officer_name": officer.get_full_name(), "by_name": actor.get_full_name()},
+        )
+    return initiative
+
+
+def initiative_bulk_assign(*, initiatives, officer, actor) -> int:
+    """Assign many at once; each is its own audited change. Returns how many changed."""
+    changed = 0
+    for initiative in initiatives:
+        before = initiative.assigned_officer_id
+        if initiative_assign(initiative=initiative, officer=officer, actor=actor).assigned_officer_id != before:
+            changed += 1
+    return changed
+
+
+def _record_first_response(initiative: Initiative) -> None:
+    if initiative.first_response_at is None:
+        Initiative.objects.filter(pk=initiative.pk, first_response_at__isnull=True).update(
+            first_response_at=timezone.now()
+        )
+
+
+@transaction.atomic
+def initiative_message_send(*, initiative: Initiative, body: str, actor, internal: bool = False, files=()) -> Message:
+    """A message to the initiator (mailed, shown on their page) or an internal note (never shown)."""
+    _require_officer(actor, initiative)
+    kind = MessageKind.INTERNAL_NOTE if internal else MessageKind.TO_INITIATOR
+    message = Message.objects.create(initiative=initiative, kind=kind, author=actor, body=body)
+    _save_attachments(initiative=initiative, files=files, message=message)
+    if not internal:
+        _record_first_response(initiative)
+        _mail_initiator(initiative, template="initiatives/email/officer_message", key=f"message:{message.pk}")
+    _audit(actor, "initiative.note" if internal else "initiative.message", initiative, obj=message)
+    return message
+
+
+@transaction.atomic
+def initiative_set_role(*, initiative: Initiative, role: str, explanation: str, actor) -> Initiative:
+    """The municipality's rung on the overheidsparticipatietrap for this initiative, said out loud."""
+    _require_officer(actor, initiative)
+    initiative.municipal_role = role
+    initiative.municipal_role_explanation = explanation
+    initiative.full_clean(validate_unique=False, validate_constraints=False)
+    initiative.save(update_fields=["municipal_role", "municipal_role_explanation", "updated_at"])
+    _audit(actor, "initiative.role", initiative, detail=role)
+    return initiative
+
+
+@transaction.atomic
+def agreement_add(
+    *, initiative: Initiative, actor, party: str, role: str, description: str, due_date=None, partner_name: str = ""
+) -> Agreement:
+    _require_officer(actor, initiative)
+    agreement = Agreement(
+        initiative=initiative,
+        party=party,
+        role=role,
+        description=description,
+        due_date=due_date,
+        partner_name=partner_name,
+        created_by=actor,
+    )
+    agreement.full_clean()
+    agreement.save()
+    _audit(actor, "agreement.add", initiative, obj=agreement)
+    return agreement
+
+
+@transaction.atomic
+def agreement_set_done(*, agreement: Agreement, actor, done: bool = True) -> Agreement:
+    _require_officer(actor, agreement.initiative)
+    agreement.done = done
+    agreement.done_at = timezone.now() if done else None
+    agreement.save(update_fields=["done", "done_at", "updated_at"])
+    _audit(actor, "agreement.done" if done else "agreement.reopen", agreement.initiative, obj=agreement)
+    return agreement
+
+
+# --- decisions and the fund -----------------------------------------------------------------
+
+
+def fund_check_grant(*, fund: Fund, initiative: Initiative, amount: Decimal) -> None:
+    """Raise with a plain message when `amount` from `fund` breaks one of the fund's rules.
+
+    Call with the fund row locked: the sums below must not move until the grant is saved.
+    """
+    if fund.municipality_id != initiative.municipality_id:
+        raise ValidationError({"fund": _("Choose a fund of the initiative's own municipality.")})
+    if not fund.is_open:
+        raise ValidationError({"fund": _("This fund is closed.")})
+    if amount <= 0:
+        raise ValidationError({"amount": _("A contribution must be more than € 0.")})
+    if fund.max_per_initiative is not None and amount > fund.max_per_initiative:
+        raise ValidationError(
+            {"amount": _("This fund gives at most € %(max)s per initiative.") % {"max": fund.max_per_initiative}}
+        )
+    if fund.min_own_share_percent:
+        if initiative.total_cost <= 0:
+            raise ValidationError({"amount": _("This fund needs a budget with costs to compute the own share.")})
+        ceiling = (initiative.total_cost * (100 - fund.min_own_share_percent) / 100).quantize(Decimal("0.01"))
+        if amount > ceiling:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "The initiators pay at least %(pct)s%% themselves, so the fund gives at most € %(max)s."
+                    )
+                    % {"pct": fund.min_own_share_percent.normalize(), "max": ceiling}
+                }
+            )
+    live = Grant.objects.filter(fund=fund).exclude(status=GrantStatus.WITHDRAWN)
+    taken = live.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    if taken + amount > fund.budget:
+        raise ValidationError(
+            {"amount": _("The fund has € %(left)s left; this is more.") % {"left": fund.budget - taken}}
+        )
+    if fund.budget_per_village is not None:
+        village_taken = live.filter(initiative__village_id=initiative.village_id).aggregate(total=Sum("amount"))[
+            "total"
+        ] or Decimal("0")
+        if village_taken + amount > fund.budget_per_village:
+            raise ValidationError(
+                {
+                    "amount": _("This village has € %(left)s left in this fund this year.")
+                    % {"left": fund.budget_per_village - village_taken}
+                }
+            )
+
+
+@transaction.atomic
+def initiative_decide(
+    *,
+    initiative: Initiative,
+    actor,
+    outcome: str,
+    motivation: str,
+    fund: Fund | None = None,
+    amount: Decimal | None = None,
+) -> Decision:
+    """Decide, with a public motivation and optionally a grant. Two officers deciding at the
+    same moment cannot take a fund past its budget: the fund row is locked first."""
+    _require_officer(actor, initiative)
+    if not motivation.strip():
+        raise ValidationError({"motivation": _("Explain the decision: the initiator and the public read it.")})
+    if outcome == DecisionOutcome.NOT_SUPPORTED and fund is not None:
+        raise ValidationError({"fund": _("A decision that does not support the initiative gives no money.")})
+    if (fund is None) != (amount is None):
+        raise ValidationError({"amount": _("Choose a fund and an amount together.")})
+    if fund is not None:
+        fund = Fund.objects.select_for_update().get(pk=fund.pk)
+        fund_check_grant(fund=fund, initiative=initiative, amount=amount)
+    initiative = initiative_transition(initiative=initiative, to_status=Status.DECIDED, actor=actor)
+    decision = Decision.objects.create(initiative=initiative, outcome=outcome, motivation=motivation, decided_by=actor)
+    Initiative.objects.filter(pk=initiative.pk).update(decided_at=decision.decided_at)
+    if fund is not None:
+        grant = Grant.objects.create(initiative=initiative, decision=decision, fund=fund, amount=amount)
+        _audit(actor, "grant.commit", initiative, obj=grant, detail=f"fund={fund.pk} amount={amount}")
+    _audit(actor, "initiative.decide", initiative, obj=decision, detail=outcome)
+    _mail_initiator(initiative, template="initiatives/email/decision", key=f"decision:{decision.pk}")
+    return decision
+
+
+@transaction.atomic
+def grant_mark_paid(*, grant: Grant, actor) -> Grant:
+    grant = Grant.objects.select_for_update().select_related("initiative__municipality").get(pk=grant.pk)
+    _require_officer(actor, grant.initiative)
+    if grant.status != GrantStatus.COMMITTED:
+        raise ValidationError(_("Only a committed contribution can be marked as paid."))
+    grant.status, grant.paid_at = GrantStatus.PAID, timezone.now()
+    grant.save(update_fields=["status", "paid_at", "updated_at"])
+    _audit(actor, "grant.paid", grant.initiative, obj=grant)
+    return grant
+
+
+@transaction.atomic
+def grant_withdraw(*, grant: Grant, actor, reason: str = "") -> Grant:
+    grant = Grant.objects.select_for_update().select_related("initiative__municipality").get(pk=grant.pk)
+    _require_officer(actor, grant.initiative)
+    if grant.status == GrantStatus.WITHDRAWN:
+        raise ValidationError(_("This contribution was already withdrawn."))
+    grant.status, grant.withdrawn_at = GrantStatus.WITHDRAWN, timezone.now()
+    grant.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    _audit(actor, "grant.withdraw", grant.initiative, obj=grant, detail=reason[:200])
+    return grant

@@ -192,3 +192,37 @@ class Fund(TimeStampedModel):
             raise ValidationError(
                 {"max_per_initiative": _("The maximum per initiative cannot be more than the budget.")}
             )
+
+
+class StandardTextQuerySet(MunicipalityScopedQuerySet):
+    audience = OFFICERS
+
+
+class StandardText(TimeStampedModel):
+    """A ready-made text officers start a message or note from; coordinators keep them."""
+
+    class Purpose(models.TextChoices):
+        MESSAGE = "message", _("Message to the initiator")
+        NOTE = "note", _("Internal note")
+        DECISION = "decision", _("Decision motivation")
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="standard_texts"
+    )
+    purpose = models.CharField(_("used for"), max_length=10, choices=Purpose.choices, default=Purpose.MESSAGE)
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"), max_length=5000)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = StandardTextQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality__name", "purpose", "title"]
+        verbose_name = _("standard text")
+        verbose_name_plural = _("standard texts")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "purpose", "title"], name="standard_text_unique_title"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "initiatives",
     "vision",
     "notifications",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "audit.middleware.AuditOriginMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
