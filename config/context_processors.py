@@ -20,15 +20,20 @@ def platform(request):
     user = getattr(request, "user", None)
 
     @cache
-    def officer_municipality():
+    def officer_membership():
         if user is None or not user.is_authenticated:
             return None
-        from municipalities.models import Municipality
+        from municipalities.access import officer_membership as membership_of
 
-        return Municipality.objects.filter(officers__user=user, officers__is_active=True).first()
+        return membership_of(user)
+
+    def officer_municipality():
+        membership = officer_membership()
+        return membership.municipality if membership else None
 
     return {
         "SITE_URL": settings.SITE_URL,
         "PLATFORM_NAME": platform_name(),
+        "officer_membership": officer_membership,
         "officer_municipality": officer_municipality,
     }

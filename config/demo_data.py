@@ -1798,3 +1798,27 @@ SCAN_COMMENTS = {
     "partnerschap": "Soms neemt de gemeente het plan nog te snel over.",
     "los_laten": "Loslaten blijft lastig als er geld van de gemeente in zit.",
 }
+
+
+# Standard texts officers start a message, note or decision from (purpose, title, body).
+STANDARD_TEXTS = [
+    (
+        "message",
+        "Eerste contact",
+        "Bedankt voor je initiatief! Ik ben je contactpersoon bij de gemeente {municipality}. "
+        "Ik wil graag met je kennismaken. Wanneer kan ik je bellen?",
+    ),
+    (
+        "message",
+        "Aanvullende informatie nodig",
+        "Om je initiatief goed te bekijken heb ik nog wat informatie nodig: een begroting met de kosten "
+        "en wie er in de buurt meedoen. Wil je dat via je persoonlijke link sturen?",
+    ),
+    ("note", "Afstemming collega's", "Afgestemd met collega's van openbare ruimte; geen bezwaren."),
+    (
+        "decision",
+        "Gesteund uit het fonds",
+        "Jullie plan draagt bij aan de leefbaarheid van het dorp en heeft draagvlak in de buurt. "
+        "De gemeente {municipality} steunt het met een bijdrage uit het initiatievenfonds.",
+    ),
+]

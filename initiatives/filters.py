@@ -1,11 +1,17 @@
+from datetime import date, datetime, time, timedelta
+
 import django_filters
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import Municipality
+from municipalities.models import Fund, Municipality, OfficerMembership
 from villages.models import Village
 
-from .constants import Status
-from .models import Initiative, Theme
+from .constants import GrantStatus, HelpKind, Status
+from .models import Grant, Initiative, Theme
 
 
 class PublicInitiativeFilter(django_filters.FilterSet):
@@ -38,3 +44,158 @@ class PublicInitiativeFilter(django_filters.FilterSet):
     class Meta:
         model = Initiative
         fields = ["municipality", "village", "theme", "status"]
+
+
+UNASSIGNED = "unassigned"
+ME = "me"
+OVERDUE_FIRST_RESPONSE = "first_response"
+OVERDUE_DECISION = "decision"
+
+
+# Dates outside this range are typing errors; refusing them also keeps date arithmetic safe.
+DATE_VALIDATORS = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2100, 12, 31))]
+
+
+def _start_of_day(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorting by a column, with the primary key last, so pages never skip or repeat a row."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            qs = qs.order_by(*qs.query.order_by, "-pk")
+        return qs
+
+
+def active_officers(user):
+    """The officers a user may filter on and assign to: the active ones of their municipality."""
+    return (
+        OfficerMembership.objects.visible_to(user)
+        .filter(is_active=True, user__is_active=True)
+        .select_related("user", "municipality")
+        .order_by("municipality__name", "user__first_name", "user__last_name", "pk")
+    )
+
+
+def officer_label(membership, *, with_municipality=False) -> str:
+    name = membership.user.get_full_name() or membership.user.get_username()
+    return f"{name} ({membership.municipality.name})" if with_municipality else name
+
+
+class OfficerInitiativeFilter(django_filters.FilterSet):
+    """The officers' dashboard list. The view passes a queryset already scoped to the user."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        max_length=100,
+        help_text=_("Reference, title, or the initiator's name or email."),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"),
+        choices=Status.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    village = django_filters.ModelChoiceFilter(
+        label=_("Village"),
+        queryset=lambda request: Village.objects.visible_to(request.user).order_by("name", "pk"),
+        empty_label=_("All villages"),
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"),
+        field_name="themes",
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All themes"),
+    )
+    help = django_filters.ChoiceFilter(
+        label=_("Help asked"), choices=HelpKind.choices, method="filter_help", empty_label=_("All kinds of help")
+    )
+    officer = django_filters.ChoiceFilter(
+        label=_("Assigned officer"), method="filter_officer", empty_label=_("All officers")
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"),
+        choices=[(OVERDUE_FIRST_RESPONSE, _("First response overdue")), (OVERDUE_DECISION, _("Decision overdue"))],
+        method="filter_overdue",
+        empty_label=_("Overdue or not"),
+    )
+    submitted_from = django_filters.DateFilter(
+        label=_("Submitted from"), method="filter_submitted_from", widget=DateInput, validators=DATE_VALIDATORS
+    )
+    submitted_to = django_filters.DateFilter(
+        label=_("Submitted up to"), method="filter_submitted_to", widget=DateInput, validators=DATE_VALIDATORS
+    )
+    fund = django_filters.ModelChoiceFilter(
+        label=_("Grant from fund"),
+        queryset=lambda request: Fund.objects.visible_to(request.user).order_by("-year", "name", "pk"),
+        method="filter_fund",
+        empty_label=_("All funds"),
+    )
+    sort = StableOrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("reference", "reference"),
+            ("title", "title"),
+            ("village__name", "village"),
+            ("status", "status"),
+            ("submitted_at", "submitted"),
+            ("first_response_due", "first_response_due"),
+            ("decision_due", "decision_due"),
+            ("assigned_officer__first_name", "officer"),
+        ),
+    )
+
+    class Meta:
+        model = Initiative
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.request.user
+        self.officers = list(active_officers(user))
+        with_municipality = user.is_superuser
+        self.filters["officer"].extra["choices"] = [
+            (UNASSIGNED, _("Not assigned")),
+            (ME, _("Assigned to me")),
+            *[(str(m.user_id), officer_label(m, with_municipality=with_municipality)) for m in self.officers],
+        ]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_help(self, queryset, name, value):
+        return queryset.filter(**{f"asks_{HelpKind(value).value}": True})
+
+    def filter_officer(self, queryset, name, value):
+        if value == UNASSIGNED:
+            return queryset.filter(assigned_officer__isnull=True)
+        if value == ME:
+            return queryset.filter(assigned_officer=self.request.user)
+        return queryset.filter(assigned_officer_id=int(value))
+
+    def filter_overdue(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == OVERDUE_FIRST_RESPONSE:
+            return queryset.overdue_first_response(today)
+        return queryset.overdue_decision(today)
+
+    def filter_submitted_from(self, queryset, name, value):
+        return queryset.filter(submitted_at__gte=_start_of_day(value))
+
+    def filter_submitted_to(self, queryset, name, value):
+        return queryset.filter(submitted_at__lt=_start_of_day(value + timedelta(days=1)))
+
+    def filter_fund(self, queryset, name, value):
+        grants = Grant.objects.filter(initiative=OuterRef("pk"), fund=value).exclude(status=GrantStatus.WITHDRAWN)
+        return queryset.filter(Exists(grants))

@@ -1,3 +1,4 @@
+import re
 import uuid
 from decimal import Decimal
 from pathlib import PurePath
@@ -49,6 +50,10 @@ class Theme(models.Model):
         return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
 
 
+# Statuses an officer still works on: everything but the two ends of the road.
+ACTIVE_STATUSES = frozenset(s for s in Status if s not in (Status.CLOSED, Status.WITHDRAWN))
+
+
 class InitiativeQuerySet(MunicipalityScopedQuerySet):
     audience = OFFICERS
 
@@ -60,6 +65,86 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         from .constants import OPEN_STATUSES
 
         return self.filter(status__in=OPEN_STATUSES)
+
+    # --- the officers' dashboard -----------------------------------------------------------
+
+    @staticmethod
+    def overdue_first_response_q(today) -> models.Q:
+        """No first answer yet and the norm's day has passed (withdrawn and closed ones owe none)."""
+        return models.Q(first_response_at__isnull=True, first_response_due__lt=today) & ~models.Q(
+            status__in=[Status.WITHDRAWN, Status.CLOSED]
+        )
+
+    @staticmethod
+    def overdue_decision_q(today) -> models.Q:
+        """Still owed a decision and past the decision term."""
+        from .constants import OPEN_STATUSES
+
+        return models.Q(status__in=OPEN_STATUSES, decision_due__lt=today)
+
+    def overdue_first_response(self, today):
+        return self.filter(self.overdue_first_response_q(today))
+
+    def overdue_decision(self, today):
+        return self.filter(self.overdue_decision_q(today))
+
+    def with_list_annotations(self, today=None):
+        """What one row of the dashboard shows, in the same query: no query per row."""
+        today = today or timezone.localdate()
+        return self.select_related("village", "municipality", "assigned_officer").annotate(
+            is_first_response_overdue=models.ExpressionWrapper(
+                self.overdue_first_response_q(today), output_field=models.BooleanField()
+            ),
+            is_decision_overdue=models.ExpressionWrapper(
+                self.overdue_decision_q(today), output_field=models.BooleanField()
+            ),
+        )
+
+    def dashboard_counters(self, *, user, today) -> dict[str, int]:
+        """The dashboard's counters in one query (conditional aggregation)."""
+        count = models.Count
+        return self.aggregate(
+            new_unassigned=count("pk", filter=models.Q(status=Status.SUBMITTED, assigned_officer__isnull=True)),
+            mine=count("pk", filter=models.Q(assigned_officer=user, status__in=ACTIVE_STATUSES)),
+            first_response_overdue=count("pk", filter=self.overdue_first_response_q(today)),
+            decision_overdue=count("pk", filter=self.overdue_decision_q(today)),
+            waiting=count("pk", filter=models.Q(status=Status.WAITING_FOR_INITIATOR)),
+        )
+
+    def search(self, text: str):
+        """Officers' text search over reference, title and the initiator's name and email.
+
+        PostgreSQL: full-text search (Dutch stemming) or a reference that starts with the text.
+        Other databases: a case-insensitive substring on the same fields.
+        """
+        from django.db import connection
+
+        text = (text or "").strip()
+        if not text:
+            return self
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            fields = ("title", "initiator_name", "initiator_email")
+            matches = (
+                models.Q(stemmed=SearchQuery(text, config="dutch", search_type="websearch"))
+                | models.Q(reference__istartswith=text)
+                | models.Q(initiator_email__iexact=text)
+            )
+            # Word starts too ("speel" finds "speeltuin"): a prefix query without stemming.
+            words = re.findall(r"\w+", text)[:8]
+            if words:
+                prefix = " & ".join(f"{word}:*" for word in words)
+                matches |= models.Q(plain=SearchQuery(prefix, config="simple", search_type="raw"))
+            return self.alias(
+                stemmed=SearchVector(*fields, config="dutch"), plain=SearchVector(*fields, config="simple")
+            ).filter(matches)
+        return self.filter(
+            models.Q(reference__icontains=text)
+            | models.Q(title__icontains=text)
+            | models.Q(initiator_name__icontains=text)
+            | models.Q(initiator_email__icontains=text)
+        )
 
     def for_tracking_token(self, token: str):
         """The initiative a private link points to (an empty queryset for an unknown link)."""

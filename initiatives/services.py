@@ -299,12 +299,18 @@ def _audit(actor, action: str, initiative: Initiative, detail: str = "", obj=Non
     audit_log(actor=actor, action=action, obj=obj or initiative, municipality=initiative.municipality, detail=detail)
 
 
-@transaction.atomic
 def initiative_change_status(*, initiative: Initiative, to_status: str, actor, note: str = "") -> Initiative:
-    """An officer moves the initiative on; the initiator is told in plain words."""
+    """An officer moves the initiative on; the initiator is told in plain words.
+
+    A refused step is audited too, outside the transaction that the refusal rolls back.
+    """
     _require_officer(actor, initiative)
     try:
-        initiative = initiative_transition(initiative=initiative, to_status=to_status, actor=actor, note=note)
+        with transaction.atomic():
+            initiative = initiative_transition(initiative=initiative, to_status=to_status, actor=actor, note=note)
+            _audit(actor, "initiative.status", initiative, detail=f"-> {to_status}")
+            change = initiative.status_changes.last()
+            _mail_initiator(initiative, template="initiatives/email/status_changed", key=f"status:{change.pk}")
     except TransitionNotAllowed:
         audit_log(
             actor=actor,
@@ -315,9 +321,6 @@ def initiative_change_status(*, initiative: Initiative, to_status: str, actor, n
             detail=f"{initiative.status} -> {to_status}",
         )
         raise
-    _audit(actor, "initiative.status", initiative, detail=f"-> {to_status}")
-    change = initiative.status_changes.last()
-    _mail_initiator(initiative, template="initiatives/email/status_changed", key=f"status:{change.pk}")
     return initiative
 
 
@@ -347,8 +350,9 @@ def initiative_assign(*, initiative: Initiative, officer, actor) -> Initiative:
     return initiative
 
 
+@transaction.atomic
 def initiative_bulk_assign(*, initiatives, officer, actor) -> int:
-    """Assign many at once; each is its own audited change. Returns how many changed."""
+    """Assign many at once, all or nothing; each is its own audited change. Returns how many changed."""
     changed = 0
     for initiative in initiatives:
         before = initiative.assigned_officer_id

@@ -1,4 +1,5 @@
-"""The public history of an initiative: what the initiator (and, published, anyone) may see."""
+"""The history of an initiative: the public one (initiator and, published, anyone) and the
+officer's one (everything, internal notes and mails included)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,8 +10,25 @@ from .constants import MessageKind
 @dataclass
 class Event:
     at: datetime
-    kind: str  # status, message_in, message_out, decision, agreement
+    kind: str  # status, message_in, message_out, note, decision, agreement, mail
     obj: object
+
+
+MESSAGE_EVENT_KINDS = {
+    MessageKind.TO_INITIATOR: "message_out",
+    MessageKind.FROM_INITIATOR: "message_in",
+    MessageKind.INTERNAL_NOTE: "note",
+}
+
+
+def _events(initiative, *, internal: bool) -> list[Event]:
+    events = [Event(change.created_at, "status", change) for change in initiative.status_changes.all()]
+    for message in initiative.messages.all():
+        if internal or message.kind != MessageKind.INTERNAL_NOTE:
+            events.append(Event(message.created_at, MESSAGE_EVENT_KINDS[message.kind], message))
+    events += [Event(decision.decided_at, "decision", decision) for decision in initiative.decisions.all()]
+    events += [Event(agreement.created_at, "agreement", agreement) for agreement in initiative.agreements.all()]
+    return events
 
 
 def public_timeline(initiative) -> list[Event]:
@@ -18,12 +36,16 @@ def public_timeline(initiative) -> list[Event]:
 
     Internal notes never appear here. Uses the prefetched relations when present.
     """
-    events = [Event(change.created_at, "status", change) for change in initiative.status_changes.all()]
-    for message in initiative.messages.all():
-        if message.kind == MessageKind.TO_INITIATOR:
-            events.append(Event(message.created_at, "message_out", message))
-        elif message.kind == MessageKind.FROM_INITIATOR:
-            events.append(Event(message.created_at, "message_in", message))
-    events += [Event(decision.decided_at, "decision", decision) for decision in initiative.decisions.all()]
-    events += [Event(agreement.created_at, "agreement", agreement) for agreement in initiative.agreements.all()]
-    return sorted(events, key=lambda event: event.at)
+    return sorted(_events(initiative, internal=False), key=lambda event: event.at)
+
+
+def officer_timeline(initiative) -> list[Event]:
+    """Everything that happened, newest first: the public events, internal notes (kind "note")
+    and the mails the platform queued or sent about the initiative (kind "mail").
+
+    Uses the prefetched relations (`status_changes`, `messages`, `decisions`, `agreements`,
+    `mails`), so a page that prefetches them runs in a fixed number of queries.
+    """
+    events = _events(initiative, internal=True)
+    events += [Event(mail.created_at, "mail", mail) for mail in initiative.mails.all()]
+    return sorted(events, key=lambda event: event.at, reverse=True)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from config.admin import ScopedModelAdmin
 
-from .models import Fund, Municipality, OfficerMembership
+from .models import Fund, Municipality, OfficerMembership, StandardText
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -46,5 +46,17 @@ class FundAdmin(ScopedModelAdmin):
     list_filter = ("is_open", "year", ("municipality", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("municipality",)
     search_fields = ("name", "municipality__name")
+    autocomplete_fields = ("municipality",)
+    readonly_fields = TIMESTAMPS
+
+
+@admin.register(StandardText)
+class StandardTextAdmin(ScopedModelAdmin):
+    """Coordinators keep their municipality's standard texts here."""
+
+    list_display = ("title", "purpose", "municipality", "is_active")
+    list_filter = ("purpose", "is_active", ("municipality", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("municipality",)
+    search_fields = ("title", "body")
     autocomplete_fields = ("municipality",)
     readonly_fields = TIMESTAMPS

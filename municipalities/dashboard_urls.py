@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import dashboard_views
+
+urlpatterns = [
+    path("", dashboard_views.DashboardView.as_view(), name="dashboard"),
+    path("export.csv", dashboard_views.DashboardExportView.as_view(), name="dashboard_export"),
+    path("toewijzen/", dashboard_views.DashboardBulkAssignView.as_view(), name="dashboard_bulk_assign"),
+]

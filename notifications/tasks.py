@@ -1,6 +1,7 @@
 """Thin adapters: take ids, call a service, own the retries (STYLE.md §7)."""
 
 from celery import shared_task
+from django.db import DatabaseError
 
 from .services import OutboxDeliveryError, _dispatch, outbox_deliver, outbox_pending_ids
 
@@ -14,6 +15,10 @@ def outbox_send(self, mail_id: int):
             return "failed"
         # 30 s, 1 min, 2 min, 4 min ... between attempts; the attempt count lives on the row.
         raise self.retry(countdown=min(30 * 2**self.request.retries, 3600)) from exc
+    except DatabaseError as exc:  # a busy or briefly unreachable database: the row is untouched
+        if self.request.retries >= 10:
+            raise
+        raise self.retry(countdown=min(5 * 2**self.request.retries, 600)) from exc
     return "done"
 
 

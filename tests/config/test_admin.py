@@ -7,7 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from audit.services import audit_log
 from initiatives.models import Initiative, ReferenceSequence, StatusChange
+from municipalities.models import StandardText
+from notifications.models import OutboxMail
 from tests.initiatives.factories import (
     AgreementFactory,
     AttachmentFactory,
@@ -209,6 +212,11 @@ def one_of_everything(world):
     FacilitatorFactory(association=world.provincial)
     ReferenceSequence.objects.create(year=2026, last_number=2)
     Group.objects.create(name="Contactfunctionarissen")
+    StandardText.objects.create(municipality=world.a, title="Eerste contact", body="Welkom")
+    audit_log(actor=None, action="initiative.assign", obj=initiative, municipality=world.a)
+    OutboxMail.objects.create(
+        to="a@example.nl", template="initiatives/email/receipt", dedup_key="x", initiative=initiative
+    )
     return world
 
 

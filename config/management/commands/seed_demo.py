@@ -43,7 +43,7 @@ from initiatives.deadlines import initiative_due_dates, next_working_day_on_or_a
 from initiatives.models import Agreement, CostLine, Decision, Grant, Initiative, Message, StatusChange, Theme
 from initiatives.services import reference_next
 from municipalities.constants import OfficerRole
-from municipalities.models import Fund, Municipality, OfficerMembership
+from municipalities.models import Fund, Municipality, OfficerMembership, StandardText
 from villages.models import Association, PlanAction, Village, VillageOrganisation, VillagePlan
 from vision.constants import (
     STAGE_ORDER,
@@ -156,7 +156,14 @@ CONTACT_OFFICER_PERMISSIONS = {
 COORDINATOR_PERMISSIONS = {
     **CONTACT_OFFICER_PERMISSIONS,
     "initiatives": {**CONTACT_OFFICER_PERMISSIONS["initiatives"], "decision": VAC, "grant": VAC},
-    "municipalities": {"municipality": ("view", "change"), "officermembership": VAC, "fund": VAC},
+    "municipalities": {
+        "municipality": ("view", "change"),
+        "officermembership": VAC,
+        "fund": VAC,
+        "standardtext": (*VAC, "delete"),
+    },
+    "audit": {"auditlogentry": ("view",)},
+    "notifications": {"outboxmail": ("view",)},
     "vision": {"trajectory": ("view",), "trajectorystage": ("view",), "meeting": ("view",), "case": ("view",)},
 }
 FACILITATOR_PERMISSIONS = {
@@ -197,8 +204,8 @@ GROUP_FOR_ROLE = {
     "coordinator": "Coordinator",
     "facilitator": "Procesbegeleider",
 }
-# Everyone who works in the management environment (until the officer dashboard exists, that is the admin).
-STAFF_ROLES = {"superuser", "coordinator", "contact_officer", "facilitator"}
+# Who may use the Django admin (least privilege): contact officers work in the dashboard only.
+STAFF_ROLES = {"superuser", "coordinator", "facilitator"}
 ROLE_LABELS = {
     "superuser": "superuser",
     "coordinator": "coordinator",
@@ -315,6 +322,7 @@ class DemoSeeder:
         self.seed_groups()
         self.seed_users()
         self.seed_funds()
+        self.seed_standard_texts()
         self.seed_plans()
         self.seed_initiatives()
         self.link_plan_actions()
@@ -489,6 +497,17 @@ class DemoSeeder:
     def seed_funds(self):
         for municipality in self.municipalities.values():
             self.fund(municipality, self.year)
+
+    def seed_standard_texts(self):
+        for municipality in self.municipalities.values():
+            for purpose, title, body in data.STANDARD_TEXTS:
+                ensure(
+                    StandardText,
+                    defaults={"body": body.format(municipality=municipality.name)},
+                    municipality=municipality,
+                    purpose=purpose,
+                    title=title,
+                )
 
     def seed_plans(self):
         for spec in data.PLANS:

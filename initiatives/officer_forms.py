@@ -1,0 +1,348 @@
+"""Forms for the officer's page of one initiative. Each validates input only; the services
+decide what is allowed (and say so with a ValidationError that the view shows at the form)."""
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import StandardText
+from villages.models import VillageOrganisation
+
+from .constants import (
+    INITIATOR_ROLES,
+    MUNICIPAL_ROLE_EXPLANATIONS,
+    MUNICIPALITY_ROLES,
+    TRANSITIONS,
+    AgreementParty,
+    DecisionOutcome,
+    IntakeChannel,
+    MessageKind,
+    MunicipalRole,
+    Status,
+)
+from .forms import AttachmentsField, InitiativeSubmitForm, _too_many_files, village_choices
+from .models import MAX_AMOUNT
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError at the fields it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class StandardTextSelect(forms.Select):
+    """A select of standard texts; each option carries its text, so officer.js can fill the
+    textarea named in `data-fills`. Without JavaScript the form uses the text itself."""
+
+    def __init__(self, *args, texts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.texts = {str(text.pk): text for text in texts}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        text = self.texts.get(str(value))
+        if text is not None:
+            option["attrs"]["data-text"] = text.body
+            option["attrs"]["data-purpose"] = text.purpose
+        return option
+
+
+class StandardTextField(forms.TypedChoiceField):
+    """Choose one of the given StandardText rows (grouped by purpose); cleans to the row."""
+
+    def __init__(self, *, texts, fills, **kwargs):
+        texts = list(texts)
+        self.texts_by_pk = {text.pk: text for text in texts}
+        groups: dict[str, list] = {}
+        for text in texts:
+            groups.setdefault(text.get_purpose_display(), []).append((text.pk, text.title))
+        choices = [("", _("No standard text"))]
+        choices += list(groups.items()) if len(groups) > 1 else next(iter(groups.values()), [])
+        kwargs.setdefault("required", False)
+        super().__init__(
+            choices=choices,
+            coerce=int,
+            empty_value=None,
+            widget=StandardTextSelect(texts=texts, attrs={"data-fills": fills}),
+            **kwargs,
+        )
+
+    def clean(self, value):
+        pk = super().clean(value)
+        return self.texts_by_pk.get(pk) if pk is not None else None
+
+
+class AssignForm(forms.Form):
+    officer = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=get_user_model().objects.none(), empty_label=_("Choose an officer")
+    )
+
+    def __init__(self, *args, initiative, **kwargs):
+        kwargs.setdefault("initial", {"officer": initiative.assigned_officer_id})
+        super().__init__(*args, **kwargs)
+        field = self.fields["officer"]
+        field.queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                officer_membership__municipality_id=initiative.municipality_id,
+                officer_membership__is_active=True,
+            )
+            .order_by("first_name", "last_name", "username")
+        )
+        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+
+
+class StatusChangeForm(forms.Form):
+    """Offers only the steps TRANSITIONS allows from the current status. "Decided" is reached
+    through the decision form, which asks for the motivation the initiator reads."""
+
+    to_status = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only officers see this note. The initiator gets a mail with the new status."),
+    )
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [("", _("Choose the new status"))] + [
+            (status.value, status.label) for status in status_choices(initiative.status)
+        ]
+
+
+def status_choices(from_status: str) -> list[Status]:
+    """The statuses an officer may choose from `from_status`, in workflow order."""
+    allowed = TRANSITIONS.get(from_status, frozenset()) - {Status.DECIDED}
+    return [status for status in Status if status in allowed]
+
+
+class MessageForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Send as"),
+        choices=[
+            (MessageKind.TO_INITIATOR.value, _("Message to the initiator (mailed, visible on their page)")),
+            (MessageKind.INTERNAL_NOTE.value, _("Internal note (only officers see it)")),
+        ],
+        initial=MessageKind.TO_INITIATOR,
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    attachments = AttachmentsField(label=_("Attachments (optional)"))
+
+    def __init__(self, *args, standard_texts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        texts = [t for t in standard_texts if t.purpose in (StandardText.Purpose.MESSAGE, StandardText.Purpose.NOTE)]
+        if texts:
+            self.fields["standard_text"] = StandardTextField(
+                texts=texts,
+                fills=self["body"].auto_id,
+                label=_("Start from a standard text (optional)"),
+                help_text=_("The text appears in the box below, so you can change it before sending."),
+            )
+            self.order_fields(["kind", "standard_text", "body", "attachments"])
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        if len(files) > settings.ATTACHMENT_MAX_FILES:
+            raise ValidationError(_too_many_files())
+        return files
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("body") or "").strip():
+            text = cleaned.get("standard_text")
+            if text is not None:
+                cleaned["body"] = text.body  # without JavaScript: the chosen text as it is
+            elif "body" not in self.errors:
+                self.add_error("body", _("Write the text of the message or note."))
+        return cleaned
+
+    @property
+    def internal(self) -> bool:
+        return self.cleaned_data["kind"] == MessageKind.INTERNAL_NOTE
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role of the municipality"), widget=forms.RadioSelect)
+    explanation = forms.CharField(
+        label=_("Explanation (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why this role? The initiator reads this on their page."),
+    )
+
+    def __init__(self, *args, initiative, **kwargs):
+        kwargs.setdefault(
+            "initial", {"role": initiative.municipal_role, "explanation": initiative.municipal_role_explanation}
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            (
+                role.value,
+                format_html(
+                    '<span class="fw-semibold">{}</span><span class="d-block form-text mt-0">{}</span>',
+                    role.label,
+                    MUNICIPAL_ROLE_EXPLANATIONS[role],
+                ),
+            )
+            for role in MunicipalRole
+        ]
+
+
+class AgreementForm(forms.Form):
+    party = forms.ChoiceField(label=_("Who does it?"), choices=AgreementParty.choices)
+    partner_name = forms.CharField(
+        label=_("Name of the partner"),
+        max_length=200,
+        required=False,
+        help_text=_("Only when a partner does it."),
+    )
+    role = forms.ChoiceField(label=_("Role"))
+    description = forms.CharField(label=_("What"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    due_date = forms.DateField(
+        label=_("Due date (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            ("", _("Choose a role")),
+            (_("Roles of the municipality"), [(role.value, role.label) for role in MUNICIPALITY_ROLES]),
+            (_("Roles of the initiators"), [(role.value, role.label) for role in INITIATOR_ROLES]),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("party") == AgreementParty.PARTNER and not cleaned.get("partner_name"):
+            self.add_error("partner_name", _("Fill in the name of the partner."))
+        if cleaned.get("party") != AgreementParty.PARTNER:
+            cleaned["partner_name"] = ""
+        return cleaned
+
+
+class AgreementDoneForm(forms.Form):
+    done = forms.TypedChoiceField(
+        choices=[("1", _("Done")), ("0", _("Not done"))], coerce=lambda value: value == "1", widget=forms.HiddenInput
+    )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=DecisionOutcome.choices, widget=forms.RadioSelect)
+    motivation = forms.CharField(
+        label=_("Motivation"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Public: the initiator reads it, and so does everyone when the initiative is published."),
+    )
+    fund = forms.TypedChoiceField(label=_("Contribution from fund (optional)"), coerce=int, required=False)
+    amount = forms.DecimalField(
+        label=_("Amount in euro (optional)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=MAX_AMOUNT,
+        decimal_places=2,
+        max_digits=12,
+    )
+
+    def __init__(self, *args, funds=(), standard_texts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.funds = {fund.pk: fund for fund in funds}
+        self.fields["fund"].choices = [("", _("No contribution"))] + [
+            (fund.pk, f"{fund.name} {fund.year}") for fund in funds
+        ]
+        texts = [t for t in standard_texts if t.purpose == StandardText.Purpose.DECISION]
+        if texts:
+            self.fields["standard_text"] = StandardTextField(
+                texts=texts,
+                fills=self["motivation"].auto_id,
+                label=_("Start from a standard text (optional)"),
+                help_text=_("The text appears in the box below, so you can change it."),
+            )
+            self.order_fields(["outcome", "standard_text", "motivation", "fund", "amount"])
+
+    def clean_fund(self):
+        pk = self.cleaned_data.get("fund")
+        return self.funds.get(pk) if pk not in (None, "") else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("motivation") or "").strip():
+            text = cleaned.get("standard_text")
+            if text is not None:
+                cleaned["motivation"] = text.body
+            elif "motivation" not in self.errors:
+                self.add_error("motivation", _("Explain the decision: the initiator and the public read it."))
+        return cleaned
+
+
+class GrantPaidForm(forms.Form):
+    """Nothing to fill in: the button says it all."""
+
+
+class GrantWithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawing"), max_length=200)
+
+
+class InitiativeRegisterForm(InitiativeSubmitForm):
+    """The public form for an officer who enters a phone, paper, email or counter application.
+
+    No honeypot and no privacy checkbox (the officer tells the initiator about the privacy
+    statement); the email address may be empty; only villages of the officer's municipality.
+    """
+
+    channel = forms.ChoiceField(
+        label=_("How did the application come in?"),
+        choices=[(value, label) for value, label in IntakeChannel.choices if value != IntakeChannel.WEB],
+        initial=IntakeChannel.PHONE,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, municipality=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        del self.fields["privacy_acknowledged"]
+        del self.fields["website"]
+        villages = village_choices(municipality.slug if municipality is not None else None)
+        self.fields["village"].choices = [("", _("Choose the village"))] + villages[1:]
+        if municipality is not None:
+            self.fields["organisation"].queryset = VillageOrganisation.objects.filter(
+                village__municipality=municipality
+            ).select_related("village")
+        fields = self.fields
+        fields["initiator_name"].label = _("Name of the initiator")
+        fields["initiator_email"].label = _("Email address of the initiator (optional)")
+        fields["initiator_email"].required = False
+        fields["initiator_email"].help_text = _(
+            "Without an email address the initiator gets no mails and no personal link: give them the reference."
+        )
+        fields["initiator_phone"].label = _("Phone number of the initiator (optional)")
+        fields["preferred_language"].label = _("In which language do we write to the initiator?")
+        fields["publication_consent"].label = _(
+            "The initiator agrees that the initiative is shown on the website (without name or contact details)"
+        )
+        for name in ("initiator_name", "initiator_email", "initiator_phone"):
+            fields[name].widget.attrs["autocomplete"] = "off"  # not the officer's own details
+
+    def clean_village(self):
+        village = self.cleaned_data["village"]
+        if self.municipality is not None and village.municipality_id != self.municipality.pk:
+            raise ValidationError(_("Choose a village of your own municipality."))
+        return village

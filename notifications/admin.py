@@ -1,0 +1,39 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from config.admin import ScopedModelAdmin
+
+from .constants import OutboxStatus
+from .models import OutboxMail
+from .services import outbox_retry
+
+
+@admin.register(OutboxMail)
+class OutboxMailAdmin(ScopedModelAdmin):
+    """What left (or did not leave) the platform; failed mails can be sent again."""
+
+    list_display = ("created_at", "template", "to", "status", "attempts", "sent_at", "initiative")
+    list_filter = ("status", "template")
+    list_select_related = ("initiative",)
+    search_fields = ("to", "dedup_key", "initiative__reference")
+    readonly_fields = [f.name for f in OutboxMail._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the selected failed mails again"), permissions=["view"])
+    def retry(self, request, queryset):
+        failed = list(queryset.filter(status=OutboxStatus.FAILED))
+        for mail in failed:
+            outbox_retry(mail=mail)
+        self.message_user(
+            request,
+            ngettext("%(count)d mail will be sent again.", "%(count)d mails will be sent again.", len(failed))
+            % {"count": len(failed)},
+            messages.SUCCESS,
+        )
