@@ -22,6 +22,11 @@ urlpatterns = [
     path("dashboard/", include("municipalities.dashboard_urls")),
     path("dashboard/", include("initiatives.officer_urls")),
     path("dashboard/", include("municipalities.statistics_urls")),
+    path("dashboard/dorpen/", include("villages.staff_urls")),
+    # DKK facilitators: VO trajectories, meetings, vision documents and scans.
+    path("trajecten/", include("vision.trajectory_urls")),
+    path("trajecten/", include("vision.meeting_urls")),
+    path("trajecten/", include("vision.document_urls")),
     # The reset mail names the platform; the other auth views need nothing of ours.
     path(
         "accounts/password_reset/",

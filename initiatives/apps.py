@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class InitiativesConfig(AppConfig):
     name = "initiatives"
     verbose_name = _("Initiatives")
+
+    def ready(self):
+        from . import mails  # noqa: F401 - registers the mail context builder

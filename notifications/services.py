@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from config.context_processors import platform_name
 
+from .builders import Built, build
 from .constants import MAX_ATTEMPTS, OutboxStatus
 from .models import OutboxMail
 
@@ -48,45 +49,23 @@ def _dispatch(mail_id: int) -> None:
         logger.warning("outbox: could not enqueue mail %s; the sweep will retry", mail_id, exc_info=True)
 
 
-def _build_context(mail: OutboxMail) -> dict:
-    context = {"site_url": settings.SITE_URL, "platform_name": platform_name(), **mail.context}
-    if mail.initiative_id:
-        initiative = mail.initiative
-        context["initiative"] = initiative
-        context["municipality"] = initiative.municipality
-        if mail.context.get("tracking_link"):
-            from initiatives.services import tracking_token_issue
-
-            token = tracking_token_issue(initiative=initiative)
-            context["tracking_url"] = settings.SITE_URL + initiative_tracking_path(token)
-    if mail.context.get("tracking_links_for"):
-        from initiatives.models import Initiative
-        from initiatives.services import tracking_token_issue
-
-        links = []
-        for initiative in Initiative.objects.filter(pk__in=mail.context["tracking_links_for"]).order_by(
-            "-submitted_at"
-        ):
-            token = tracking_token_issue(initiative=initiative)
-            links.append({"initiative": initiative, "url": settings.SITE_URL + initiative_tracking_path(token)})
-        context["tracking_links"] = links
-    return context
-
-
-def initiative_tracking_path(token: str) -> str:
-    from django.urls import reverse
-
-    return reverse("initiative_track", kwargs={"token": token})
+def _build(mail: OutboxMail) -> Built:
+    built = build(mail)
+    built.context = {"site_url": settings.SITE_URL, "platform_name": platform_name(), **mail.context, **built.context}
+    return built
 
 
 def _render(mail: OutboxMail) -> EmailMultiAlternatives:
     with translation.override(mail.language):
-        context = _build_context(mail)
+        built = _build(mail)
+        context = built.context
         subject = " ".join(render_to_string(f"{mail.template}_subject.txt", context).split())
         body = render_to_string(f"{mail.template}.txt", context)
         html = render_to_string(f"{mail.template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=body, to=[mail.to])
     message.attach_alternative(html, "text/html")
+    for attachment in built.attachments:
+        message.attach(*attachment)
     return message
 
 
