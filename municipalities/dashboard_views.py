@@ -269,7 +269,7 @@ class DashboardExportView(OfficerRequiredMixin, View):
             _("Title"),
             _("Village"),
             _("Status"),
-            _("Submitted"),
+            _("Submitted on"),
             _("First response due"),
             _("Decision due"),
             _("Assigned officer"),

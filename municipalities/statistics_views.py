@@ -144,7 +144,8 @@ class StatisticsCsvView(StatisticsScopeMixin, View):
             raise Http404
         initiatives = self.get_scope()
         rows = TABLES[table](initiatives).csv_rows()
-        filename = f"{slugify(_('statistics'))}-{table}-{self.period.start:%Y%m%d}-{self.period.end:%Y%m%d}.csv"
+        label = slugify(_("statistics"))
+        filename = f"{label}-{table}-{self.period.start:%Y%m%d}-{self.period.end:%Y%m%d}.csv"
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response.write("\ufeff")  # a byte order mark, so spreadsheets read the accents right
