@@ -43,7 +43,7 @@ def test_no_state_is_a_dead_end_except_the_terminal_ones():
                 reachable.add(target)
                 frontier.append(target)
     assert reachable == set(Status)
-    assert TERMINAL_STATUSES == {Status.WITHDRAWN}
+    assert {Status.WITHDRAWN} == TERMINAL_STATUSES
     for status in set(Status) - TERMINAL_STATUSES:
         assert TRANSITIONS[status], f"{status} can be entered but not left"
 
