@@ -39,6 +39,23 @@ def mail_enqueue(*, to: str, template: str, dedup_key: str, language: str = "nl"
     return mail
 
 
+def mail_enqueue_many(mails: list[OutboxMail]) -> int:
+    """Store many mails at once (the scheduler's reminders), each at most once per dedup key.
+
+    A fixed number of queries per 500 mails; the rows are handed to the worker after commit.
+    Returns how many of them are waiting to be sent.
+    """
+    if not mails:
+        return 0
+    OutboxMail.objects.bulk_create(mails, ignore_conflicts=True, batch_size=500)
+    keys = [mail.dedup_key for mail in mails]
+    ids = []
+    for start in range(0, len(keys), 500):
+        ids += OutboxMail.objects.pending().filter(dedup_key__in=keys[start : start + 500]).values_list("pk", flat=True)
+    transaction.on_commit(lambda: [_dispatch(pk) for pk in ids])
+    return len(ids)
+
+
 def _dispatch(mail_id: int) -> None:
     """Hand the mail to the worker; if the broker is down the sweep picks it up later."""
     from .tasks import outbox_send

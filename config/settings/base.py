@@ -7,6 +7,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -177,6 +178,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE = {
+    "initiative-reminders": {
+        "task": "initiatives.reminders_daily",
+        "schedule": crontab(hour=7, minute=30),  # Europe/Amsterdam; weekends and holidays do nothing
+    },
     "outbox-sweep": {
         "task": "notifications.outbox_sweep",
         "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=120.0),
@@ -236,3 +241,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The scheduler's rules for initiatives (working days). Norms per municipality live in the data.
+REMINDER_ESCALATE_AFTER_WORKING_DAYS = env.int("REMINDER_ESCALATE_AFTER_WORKING_DAYS", default=2)
+REMINDER_DECISION_WARNING_WORKING_DAYS = env.int("REMINDER_DECISION_WARNING_WORKING_DAYS", default=5)
+REMINDER_AGREEMENT_WARNING_WORKING_DAYS = env.int("REMINDER_AGREEMENT_WARNING_WORKING_DAYS", default=3)
+WAITING_NUDGE_AFTER_WORKING_DAYS = env.int("WAITING_NUDGE_AFTER_WORKING_DAYS", default=10)
+WAITING_CLOSE_AFTER_WORKING_DAYS = env.int("WAITING_CLOSE_AFTER_WORKING_DAYS", default=30)

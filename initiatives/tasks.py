@@ -1,0 +1,12 @@
+"""Thin adapters for the scheduler (STYLE.md §7)."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from .reminders import reminders_run
+
+
+@shared_task(name="initiatives.reminders_daily", acks_late=True)
+def reminders_daily():
+    """Once a working day: reminders, escalation, nudges and closure. Safe to run twice."""
+    return reminders_run(today=timezone.localdate())

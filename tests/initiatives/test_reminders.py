@@ -1,0 +1,161 @@
+"""The scheduler over a simulated month: each reminder once, on the right working day."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+
+from audit.models import AuditLogEntry
+from initiatives.constants import AgreementParty, Status
+from initiatives.deadlines import is_working_day
+from initiatives.models import StatusChange
+from initiatives.reminders import reminders_run
+from notifications.models import OutboxMail
+from tests.initiatives.factories import AgreementFactory, InitiativeFactory, StatusChangeFactory
+from tests.municipalities.factories import OfficerMembershipFactory
+
+pytestmark = pytest.mark.django_db
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def run_month(start: date, days: int = 45) -> dict[date, dict]:
+    """Run the scheduler every calendar day, like beat does, and record what each day sent."""
+    sent = {}
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        before = set(OutboxMail.objects.values_list("dedup_key", flat=True))
+        reminders_run(today=day)
+        reminders_run(today=day)  # a second run the same day sends nothing more
+        after = set(OutboxMail.objects.values_list("dedup_key", flat=True))
+        if after - before:
+            sent[day] = sorted(after - before)
+    return sent
+
+
+def kinds(keys):
+    return [key.split(":")[0] for key in keys]
+
+
+@pytest.fixture
+def officer():
+    return OfficerMembershipFactory()
+
+
+@pytest.fixture
+def coordinator(officer):
+    return OfficerMembershipFactory(municipality=officer.municipality, coordinator=True)
+
+
+class FirstResponseTests:
+    def test_overdue_then_escalation_two_working_days_later(self, officer, coordinator):
+        # Due on Friday 24 April 2026; Monday 27 April is King's Day.
+        initiative = InitiativeFactory(
+            village__municipality=officer.municipality,
+            assigned_officer=officer.user,
+            first_response_due=date(2026, 4, 24),
+            decision_due=date(2026, 8, 1),
+        )
+        sent = run_month(date(2026, 4, 20))
+        assert sent == {
+            date(2026, 4, 28): [f"response-overdue:{initiative.pk}:2026-04-24:{officer.user.pk}"],
+            date(2026, 4, 29): [f"escalation:{initiative.pk}:2026-04-24:{coordinator.user.pk}"],
+        }
+        assert all(is_working_day(day) for day in sent)
+
+    def test_an_answer_stops_the_reminders(self, officer):
+        InitiativeFactory(
+            village__municipality=officer.municipality,
+            first_response_due=date(2026, 4, 24),
+            first_response_at=datetime(2026, 4, 23, 10, tzinfo=AMSTERDAM),
+            decision_due=date(2026, 8, 1),
+        )
+        assert run_month(date(2026, 4, 20)) == {}
+
+
+class DecisionTermTests:
+    def test_warning_to_the_officer_and_notice_to_the_initiator(self, officer):
+        initiative = InitiativeFactory(
+            in_conversation=True,
+            village__municipality=officer.municipality,
+            assigned_officer=officer.user,
+            first_response_due=date(2026, 5, 1),
+            decision_due=date(2026, 6, 12),  # a Friday
+        )
+        sent = run_month(date(2026, 6, 1), days=20)
+        assert sent == {
+            date(2026, 6, 5): [f"decision-warning:{initiative.pk}:2026-06-12:{officer.user.pk}"],
+            date(2026, 6, 11): [f"decision-delay:{initiative.pk}:2026-06-12"],
+        }
+
+    def test_decided_initiatives_are_left_alone(self, officer):
+        InitiativeFactory(decided=True, village__municipality=officer.municipality, decision_due=date(2026, 6, 12))
+        assert run_month(date(2026, 6, 1), days=20) == {}
+
+
+class AgreementTests:
+    def test_due_soon_goes_to_the_party_that_has_to_act(self, officer):
+        initiative = InitiativeFactory(
+            in_progress=True,
+            village__municipality=officer.municipality,
+            assigned_officer=officer.user,
+            decision_due=date(2026, 1, 1),
+        )
+        theirs = AgreementFactory(initiative=initiative, party=AgreementParty.INITIATOR, due_date=date(2026, 6, 10))
+        ours = AgreementFactory(initiative=initiative, party=AgreementParty.MUNICIPALITY, due_date=date(2026, 6, 10))
+        AgreementFactory(initiative=initiative, due_date=date(2026, 6, 10), done=True)
+        sent = run_month(date(2026, 6, 1), days=12)
+        assert list(sent) == [date(2026, 6, 5)]  # three working days before Wednesday 10 June
+        assert sorted(sent[date(2026, 6, 5)]) == sorted(
+            [f"agreement-due:{theirs.pk}:2026-06-10", f"agreement-due:{ours.pk}:2026-06-10:{officer.user.pk}"]
+        )
+
+
+class WaitingForInitiatorTests:
+    def test_nudge_after_ten_working_days_and_closure_after_thirty(self, officer, django_capture_on_commit_callbacks):
+        initiative = InitiativeFactory(
+            waiting=True, village__municipality=officer.municipality, decision_due=date(2027, 1, 1)
+        )
+        change = StatusChangeFactory(
+            initiative=initiative, from_status=Status.IN_CONVERSATION, to_status=Status.WAITING_FOR_INITIATOR
+        )
+        StatusChange.objects.filter(pk=change.pk).update(
+            created_at=datetime.combine(date(2026, 4, 20), time(10), tzinfo=AMSTERDAM)
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = run_month(date(2026, 4, 20), days=50)
+        # 10 working days after Monday 20 April (King's Day, Liberation Day and Ascension skipped).
+        assert sent[date(2026, 5, 6)] == [f"waiting-nudge:{initiative.pk}:2026-04-20"]
+        closed_on = [day for day, keys in sent.items() if "waiting-closed" in kinds(keys)]
+        assert closed_on == [date(2026, 6, 5)]  # the 30th working day (Ascension, Whit Monday skipped)
+        initiative.refresh_from_db()
+        assert initiative.status == Status.CLOSED
+        assert AuditLogEntry.objects.filter(action="initiative.auto_close").count() == 1
+        closing = [m for m in mail.outbox if "/initiatieven/volg/" in m.body]
+        assert len(closing) == 2  # the nudge and the closure notice, each with a fresh link
+
+
+def test_nothing_on_weekends_and_holidays(officer):
+    InitiativeFactory(village__municipality=officer.municipality, first_response_due=date(2026, 12, 20))
+    for day in (date(2026, 12, 25), date(2026, 12, 26), date(2026, 12, 27)):
+        assert reminders_run(today=day) == {}
+    assert not OutboxMail.objects.exists()
+
+
+def test_query_count_does_not_grow_with_the_number_of_initiatives(officer, django_assert_max_num_queries):
+    def make(n):
+        for _ in range(n):
+            InitiativeFactory(
+                village__municipality=officer.municipality,
+                first_response_due=date(2026, 4, 1),
+                decision_due=date(2026, 6, 12),
+                in_conversation=True,
+            )
+
+    make(3)
+    with django_assert_max_num_queries(20) as few:
+        reminders_run(today=date(2026, 6, 8))
+    make(30)
+    with django_assert_max_num_queries(20) as many:
+        reminders_run(today=date(2026, 6, 9))
+    assert len(many.captured_queries) == len(few.captured_queries)
