@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from config.admin import ScopedModelAdmin, ScopedTabularInline
+from vision.services.trajectories import trajectory_ensure_stages
 
 from .models import (
     ActionItem,
@@ -56,6 +57,11 @@ class TrajectoryAdmin(ScopedModelAdmin):
     readonly_fields = TIMESTAMPS
     inlines = (TrajectoryStageInline, ProgressGroupMemberInline)
     str_select_related = ("municipality",)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Every trajectory has its six stages; only the missing ones are added.
+        trajectory_ensure_stages(trajectory=form.instance, actor=request.user)
 
 
 class StageDeliverableInline(ScopedTabularInline):

@@ -3,7 +3,9 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.models import TimeStampedModel
@@ -17,6 +19,8 @@ from municipalities.scoping import (
 )
 
 from .constants import (
+    REQUIRED_MEMBER_CATEGORIES,
+    STAGE_ORDER,
     MeetingKind,
     MemberCategory,
     ScanItem,
@@ -71,9 +75,82 @@ class TrajectoryScopedQuerySet(MunicipalityScopedQuerySet):
         return self.filter(q)
 
 
+def _count_per_trajectory(queryset, path="trajectory"):
+    """A correlated COUNT of `queryset`'s rows for the outer trajectory (0 when none)."""
+    counted = queryset.filter(**{path: OuterRef("pk")}).order_by().values(path).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+
+
+def missing_member_categories(present) -> list:
+    """The required progress-group categories (in their fixed order) not among `present`."""
+    return [category for category in REQUIRED_MEMBER_CATEGORIES if category not in present]
+
+
 class TrajectoryQuerySet(TrajectoryScopedQuerySet):
     municipality_path = "municipality"
     trajectory_path = "pk"
+
+    def with_overview(self, *, now=None, today=None):
+        """What a facilitator's overview shows of each trajectory, in the same query.
+
+        `stage_number` (1..6), the next meeting (`next_meeting_at`, `next_meeting_title`),
+        `open_action_items` and `overdue_action_items` (not done, due before today), the latest
+        scan (`latest_scan_kind`, `latest_scan_opened_on`, `latest_scan_score`: the average of
+        every score given in it) and `latest_vision_status` (of the highest version).
+        """
+        now = now or timezone.now()
+        today = today or timezone.localdate()
+        next_meeting = Meeting.objects.filter(trajectory=OuterRef("pk"), starts_at__gte=now).order_by("starts_at", "pk")
+        latest_scan = Scan.objects.filter(trajectory=OuterRef("pk")).order_by("-opened_on", "-pk")
+        latest_version = VisionVersion.objects.filter(document__trajectory=OuterRef("pk")).order_by("-number")
+        scan_average = (
+            ScanScore.objects.filter(invitation__scan=OuterRef("latest_scan_id"))
+            .order_by()
+            .values("invitation__scan")
+            .annotate(average=Avg("score", output_field=models.FloatField()))
+            .values("average")
+        )
+        open_items = ActionItem.objects.filter(done=False)
+        return self.annotate(
+            stage_number=models.Case(
+                *(When(current_stage=stage, then=Value(number)) for number, stage in enumerate(STAGE_ORDER, 1)),
+                default=Value(1),
+                output_field=models.IntegerField(),
+            ),
+            next_meeting_at=Subquery(next_meeting.values("starts_at")[:1]),
+            next_meeting_title=Subquery(next_meeting.values("title")[:1]),
+            open_action_items=_count_per_trajectory(open_items),
+            overdue_action_items=_count_per_trajectory(open_items.filter(due_date__lt=today)),
+            latest_scan_id=Subquery(latest_scan.values("pk")[:1]),
+            latest_scan_kind=Subquery(latest_scan.values("kind")[:1]),
+            latest_scan_opened_on=Subquery(latest_scan.values("opened_on")[:1]),
+            latest_vision_status=Subquery(latest_version.values("status")[:1]),
+        ).annotate(latest_scan_score=Subquery(scan_average, output_field=models.FloatField()))
+
+    def with_edit_flag(self, user):
+        """`user_can_edit` per trajectory, by the same rule as `vision.access.can_edit_trajectory`."""
+        if not user.is_authenticated or not user.is_active:
+            return self.annotate(user_can_edit=Value(False, output_field=BooleanField()))
+        if user.is_superuser:
+            return self.annotate(user_can_edit=Value(True, output_field=BooleanField()))
+        rule = Q(municipality__in=facilitated_municipality_ids(user)) | Q(pk__in=member_trajectory_ids(user))
+        return self.annotate(user_can_edit=ExpressionWrapper(rule, output_field=BooleanField()))
+
+    def member_categories(self) -> dict[int, set[str]]:
+        """Per trajectory id, the categories of its active members (left_on empty): one query.
+
+        A trajectory without active members is missing from the answer: use `.get(pk, set())`.
+        """
+        present: dict[int, set[str]] = {}
+        rows = (
+            ProgressGroupMember.objects.filter(trajectory__in=self.order_by().values("pk"), left_on__isnull=True)
+            .order_by()
+            .values_list("trajectory_id", "category")
+            .distinct()
+        )
+        for trajectory_id, category in rows:
+            present.setdefault(trajectory_id, set()).add(category)
+        return present
 
 
 class Trajectory(TimeStampedModel):

@@ -182,6 +182,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.reminders_daily",
         "schedule": crontab(hour=7, minute=30),  # Europe/Amsterdam; weekends and holidays do nothing
     },
+    "initiative-retention": {
+        "task": "initiatives.retention_daily",
+        "schedule": crontab(hour=3, minute=30),  # Europe/Amsterdam; removes nothing twice
+    },
+    "meeting-reminders": {
+        "task": "vision.tasks.meeting_reminders",
+        "schedule": crontab(hour=8, minute=0),  # two days before each meeting; safe to repeat
+    },
     "outbox-sweep": {
         "task": "notifications.outbox_sweep",
         "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=120.0),

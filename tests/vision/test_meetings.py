@@ -1,0 +1,844 @@
+"""Meetings of a VO trajectory: invitations with a calendar file that follows the meeting,
+attendance, minutes to the members, reminders two days before, and action items."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from audit.models import AuditLogEntry
+from notifications.models import OutboxMail
+from notifications.services import outbox_deliver
+from tests.municipalities.factories import OfficerMembershipFactory, two_municipalities
+from tests.vision.factories import (
+    ActionItemFactory,
+    AttendanceFactory,
+    FacilitatorFactory,
+    MeetingFactory,
+    ProgressGroupMemberFactory,
+    TrajectoryFactory,
+)
+from vision.calendar import meeting_ics
+from vision.constants import MeetingKind
+from vision.models import ActionItem, Attendance, Meeting
+from vision.services.meetings import (
+    NotAllowed,
+    action_item_add,
+    action_item_set_done,
+    meeting_invite,
+    meeting_publish_minutes,
+    meeting_record_attendance,
+    meeting_schedule,
+    meeting_send_reminders,
+    meeting_update,
+)
+from vision.tasks import meeting_reminders
+
+pytestmark = pytest.mark.django_db
+
+MEETING_TEMPLATES = "vision/email/meeting_"
+
+
+# --- fixtures and helpers -------------------------------------------------------------------
+
+
+@pytest.fixture
+def tenants():
+    return two_municipalities()
+
+
+@pytest.fixture
+def facilitator(tenants):
+    return FacilitatorFactory(association=tenants.provincial)
+
+
+@pytest.fixture
+def trajectory(tenants, facilitator):
+    return TrajectoryFactory(municipality=tenants.a, facilitator=facilitator)
+
+
+@pytest.fixture
+def members(trajectory):
+    """Three active members with an email address."""
+    return [ProgressGroupMemberFactory(trajectory=trajectory, name=name) for name in ("Anna", "Bram", "Cor")]
+
+
+@pytest.fixture
+def no_email_member(trajectory):
+    return ProgressGroupMemberFactory(trajectory=trajectory, name="Dirk", email="")
+
+
+@pytest.fixture
+def left_member(trajectory):
+    return ProgressGroupMemberFactory(trajectory=trajectory, name="Els", left_on=timezone.localdate() - timedelta(1))
+
+
+@pytest.fixture
+def actor(facilitator):
+    return facilitator.user
+
+
+def local(day, hour, minute=0):
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def future(days=14, hour=19, minute=30):
+    return local(timezone.localdate() + timedelta(days=days), hour, minute)
+
+
+def schedule(trajectory, actor, *, starts_at=None, **extra):
+    starts_at = starts_at or future()
+    data = {
+        "kind": MeetingKind.PROGRESS_GROUP,
+        "title": "Voortgangsgroep",
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=2),
+        "location": "Dorpshuis De Linde, Elburg",
+        "agenda": "1. Opening\n2. Cases",
+        **extra,
+    }
+    return meeting_schedule(trajectory=trajectory, actor=actor, **data)
+
+
+def past_meeting(trajectory, **kwargs):
+    starts_at = timezone.now().replace(microsecond=0) - timedelta(days=1)
+    return MeetingFactory(trajectory=trajectory, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2), **kwargs)
+
+
+def event_of(message):
+    """The VEVENT of the message's calendar attachment (and the calendar's METHOD)."""
+    attachments = [a for a in message.attachments if a.filename.endswith(".ics")]
+    assert len(attachments) == 1
+    assert attachments[0].mimetype.startswith("text/calendar")
+    calendar = Calendar.from_ical(attachments[0].content)
+    (event,) = calendar.walk("VEVENT")
+    return calendar, event
+
+
+def meeting_mails(template=None):
+    rows = OutboxMail.objects.filter(template__startswith=MEETING_TEMPLATES)
+    return rows.filter(template=f"vision/email/meeting_{template}") if template else rows
+
+
+# --- the calendar file ----------------------------------------------------------------------
+
+
+class MeetingIcsTests:
+    def test_has_stable_uid_on_the_sites_host_sequence_times_in_utc_and_the_platform_as_organizer(
+        self, settings, trajectory
+    ):
+        settings.SITE_URL = "https://dorpen.example.nl"
+        settings.DEFAULT_FROM_EMAIL = "Dorpsinitiatief <noreply@dorpen.example.nl>"
+        meeting = MeetingFactory(trajectory=trajectory, agenda="1. Opening", location="Dorpshuis")
+        meeting.ical_sequence = 3
+
+        calendar = Calendar.from_ical(meeting_ics(meeting))
+        (event,) = calendar.walk("VEVENT")
+
+        assert calendar["METHOD"] == "REQUEST" and calendar["VERSION"] == "2.0" and calendar["PRODID"]
+        assert str(event["UID"]) == f"{meeting.ical_uid}@dorpen.example.nl"
+        assert event["SEQUENCE"] == 3
+        assert event.decoded("DTSTART") == meeting.starts_at
+        assert event.decoded("DTSTART").utcoffset() == timedelta(0)
+        assert event.decoded("DTEND") == meeting.ends_at
+        assert str(event["SUMMARY"]) == meeting.title
+        assert str(event["LOCATION"]) == "Dorpshuis"
+        assert str(event["DESCRIPTION"]) == "1. Opening"
+        assert str(event["ORGANIZER"]) == "mailto:noreply@dorpen.example.nl"
+        assert "DTSTAMP" in event
+
+    def test_download_is_a_publishable_calendar_file_of_the_same_event(self, client, actor, trajectory):
+        meeting = MeetingFactory(trajectory=trajectory)
+        client.force_login(actor)
+
+        response = client.get(reverse("meeting_ics", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk}))
+
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/calendar")
+        assert "attachment" in response["Content-Disposition"]
+        calendar = Calendar.from_ical(response.content)
+        (event,) = calendar.walk("VEVENT")
+        assert calendar["METHOD"] == "PUBLISH"
+        assert str(event["UID"]).startswith(str(meeting.ical_uid))
+
+
+# --- scheduling, inviting, moving -----------------------------------------------------------
+
+
+class MeetingInviteTests:
+    def test_each_member_with_email_gets_one_invitation_with_the_calendar_file(
+        self, django_capture_on_commit_callbacks, trajectory, actor, members, no_email_member
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting = schedule(trajectory, actor)
+            invited = meeting_invite(meeting=meeting, members=members, actor=actor)
+
+        assert len(invited) == 3
+        rows = meeting_mails("invitation")
+        assert sorted(rows.values_list("to", flat=True)) == sorted(m.email for m in members)
+        assert all(row.language == "nl" for row in rows)
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in members)
+        for message in mail.outbox:
+            calendar, event = event_of(message)
+            assert calendar["METHOD"] == "REQUEST"
+            assert str(event["UID"]).startswith(f"{meeting.ical_uid}@")
+            assert event["SEQUENCE"] == 0
+            assert event.decoded("DTSTART") == meeting.starts_at
+            assert str(event["ATTENDEE"]) == f"mailto:{message.to[0]}"
+            assert meeting.title in message.body
+        assert all(row.invited_at for row in Attendance.objects.filter(meeting=meeting))
+        assert AuditLogEntry.objects.filter(action="meeting.invite", municipality=trajectory.municipality).count() == 1
+        assert AuditLogEntry.objects.filter(action="meeting.schedule", object_id=str(meeting.pk)).exists()
+
+    def test_inviting_twice_mails_nobody_twice(self, django_capture_on_commit_callbacks, trajectory, actor, members):
+        meeting = schedule(trajectory, actor)
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting_invite(meeting=meeting, members=members[:2], actor=actor)
+        with django_capture_on_commit_callbacks(execute=True):
+            again = meeting_invite(meeting=meeting, members=members, actor=actor)
+
+        assert [a.member for a in again] == [members[2]]
+        assert meeting_mails("invitation").count() == 3
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in members)
+
+    def test_refuses_members_without_email_who_left_or_of_another_trajectory(
+        self, trajectory, actor, members, no_email_member, left_member
+    ):
+        meeting = schedule(trajectory, actor)
+        stranger = ProgressGroupMemberFactory()
+        for member in (no_email_member, left_member, stranger):
+            with pytest.raises(ValidationError):
+                meeting_invite(meeting=meeting, members=[members[0], member], actor=actor)
+        assert not Attendance.objects.filter(meeting=meeting).exists()
+        assert not meeting_mails().exists()
+
+    def test_someone_without_rights_cannot_schedule(self, trajectory, tenants):
+        officer = OfficerMembershipFactory(municipality=tenants.a)
+        with pytest.raises(NotAllowed):
+            schedule(trajectory, officer.user)
+        assert not Meeting.objects.exists()
+
+    def test_a_mail_sent_late_carries_the_meetings_current_time(
+        self, django_capture_on_commit_callbacks, trajectory, actor, members
+    ):
+        """The calendar file is built when the mail leaves, not when it was enqueued."""
+        meeting = schedule(trajectory, actor)
+        meeting_invite(meeting=meeting, members=members[:1], actor=actor)  # not sent: callbacks not run
+        new_start = future(days=20)
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting_update(meeting=meeting, actor=actor, starts_at=new_start, ends_at=new_start + timedelta(hours=1))
+        invitation = meeting_mails("invitation").get()
+        outbox_deliver(mail_id=invitation.pk)
+        sequences = {event_of(m)[1]["SEQUENCE"] for m in mail.outbox}
+        starts = {event_of(m)[1].decoded("DTSTART") for m in mail.outbox}
+        assert sequences == {1} and starts == {new_start}
+
+
+class MeetingMoveTests:
+    @pytest.fixture
+    def invited_meeting(self, django_capture_on_commit_callbacks, trajectory, actor, members):
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting = schedule(trajectory, actor)
+            meeting_invite(meeting=meeting, members=members, actor=actor)
+        mail.outbox.clear()
+        return meeting
+
+    def test_moving_mails_everyone_invited_the_updated_event_with_a_higher_sequence(
+        self, django_capture_on_commit_callbacks, invited_meeting, actor, members
+    ):
+        new_start = future(days=21, hour=20)
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting = meeting_update(
+                meeting=invited_meeting, actor=actor, starts_at=new_start, ends_at=new_start + timedelta(hours=2)
+            )
+
+        assert meeting.ical_sequence == 1
+        assert meeting_mails("moved").count() == 3
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in members)
+        for message in mail.outbox:
+            _, event = event_of(message)
+            assert str(event["UID"]).startswith(f"{invited_meeting.ical_uid}@")
+            assert event["SEQUENCE"] == 1
+            assert event.decoded("DTSTART") == new_start
+        assert AuditLogEntry.objects.filter(action="meeting.move", object_id=str(meeting.pk)).count() == 1
+
+    def test_a_new_place_is_a_move_too_and_each_move_mails_again(
+        self, django_capture_on_commit_callbacks, invited_meeting, actor
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting_update(meeting=invited_meeting, actor=actor, location="Gemeentehuis")
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting = meeting_update(meeting=invited_meeting, actor=actor, location="Dorpshuis")
+
+        assert meeting.ical_sequence == 2
+        assert meeting_mails("moved").count() == 6
+        assert sorted(event_of(m)[1]["SEQUENCE"] for m in mail.outbox) == [1, 1, 1, 2, 2, 2]
+
+    def test_saving_without_a_change_mails_nobody(self, django_capture_on_commit_callbacks, invited_meeting, actor):
+        same = {
+            "kind": invited_meeting.kind,
+            "title": invited_meeting.title,
+            "starts_at": invited_meeting.starts_at,
+            "ends_at": invited_meeting.ends_at,
+            "location": invited_meeting.location,
+            "agenda": invited_meeting.agenda,
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting = meeting_update(meeting=invited_meeting, actor=actor, **same)
+
+        assert meeting.ical_sequence == 0
+        assert mail.outbox == [] and not meeting_mails("moved").exists()
+        assert not AuditLogEntry.objects.filter(action__in=["meeting.move", "meeting.update"]).exists()
+
+    def test_a_new_title_or_agenda_is_saved_without_a_mail(
+        self, django_capture_on_commit_callbacks, invited_meeting, actor
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting = meeting_update(meeting=invited_meeting, actor=actor, title="Nieuwe titel", agenda="1. Alles")
+
+        meeting.refresh_from_db()
+        assert (meeting.title, meeting.agenda, meeting.ical_sequence) == ("Nieuwe titel", "1. Alles", 0)
+        assert mail.outbox == []
+        assert AuditLogEntry.objects.filter(action="meeting.update").count() == 1
+
+    def test_a_meeting_cannot_end_before_it_starts(self, invited_meeting, actor):
+        with pytest.raises(ValidationError):
+            meeting_update(meeting=invited_meeting, actor=actor, ends_at=invited_meeting.starts_at)
+        invited_meeting.refresh_from_db()
+        assert invited_meeting.ical_sequence == 0
+
+
+# --- attendance and minutes -----------------------------------------------------------------
+
+
+class AttendanceTests:
+    def test_records_who_came_and_who_did_not_including_someone_not_invited(self, trajectory, actor, members):
+        meeting = past_meeting(trajectory)
+        for member in members[:2]:
+            AttendanceFactory(meeting=meeting, member=member)
+
+        meeting_record_attendance(meeting=meeting, present=[members[0], members[2]], actor=actor)
+
+        rows = {row.member_id: row for row in Attendance.objects.filter(meeting=meeting)}
+        assert rows[members[0].pk].attended is True
+        assert rows[members[1].pk].attended is False
+        assert rows[members[2].pk].attended is True and rows[members[2].pk].invited_at is None
+        assert AuditLogEntry.objects.filter(action="meeting.attendance", municipality=trajectory.municipality).exists()
+
+    def test_not_before_the_meeting_starts(self, trajectory, actor, members):
+        meeting = MeetingFactory(trajectory=trajectory)
+        with pytest.raises(ValidationError):
+            meeting_record_attendance(meeting=meeting, present=members, actor=actor)
+
+    def test_through_the_page(self, client, actor, trajectory, members):
+        meeting = past_meeting(trajectory)
+        AttendanceFactory(meeting=meeting, member=members[0])
+        client.force_login(actor)
+
+        response = client.post(
+            reverse("meeting_attendance", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk}),
+            {"present": [members[0].pk, members[1].pk]},
+        )
+
+        assert response.status_code == 302
+        assert set(Attendance.objects.filter(meeting=meeting, attended=True).values_list("member", flat=True)) == {
+            members[0].pk,
+            members[1].pk,
+        }
+
+
+class MinutesTests:
+    def test_published_minutes_are_mailed_to_the_invited_members(
+        self, django_capture_on_commit_callbacks, trajectory, actor, members, no_email_member
+    ):
+        meeting = past_meeting(trajectory)
+        for member in [*members[:2], no_email_member]:
+            AttendanceFactory(meeting=meeting, member=member)
+        ActionItemFactory(trajectory=trajectory, meeting=meeting, description="Cases verzamelen", owner=members[0])
+
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting_publish_minutes(meeting=meeting, minutes="Besloten: twee Vliegwiel-avonden.", actor=actor)
+
+        meeting.refresh_from_db()
+        assert meeting.minutes_published_at is not None
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in members[:2])
+        for message in mail.outbox:
+            assert "Besloten: twee Vliegwiel-avonden." in message.body
+            assert "Cases verzamelen" in message.body
+            assert not [a for a in message.attachments if a.filename.endswith(".ics")]
+        assert AuditLogEntry.objects.filter(action="meeting.minutes", municipality=trajectory.municipality).exists()
+
+    def test_publishing_the_same_text_again_mails_nobody_but_a_correction_mails_again(
+        self, django_capture_on_commit_callbacks, trajectory, actor, members
+    ):
+        meeting = past_meeting(trajectory)
+        AttendanceFactory(meeting=meeting, member=members[0])
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting_publish_minutes(meeting=meeting, minutes="Versie 1", actor=actor)
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting_publish_minutes(meeting=meeting, minutes="Versie 1", actor=actor)
+        assert len(mail.outbox) == 1
+
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting_publish_minutes(meeting=meeting, minutes="Versie 2", actor=actor)
+        assert len(mail.outbox) == 2 and "Versie 2" in mail.outbox[1].body
+
+    def test_not_before_the_meeting(self, trajectory, actor):
+        meeting = MeetingFactory(trajectory=trajectory)
+        with pytest.raises(ValidationError):
+            meeting_publish_minutes(meeting=meeting, minutes="Te vroeg", actor=actor)
+        meeting.refresh_from_db()
+        assert meeting.minutes_published_at is None
+
+    def test_through_the_page(self, django_capture_on_commit_callbacks, client, actor, trajectory, members):
+        meeting = past_meeting(trajectory)
+        AttendanceFactory(meeting=meeting, member=members[0])
+        client.force_login(actor)
+        url = reverse("meeting_minutes", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+
+        assert client.get(url).status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"minutes": "Afspraken gemaakt."})
+
+        assert response.status_code == 302
+        meeting.refresh_from_db()
+        assert meeting.minutes == "Afspraken gemaakt." and meeting.minutes_published_at
+        assert [m.to[0] for m in mail.outbox] == [members[0].email]
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+class ReminderTests:
+    @pytest.fixture
+    def today(self):
+        return timezone.localdate()
+
+    def invite(self, trajectory, members, starts_at):
+        meeting = MeetingFactory(trajectory=trajectory, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2))
+        for member in members:
+            AttendanceFactory(meeting=meeting, member=member)
+        return meeting
+
+    def test_invited_members_are_reminded_once_two_days_before(
+        self, django_capture_on_commit_callbacks, trajectory, members, today
+    ):
+        in_two_days = self.invite(trajectory, members[:2], local(today + timedelta(days=2), 19, 30))
+        just_after_midnight = self.invite(trajectory, members[2:], local(today + timedelta(days=2), 0, 30))
+
+        with django_capture_on_commit_callbacks(execute=True):
+            assert meeting_send_reminders(today=today) == 3
+        with django_capture_on_commit_callbacks(execute=True):
+            assert meeting_send_reminders(today=today) == 0
+
+        reminders = meeting_mails("reminder")
+        assert reminders.count() == 3
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in members)
+        events = {event_of(m)[1].decoded("DTSTART") for m in mail.outbox}
+        assert events == {in_two_days.starts_at, just_after_midnight.starts_at}
+        assert AuditLogEntry.objects.filter(action="meeting.remind").count() == 2
+
+    def test_no_reminder_on_other_days_nor_for_members_not_invited_or_gone(
+        self, trajectory, members, left_member, no_email_member, today
+    ):
+        self.invite(trajectory, members[:1], local(today + timedelta(days=1), 19))
+        self.invite(trajectory, members[:1], local(today + timedelta(days=3), 0, 30))
+        self.invite(trajectory, members[:1], local(today + timedelta(days=1), 23, 30))
+        two_days = self.invite(trajectory, [left_member, no_email_member], local(today + timedelta(days=2), 19))
+        Attendance.objects.create(meeting=two_days, member=members[1])  # present, never invited
+
+        assert meeting_send_reminders(today=today) == 0
+        assert not meeting_mails().exists()
+
+    def test_a_meeting_moved_after_its_reminder_is_reminded_again(self, trajectory, actor, members, today):
+        meeting = self.invite(trajectory, members[:1], local(today + timedelta(days=2), 19))
+        meeting_send_reminders(today=today)
+        meeting_update(meeting=meeting, actor=actor, starts_at=local(today + timedelta(days=2), 20))
+        meeting_send_reminders(today=today)
+
+        assert meeting_mails("reminder").count() == 2
+
+    def test_the_scheduled_task_runs_the_reminders(self, trajectory, members, today):
+        self.invite(trajectory, members, local(today + timedelta(days=2), 19))
+        assert meeting_reminders.delay().get() == 3
+
+
+# --- action items ---------------------------------------------------------------------------
+
+
+class ActionItemTests:
+    def test_added_from_a_meeting_for_a_member(self, trajectory, actor, members):
+        meeting = past_meeting(trajectory)
+        due = timezone.localdate() + timedelta(days=7)
+
+        item = action_item_add(
+            meeting=meeting, actor=actor, description="Wethouder uitnodigen", owner=members[0], due_date=due
+        )
+
+        assert (item.trajectory, item.meeting, item.owner, item.due_date, item.done) == (
+            trajectory,
+            meeting,
+            members[0],
+            due,
+            False,
+        )
+        assert AuditLogEntry.objects.filter(action="action_item.add", municipality=trajectory.municipality).exists()
+
+    def test_owner_must_be_a_member_of_this_group(self, trajectory, actor):
+        meeting = past_meeting(trajectory)
+        with pytest.raises(ValidationError):
+            action_item_add(meeting=meeting, actor=actor, description="X", owner=ProgressGroupMemberFactory())
+
+    def test_done_and_open_again(self, trajectory, actor):
+        item = ActionItemFactory(trajectory=trajectory)
+        action_item_set_done(item=item, done=True, actor=actor)
+        item.refresh_from_db()
+        assert item.done and item.done_at
+        action_item_set_done(item=item, done=False, actor=actor)
+        item.refresh_from_db()
+        assert not item.done and item.done_at is None
+        actions = list(AuditLogEntry.objects.filter(object_id=str(item.pk)).values_list("action", flat=True))
+        assert sorted(actions) == ["action_item.done", "action_item.reopen"]
+
+    def test_list_shows_every_meetings_items_open_first_and_marks_overdue(self, client, actor, trajectory, members):
+        today = timezone.localdate()
+        first, second = past_meeting(trajectory), MeetingFactory(trajectory=trajectory)
+        done = ActionItemFactory(trajectory=trajectory, meeting=first, done=True, due_date=today - timedelta(30))
+        overdue = ActionItemFactory(trajectory=trajectory, meeting=first, due_date=today - timedelta(3))
+        later = ActionItemFactory(trajectory=trajectory, meeting=second, due_date=today + timedelta(3))
+        undated = ActionItemFactory(trajectory=trajectory, meeting=second, due_date=None, owner=members[0])
+        ActionItemFactory(trajectory=TrajectoryFactory(municipality=trajectory.municipality))  # another trajectory
+        client.force_login(actor)
+
+        response = client.get(reverse("action_item_list", kwargs={"trajectory": trajectory.pk}))
+
+        assert response.status_code == 200
+        items = response.context["items"]
+        assert items == [overdue, later, undated, done]
+        assert [item.is_overdue for item in items] == [True, False, False, False]
+        assert response.context["counts"] == {"open": 3, "overdue": 1, "done": 1}
+
+        overdue_only = client.get(
+            reverse("action_item_list", kwargs={"trajectory": trajectory.pk}), {"state": "overdue"}
+        )
+        assert overdue_only.context["items"] == [overdue]
+
+    def test_toggle_through_the_page_returns_to_where_it_came_from(self, client, actor, trajectory):
+        item = ActionItemFactory(trajectory=trajectory)
+        client.force_login(actor)
+        list_url = reverse("action_item_list", kwargs={"trajectory": trajectory.pk})
+        url = reverse("action_item_done", kwargs={"trajectory": trajectory.pk, "item": item.pk})
+
+        response = client.post(url, {"done": "1", "next": f"{list_url}?state=open"})
+        assert response.status_code == 302 and response["Location"] == f"{list_url}?state=open"
+        item.refresh_from_db()
+        assert item.done
+
+        response = client.post(url, {"done": "0", "next": "https://elders.example.com/"})
+        assert response["Location"] == list_url
+        item.refresh_from_db()
+        assert not item.done
+
+    def test_add_through_the_meeting_page_and_errors_stay_on_the_page(self, client, actor, trajectory, members):
+        meeting = past_meeting(trajectory)
+        client.force_login(actor)
+        url = reverse("action_item_add", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+
+        response = client.post(url, {"description": "", "owner": members[0].pk})
+        assert response.status_code == 200
+        assert response.context["action_item_form"].errors
+        assert not ActionItem.objects.exists()
+
+        response = client.post(
+            url, {"description": "Zaal reserveren", "owner": members[0].pk, "due_date": "2030-01-31"}
+        )
+        assert response.status_code == 302
+        item = ActionItem.objects.get()
+        assert (item.meeting, item.owner, str(item.due_date)) == (meeting, members[0], "2030-01-31")
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+class MeetingPageTests:
+    def test_schedule_through_the_page_then_choose_who_to_invite(self, client, actor, trajectory, members):
+        client.force_login(actor)
+        day = timezone.localdate() + timedelta(days=10)
+        response = client.post(
+            reverse("meeting_create", kwargs={"trajectory": trajectory.pk}),
+            {
+                "kind": MeetingKind.ACTIVE_RESIDENTS,
+                "title": "Vliegwiel 1",
+                "day": day.isoformat(),
+                "start_time": "19:30",
+                "end_time": "21:30",
+                "location": "Dorpshuis",
+                "agenda": "",
+            },
+        )
+
+        meeting = Meeting.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == reverse(
+            "meeting_invite", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk}
+        )
+        assert meeting.starts_at == local(day, 19, 30) and meeting.ends_at == local(day, 21, 30)
+        assert meeting.kind == MeetingKind.ACTIVE_RESIDENTS
+
+        invite_page = client.get(response["Location"])
+        assert invite_page.status_code == 200
+        assert set(invite_page.context["form"].initial["members"]) == {m.pk for m in members}
+
+    def test_end_before_start_is_refused_with_the_form_shown_again(self, client, actor, trajectory):
+        client.force_login(actor)
+        response = client.post(
+            reverse("meeting_create", kwargs={"trajectory": trajectory.pk}),
+            {
+                "kind": MeetingKind.INTERVISION,
+                "title": "X",
+                "day": "2030-05-01",
+                "start_time": "20:00",
+                "end_time": "19:00",
+            },
+        )
+        assert response.status_code == 200
+        assert "end_time" in response.context["form"].errors
+        assert not Meeting.objects.exists()
+
+    def test_invite_by_default_everyone_then_move_through_the_edit_page(
+        self, django_capture_on_commit_callbacks, client, actor, trajectory, members, no_email_member
+    ):
+        starts_at = future(days=9, hour=14)
+        meeting = MeetingFactory(trajectory=trajectory, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2))
+        client.force_login(actor)
+        invite_url = reverse("meeting_invite", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        initial = client.get(invite_url).context["form"].initial["members"]
+
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(invite_url, {"members": initial})
+        assert len(mail.outbox) == 3
+
+        edit_url = reverse("meeting_edit", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        data = client.get(edit_url).context["form"].initial
+        data = {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in data.items()}
+        with django_capture_on_commit_callbacks(execute=True):
+            unchanged = client.post(
+                edit_url, {**data, "start_time": data["start_time"][:5], "end_time": data["end_time"][:5]}
+            )
+        assert unchanged.status_code == 302 and len(mail.outbox) == 3
+
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(edit_url, {**data, "start_time": "10:00", "end_time": "11:00"})
+        meeting.refresh_from_db()
+        assert meeting.ical_sequence == 1 and timezone.localtime(meeting.starts_at).hour == 10
+        moved = mail.outbox[3:]
+        assert len(moved) == 3 and {event_of(m)[1]["SEQUENCE"] for m in moved} == {1}
+
+    def test_detail_page_shows_the_meeting_its_members_and_action_items(self, client, actor, trajectory, members):
+        meeting = past_meeting(trajectory)
+        AttendanceFactory(meeting=meeting, member=members[0], attended=True)
+        item = ActionItemFactory(trajectory=trajectory, meeting=meeting, owner=members[0])
+        client.force_login(actor)
+
+        response = client.get(reverse("meeting_detail", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk}))
+
+        assert response.status_code == 200
+        assert response.context["meeting"] == meeting
+        assert [row.member for row in response.context["attendances"]] == [members[0]]
+        assert response.context["action_items"] == [item]
+        assert response.context["attendance_form"] and response.context["action_item_form"]
+        assert response.context["present_count"] == 1
+
+    def test_meeting_list_splits_coming_up_and_held(self, client, actor, trajectory):
+        held, coming = past_meeting(trajectory), MeetingFactory(trajectory=trajectory)
+        client.force_login(actor)
+        response = client.get(reverse("meeting_list", kwargs={"trajectory": trajectory.pk}))
+        assert response.status_code == 200
+        assert response.context["upcoming"] == [coming] and response.context["past"] == [held]
+
+    def test_a_meeting_of_another_visible_trajectory_is_not_found_through_this_one(
+        self, client, actor, trajectory, tenants
+    ):
+        other = TrajectoryFactory(municipality=tenants.a)
+        meeting = MeetingFactory(trajectory=other)
+        client.force_login(actor)
+        url = reverse("meeting_detail", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        assert client.get(url).status_code == 404
+
+    def test_a_member_with_an_account_can_work_on_their_own_trajectory(self, client, trajectory):
+        member = ProgressGroupMemberFactory(trajectory=trajectory, with_account=True)
+        item = ActionItemFactory(trajectory=trajectory)
+        client.force_login(member.user)
+        url = reverse("action_item_done", kwargs={"trajectory": trajectory.pk, "item": item.pk})
+        assert client.post(url, {"done": "1"}).status_code == 302
+        item.refresh_from_db()
+        assert item.done
+
+
+# --- who may do what ------------------------------------------------------------------------
+
+# name -> (extra kwargs needed, methods to try: GET pages and POST actions)
+URLS = {
+    "meeting_list": ((), ["get"]),
+    "action_item_list": ((), ["get"]),
+    "meeting_create": ((), ["get", "post"]),
+    "meeting_detail": (("meeting",), ["get"]),
+    "meeting_ics": (("meeting",), ["get"]),
+    "meeting_edit": (("meeting",), ["get", "post"]),
+    "meeting_invite": (("meeting",), ["get", "post"]),
+    "meeting_attendance": (("meeting",), ["post"]),
+    "meeting_minutes": (("meeting",), ["get", "post"]),
+    "action_item_add": (("meeting",), ["post"]),
+    "action_item_done": (("item",), ["post"]),
+}
+POST_URLS = [name for name, (_, methods) in URLS.items() if "post" in methods]
+READ_URLS = ["meeting_list", "action_item_list", "meeting_detail", "meeting_ics"]
+
+
+@pytest.fixture
+def world(trajectory, members):
+    """A held meeting with an invited member and an action item: something for every URL."""
+    meeting = past_meeting(trajectory)
+    AttendanceFactory(meeting=meeting, member=members[0])
+    item = ActionItemFactory(trajectory=trajectory, meeting=meeting, owner=members[0])
+    return {"trajectory": trajectory, "meeting": meeting, "item": item, "member": members[0], "guest": members[1]}
+
+
+def url_for(name, world):
+    extra, _ = URLS[name]
+    kwargs = {"trajectory": world["trajectory"].pk, **{key: world[key].pk for key in extra}}
+    return reverse(name, kwargs=kwargs)
+
+
+def post_data(name, world):
+    day = (timezone.localdate() + timedelta(days=5)).isoformat()
+    return {
+        "meeting_create": {
+            "kind": "progress_group",
+            "title": "T",
+            "day": day,
+            "start_time": "10:00",
+            "end_time": "11:00",
+        },
+        "meeting_edit": {
+            "kind": "progress_group",
+            "title": "T",
+            "day": day,
+            "start_time": "10:00",
+            "end_time": "11:00",
+        },
+        "meeting_invite": {"members": [world["guest"].pk]},
+        "meeting_attendance": {"present": [world["member"].pk]},
+        "meeting_minutes": {"minutes": "Verslag"},
+        "action_item_add": {"description": "Iets doen"},
+        "action_item_done": {"done": "1"},
+    }[name]
+
+
+def snapshot(world):
+    meeting = Meeting.objects.get(pk=world["meeting"].pk)
+    return (
+        Meeting.objects.count(),
+        ActionItem.objects.count(),
+        ActionItem.objects.filter(done=True).count(),
+        meeting.ical_sequence,
+        meeting.minutes,
+        list(Attendance.objects.order_by("pk").values_list("attended", "invited_at")),
+        OutboxMail.objects.count(),
+    )
+
+
+class AccessTests:
+    @pytest.mark.parametrize("name", list(URLS))
+    def test_anonymous_is_sent_to_log_in(self, client, world, name):
+        for method in URLS[name][1]:
+            response = getattr(client, method)(url_for(name, world))
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("login"))
+
+    @pytest.mark.parametrize("name", list(URLS))
+    def test_another_associations_facilitator_finds_nothing(self, client, tenants, world, name):
+        stranger = FacilitatorFactory(association=tenants.other)
+        client.force_login(stranger.user)
+        before = snapshot(world)
+        for method in URLS[name][1]:
+            kwargs = {"data": post_data(name, world)} if method == "post" else {}
+            assert getattr(client, method)(url_for(name, world), **kwargs).status_code == 404
+        assert snapshot(world) == before
+
+    @pytest.mark.parametrize("name", POST_URLS)
+    def test_an_officer_reads_but_every_change_is_refused(self, client, tenants, world, name):
+        officer = OfficerMembershipFactory(municipality=tenants.a)
+        client.force_login(officer.user)
+        before = snapshot(world)
+        assert client.post(url_for(name, world), post_data(name, world)).status_code == 403
+        assert snapshot(world) == before
+
+    @pytest.mark.parametrize("name", READ_URLS)
+    def test_an_officer_can_read(self, client, tenants, world, name):
+        officer = OfficerMembershipFactory(municipality=tenants.a)
+        client.force_login(officer.user)
+        response = client.get(url_for(name, world))
+        assert response.status_code == 200
+        if response.context is not None:
+            assert response.context["can_edit"] is False
+
+    @pytest.mark.parametrize("name", POST_URLS)
+    def test_the_facilitator_can_do_every_change(self, client, actor, world, name):
+        client.force_login(actor)
+        assert client.post(url_for(name, world), post_data(name, world)).status_code == 302
+
+
+# --- a fixed number of queries --------------------------------------------------------------
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def add_meeting_with_everything(trajectory):
+    meeting = past_meeting(trajectory)
+    for _ in range(2):
+        attendance = AttendanceFactory(meeting=meeting, attended=True)
+        ActionItemFactory(trajectory=trajectory, meeting=meeting, owner=attendance.member)
+    return meeting
+
+
+class QueryCountTests:
+    def test_meeting_list_does_not_grow_with_meetings(self, client, actor, trajectory):
+        client.force_login(actor)
+        url = reverse("meeting_list", kwargs={"trajectory": trajectory.pk})
+        add_meeting_with_everything(trajectory)
+        one = count_queries(client, url)
+        for _ in range(4):
+            add_meeting_with_everything(trajectory)
+        MeetingFactory(trajectory=trajectory)
+        assert count_queries(client, url) == one
+
+    def test_action_item_list_does_not_grow_with_items(self, client, actor, trajectory):
+        client.force_login(actor)
+        url = reverse("action_item_list", kwargs={"trajectory": trajectory.pk})
+        add_meeting_with_everything(trajectory)
+        one = count_queries(client, url)
+        for _ in range(4):
+            add_meeting_with_everything(trajectory)
+        ActionItemFactory(trajectory=trajectory, due_date=timezone.localdate() - timedelta(days=2))
+        assert count_queries(client, url) == one
+
+    def test_meeting_page_does_not_grow_with_members_and_items(self, client, actor, trajectory):
+        client.force_login(actor)
+        meeting = add_meeting_with_everything(trajectory)
+        url = reverse("meeting_detail", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        one = count_queries(client, url)
+        for _ in range(5):
+            attendance = AttendanceFactory(meeting=meeting, attended=False)
+            ActionItemFactory(trajectory=trajectory, meeting=meeting, owner=attendance.member)
+        assert count_queries(client, url) == one

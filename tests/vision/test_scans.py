@@ -1,0 +1,549 @@
+"""Scans: a personal link per member that works once, results per item and per member category,
+and a before/after chart once a baseline and a follow-up both have answers."""
+
+import hashlib
+import re
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditLogEntry
+from municipalities.charts import grouped_bar_chart
+from notifications.models import OutboxMail
+from tests.municipalities.factories import OfficerMembershipFactory, two_municipalities
+from tests.vision.factories import (
+    FacilitatorFactory,
+    ProgressGroupMemberFactory,
+    ScanFactory,
+    ScanInvitationFactory,
+    ScanScoreFactory,
+    TrajectoryFactory,
+)
+from vision.constants import MemberCategory, ScanItem, ScanKind
+from vision.models import Scan, ScanInvitation, ScanScore
+from vision.services.documents import (
+    scan_close,
+    scan_comparison,
+    scan_open,
+    scan_reopen,
+    scan_results_per_category,
+    scan_results_per_item,
+    scan_submit,
+    scan_token_issue,
+)
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r"https?://[^\s\"<]+/trajecten/scan/([\w-]+)/")
+
+
+@pytest.fixture
+def world():
+    return two_municipalities()
+
+
+@pytest.fixture
+def facilitator(world):
+    return FacilitatorFactory(association=world.provincial)
+
+
+@pytest.fixture
+def trajectory(world, facilitator):
+    return TrajectoryFactory(municipality=world.a, facilitator=facilitator)
+
+
+@pytest.fixture
+def officer(world):
+    return OfficerMembershipFactory(municipality=world.a)
+
+
+@pytest.fixture
+def members(trajectory):
+    """Three members who get a link, and three who do not (no email, left, the facilitator)."""
+    invited = [
+        ProgressGroupMemberFactory(trajectory=trajectory, category=MemberCategory.COUNCIL),
+        ProgressGroupMemberFactory(trajectory=trajectory, category=MemberCategory.VILLAGE_COUNCIL),
+        ProgressGroupMemberFactory(trajectory=trajectory, category=MemberCategory.YOUNG_PEOPLE),
+    ]
+    ProgressGroupMemberFactory(trajectory=trajectory, email="")
+    ProgressGroupMemberFactory(trajectory=trajectory, left_on=date(2026, 2, 10))
+    ProgressGroupMemberFactory(trajectory=trajectory, category=MemberCategory.FACILITATOR)
+    return invited
+
+
+@pytest.fixture
+def facilitator_client(client, facilitator):
+    client.force_login(facilitator.user)
+    return client
+
+
+def all_scores(value="3", **overrides):
+    data = {}
+    for item in ScanItem:
+        data[f"score_{item}"] = value
+        data[f"comment_{item}"] = ""
+    data.update(overrides)
+    return {key: v for key, v in data.items() if v is not None}
+
+
+def answer(invitation, scores: dict[str, int], comments: dict[str, str] | None = None):
+    """Known answers for results tests, stored as the service would."""
+    comments = comments or {}
+    for item in ScanItem.values:
+        ScanScoreFactory(invitation=invitation, item=item, score=scores.get(item, 3), comment=comments.get(item, ""))
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+
+
+def open_invitation(trajectory, **kwargs):
+    """An invitation with a real personal link; returns (invitation, token)."""
+    invitation = ScanInvitationFactory(scan=ScanFactory(trajectory=trajectory, **kwargs))
+    token = scan_token_issue(invitation=invitation)
+    return invitation, token
+
+
+def respond_url(token):
+    return reverse("scan_respond", kwargs={"token": token})
+
+
+class ScanOpenTests:
+    def test_an_invitation_per_active_member_with_an_email(self, trajectory, facilitator, members):
+        scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        invitations = ScanInvitation.objects.filter(scan=scan)
+        assert {i.member for i in invitations} == set(members)
+        assert all(re.fullmatch(r"[0-9a-f]{64}", i.token_hash) for i in invitations)
+        assert len({i.token_hash for i in invitations}) == 3
+        assert (scan.kind, scan.opened_on, scan.closed_on) == (ScanKind.BASELINE, timezone.localdate(), None)
+        outbox = OutboxMail.objects.filter(template="vision/email/scan_invitation")
+        assert sorted(m.to for m in outbox) == sorted(m.email for m in members)
+        assert AuditLogEntry.objects.for_object(scan).get().action == "scan.open"
+
+    def test_the_mail_holds_the_personal_link_and_the_outbox_does_not(
+        self, trajectory, facilitator, members, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        assert len(mail.outbox) == 3
+        for message in mail.outbox:
+            invitation = ScanInvitation.objects.get(scan=scan, member__email=message.to[0])
+            token = LINK.search(message.body).group(1)
+            assert hashlib.sha256(token.encode()).hexdigest() == invitation.token_hash
+            assert token in message.alternatives[0][0]
+            assert invitation.sent_at is not None
+            stored = OutboxMail.objects.get(to=message.to[0])
+            assert token not in str(stored.context)
+            assert stored.status == "sent"
+
+    def test_one_scan_open_at_a_time(self, trajectory, facilitator, members):
+        scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        with pytest.raises(Exception) as refused:
+            scan_open(trajectory=trajectory, kind=ScanKind.FOLLOW_UP, actor=facilitator.user)
+        assert refused.type.__name__ == "ValidationError"
+        assert Scan.objects.filter(trajectory=trajectory).count() == 1
+
+    def test_one_baseline_per_trajectory(self, trajectory, facilitator, members):
+        scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        scan_close(scan=scan, actor=facilitator.user)
+        with pytest.raises(Exception, match="baseline"):
+            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        follow_up = scan_open(trajectory=trajectory, kind=ScanKind.FOLLOW_UP, actor=facilitator.user)
+        assert follow_up.invitations.count() == 3
+
+    def test_without_members_to_invite_nothing_opens(self, trajectory, facilitator):
+        ProgressGroupMemberFactory(trajectory=trajectory, email="")
+        with pytest.raises(Exception):  # noqa: B017 - the ValidationError's text is for the page
+            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        assert not Scan.objects.exists()
+
+    def test_the_view_opens_and_redirects(self, facilitator_client, trajectory, members):
+        url = reverse("scan_open", kwargs={"trajectory": trajectory.pk})
+        response = facilitator_client.post(url, {"open-kind": "nulmeting"})
+        scan = Scan.objects.get(trajectory=trajectory)
+        assert response.status_code == 302
+        assert response.url == reverse("scan_detail", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
+
+    def test_the_view_shows_a_refusal_at_the_form(self, facilitator_client, trajectory, members):
+        ScanFactory(trajectory=trajectory, kind=ScanKind.BASELINE, closed_on=date(2026, 2, 20))
+        url = reverse("scan_open", kwargs={"trajectory": trajectory.pk})
+        response = facilitator_client.post(url, {"open-kind": "nulmeting"})
+        assert response.status_code == 200
+        assert "kind" in response.context["open_form"].errors
+        assert Scan.objects.filter(trajectory=trajectory).count() == 1
+
+
+class ScanRespondTests:
+    def test_the_form_has_ten_items_and_private_headers(self, client, trajectory):
+        _invitation, token = open_invitation(trajectory)
+        response = client.get(respond_url(token))
+        assert response.status_code == 200
+        assert [item for item, _score, _comment in response.context["form"].items()] == list(ScanItem)
+        assert "no-store" in response["Cache-Control"]
+        assert "noindex" in response["X-Robots-Tag"]
+        html = response.content.decode()
+        assert html.count("<fieldset") == 10
+        assert html.count("<legend") == 10
+        assert html.count('type="radio"') == 50
+
+    def test_answering_stores_the_scores_and_uses_the_link(self, client, trajectory):
+        invitation, token = open_invitation(trajectory)
+        data = all_scores(score_cultuuromslag="5", comment_cultuuromslag="Goed bezig")
+        response = client.post(respond_url(token), data)
+        assert response.status_code == 302
+        assert response.url == reverse("scan_thanks", kwargs={"token": token})
+        invitation.refresh_from_db()
+        assert invitation.used_at is not None
+        scores = {s.item: (s.score, s.comment) for s in ScanScore.objects.filter(invitation=invitation)}
+        assert len(scores) == 10
+        assert scores["cultuuromslag"] == (5, "Goed bezig")
+        assert scores["los_laten"] == (3, "")
+        thanks = client.get(response.url)
+        assert thanks.status_code == 200
+        assert "no-store" in thanks["Cache-Control"]
+
+    def test_the_same_link_again_is_refused_without_a_form(self, client, trajectory):
+        invitation, token = open_invitation(trajectory)
+        client.post(respond_url(token), all_scores("4"))
+        again = client.post(respond_url(token), all_scores("1"))
+        assert again.status_code == 200
+        assert "vision/scan_answered.html" in [t.name for t in again.templates]
+        assert "form" not in again.context
+        assert set(ScanScore.objects.filter(invitation=invitation).values_list("score", flat=True)) == {4}
+        assert ScanScore.objects.count() == 10
+        visit = client.get(respond_url(token))
+        assert visit.status_code == 200
+        assert "vision/scan_answered.html" in [t.name for t in visit.templates]
+
+    @pytest.mark.parametrize(
+        "overrides",
+        [
+            {"score_samenwerking": "0"},
+            {"score_samenwerking": "6"},
+            {"score_samenwerking": None},
+            {"score_samenwerking": "goed"},
+            {"score_samenwerking": "3.5"},
+            {"comment_samenwerking": "x" * 2001},
+        ],
+        ids=["zero", "six", "missing", "text", "decimal", "comment-too-long"],
+    )
+    def test_invalid_answers_show_the_form_again_and_store_nothing(self, client, trajectory, overrides):
+        invitation, token = open_invitation(trajectory)
+        response = client.post(respond_url(token), all_scores(**overrides))
+        assert response.status_code == 200
+        field = next(iter(overrides))
+        assert field in response.context["form"].errors
+        assert response.context["errors"][0]["href"].startswith("#id_")
+        assert not ScanScore.objects.exists()
+        invitation.refresh_from_db()
+        assert invitation.used_at is None
+
+    def test_an_unknown_link_is_404(self, client, trajectory):
+        open_invitation(trajectory)
+        assert client.get(respond_url("niet-bestaand-token")).status_code == 404
+        assert client.post(respond_url("niet-bestaand-token"), all_scores()).status_code == 404
+
+    def test_a_closed_scan_takes_no_answers(self, client, trajectory):
+        invitation, token = open_invitation(trajectory, closed_on=date(2026, 3, 1))
+        visit = client.get(respond_url(token))
+        assert visit.status_code == 200
+        assert "vision/scan_closed.html" in [t.name for t in visit.templates]
+        posted = client.post(respond_url(token), all_scores())
+        assert posted.status_code == 200
+        assert "vision/scan_closed.html" in [t.name for t in posted.templates]
+        assert not ScanScore.objects.exists()
+
+    def test_the_service_refuses_a_used_link_and_a_closed_scan(self, trajectory, facilitator):
+        invitation, _token = open_invitation(trajectory)
+        scores = {item: (4, "") for item in ScanItem.values}
+        scan_submit(invitation=invitation, scores=scores)
+        with pytest.raises(Exception, match="already answered"):
+            scan_submit(invitation=invitation, scores=scores)
+        other, _token = open_invitation(trajectory, closed_on=date(2026, 3, 1))
+        with pytest.raises(Exception, match="closed"):
+            scan_submit(invitation=other, scores=scores)
+        assert ScanScore.objects.count() == 10
+
+    def test_the_service_wants_every_item_and_whole_scores(self, trajectory):
+        invitation, _token = open_invitation(trajectory)
+        for scores in (
+            {item: (4, "") for item in ScanItem.values[:-1]},
+            {item: (6, "") for item in ScanItem.values},
+            {item: ("4", "") for item in ScanItem.values},
+        ):
+            with pytest.raises(Exception):  # noqa: B017
+                scan_submit(invitation=invitation, scores=scores)
+        assert not ScanScore.objects.exists()
+
+
+class ScanReopenTests:
+    def test_the_old_link_stops_and_the_new_link_works(
+        self, client, trajectory, facilitator, members, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        member = members[0]
+        old_token = LINK.search(next(m.body for m in mail.outbox if m.to == [member.email])).group(1)
+        assert client.post(respond_url(old_token), all_scores("2")).status_code == 302
+        invitation = ScanInvitation.objects.get(scan=scan, member=member)
+        mail.outbox.clear()
+
+        client.force_login(facilitator.user)
+        url = reverse("scan_reopen", kwargs={"trajectory": trajectory.pk, "scan": scan.pk, "invitation": invitation.pk})
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(url).status_code == 302
+        client.logout()
+        invitation.refresh_from_db()
+        assert invitation.used_at is None and invitation.reopened_at is not None
+
+        assert client.get(respond_url(old_token)).status_code == 404
+        assert [m.to for m in mail.outbox] == [[member.email]]
+        new_token = LINK.search(mail.outbox[0].body).group(1)
+        assert new_token != old_token
+        assert hashlib.sha256(new_token.encode()).hexdigest() == invitation.token_hash
+        assert client.get(respond_url(new_token)).status_code == 200
+        assert client.post(respond_url(new_token), all_scores("5")).status_code == 302
+        assert set(ScanScore.objects.filter(invitation=invitation).values_list("score", flat=True)) == {5}
+        assert ScanScore.objects.filter(invitation=invitation).count() == 10
+
+    def test_a_late_older_mail_does_not_replace_the_newer_link(
+        self, trajectory, facilitator, members, django_capture_on_commit_callbacks
+    ):
+        scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        invitation = scan.invitations.get(member=members[0])
+        with django_capture_on_commit_callbacks(execute=True):
+            scan_reopen(invitation=invitation, actor=facilitator.user)
+        new_token = LINK.search(next(m.body for m in mail.outbox if m.to == [members[0].email])).group(1)
+        # The first mail leaves only now (say, the broker was down): it must not mint a link.
+        from notifications.services import outbox_deliver
+
+        first = OutboxMail.objects.get(dedup_key=f"scan-invitation:{invitation.pk}:first")
+        outbox_deliver(mail_id=first.pk)
+        assert not LINK.search(mail.outbox[-1].body)
+        invitation.refresh_from_db()
+        assert hashlib.sha256(new_token.encode()).hexdigest() == invitation.token_hash
+
+    def test_a_closed_scan_cannot_be_reopened(self, facilitator_client, trajectory):
+        invitation, token = open_invitation(trajectory, closed_on=date(2026, 3, 1))
+        url = reverse(
+            "scan_reopen",
+            kwargs={"trajectory": trajectory.pk, "scan": invitation.scan_id, "invitation": invitation.pk},
+        )
+        assert facilitator_client.post(url).status_code == 302
+        invitation.refresh_from_db()
+        assert invitation.reopened_at is None
+        assert hashlib.sha256(token.encode()).hexdigest() == invitation.token_hash
+
+
+class ScanCloseTests:
+    def test_closing_stops_the_links(self, client, facilitator_client, trajectory):
+        invitation, token = open_invitation(trajectory)
+        url = reverse("scan_close", kwargs={"trajectory": trajectory.pk, "scan": invitation.scan_id})
+        assert facilitator_client.post(url).status_code == 302
+        invitation.scan.refresh_from_db()
+        assert invitation.scan.closed_on == timezone.localdate()
+        client.logout()
+        assert "vision/scan_closed.html" in [t.name for t in client.get(respond_url(token)).templates]
+        assert AuditLogEntry.objects.for_object(invitation.scan).filter(action="scan.close").exists()
+
+
+class ScanResultsTests:
+    @pytest.fixture
+    def baseline(self, trajectory):
+        """Four answers: two village councils, one council member, one young person."""
+        scan = ScanFactory(trajectory=trajectory, kind=ScanKind.BASELINE, opened_on=date(2026, 2, 1))
+        people = [
+            (MemberCategory.VILLAGE_COUNCIL, {"cultuuromslag": 2, "los_laten": 1}),
+            (MemberCategory.VILLAGE_COUNCIL, {"cultuuromslag": 4, "los_laten": 2}),
+            (MemberCategory.COUNCIL, {"cultuuromslag": 5, "los_laten": 5}),
+            (MemberCategory.YOUNG_PEOPLE, {"cultuuromslag": 1, "los_laten": 4}),
+        ]
+        for category, scores in people:
+            member = ProgressGroupMemberFactory(trajectory=trajectory, category=category)
+            answer(ScanInvitationFactory(scan=scan, member=member), scores)
+        ScanInvitationFactory(scan=scan)  # invited, did not answer
+        return scan
+
+    def test_averages_per_item(self, baseline):
+        results = {r.item: r for r in scan_results_per_item(baseline)}
+        assert [r.item for r in scan_results_per_item(baseline)] == ScanItem.values
+        assert (results["cultuuromslag"].average, results["cultuuromslag"].answers) == (3.0, 4)
+        assert (results["los_laten"].average, results["los_laten"].answers) == (3.0, 4)
+        assert results["communicatie"].average == 3.0
+
+    def test_averages_per_category_only_from_two_answers(self, baseline):
+        per_category = scan_results_per_category(baseline)
+        assert [c["category"] for c in per_category.categories] == [MemberCategory.VILLAGE_COUNCIL]
+        village = per_category.categories[0]
+        assert village["respondents"] == 2
+        assert village["averages"][ScanItem.values.index("cultuuromslag")] == 3.0
+        assert village["averages"][ScanItem.values.index("los_laten")] == 1.5
+        assert {c["category"] for c in per_category.hidden} == {MemberCategory.COUNCIL, MemberCategory.YOUNG_PEOPLE}
+
+    def test_every_category_with_a_lower_minimum(self, baseline):
+        per_category = scan_results_per_category(baseline, minimum=1)
+        council = next(c for c in per_category.categories if c["category"] == MemberCategory.COUNCIL)
+        assert council["averages"][0] == 5.0
+
+    def test_results_take_one_query_each(self, baseline, django_assert_num_queries):
+        with django_assert_num_queries(1):
+            scan_results_per_item(baseline)
+        with django_assert_num_queries(1):
+            scan_results_per_category(baseline)
+
+    def test_no_comparison_with_only_a_baseline(self, trajectory, baseline, facilitator_client):
+        assert scan_comparison(trajectory) is None
+        response = facilitator_client.get(
+            reverse("scan_detail", kwargs={"trajectory": trajectory.pk, "scan": baseline.pk})
+        )
+        assert response.status_code == 200
+        assert response.context["comparison"] is None
+        assert 'id="scan-comparison"' not in response.content.decode()
+
+    def test_no_comparison_while_the_follow_up_has_no_answers(self, trajectory, baseline):
+        ScanInvitationFactory(scan=ScanFactory(trajectory=trajectory, kind=ScanKind.FOLLOW_UP))
+        assert scan_comparison(trajectory) is None
+
+    def test_before_and_after_with_both_scans(self, trajectory, baseline, facilitator_client):
+        follow_up = ScanFactory(trajectory=trajectory, kind=ScanKind.FOLLOW_UP, opened_on=date(2026, 9, 1))
+        for scores in ({"cultuuromslag": 4}, {"cultuuromslag": 5}):
+            answer(ScanInvitationFactory(scan=follow_up), scores)
+        comparison = scan_comparison(trajectory)
+        assert (comparison.before, comparison.after) == (baseline, follow_up)
+        assert comparison.rows[0][1:] == (3.0, 4.5)
+        response = facilitator_client.get(
+            reverse("scan_detail", kwargs={"trajectory": trajectory.pk, "scan": follow_up.pk})
+        )
+        html = response.content.decode()
+        assert 'id="scan-comparison"' in html and 'role="img"' in html
+        rows = response.context["comparison_rows"]
+        assert (rows[0]["before"], rows[0]["after"], rows[0]["change"]) == (3.0, 4.5, 1.5)
+        assert len(rows) == len(ScanItem)
+
+    def test_the_detail_page_counts_who_answered_and_shows_comments_without_names(
+        self, trajectory, baseline, facilitator_client
+    ):
+        invitation = ScanInvitationFactory(scan=baseline)
+        answer(invitation, {}, comments={"communicatie": "Het aanspreekpunt werkt."})
+        response = facilitator_client.get(
+            reverse("scan_detail", kwargs={"trajectory": trajectory.pk, "scan": baseline.pk})
+        )
+        assert response.context["answered"] == 5
+        assert len(response.context["invitations"]) == 6
+        assert response.context["comments"] == [(str(ScanItem.COMMUNICATION.label), ["Het aanspreekpunt werkt."])]
+
+    def test_the_detail_page_takes_a_fixed_number_of_queries(self, trajectory, facilitator_client):
+        baseline = ScanFactory(trajectory=trajectory, kind=ScanKind.BASELINE, opened_on=date(2026, 2, 1))
+        follow_up = ScanFactory(trajectory=trajectory, kind=ScanKind.FOLLOW_UP, opened_on=date(2026, 9, 1))
+        categories = [MemberCategory.COUNCIL, MemberCategory.VILLAGE_COUNCIL, MemberCategory.CIVIL_SERVICE]
+
+        def add_answers(count):
+            for n in range(count):
+                member = ProgressGroupMemberFactory(trajectory=trajectory, category=categories[n % 3])
+                for scan in (baseline, follow_up):
+                    answer(
+                        ScanInvitationFactory(scan=scan, member=member),
+                        {"cultuuromslag": n % 5 + 1},
+                        {"kennisdeling": f"Opmerking {n}"},
+                    )
+
+        def queries():
+            url = reverse("scan_detail", kwargs={"trajectory": trajectory.pk, "scan": follow_up.pk})
+            with CaptureQueriesContext(connection) as captured:
+                response = facilitator_client.get(url)
+            assert response.status_code == 200
+            assert response.context["comparison"] is not None
+            return len(captured)
+
+        add_answers(3)
+        small = queries()
+        add_answers(15)
+        large = queries()
+        assert small == large
+        assert large <= 15
+
+
+class GroupedBarChartTests:
+    def test_two_bars_per_row_with_a_legend_and_escaped_text(self):
+        svg = grouped_bar_chart(
+            [("Cultuur <omslag>", 2.5, 3.5), ("Los laten", None, 4)],
+            series=("Nulmeting", "Eenmeting"),
+            title="Voor & na",
+            chart_id="test-chart",
+            maximum=5,
+        )
+        assert svg.startswith("<svg") and 'role="img"' in svg
+        assert "Cultuur &lt;omslag&gt;" in svg and "Voor &amp; na" in svg
+        assert "Nulmeting" in svg and "Eenmeting" in svg
+        assert svg.count("<rect") == 2 + 2 + 3  # the hatch pattern, the legend, three bars (one is missing)
+        assert "style=" not in svg and "<script" not in svg
+
+    def test_nothing_for_no_data_and_a_safe_id(self):
+        assert grouped_bar_chart([], series=("a", "b"), title="t", chart_id="c") == ""
+        with pytest.raises(ValueError):
+            grouped_bar_chart([("a", 1, 2)], series=("a", "b"), title="t", chart_id='x" onload="')
+
+
+# --- access -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scan_objects(trajectory):
+    invitation = ScanInvitationFactory(scan=ScanFactory(trajectory=trajectory))
+    return invitation.scan, invitation
+
+
+def staff_url(name, trajectory, scan, invitation):
+    kwargs = {"trajectory": trajectory.pk}
+    if name in ("scan_detail", "scan_close", "scan_reopen"):
+        kwargs["scan"] = scan.pk
+    if name == "scan_reopen":
+        kwargs["invitation"] = invitation.pk
+    return reverse(name, kwargs=kwargs)
+
+
+READ_URLS = ["scan_list", "scan_detail"]
+POST_URLS = ["scan_open", "scan_close", "scan_reopen"]
+
+
+class ScanAccessTests:
+    @pytest.mark.parametrize("name", READ_URLS + POST_URLS)
+    def test_anonymous_goes_to_the_login_page(self, client, trajectory, scan_objects, name):
+        url = staff_url(name, trajectory, *scan_objects)
+        response = client.post(url) if name in POST_URLS else client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+    @pytest.mark.parametrize("name", READ_URLS + POST_URLS)
+    def test_another_associations_facilitator_gets_404(self, client, world, trajectory, scan_objects, name):
+        client.force_login(FacilitatorFactory(association=world.other).user)
+        url = staff_url(name, trajectory, *scan_objects)
+        response = client.post(url, {"open-kind": "eenmeting"}) if name in POST_URLS else client.get(url)
+        assert response.status_code == 404
+
+    @pytest.mark.parametrize("name", READ_URLS)
+    def test_an_officer_reads(self, client, officer, trajectory, scan_objects, name):
+        client.force_login(officer.user)
+        response = client.get(staff_url(name, trajectory, *scan_objects))
+        assert response.status_code == 200
+        assert response.context["can_edit"] is False
+
+    @pytest.mark.parametrize("name", POST_URLS)
+    def test_an_officer_cannot_change(self, client, officer, trajectory, scan_objects, members, name):
+        client.force_login(officer.user)
+        scan, invitation = scan_objects
+        response = client.post(staff_url(name, trajectory, scan, invitation), {"open-kind": "eenmeting"})
+        assert response.status_code == 403
+        scan.refresh_from_db()
+        invitation.refresh_from_db()
+        assert scan.closed_on is None and invitation.reopened_at is None
+        assert Scan.objects.filter(trajectory=trajectory).count() == 1
+
+    def test_the_reopen_url_checks_the_scan_of_the_invitation(self, facilitator_client, trajectory, scan_objects):
+        scan, _invitation = scan_objects
+        elsewhere = ScanInvitationFactory()  # another municipality's trajectory
+        url = reverse("scan_reopen", kwargs={"trajectory": trajectory.pk, "scan": scan.pk, "invitation": elsewhere.pk})
+        assert facilitator_client.post(url).status_code == 404

@@ -1,0 +1,40 @@
+"""Writes for villages (STYLE.md §2): keyword-only, atomic, audited."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from municipalities.models import OfficerMembership
+
+from .models import PlanAction
+
+
+def is_officer_of(user, municipality_id) -> bool:
+    """Officers (and coordinators) of the municipality, and platform admins."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return OfficerMembership.objects.filter(user=user, municipality_id=municipality_id, is_active=True).exists()
+
+
+@transaction.atomic
+def plan_action_link_initiative(*, action: PlanAction, initiative, actor) -> PlanAction:
+    """An officer records that `initiative` carries out (part of) a village plan's action."""
+    village = action.plan.village
+    if not is_officer_of(actor, village.municipality_id):
+        raise PermissionDenied(_("Only officers of this municipality can link initiatives to a plan."))
+    if initiative.municipality_id != village.municipality_id:
+        raise ValidationError({"initiative": _("Choose an initiative of this municipality.")})
+    if action.initiatives.filter(pk=initiative.pk).exists():
+        raise ValidationError({"initiative": _("This initiative is already linked to this action.")})
+    action.initiatives.add(initiative)
+    audit_log(
+        actor=actor,
+        action="village.plan_action_link",
+        obj=action,
+        municipality=village.municipality,
+        detail=f"initiative={initiative.pk}",
+    )
+    return action
