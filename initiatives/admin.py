@@ -18,6 +18,7 @@ from .models import (
     Initiative,
     Message,
     ReferenceSequence,
+    Satisfaction,
     StatusChange,
     Theme,
     TrackingToken,
@@ -77,6 +78,13 @@ class GrantInline(ScopedTabularInline):
     autocomplete_fields = ("fund", "decision")
 
 
+class SatisfactionInline(ReadOnlyInlineMixin, ScopedStackedInline):
+    """The initiator's answer after closing: written by the resident, never edited here."""
+
+    model = Satisfaction
+    fields = ("score", "comment", "may_contact", "answered_at")
+
+
 @admin.register(Initiative)
 class InitiativeAdmin(ScopedModelAdmin):
     list_display = ("reference", "title", "village", "municipality", "status", "assigned_officer", "submitted_at")
@@ -108,6 +116,7 @@ class InitiativeAdmin(ScopedModelAdmin):
         "first_response_at",
         "decided_at",
         "closed_at",
+        "personal_data_removed_at",
         *TIMESTAMPS,
     )
     fieldsets = (
@@ -172,6 +181,7 @@ class InitiativeAdmin(ScopedModelAdmin):
                     "first_response_at",
                     "decided_at",
                     "closed_at",
+                    "personal_data_removed_at",
                     *TIMESTAMPS,
                 )
             },
@@ -185,6 +195,7 @@ class InitiativeAdmin(ScopedModelAdmin):
         MessageInline,
         AttachmentInline,
         StatusChangeInline,
+        SatisfactionInline,
     )
 
     def has_add_permission(self, request):

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from villages.models import Village, VillageOrganisation
 
 from .constants import HelpKind, Language
-from .models import MAX_AMOUNT, Theme
+from .models import MAX_AMOUNT, SatisfactionScore, Theme
 from .uploads import ALLOWED_DESCRIPTION, sanitize_filename, sniff_content_type
 
 
@@ -393,4 +393,27 @@ class WithdrawForm(forms.Form):
 class LostLinkForm(forms.Form):
     email = forms.EmailField(
         label=_("Your email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class SatisfactionForm(forms.Form):
+    """One question after closing: a score (a radio group: fieldset, legend, a label per value)."""
+
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you with how the municipality worked with you?"),
+        choices=SatisfactionScore.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how satisfied you are.")},
+    )
+    comment = forms.CharField(
+        label=_("Would you like to explain? (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What went well, and what could be better? At most 2000 characters."),
+    )
+    may_contact = forms.BooleanField(
+        label=_("The municipality may contact me about my answer"),
+        required=False,
     )

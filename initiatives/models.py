@@ -146,6 +146,12 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             | models.Q(initiator_email__icontains=text)
         )
 
+    def retention_due(self, cutoff):
+        """Closed or withdrawn before `cutoff` and still holding the initiator's personal data."""
+        return self.filter(
+            status__in=[Status.CLOSED, Status.WITHDRAWN], closed_at__lt=cutoff, personal_data_removed_at__isnull=True
+        )
+
     def for_tracking_token(self, token: str):
         """The initiative a private link points to (an empty queryset for an unknown link)."""
         if not token or len(token) > 100:
@@ -261,6 +267,15 @@ class Initiative(TimeStampedModel):
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    # Privacy (AVG): set once retention has removed the initiator's personal data.
+    personal_data_removed_at = models.DateTimeField(
+        _("personal data removed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The initiator's name, contact details, messages and files were removed after the retention term."),
+    )
 
     objects = InitiativeQuerySet.as_manager()
 
@@ -534,3 +549,42 @@ def tracking_token_hash(token: str) -> str:
     import hashlib
 
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SatisfactionScore(models.IntegerChoices):
+    VERY_DISSATISFIED = 1, _("Very dissatisfied")
+    DISSATISFIED = 2, _("Dissatisfied")
+    NEUTRAL = 3, _("Neither satisfied nor dissatisfied")
+    SATISFIED = 4, _("Satisfied")
+    VERY_SATISFIED = 5, _("Very satisfied")
+
+
+# A score from here up counts as "satisfied" in the statistics.
+SATISFIED_FROM = SatisfactionScore.SATISFIED
+
+
+class Satisfaction(models.Model):
+    """The initiator's one answer, after closing, on how the municipality worked with them."""
+
+    initiative = models.OneToOneField(Initiative, on_delete=models.CASCADE, related_name="satisfaction")
+    score = models.PositiveSmallIntegerField(_("score"), choices=SatisfactionScore.choices)
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    may_contact = models.BooleanField(_("may be contacted about the answer"), default=False)
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    objects = InitiativeChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-answered_at", "-pk"]
+        verbose_name = _("satisfaction answer")
+        verbose_name_plural = _("satisfaction answers")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="satisfaction_score_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative_id}: {self.score}"
+
+    @property
+    def is_satisfied(self) -> bool:
+        return self.score >= SATISFIED_FROM

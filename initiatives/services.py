@@ -96,6 +96,13 @@ def initiative_transition(
         by_initiator=by_initiator,
         note=note,
     )
+    if to_status == Status.CLOSED and (actor is not None or by_initiator):
+        # Asked once per initiative (dedup key), also after a reopen. Not after the scheduler's
+        # automatic closure: that initiator has not answered for weeks, and the closure notice
+        # already invites them back; the tracking page still offers them the question.
+        from .satisfaction import satisfaction_request
+
+        satisfaction_request(initiative=initiative)
     return initiative
 
 

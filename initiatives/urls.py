@@ -10,6 +10,8 @@ urlpatterns = [
     path("link-kwijt/verstuurd/", views.LostLinkSentView.as_view(), name="lost_link_sent"),
     path("volg/<str:token>/", views.InitiativeTrackView.as_view(), name="initiative_track"),
     path("volg/<str:token>/intrekken/", views.InitiativeWithdrawView.as_view(), name="initiative_withdraw"),
+    path("volg/<str:token>/tevredenheid/", views.InitiativeSatisfactionView.as_view(), name="initiative_satisfaction"),
+    path("volg/<str:token>/mijn-gegevens/", views.InitiativeDataExportView.as_view(), name="initiative_data_export"),
     path(
         "volg/<str:token>/bijlagen/<int:pk>/", views.TrackedAttachmentView.as_view(), name="initiative_track_attachment"
     ),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -18,8 +18,18 @@ from config import ratelimit
 from . import pending_uploads
 from .constants import MUNICIPAL_ROLE_EXPLANATIONS, STATUS_EXPLANATIONS, TERMINAL_STATUSES, MessageKind, Status
 from .filters import PublicInitiativeFilter
-from .forms import CostLineFormSet, InitiativeSubmitForm, LostLinkForm, TrackingReplyForm, WithdrawForm, check_money
-from .models import Attachment, Initiative, Message
+from .forms import (
+    CostLineFormSet,
+    InitiativeSubmitForm,
+    LostLinkForm,
+    SatisfactionForm,
+    TrackingReplyForm,
+    WithdrawForm,
+    check_money,
+)
+from .models import Attachment, Initiative, Message, Satisfaction
+from .retention import personal_data_export
+from .satisfaction import SatisfactionNotAllowed, satisfaction_answer, satisfaction_can_answer
 from .services import initiative_reply, initiative_submit, initiative_withdraw, lost_link_request, officers_for_village
 from .timeline import public_timeline
 
@@ -126,19 +136,24 @@ class InitiativeTrackView(TrackedInitiativeMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        initiative = Initiative.objects.prefetch_related(
-            "status_changes",
-            Prefetch(
-                "messages",
-                queryset=Message.objects.exclude(kind=MessageKind.INTERNAL_NOTE).prefetch_related("attachments"),
-            ),
-            "decisions__grants__fund",
-            "agreements",
-            "cost_lines",
-            "themes",
-            Prefetch("attachments", queryset=Attachment.objects.filter(message__isnull=True)),
-        ).get(pk=self.initiative.pk)
+        initiative = (
+            Initiative.objects.prefetch_related(
+                "status_changes",
+                Prefetch(
+                    "messages",
+                    queryset=Message.objects.exclude(kind=MessageKind.INTERNAL_NOTE).prefetch_related("attachments"),
+                ),
+                "decisions__grants__fund",
+                "agreements",
+                "cost_lines",
+                "themes",
+                Prefetch("attachments", queryset=Attachment.objects.filter(message__isnull=True)),
+            )
+            .select_related("satisfaction")
+            .get(pk=self.initiative.pk)
+        )
         explanation, next_step = STATUS_EXPLANATIONS[initiative.status]
+        satisfaction = getattr(initiative, "satisfaction", None)
         context.update(
             initiative=initiative,
             municipality=initiative.municipality,
@@ -150,6 +165,10 @@ class InitiativeTrackView(TrackedInitiativeMixin, FormView):
             can_reply=initiative.status != Status.WITHDRAWN,
             can_withdraw=initiative.status not in TERMINAL_STATUSES | {Status.CLOSED, Status.REALISED},
             role_explanation=MUNICIPAL_ROLE_EXPLANATIONS.get(initiative.municipal_role),
+            satisfaction=satisfaction,
+            satisfaction_form=(
+                SatisfactionForm() if satisfaction is None and satisfaction_can_answer(initiative) else None
+            ),
         )
         return context
 
@@ -178,6 +197,59 @@ class InitiativeWithdrawView(TrackedInitiativeMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Your initiative has been withdrawn."))
         return redirect("initiative_track", token=self.kwargs["token"])
+
+
+class InitiativeSatisfactionView(TrackedInitiativeMixin, FormView):
+    """The one question after closing. Errors are shown on this page; an answer goes back to
+    the tracking page with a thank-you. A second answer is refused kindly."""
+
+    template_name = "initiatives/satisfaction_form.html"
+    form_class = SatisfactionForm
+
+    def get(self, request, *args, **kwargs):
+        if self._refusal():
+            return redirect("initiative_track", token=self.kwargs["token"])
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        refusal = self._refusal()
+        if refusal:
+            return self._refused(refusal)
+        return super().post(request, *args, **kwargs)
+
+    def _refusal(self) -> str:
+        if Satisfaction.objects.filter(initiative=self.initiative).exists():
+            return _("You have already told us how satisfied you are. Thank you!")
+        if not satisfaction_can_answer(self.initiative):
+            return _("You can answer this question once your initiative is closed.")
+        return ""
+
+    def _refused(self, text):
+        messages.info(self.request, text)
+        return redirect("initiative_track", token=self.kwargs["token"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(initiative=self.initiative, token=self.kwargs["token"], **kwargs)
+
+    def form_valid(self, form):
+        try:
+            satisfaction_answer(initiative=self.initiative, **form.cleaned_data)
+        except SatisfactionNotAllowed as refused:  # answered in another tab a moment ago
+            return self._refused(refused.messages[0])
+        messages.success(self.request, _("Thank you for your answer. It helps the municipality to do better."))
+        return redirect("initiative_track", token=self.kwargs["token"])
+
+
+class InitiativeDataExportView(TrackedInitiativeMixin, View):
+    """A copy of what is held about the initiator, as a JSON file (AVG art. 15)."""
+
+    def get(self, request, token):
+        data = personal_data_export(initiative=self.initiative)
+        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        filename = f"initiative-{self.initiative.reference}-data.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class TrackedAttachmentView(TrackedInitiativeMixin, View):

@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 
 from initiatives.constants import OPEN_STATUSES, DecisionOutcome, GrantStatus, MunicipalRole, Status
 from initiatives.deadlines import local_date, working_days_between
-from initiatives.models import Decision, Grant
+from initiatives.models import SATISFIED_FROM, Decision, Grant, Satisfaction, SatisfactionScore
 
 TEXT, COUNT, MONEY, MONEY_WHOLE, PERCENT, DAYS = "text", "count", "money", "money_whole", "percent", "days"
+SCORE = "score"  # an average on a scale, one decimal
 SUPPORTED_OUTCOMES = (DecisionOutcome.SUPPORTED, DecisionOutcome.PARTLY_SUPPORTED)
 
 
@@ -118,6 +119,8 @@ def display(value, kind: str) -> str:
         return number_format(round(value * 100), force_grouping=True) + "%"
     if kind == DAYS:
         return number_format(value, decimal_pos=0 if value == int(value) else 1)
+    if kind == SCORE:
+        return number_format(value, decimal_pos=1)
     return str(value)
 
 
@@ -131,6 +134,8 @@ def raw(value, kind: str):
         return f"{value * 100:.1f}"
     if kind == DAYS:
         return f"{value:g}"
+    if kind == SCORE:
+        return f"{value:.1f}"
     if kind == COUNT:
         return int(value)
     return str(value)
@@ -372,6 +377,67 @@ def role_table(initiatives: QuerySet) -> Table:
     )
 
 
+@dataclass
+class _Answers:
+    answers: int = 0
+    satisfied: int = 0
+    score_total: int = 0
+    comments: int = 0
+
+    def add(self, score: int, n: int, comments: int) -> None:
+        self.answers += n
+        self.satisfied += n if score >= SATISFIED_FROM else 0
+        self.score_total += score * n
+        self.comments += comments
+
+    def row(self, label):
+        average = self.score_total / self.answers if self.answers else None
+        return [label, self.answers, self.satisfied, share(self.satisfied, self.answers), average, self.comments]
+
+
+def satisfaction_table(initiatives: QuerySet) -> Table:
+    """The initiators' answers to the question after closing, per municipality.
+
+    Satisfied: a score of 4 or 5 on the scale of 1 (very dissatisfied) to 5 (very satisfied).
+    """
+    grouped = (
+        Satisfaction.objects.filter(initiative__in=initiatives.order_by().values("pk"))
+        .order_by()
+        .values("initiative__municipality__name", "score")
+        .annotate(n=Count("pk"), comments=Count("pk", filter=~Q(comment="")))
+    )
+    per_municipality: dict[str, _Answers] = defaultdict(_Answers)
+    overall = _Answers()
+    per_score: dict[int, int] = defaultdict(int)
+    for group in grouped:
+        score, n, comments = group["score"], group["n"], group["comments"]
+        per_municipality[group["initiative__municipality__name"]].add(score, n, comments)
+        overall.add(score, n, comments)
+        per_score[score] += n
+    rows = [per_municipality[name].row(name) for name in sorted(per_municipality)]
+    return Table(
+        slug="satisfaction",
+        title=_("Satisfaction of initiators"),
+        columns=[
+            Column(_("Municipality"), TEXT),
+            Column(_("Answers")),
+            Column(_("Satisfied")),
+            Column(_("Share satisfied"), PERCENT),
+            Column(_("Average score (1–5)"), SCORE),
+            Column(_("With a comment")),
+        ],
+        rows=rows,
+        footer=[overall.row(_("All municipalities"))] if len(rows) > 1 else [],
+        chart=[(score.label, per_score.get(score.value, 0)) for score in reversed(SatisfactionScore)],
+        note=_(
+            "After closing, initiators are asked once how the municipality worked with them, on a scale from "
+            "1 (very dissatisfied) to 5 (very satisfied). Satisfied means a score of 4 or 5."
+        ),
+        wide=True,
+        figures={"satisfied_share": share(overall.satisfied, overall.answers), "answers": overall.answers},
+    )
+
+
 TABLES = {
     "status": status_table,
     "theme": theme_table,
@@ -380,6 +446,7 @@ TABLES = {
     "support": support_table,
     "funds": funds_table,
     "roles": role_table,
+    "satisfaction": satisfaction_table,
 }
 
 

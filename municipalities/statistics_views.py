@@ -111,6 +111,8 @@ class StatisticsView(StatisticsScopeMixin, TemplateView):
                 "within_share": display(tables["response"].figures["within_share"], PERCENT),
                 "supported_share": display(tables["support"].figures["supported_share"], PERCENT),
                 "granted": display(tables["funds"].figures["granted"], MONEY_WHOLE),
+                "satisfied_share": display(tables["satisfaction"].figures["satisfied_share"], PERCENT),
+                "satisfaction_answers": tables["satisfaction"].figures["answers"],
             },
             csv_query=self.csv_query(),
             may_read_audit_log=self.request.user.is_superuser
