@@ -22,9 +22,10 @@ def can_edit_trajectory(user, trajectory: Trajectory) -> bool:
     if user.is_superuser:
         return True
     facilitates = facilitated_municipality_ids(user).filter(pk=trajectory.municipality_id).exists()
-    return facilitates or ProgressGroupMember.objects.filter(
-        Q(left_on__isnull=True), trajectory=trajectory, user=user
-    ).exists()
+    return (
+        facilitates
+        or ProgressGroupMember.objects.filter(Q(left_on__isnull=True), trajectory=trajectory, user=user).exists()
+    )
 
 
 class TrajectoryMixin(LoginRequiredMixin):
