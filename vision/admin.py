@@ -14,6 +14,7 @@ from .models import (
     ScanInvitation,
     ScanScore,
     StageDeliverable,
+    StandardDeliverable,
     Trajectory,
     TrajectoryStage,
     VisionDocument,
@@ -230,3 +231,13 @@ class ScanScoreAdmin(ScopedModelAdmin):
     list_select_related = ("invitation__member", "invitation__scan__trajectory__municipality")
     search_fields = ("invitation__member__name", "comment")
     autocomplete_fields = ("invitation",)
+
+
+@admin.register(StandardDeliverable)
+class StandardDeliverableAdmin(admin.ModelAdmin):
+    """The standard checklist per stage that new trajectories start with (not tenant data)."""
+
+    list_display = ("title", "stage", "order", "required")
+    list_filter = ("stage", "required")
+    list_editable = ("order", "required")
+    search_fields = ("title",)

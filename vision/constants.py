@@ -62,6 +62,16 @@ class MemberCategory(models.TextChoices):
 REQUIRED_MEMBER_CATEGORIES = tuple(MemberCategory)
 
 
+def category_order():
+    """An ORDER BY expression that lists members in the order of MemberCategory, not by code."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(
+        *(When(category=category, then=Value(position)) for position, category in enumerate(MemberCategory)),
+        output_field=IntegerField(),
+    )
+
+
 class MeetingKind(models.TextChoices):
     PROGRESS_GROUP = "progress_group", _("Progress-group meeting")
     ACTIVE_RESIDENTS = "active_residents", _("Vliegwiel meeting with active residents")

@@ -544,3 +544,20 @@ class ScanScore(models.Model):
 
     def __str__(self):
         return f"{self.get_item_display()}: {self.score}"
+
+
+class StandardDeliverable(models.Model):
+    """The association's standard checklist per stage; new trajectories start with a copy."""
+
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    title = models.CharField(_("deliverable"), max_length=200)
+    required = models.BooleanField(_("required"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["stage", "order", "pk"]
+        verbose_name = _("standard deliverable")
+        verbose_name_plural = _("standard deliverables")
+
+    def __str__(self):
+        return self.title

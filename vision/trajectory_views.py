@@ -27,7 +27,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from . import trajectory_forms as forms
 from .access import TrajectoryMixin
-from .constants import DIA_KINDS, STAGE_ORDER, ScanKind, StageStatus, VisionStatus
+from .constants import DIA_KINDS, STAGE_ORDER, ScanKind, StageStatus, VisionStatus, category_order
 from .models import (
     Case,
     ProgressGroupMember,
@@ -105,7 +105,7 @@ class TrajectoryPageMixin(TrajectoryMixin):
                 Prefetch("deliverables", queryset=StageDeliverable.objects.select_related("done_by").order_by("pk"))
             )
         )
-        members = list(ProgressGroupMember.objects.filter(trajectory=trajectory).order_by("category", "name"))
+        members = list(ProgressGroupMember.objects.filter(trajectory=trajectory).order_by(category_order(), "name"))
         active = [member for member in members if member.left_on is None]
         cases = list(Case.objects.filter(trajectory=trajectory).select_related("village", "initiative"))
         bound = {self.form_name: form} if form is not None else {}

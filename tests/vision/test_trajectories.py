@@ -43,7 +43,7 @@ from vision.constants import (
     TrajectoryStatus,
     VisionStatus,
 )
-from vision.models import Case, ProgressGroupMember, Trajectory, TrajectoryStage
+from vision.models import Case, ProgressGroupMember, StageDeliverable, Trajectory, TrajectoryStage
 from vision.services.trajectories import (
     case_add,
     dia_cost_split,
@@ -58,8 +58,10 @@ LIST = "/trajecten/"
 
 
 def make_trajectory(municipality, **kwargs) -> Trajectory:
+    """A trajectory with its six stages and empty checklists: each test ticks its own items."""
     trajectory = TrajectoryFactory(municipality=municipality, **kwargs)
     trajectory_ensure_stages(trajectory=trajectory)
+    StageDeliverable.objects.filter(stage__trajectory=trajectory).delete()
     return trajectory
 
 
@@ -821,3 +823,25 @@ class SupportCostTests:
 
         assert page.context["is_dia"] is False
         assert b'id="costs"' not in page.content
+
+
+@pytest.mark.django_db
+class StandardChecklistTests:
+    def test_new_stages_get_the_standard_checklist_and_earlier_stages_count_as_done(self):
+        from vision.constants import Stage, StageStatus, TrajectoryStatus
+        from vision.models import StageDeliverable, StandardDeliverable
+        from vision.services.trajectories import trajectory_ensure_stages
+
+        trajectory = TrajectoryFactory(status=TrajectoryStatus.ACTIVE, current_stage=Stage.PROGRESS_GROUP)
+        trajectory.stages.all().delete()
+        stages = {row.stage: row for row in trajectory_ensure_stages(trajectory=trajectory)}
+
+        assert stages[Stage.INTAKE].status == StageStatus.COMPLETED
+        assert stages[Stage.CASES].status == StageStatus.COMPLETED
+        assert stages[Stage.PROGRESS_GROUP].status == StageStatus.IN_PROGRESS
+        assert stages[Stage.VISION].status == StageStatus.NOT_STARTED
+        standard = StandardDeliverable.objects.filter(stage=Stage.INTAKE).count()
+        assert standard > 0  # the DKK checklist arrives with a data migration
+        intake = StageDeliverable.objects.filter(stage=stages[Stage.INTAKE])
+        assert intake.count() == standard and all(item.done for item in intake)
+        assert not StageDeliverable.objects.filter(stage=stages[Stage.VISION], done=True).exists()

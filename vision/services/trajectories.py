@@ -25,7 +25,7 @@ from ..constants import (
     StageStatus,
     TrajectoryStatus,
 )
-from ..models import Case, ProgressGroupMember, StageDeliverable, Trajectory, TrajectoryStage
+from ..models import Case, ProgressGroupMember, StageDeliverable, StandardDeliverable, Trajectory, TrajectoryStage
 
 CENT = Decimal("0.01")
 
@@ -67,13 +67,28 @@ def trajectory_ensure_stages(*, trajectory: Trajectory, actor=None) -> list[Traj
             order, next_free = next_free, next_free + 1
         used_orders.add(order)
         row = TrajectoryStage(trajectory=trajectory, stage=stage, order=order)
-        if trajectory.status == TrajectoryStatus.ACTIVE and stage == trajectory.current_stage:
-            row.status = StageStatus.IN_PROGRESS
-            row.actual_start = trajectory.started_on or timezone.localdate()
+        if trajectory.status == TrajectoryStatus.ACTIVE:
+            # An active trajectory is somewhere in the middle: what came before is done.
+            if STAGE_ORDER.index(stage) < STAGE_ORDER.index(trajectory.current_stage):
+                row.status = StageStatus.COMPLETED
+            elif stage == trajectory.current_stage:
+                row.status = StageStatus.IN_PROGRESS
+                row.actual_start = trajectory.started_on or timezone.localdate()
         row.full_clean(validate_unique=False, validate_constraints=False)
         created.append(row)
     if created:
         TrajectoryStage.objects.bulk_create(created)
+        # Each new stage starts with a copy of the standard checklist (data, kept in the admin).
+        rows = {row.stage: row for row in trajectory.stages.filter(stage__in=[r.stage for r in created])}
+        StageDeliverable.objects.bulk_create(
+            StageDeliverable(
+                stage=rows[standard.stage],
+                title=standard.title,
+                required=standard.required,
+                done=rows[standard.stage].status == StageStatus.COMPLETED,
+            )
+            for standard in StandardDeliverable.objects.filter(stage__in=rows)
+        )
         _audit(actor, "trajectory.stages_created", trajectory, trajectory, detail=",".join(r.stage for r in created))
     return list(trajectory.stages.order_by("order"))
 
