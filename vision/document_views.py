@@ -20,6 +20,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
@@ -327,10 +328,15 @@ class ScanOpenView(ScanListView):
             except ValidationError as error:
                 add_service_error(form, error)
             else:
+                invited = scan.invitations.count()
                 messages.success(
                     request,
-                    _("The scan is open. %(count)s members get their personal link by email.")
-                    % {"count": scan.invitations.count()},
+                    ngettext(
+                        "The scan is open. %(count)s member gets a personal link by email.",
+                        "The scan is open. %(count)s members get their personal link by email.",
+                        invited,
+                    )
+                    % {"count": invited},
                 )
                 return redirect("scan_detail", trajectory=self.trajectory.pk, scan=scan.pk)
         return self.render_to_response(self.get_context_data(open_form=form))

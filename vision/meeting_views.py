@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
@@ -278,7 +278,9 @@ class MeetingInviteView(ServiceFormMixin, MeetingMixin, FormView):
 
     def act(self, form):
         invited = meeting_invite(meeting=self.meeting, members=form.cleaned_data["members"], actor=self.request.user)
-        self.success_message = _("%(count)s invitations are being sent.") % {"count": len(invited)}
+        self.success_message = ngettext(
+            "%(count)s invitation is being sent.", "%(count)s invitations are being sent.", len(invited)
+        ) % {"count": len(invited)}
 
     def success_url(self):
         return meeting_url(self.meeting, "invited")
