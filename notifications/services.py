@@ -1,6 +1,7 @@
 """The outbox: enqueue a mail in the caller's transaction, deliver it exactly once."""
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -47,23 +48,53 @@ def mail_enqueue_many(mails: list[OutboxMail]) -> int:
     """
     if not mails:
         return 0
+    started = timezone.now()
+    for mail in mails:
+        mail.created_at = started
     OutboxMail.objects.bulk_create(mails, ignore_conflicts=True, batch_size=500)
     keys = [mail.dedup_key for mail in mails]
     ids = []
     for start in range(0, len(keys), 500):
-        ids += OutboxMail.objects.pending().filter(dedup_key__in=keys[start : start + 500]).values_list("pk", flat=True)
-    transaction.on_commit(lambda: [_dispatch(pk) for pk in ids])
+        # Only the rows this call created: older pending ones are the sweep's business.
+        batch = OutboxMail.objects.pending().filter(dedup_key__in=keys[start : start + 500], created_at=started)
+        ids += batch.values_list("pk", flat=True)
+    transaction.on_commit(lambda: _dispatch_all(ids))
     return len(ids)
 
 
-def _dispatch(mail_id: int) -> None:
-    """Hand the mail to the worker; if the broker is down the sweep picks it up later."""
+# After a failed publish this process leaves the broker alone for a while: a broker that does
+# not answer costs one timeout per request (or per scheduler run), not one per mail.
+BROKER_PAUSE_SECONDS = 30.0
+_broker_failed_at: float | None = None
+
+
+def _dispatch(mail_id: int) -> bool:
+    """Hand the mail to the worker; if the broker is down the sweep picks it up later.
+
+    Returns whether the broker took it.
+    """
+    global _broker_failed_at
     from .tasks import outbox_send
 
+    if _broker_failed_at is not None and time.monotonic() - _broker_failed_at < BROKER_PAUSE_SECONDS:
+        logger.info("outbox: broker unavailable a moment ago; mail %s waits for the sweep", mail_id)
+        return False
     try:
         outbox_send.delay(mail_id)
     except Exception:  # noqa: BLE001 - the row is safe in the database
+        _broker_failed_at = time.monotonic()
         logger.warning("outbox: could not enqueue mail %s; the sweep will retry", mail_id, exc_info=True)
+        return False
+    _broker_failed_at = None
+    return True
+
+
+def _dispatch_all(mail_ids) -> int:
+    """Hand many mails to the worker; stop at the first failure (the sweep sends the rest)."""
+    for count, mail_id in enumerate(mail_ids):
+        if not _dispatch(mail_id):
+            return count
+    return len(mail_ids)
 
 
 def _build(mail: OutboxMail) -> Built:
@@ -92,6 +123,7 @@ def outbox_deliver(*, mail_id: int) -> OutboxMail | None:
     The row is locked while sending, so two workers never send the same mail. A failure
     counts an attempt and re-raises so the task can retry; after MAX_ATTEMPTS it is failed.
     """
+    failure = None
     with transaction.atomic():
         mail = OutboxMail.objects.select_for_update().filter(pk=mail_id).first()
         if mail is None or mail.status != OutboxStatus.PENDING:
@@ -100,17 +132,21 @@ def outbox_deliver(*, mail_id: int) -> OutboxMail | None:
             with transaction.atomic():  # a token minted for a mail that fails is rolled back
                 _render(mail).send()
         except Exception as exc:
+            failure = exc
             mail.attempts += 1
             mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if mail.attempts >= MAX_ATTEMPTS:
                 mail.status = OutboxStatus.FAILED
             mail.save(update_fields=["attempts", "last_error", "status"])
-            raise OutboxDeliveryError(mail.pk, mail.status) from exc
-        mail.status = OutboxStatus.SENT
-        mail.sent_at = timezone.now()
-        mail.attempts += 1
-        mail.save(update_fields=["status", "sent_at", "attempts"])
-        return mail
+        else:
+            mail.status = OutboxStatus.SENT
+            mail.sent_at = timezone.now()
+            mail.attempts += 1
+            mail.save(update_fields=["status", "sent_at", "attempts"])
+    # Raised after the commit: raising inside the block would roll the counted attempt back.
+    if failure is not None:
+        raise OutboxDeliveryError(mail.pk, mail.status) from failure
+    return mail
 
 
 class OutboxDeliveryError(Exception):

@@ -1,9 +1,10 @@
 """Thin adapters: take ids, call a service, own the retries (STYLE.md §7)."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError
 
-from .services import OutboxDeliveryError, _dispatch, outbox_deliver, outbox_pending_ids
+from .services import OutboxDeliveryError, _dispatch_all, outbox_deliver, outbox_pending_ids
 
 
 @shared_task(bind=True, name="notifications.outbox_send", acks_late=True, max_retries=None)
@@ -13,8 +14,10 @@ def outbox_send(self, mail_id: int):
     except OutboxDeliveryError as exc:
         if exc.final:
             return "failed"
-        # 30 s, 1 min, 2 min, 4 min ... between attempts; the attempt count lives on the row.
-        raise self.retry(countdown=min(30 * 2**self.request.retries, 3600)) from exc
+        # 30 s, 1 min, 2 min, 4 min ... between attempts (OUTBOX_RETRY_BASE_SECONDS); the
+        # attempt count lives on the row.
+        countdown = min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** min(self.request.retries, 12), 3600)
+        raise self.retry(countdown=countdown) from exc
     except DatabaseError as exc:  # a busy or briefly unreachable database: the row is untouched
         if self.request.retries >= 10:
             raise
@@ -25,7 +28,4 @@ def outbox_send(self, mail_id: int):
 @shared_task(name="notifications.outbox_sweep")
 def outbox_sweep():
     """Re-enqueue mails left pending (a broker that was down, a worker that died)."""
-    ids = outbox_pending_ids()
-    for mail_id in ids:
-        _dispatch(mail_id)
-    return len(ids)
+    return _dispatch_all(outbox_pending_ids())

@@ -1,0 +1,264 @@
+"""The outbox, task by task: stored with the change that causes it, sent after the commit,
+sent once, retried and failed visibly, swept when the broker lost it."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail as outbox
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from initiatives.models import Initiative, TrackingToken
+from notifications import services
+from notifications.constants import MAX_ATTEMPTS, OutboxStatus
+from notifications.models import OutboxMail
+from notifications.services import (
+    mail_enqueue,
+    mail_enqueue_many,
+    outbox_deliver,
+    outbox_pending_ids,
+    outbox_retry,
+)
+from notifications.tasks import outbox_send, outbox_sweep
+from tests.initiatives.factories import InitiativeFactory
+from tests.initiatives.helpers import form_data
+from tests.municipalities.factories import OfficerMembershipFactory, UserFactory
+from tests.villages.factories import VillageFactory
+
+pytestmark = pytest.mark.django_db
+
+RECEIPT = "initiatives/email/receipt"
+
+
+@pytest.fixture
+def initiative():
+    return InitiativeFactory(initiator_email="fatima@example.nl")
+
+
+def receipt(initiative, key=None) -> OutboxMail | None:
+    return mail_enqueue(
+        to=initiative.initiator_email,
+        template=RECEIPT,
+        dedup_key=key or f"receipt:{initiative.pk}",
+        initiative=initiative,
+        context={"tracking_link": True},
+    )
+
+
+def stored_receipt(initiative, **fields) -> OutboxMail:
+    """A row as the outbox holds it, without a dispatch (one whose dispatch got lost)."""
+    return OutboxMail.objects.create(
+        to=initiative.initiator_email,
+        template=RECEIPT,
+        dedup_key=f"receipt:{initiative.pk}",
+        initiative=initiative,
+        context={"tracking_link": True},
+        **fields,
+    )
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Publishing raises what kombu raises when Redis refuses the connection."""
+    calls = []
+
+    def refuse(*args, **kwargs):
+        calls.append(args)
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(outbox_send, "delay", refuse)
+    return calls
+
+
+class MailEnqueueTests:
+    def test_nothing_is_sent_before_the_commit(self, initiative, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+            mail = receipt(initiative)
+        assert outbox.outbox == []
+        assert OutboxMail.objects.get().status == OutboxStatus.PENDING
+
+        for callback in callbacks:  # the commit
+            callback()
+        assert [message.to for message in outbox.outbox] == [["fatima@example.nl"]]
+        mail.refresh_from_db()
+        assert (mail.status, mail.attempts) == (OutboxStatus.SENT, 1)
+        assert mail.sent_at is not None
+
+    def test_a_rolled_back_change_stores_and_sends_nothing(self, initiative, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+            receipt(initiative)
+            raise RuntimeError("the change that caused the mail failed")
+        assert not OutboxMail.objects.exists()
+        assert outbox.outbox == []
+
+    def test_the_same_dedup_key_is_stored_and_sent_once(self, initiative, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            first = receipt(initiative)
+            second = receipt(initiative)
+        assert first is not None and second is None
+        assert OutboxMail.objects.count() == 1
+        assert len(outbox.outbox) == 1
+
+    def test_many_mails_are_stored_once_per_key(self, initiative, django_capture_on_commit_callbacks):
+        def batch():
+            return [
+                OutboxMail(to=f"officer{n}@example.nl", template=RECEIPT, dedup_key=f"batch:{n}", initiative=initiative)
+                for n in range(3)
+            ]
+
+        with django_capture_on_commit_callbacks(execute=True):
+            assert mail_enqueue_many(batch()) == 3
+        with django_capture_on_commit_callbacks(execute=True):
+            assert mail_enqueue_many(batch()) == 0  # all sent already
+        assert len(outbox.outbox) == 3
+
+
+class OutboxDeliverTests:
+    def test_delivering_twice_sends_one_mail(self, initiative):
+        mail = stored_receipt(initiative)
+        outbox_deliver(mail_id=mail.pk)
+        outbox_deliver(mail_id=mail.pk)
+        assert len(outbox.outbox) == 1
+        mail.refresh_from_db()
+        assert (mail.status, mail.attempts) == (OutboxStatus.SENT, 1)
+        assert TrackingToken.objects.count() == 1  # one private link, minted when it left
+
+    def test_a_failing_mail_server_counts_attempts_until_the_mail_is_failed(self, initiative, failing_mail_server):
+        mail = stored_receipt(initiative)
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            with pytest.raises(services.OutboxDeliveryError) as error:
+                outbox_deliver(mail_id=mail.pk)
+            mail.refresh_from_db()
+            assert mail.attempts == attempt
+            assert error.value.final is (attempt == MAX_ATTEMPTS)
+        assert mail.status == OutboxStatus.FAILED
+        assert mail.last_error == "SMTPException: 421 mail server not available"
+        assert not TrackingToken.objects.exists()  # the links of mails that never left are rolled back
+
+        outbox_deliver(mail_id=mail.pk)  # a failed mail is not tried again by itself
+        mail.refresh_from_db()
+        assert mail.attempts == MAX_ATTEMPTS
+
+    def test_the_task_retries_until_the_last_attempt(self, initiative, failing_mail_server):
+        mail = stored_receipt(initiative)
+        outbox_send.delay(mail.pk)  # eager: every retry runs at once
+        mail.refresh_from_db()
+        assert (mail.status, mail.attempts) == (OutboxStatus.FAILED, MAX_ATTEMPTS)
+
+    def test_a_mail_that_no_longer_exists_is_skipped(self):
+        assert outbox_deliver(mail_id=987654) is None
+        assert outbox_send.delay(987654).get() == "done"
+
+
+class AdminRetryTests:
+    def retry_in_admin(self, client, *mails):
+        client.force_login(UserFactory(superuser=True))
+        return client.post(
+            reverse("admin:notifications_outboxmail_changelist"),
+            {"action": "retry", "_selected_action": [mail.pk for mail in mails], "index": 0},
+            follow=True,
+        )
+
+    def test_the_admin_sends_a_failed_mail_again_once(
+        self, client, initiative, settings, django_capture_on_commit_callbacks
+    ):
+        failed = stored_receipt(initiative, status=OutboxStatus.FAILED, attempts=MAX_ATTEMPTS, last_error="SMTP 421")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = self.retry_in_admin(client, failed)
+        assert response.status_code == 200
+        assert len(outbox.outbox) == 1
+        failed.refresh_from_db()
+        assert (failed.status, failed.attempts) == (OutboxStatus.SENT, 1)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            self.retry_in_admin(client, failed)  # a sent mail is never sent again
+        assert len(outbox.outbox) == 1
+
+    def test_retry_of_a_mail_sent_meanwhile_sends_nothing(self, initiative, django_capture_on_commit_callbacks):
+        mail = stored_receipt(initiative, status=OutboxStatus.SENT, attempts=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_retry(mail=mail)
+        assert outbox.outbox == []
+
+
+class SweepTests:
+    def test_the_sweep_takes_only_pending_mails_older_than_its_threshold(self, initiative):
+        long_ago = timezone.now() - timedelta(minutes=10)
+
+        def row(key, **fields):
+            return OutboxMail.objects.create(to="x@example.nl", template=RECEIPT, dedup_key=key, **fields)
+
+        lost = row("lost", created_at=long_ago, initiative=initiative)
+        row("fresh")  # its own dispatch may still be under way
+        row("sent", created_at=long_ago, status=OutboxStatus.SENT)
+        row("failed", created_at=long_ago, status=OutboxStatus.FAILED)
+
+        assert outbox_pending_ids() == [lost.pk]
+        assert outbox_sweep.delay().get() == 1
+        lost.refresh_from_db()
+        assert lost.status == OutboxStatus.SENT
+        assert len(outbox.outbox) == 1
+        assert outbox_sweep.delay().get() == 0
+
+
+class BrokerDownTests:
+    def test_the_mail_waits_pending_when_the_broker_is_down(
+        self, initiative, broker_down, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            mail = receipt(initiative)  # no exception reaches the caller
+        mail.refresh_from_db()
+        assert (mail.status, mail.attempts) == (OutboxStatus.PENDING, 0)
+        assert len(broker_down) == 1
+
+    def test_a_resident_can_submit_while_the_broker_is_down(
+        self, client, broker_down, django_capture_on_commit_callbacks
+    ):
+        village = VillageFactory()
+        officers = OfficerMembershipFactory.create_batch(2, municipality=village.municipality, villages=[village])
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("initiative_submit"), form_data(village))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("initiative_submitted")
+        initiative = Initiative.objects.get()
+        assert sorted(initiative.mails.values_list("to", "status")) == sorted(
+            [("fatima@example.nl", OutboxStatus.PENDING)]
+            + [(officer.user.email, OutboxStatus.PENDING) for officer in officers]
+        )
+        # One refused publish: the others do not knock on a broker that just failed.
+        assert len(broker_down) == 1
+
+    def test_the_broker_is_tried_again_after_a_pause(self, initiative, broker_down, monkeypatch):
+        mail = stored_receipt(initiative)
+        assert services._dispatch(mail.pk) is False
+        assert services._dispatch(mail.pk) is False
+        assert len(broker_down) == 1
+        monkeypatch.setattr(services, "BROKER_PAUSE_SECONDS", 0)
+        assert services._dispatch(mail.pk) is False
+        assert len(broker_down) == 2
+
+    def test_the_scheduler_stops_publishing_at_the_first_refusal(
+        self, initiative, broker_down, django_capture_on_commit_callbacks
+    ):
+        mails = [
+            OutboxMail(to=f"officer{n}@example.nl", template=RECEIPT, dedup_key=f"batch:{n}", initiative=initiative)
+            for n in range(50)
+        ]
+        with django_capture_on_commit_callbacks(execute=True):
+            assert mail_enqueue_many(mails) == 50
+        assert len(broker_down) == 1
+        assert OutboxMail.objects.pending().count() == 50
+
+    def test_the_sweep_sends_them_once_the_broker_is_back(
+        self, initiative, broker_down, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            receipt(initiative)
+        monkeypatch.undo()  # the broker is back
+        services._broker_failed_at = None  # and this process has noticed (after BROKER_PAUSE_SECONDS)
+        OutboxMail.objects.update(created_at=timezone.now() - timedelta(minutes=3))
+        assert outbox_sweep.delay().get() == 1
+        assert len(outbox.outbox) == 1
+        assert outbox_sweep.delay().get() == 0
