@@ -60,6 +60,7 @@ def _officer_mail(user, initiative, template, key) -> OutboxMail:
         template=f"initiatives/email/{template}",
         dedup_key=f"{key}:{user.pk}",
         initiative=initiative,
+        recipient_id=user.pk,
         language=settings.LANGUAGE_CODE,
         context={"officer_name": user.get_full_name()},
     )

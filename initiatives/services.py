@@ -218,6 +218,7 @@ def initiative_submit(
             template="initiatives/email/officer_new",
             dedup_key=f"officer-new:{initiative.pk}:{officer.user_id}",
             initiative=initiative,
+            recipient=officer.user,
             context={"officer_name": officer.user.get_full_name()},
         )
     return initiative
@@ -239,6 +240,7 @@ def _notify_handler(initiative: Initiative, *, template: str, key: str):
                 template=template,
                 dedup_key=f"{key}:{user.pk}",
                 initiative=initiative,
+                recipient=user,
                 context={"officer_name": user.get_full_name()},
             )
 
@@ -350,6 +352,7 @@ def initiative_assign(*, initiative: Initiative, officer, actor) -> Initiative:
         mail_enqueue(
             to=officer.email,
             template="initiatives/email/officer_assigned",
+            recipient=officer,
             dedup_key=f"assigned:{initiative.pk}:{officer.pk}:{uuid.uuid4().hex[:8]}",
             initiative=initiative,
             context={"officer_name": officer.get_full_name(), "by_name": actor.get_full_name()},

@@ -5,7 +5,7 @@ from django.utils.translation import ngettext
 from config.admin import ScopedModelAdmin
 
 from .constants import OutboxStatus
-from .models import OutboxMail
+from .models import NotificationPreference, OutboxMail
 from .services import outbox_retry
 
 
@@ -37,3 +37,12 @@ class OutboxMailAdmin(ScopedModelAdmin):
             % {"count": len(failed)},
             messages.SUCCESS,
         )
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "daily_digest")
+    list_filter = ("daily_digest",)
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email")
+    autocomplete_fields = ("user",)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Mail outbox")
+
+    def ready(self):
+        from . import digest  # noqa: F401 - registers the digest's context builder

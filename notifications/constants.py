@@ -6,6 +6,8 @@ class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    HELD = "held", _("Held for the daily digest")
+    DIGESTED = "digested", _("Sent in a daily digest")
 
 
 # After this many failed attempts a mail is marked failed; an admin can retry it.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,15 @@ class OutboxMail(models.Model):
     template = models.CharField(_("template"), max_length=120)
     context = models.JSONField(_("context"), default=dict, blank=True)
     dedup_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Set for staff: their mails can wait for the daily digest."),
+    )
     initiative = models.ForeignKey(
         "initiatives.Initiative", null=True, blank=True, on_delete=models.CASCADE, related_name="mails"
     )
@@ -47,3 +57,23 @@ class OutboxMail(models.Model):
 
     def __str__(self):
         return f"{self.template} → {self.to} ({self.get_status_display()})"
+
+
+class NotificationPreference(models.Model):
+    """How a staff member wants to hear from the platform."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    daily_digest = models.BooleanField(
+        _("one daily digest instead of single mails"),
+        default=False,
+        help_text=_("Mails about initiatives and meetings arrive together, once a working day at 16:00."),
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return str(self.user)

@@ -14,16 +14,29 @@ from config.context_processors import platform_name
 
 from .builders import Built, build
 from .constants import MAX_ATTEMPTS, OutboxStatus
-from .models import OutboxMail
+from .models import NotificationPreference, OutboxMail
 
 logger = logging.getLogger(__name__)
 
 
-def mail_enqueue(*, to: str, template: str, dedup_key: str, language: str = "nl", initiative=None, context=None):
+def _digest_user_ids(user_ids) -> set[int]:
+    ids = {pk for pk in user_ids if pk}
+    if not ids:
+        return set()
+    return set(
+        NotificationPreference.objects.filter(user_id__in=ids, daily_digest=True).values_list("user_id", flat=True)
+    )
+
+
+def mail_enqueue(
+    *, to: str, template: str, dedup_key: str, language: str = "nl", initiative=None, context=None, recipient=None
+):
     """Store a mail to send (once per `dedup_key`) and send it after the surrounding commit.
 
-    Returns the row, or None when a mail with this key already exists.
+    `recipient` is the staff account the mail is for: when they chose the daily digest, the mail
+    waits for it instead. Returns the row, or None when a mail with this key already exists.
     """
+    held = recipient is not None and recipient.pk in _digest_user_ids([recipient.pk])
     mail, created = OutboxMail.objects.get_or_create(
         dedup_key=dedup_key,
         defaults={
@@ -31,11 +44,13 @@ def mail_enqueue(*, to: str, template: str, dedup_key: str, language: str = "nl"
             "template": template,
             "language": language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
             "initiative": initiative,
+            "recipient": recipient,
             "context": context or {},
+            "status": OutboxStatus.HELD if held else OutboxStatus.PENDING,
         },
     )
-    if not created:
-        return None
+    if not created or held:
+        return None if not created else mail
     transaction.on_commit(lambda: _dispatch(mail.pk))
     return mail
 
@@ -49,8 +64,11 @@ def mail_enqueue_many(mails: list[OutboxMail]) -> int:
     if not mails:
         return 0
     started = timezone.now()
+    digest_users = _digest_user_ids(mail.recipient_id for mail in mails)
     for mail in mails:
         mail.created_at = started
+        if mail.recipient_id in digest_users:
+            mail.status = OutboxStatus.HELD
     OutboxMail.objects.bulk_create(mails, ignore_conflicts=True, batch_size=500)
     keys = [mail.dedup_key for mail in mails]
     ids = []
@@ -176,3 +194,48 @@ def outbox_pending_ids(*, older_than: timedelta = timedelta(minutes=2), limit: i
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def digest_send(*, today) -> int:
+    """One mail per staff member with the day's held mails; those are then marked digested.
+
+    A fixed number of queries, however many mails wait. Returns the number of digests.
+    """
+    with transaction.atomic():
+        held = list(
+            OutboxMail.objects.select_for_update()
+            .filter(status=OutboxStatus.HELD, recipient__isnull=False)
+            .order_by("created_at")
+            .values_list("pk", "recipient_id", "to", "language")
+        )
+        by_user: dict[int, list] = {}
+        for pk, user_id, to, language in held:
+            by_user.setdefault(user_id, []).append((pk, to, language))
+        digests = [
+            OutboxMail(
+                to=rows[-1][1],
+                template="notifications/email/digest",
+                dedup_key=f"digest:{user_id}:{today}",
+                language=rows[-1][2],
+                recipient_id=user_id,
+                context={"mail_ids": [pk for pk, _to, _language in rows]},
+            )
+            for user_id, rows in by_user.items()
+        ]
+        OutboxMail.objects.filter(pk__in=[pk for pk, *_rest in held]).update(status=OutboxStatus.DIGESTED)
+        # The digests themselves are never held again.
+        OutboxMail.objects.bulk_create(digests, ignore_conflicts=True)
+        ids = list(
+            OutboxMail.objects.filter(
+                dedup_key__in=[d.dedup_key for d in digests], status=OutboxStatus.PENDING
+            ).values_list("pk", flat=True)
+        )
+        transaction.on_commit(lambda: _dispatch_all(ids))
+    return len(ids)
+
+
+def notification_preference_set(*, user, daily_digest: bool) -> NotificationPreference:
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"daily_digest": daily_digest}
+    )
+    return preference

@@ -29,3 +29,16 @@ def outbox_send(self, mail_id: int):
 def outbox_sweep():
     """Re-enqueue mails left pending (a broker that was down, a worker that died)."""
     return _dispatch_all(outbox_pending_ids())
+
+
+@shared_task(name="notifications.digest_daily", acks_late=True)
+def digest_daily():
+    """Once a working day: the held mails of staff who chose a digest, one mail each."""
+    from django.utils import timezone
+
+    from initiatives.deadlines import is_working_day
+
+    from .services import digest_send
+
+    today = timezone.localdate()
+    return digest_send(today=today) if is_working_day(today) else 0

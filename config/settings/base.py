@@ -199,6 +199,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vision.tasks.meeting_reminders",
         "schedule": crontab(hour=8, minute=0),  # two days before each meeting; safe to repeat
     },
+    "daily-digest": {
+        "task": "notifications.digest_daily",
+        "schedule": crontab(hour=16, minute=0),
+    },
     "outbox-sweep": {
         "task": "notifications.outbox_sweep",
         "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=120.0),

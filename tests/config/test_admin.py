@@ -10,7 +10,7 @@ from django.urls import reverse
 from audit.services import audit_log
 from initiatives.models import Initiative, ReferenceSequence, StatusChange
 from municipalities.models import StandardText
-from notifications.models import OutboxMail
+from notifications.models import NotificationPreference, OutboxMail
 from tests.initiatives.factories import (
     AgreementFactory,
     AttachmentFactory,
@@ -217,6 +217,7 @@ def one_of_everything(world):
     OutboxMail.objects.create(
         to="a@example.nl", template="initiatives/email/receipt", dedup_key="x", initiative=initiative
     )
+    NotificationPreference.objects.create(user=OfficerMembershipFactory(municipality=world.a).user, daily_digest=True)
     return world
 
 

@@ -1,0 +1,9 @@
+from django import forms
+
+from .models import NotificationPreference
+
+
+class NotificationPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ["daily_digest"]
