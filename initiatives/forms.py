@@ -18,6 +18,13 @@ from .models import MAX_AMOUNT, SatisfactionScore, Theme
 from .uploads import ALLOWED_DESCRIPTION, sanitize_filename, sniff_content_type
 
 
+def money_field(label, *, minimum=Decimal("0"), **kwargs) -> forms.DecimalField:
+    """An optional amount in euro between `minimum` and the sane maximum."""
+    return forms.DecimalField(
+        label=label, required=False, min_value=minimum, max_value=MAX_AMOUNT, decimal_places=2, max_digits=12, **kwargs
+    )
+
+
 @dataclass
 class CheckedUpload:
     """An upload whose real type and clean name are known."""
@@ -134,22 +141,8 @@ class InitiativeSubmitForm(forms.Form):
     )
 
     # Money
-    amount_requested = forms.DecimalField(
-        label=_("Amount you ask (euro)"),
-        required=False,
-        min_value=Decimal("0"),
-        max_value=MAX_AMOUNT,
-        decimal_places=2,
-        max_digits=12,
-    )
-    own_contribution_money = forms.DecimalField(
-        label=_("Your own contribution in money (euro)"),
-        required=False,
-        min_value=Decimal("0"),
-        max_value=MAX_AMOUNT,
-        decimal_places=2,
-        max_digits=12,
-    )
+    amount_requested = money_field(_("Amount you ask (euro)"))
+    own_contribution_money = money_field(_("Your own contribution in money (euro)"))
     own_contribution_hours = forms.IntegerField(
         label=_("Hours that you and others put in"), required=False, min_value=0, max_value=100_000
     )
@@ -252,7 +245,7 @@ class InitiativeSubmitForm(forms.Form):
         files = self.cleaned_data.get("attachments") or []
         total = len(files) + self.kept_uploads
         if total > settings.ATTACHMENT_MAX_FILES:
-            raise ValidationError(_too_many_files())
+            raise ValidationError(too_many_files_message())
         return files
 
     def clean(self):
@@ -299,7 +292,7 @@ class InitiativeSubmitForm(forms.Form):
         return fields
 
 
-def _too_many_files():
+def too_many_files_message():
     maximum = settings.ATTACHMENT_MAX_FILES
     return ngettext("You can add at most %(max)s file.", "You can add at most %(max)s files.", maximum) % {
         "max": maximum
@@ -314,14 +307,7 @@ def _validate_phone(value):
 
 class CostLineForm(forms.Form):
     description = forms.CharField(label=_("What is it for?"), max_length=200, required=False)
-    amount = forms.DecimalField(
-        label=_("Amount (euro)"),
-        required=False,
-        min_value=Decimal("0"),
-        max_value=MAX_AMOUNT,
-        decimal_places=2,
-        max_digits=12,
-    )
+    amount = money_field(_("Amount (euro)"))
 
     def clean(self):
         cleaned = super().clean()
@@ -373,7 +359,7 @@ class TrackingReplyForm(forms.Form):
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
         if len(files) > settings.ATTACHMENT_MAX_FILES:
-            raise ValidationError(_too_many_files())
+            raise ValidationError(too_many_files_message())
         return files
 
 

@@ -25,8 +25,7 @@ from .constants import (
     MunicipalRole,
     Status,
 )
-from .forms import AttachmentsField, InitiativeSubmitForm, _too_many_files, village_choices
-from .models import MAX_AMOUNT
+from .forms import AttachmentsField, InitiativeSubmitForm, money_field, too_many_files_message, village_choices
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:
@@ -160,7 +159,7 @@ class MessageForm(forms.Form):
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
         if len(files) > settings.ATTACHMENT_MAX_FILES:
-            raise ValidationError(_too_many_files())
+            raise ValidationError(too_many_files_message())
         return files
 
     def clean(self):
@@ -253,14 +252,7 @@ class DecisionForm(forms.Form):
         help_text=_("Public: the initiator reads it, and so does everyone when the initiative is published."),
     )
     fund = forms.TypedChoiceField(label=_("Contribution from fund (optional)"), coerce=int, required=False)
-    amount = forms.DecimalField(
-        label=_("Amount in euro (optional)"),
-        required=False,
-        min_value=Decimal("0.01"),
-        max_value=MAX_AMOUNT,
-        decimal_places=2,
-        max_digits=12,
-    )
+    amount = money_field(_("Amount in euro (optional)"), minimum=Decimal("0.01"))
 
     def __init__(self, *args, funds=(), standard_texts=(), **kwargs):
         super().__init__(*args, **kwargs)
