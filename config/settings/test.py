@@ -12,6 +12,9 @@ os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 # Tasks run inline unless a test starts a real worker; CELERY_TASK_ALWAYS_EAGER=false turns this off.
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
+# The test client and the live server speak plain http: no HTTPS redirect, no HSTS.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 # Tests must not need a collectstatic run: serve from the finders.
 os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")

@@ -5,6 +5,8 @@
   fails the test (assets are served by the site itself, never from a CDN or a tracker).
 - A sub-resource that fails (a missing stylesheet, a 500 from an htmx call) or a JavaScript
   error on the page fails the test too.
+- So does a Content-Security-Policy violation the browser reports on its console (an inline
+  style or script, eval, a resource the policy refuses).
 - `assert_accessible(page)` runs axe-core (from node_modules, installed by `make setup`) for
   WCAG 2.0/2.1/2.2 A and AA and lists every violation it finds.
 """
@@ -73,6 +75,7 @@ class PageProblems:
     foreign_requests: list[str] = field(default_factory=list)
     failed_resources: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
     def report(self) -> str:
         lines = []
@@ -85,6 +88,9 @@ class PageProblems:
         if self.page_errors:
             lines.append("JavaScript errors on the page:")
             lines += [f"  {line}" for line in self.page_errors]
+        if self.csp_violations:
+            lines.append("Content-Security-Policy violations:")
+            lines += [f"  {line}" for line in self.csp_violations]
         return "\n".join(lines)
 
 
@@ -136,6 +142,13 @@ def page(browser, live_server, page_problems):
     page.on("requestfailed", on_request_failed)
     page.on("pageerror", lambda error: page_problems.page_errors.append(str(error)))
 
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or "Refused to" in text:
+            page_problems.csp_violations.append(f"{text} ({message.location.get('url', '')})")
+
+    page.on("console", on_console)
+
     yield page
 
     context.close()
@@ -161,7 +174,9 @@ def assert_accessible(page, *, tags=AXE_TAGS):
     if not AXE_SCRIPT.exists():
         pytest.fail(f"{AXE_SCRIPT} is missing: run `make setup` (npm ci) first", pytrace=False)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=AXE_SCRIPT.read_text(encoding="utf-8"))
+        # Evaluated through the DevTools protocol, not as an inline <script> that the site's
+        # Content-Security-Policy (rightly) refuses.
+        page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
     results = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         list(tags),
