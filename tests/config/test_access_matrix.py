@@ -1,0 +1,501 @@
+"""The access matrix: every named URL, every role, objects of both tenants, and the answer.
+
+The URL names come from the URL configuration itself, so a new URL without an entry in
+`EXPECTED` fails `test_every_url_has_an_entry`. Someone else's object and a missing one answer
+alike (404); a page the role may never open answers 403; an anonymous visitor of a staff page
+is sent to the login page.
+
+Links that are their own key (the resident's tracking link, the member's scan link): the holder
+sends the link of the tenant's object (`resident_own`); `resident_other` sends a link that is
+not one for this page (another initiative's tracking link next to this initiative's attachment,
+or a link of the other kind on a page with only a token); every other role knows no link at all.
+
+The world is built once per module inside an outer transaction (rolled back at the end); every
+test runs in a savepoint of its own, so a POST never leaks into the next case.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache as memoize
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from initiatives.services import tracking_token_issue
+from municipalities.statistics import TABLES
+from tests.initiatives.factories import (
+    AgreementFactory,
+    AttachmentFactory,
+    GrantFactory,
+    InitiativeFactory,
+    MessageFactory,
+)
+from tests.municipalities.factories import OfficerMembershipFactory, UserFactory, two_municipalities
+from tests.villages.factories import PlanActionFactory, VillageFactory, VillagePlanFactory
+from tests.vision.factories import (
+    ActionItemFactory,
+    CaseFactory,
+    FacilitatorFactory,
+    MeetingFactory,
+    ProgressGroupMemberFactory,
+    ScanFactory,
+    ScanInvitationFactory,
+    StageDeliverableFactory,
+    TrajectoryFactory,
+    TrajectoryStageFactory,
+    VisionDocumentFactory,
+    VisionVersionFactory,
+)
+from vision.services.documents import scan_token_hash
+
+ROLES = (
+    "anonymous",
+    "resident_own",
+    "resident_other",
+    "officer_a",
+    "coordinator_a",
+    "officer_b",
+    "facilitator_x",
+    "facilitator_y",
+    "member",
+    "admin",
+)
+ANONYMOUS = {"anonymous", "resident_own", "resident_other"}  # residents have no account
+OFFICERS = {"officer_a", "coordinator_a", "officer_b"}
+HOME = {"officer_a": "a", "coordinator_a": "a", "officer_b": "b", "facilitator_x": "a", "facilitator_y": "b"}
+HOME["member"] = "a"  # a member of A's progress group
+
+LOGIN = "login"  # 302 to the login page
+REDIRECT = "redirect"  # 302 somewhere else
+OK = "ok"  # an allowed POST: the form again (200) or done (302, not to the login page)
+UNKNOWN_TOKEN = "onbekende-link-die-niemand-heeft-0123456789abcdef"
+
+# Routes that are not ours to police here: the admin, the language switch, Django's auth views.
+SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_MODULES = ("django.contrib.auth", "django.views.i18n", "django.views.static", "django.contrib.admin")
+
+
+# --- collecting the URL configuration ----------------------------------------------------------
+
+
+def _kwarg_names(pattern) -> set[str]:
+    return set(pattern.pattern.regex.groupindex)
+
+
+def collect_routes(patterns=None, inherited=frozenset()) -> dict[str, set[str]]:
+    routes: dict[str, set[str]] = {}
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        kwargs = set(inherited) | _kwarg_names(pattern)
+        if isinstance(pattern, URLResolver):
+            module = getattr(pattern.urlconf_module, "__name__", "")
+            if pattern.namespace in SKIPPED_NAMESPACES or module.startswith(SKIPPED_MODULES):
+                continue
+            routes.update(collect_routes(pattern.url_patterns, frozenset(kwargs)))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            view = getattr(pattern.callback, "view_class", pattern.callback)
+            if view.__module__.startswith(SKIPPED_MODULES):
+                continue
+            routes[pattern.name] = kwargs
+    return routes
+
+
+@memoize
+def all_routes() -> dict[str, set[str]]:
+    return collect_routes()
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+Expect = Callable[[str, str | None], object]
+
+
+@dataclass(frozen=True)
+class Rule:
+    expect: Expect
+    kwargs: Callable = field(default=lambda w, t, role: {})
+    method: str = "get"
+    tenants: tuple = ("a", "b")  # (None,) for pages without an object of a tenant
+    data: Callable = field(default=lambda t: {})  # what a POST sends (empty unless the lookup needs it)
+
+
+def _visible(role, tenant) -> bool:
+    return tenant is None or HOME.get(role) == tenant
+
+
+def public(kwargs=None, answer=200, tenants=("a", "b")) -> Rule:
+    return Rule(lambda role, tenant: answer, kwargs or (lambda w, t, role: {}), tenants=tenants)
+
+
+def login_only(method="get") -> Rule:
+    allowed = OK if method == "post" else 200
+    return Rule(lambda role, tenant: LOGIN if role in ANONYMOUS else allowed, method=method, tenants=(None,))
+
+
+def officer_page(kwargs=None, method="get", coordinator_only=False) -> Rule:
+    allowed = OK if method == "post" else 200
+
+    def expect(role, tenant):
+        if role in ANONYMOUS:
+            return LOGIN
+        if role == "admin":
+            return allowed
+        if role not in OFFICERS or (coordinator_only and role != "coordinator_a"):
+            return 403
+        return allowed if _visible(role, tenant) else 404
+
+    return Rule(expect, kwargs or (lambda w, t, role: {}), method, ("a", "b") if kwargs else (None,))
+
+
+def staff_page(kwargs, method="get", edit=False, editors=frozenset({"facilitator_x", "facilitator_y", "member"})):
+    """Villages and trajectories: officers, facilitators and members of the tenant see; only
+    `editors` (and admins) change; another tenant's object answers 404."""
+    allowed = OK if method == "post" else 200
+
+    def expect(role, tenant):
+        if role in ANONYMOUS:
+            return LOGIN
+        if role == "admin":
+            return allowed
+        if not _visible(role, tenant):
+            return 404
+        if edit and role not in editors:
+            return 403
+        return allowed
+
+    return Rule(expect, kwargs, method)
+
+
+def trajectory_page(kwargs=None, method="get", edit=None) -> Rule:
+    return staff_page(kwargs or traj(), method, edit=method == "post" if edit is None else edit)
+
+
+def tracking_link(kwargs, own=200) -> Rule:
+    return Rule(lambda role, tenant: own if role == "resident_own" else 404, kwargs)
+
+
+# kwargs builders: (world, tenant objects, role) -> dict
+
+
+def traj(**more):
+    return lambda w, t, role: {"trajectory": t.trajectory.pk, **{k: v(t) for k, v in more.items()}}
+
+
+def meeting(**more):
+    return traj(meeting=lambda t: t.meeting.pk, **more)
+
+
+def officer_kwargs(**more):
+    return lambda w, t, role: {k: v(t) for k, v in more.items()}
+
+
+def tracking_token(w, t, role):
+    if role == "resident_own":
+        return t.token
+    if role == "resident_other":
+        return w.other(t).scan_token  # a link, but not a tracking link
+    return UNKNOWN_TOKEN
+
+
+def scan_token(w, t, role):
+    if role == "resident_own":
+        return t.scan_token
+    if role == "resident_other":
+        return w.other(t).token  # a link, but not a scan link
+    return UNKNOWN_TOKEN
+
+
+def tracked_attachment(w, t, role):
+    token = {"resident_own": t.token, "resident_other": w.other(t).token}.get(role, UNKNOWN_TOKEN)
+    return {"token": token, "pk": t.attachment.pk}
+
+
+EXPECTED: dict[str, Rule] = {
+    # Public pages.
+    "home": public(tenants=(None,)),
+    "privacy": public(tenants=(None,)),
+    "accessibility": public(tenants=(None,)),
+    "healthz": public(tenants=(None,)),
+    "initiative_list": public(tenants=(None,)),
+    "initiative_submit": public(tenants=(None,)),
+    "initiative_submitted": public(answer=REDIRECT, tenants=(None,)),  # nothing submitted in this session
+    "lost_link": public(tenants=(None,)),
+    "lost_link_sent": public(tenants=(None,)),
+    "initiative_public": public(lambda w, t, role: {"reference": t.initiative.reference}),
+    "municipality_detail": public(lambda w, t, role: {"slug": t.municipality.slug}),
+    "village_detail": public(lambda w, t, role: {"municipality": t.municipality.slug, "slug": t.village.slug}),
+    # The resident's tracking link.
+    "initiative_track": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
+    "initiative_withdraw": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
+    "initiative_satisfaction": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}, own=REDIRECT),
+    "initiative_data_export": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
+    "initiative_track_attachment": tracking_link(tracked_attachment),
+    # The member's scan link (not answered yet: the thank-you page sends back to the form).
+    "scan_respond": tracking_link(lambda w, t, role: {"token": scan_token(w, t, role)}),
+    "scan_thanks": tracking_link(lambda w, t, role: {"token": scan_token(w, t, role)}, own=REDIRECT),
+    # The officers' dashboard.
+    "dashboard": officer_page(),
+    "dashboard_export": officer_page(),
+    "dashboard_bulk_assign": officer_page(method="post"),
+    "dashboard_statistics": officer_page(),
+    "dashboard_statistics_csv": Rule(
+        officer_page().expect, lambda w, t, role: {"table": next(iter(TABLES))}, tenants=(None,)
+    ),
+    "dashboard_audit": officer_page(coordinator_only=True),
+    "dashboard_initiative_register": officer_page(),
+    "dashboard_initiative": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk)),
+    "dashboard_initiative_assign": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "dashboard_initiative_status": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "dashboard_initiative_message": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "dashboard_initiative_role": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "dashboard_initiative_agreement": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "dashboard_initiative_agreement_done": officer_page(
+        officer_kwargs(pk=lambda t: t.initiative.pk, agreement_pk=lambda t: t.agreement.pk), "post"
+    ),
+    "dashboard_initiative_decide": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "dashboard_initiative_attachment": officer_page(
+        officer_kwargs(pk=lambda t: t.initiative.pk, attachment_pk=lambda t: t.attachment.pk)
+    ),
+    "dashboard_grant_paid": officer_page(officer_kwargs(grant_pk=lambda t: t.grant.pk), "post"),
+    "dashboard_grant_withdraw": officer_page(officer_kwargs(grant_pk=lambda t: t.grant.pk), "post"),
+    "notification_preferences": login_only(),
+    # A village for staff: officers link plan actions, facilitators and members only look.
+    "staff_village": staff_page(lambda w, t, role: {"village": t.village.pk}),
+    "plan_action_link": staff_page(
+        lambda w, t, role: {"village": t.village.pk}, "post", edit=True, editors=frozenset(OFFICERS)
+    ),
+    # Trajectories: officers of the municipality read, facilitators and members also change.
+    "trajectory_list": login_only(),
+    "trajectory_detail": trajectory_page(),
+    "stage_edit": trajectory_page(traj(stage=lambda t: t.stage.pk), edit=True),
+    "stage_complete": trajectory_page(traj(stage=lambda t: t.stage.pk), "post"),
+    "deliverable_toggle": trajectory_page(traj(deliverable=lambda t: t.deliverable.pk), "post"),
+    "member_add": trajectory_page(edit=True),
+    "member_edit": trajectory_page(traj(member=lambda t: t.member.pk), edit=True),
+    "member_leave": trajectory_page(traj(member=lambda t: t.member.pk), "post"),
+    "case_add": trajectory_page(edit=True),
+    "case_edit": trajectory_page(traj(case=lambda t: t.case.pk), edit=True),
+    "trajectory_cost": trajectory_page(method="post"),
+    "meeting_list": trajectory_page(),
+    "meeting_create": trajectory_page(edit=True),
+    "meeting_detail": trajectory_page(meeting()),
+    "meeting_edit": trajectory_page(meeting(), edit=True),
+    "meeting_invite": trajectory_page(meeting(), edit=True),
+    "meeting_ics": trajectory_page(meeting()),
+    "meeting_attendance": trajectory_page(meeting(), "post"),
+    "meeting_minutes": trajectory_page(meeting(), edit=True),
+    "action_item_add": trajectory_page(meeting(), "post"),
+    "action_item_list": trajectory_page(),
+    "action_item_done": trajectory_page(traj(item=lambda t: t.action_item.pk), "post"),
+    "vision_document": trajectory_page(),
+    "vision_edit": trajectory_page(edit=True),
+    "vision_version": trajectory_page(traj(number=lambda t: t.version.number)),
+    "vision_status": Rule(  # the version to move is named in the POST: without it, 404 for everyone
+        trajectory_page(method="post").expect, traj(), "post", data=lambda t: {"status-number": t.version.number}
+    ),
+    "vision_print": trajectory_page(),
+    "scan_list": trajectory_page(),
+    "scan_open": trajectory_page(method="post"),
+    "scan_detail": trajectory_page(traj(scan=lambda t: t.scan.pk)),
+    "scan_close": trajectory_page(traj(scan=lambda t: t.scan.pk), "post"),
+    "scan_reopen": trajectory_page(traj(scan=lambda t: t.scan.pk, invitation=lambda t: t.invitation.pk), "post"),
+}
+
+
+# --- the world: one of everything, for both tenants ---------------------------------------------
+
+
+def build_tenant(municipality, name: str, association) -> SimpleNamespace:
+    t = SimpleNamespace(name=name, municipality=municipality)
+    t.village = VillageFactory(municipality=municipality)
+    t.initiative = InitiativeFactory(village=t.village)
+    t.token = tracking_token_issue(initiative=t.initiative)
+    t.agreement = AgreementFactory(initiative=t.initiative)
+    t.grant = GrantFactory(initiative=t.initiative)
+    t.message = MessageFactory(initiative=t.initiative)
+    t.attachment = AttachmentFactory(
+        initiative=t.initiative, file=f"private/attachments/2026/01/matrix-{name}.pdf", size=len(PDF)
+    )
+    t.plan_action = PlanActionFactory(plan=VillagePlanFactory(village=t.village))
+    t.trajectory = TrajectoryFactory(municipality=municipality)
+    t.stage = TrajectoryStageFactory(trajectory=t.trajectory, order=1)
+    t.deliverable = StageDeliverableFactory(stage=t.stage)
+    t.member = ProgressGroupMemberFactory(trajectory=t.trajectory)
+    t.meeting = MeetingFactory(trajectory=t.trajectory)
+    t.action_item = ActionItemFactory(trajectory=t.trajectory, meeting=t.meeting)
+    t.case = CaseFactory(trajectory=t.trajectory)
+    t.version = VisionVersionFactory(
+        document=VisionDocumentFactory(trajectory=t.trajectory), number=1 if name == "a" else 2
+    )
+    t.scan = ScanFactory(trajectory=t.trajectory)
+    t.scan_token = f"scan-link-{name}-0123456789abcdefghijklmnopqrstuv"
+    t.invitation = ScanInvitationFactory(scan=t.scan, member=t.member, token_hash=scan_token_hash(t.scan_token))
+    t.facilitator = FacilitatorFactory(association=association).user
+    return t
+
+
+PDF = b"%PDF-1.4\n%matrix\n"
+
+
+def build_world() -> SimpleNamespace:
+    tenants = two_municipalities()
+    a = build_tenant(tenants.a, "a", tenants.provincial)
+    b = build_tenant(tenants.b, "b", tenants.other)
+    users = {
+        "officer_a": OfficerMembershipFactory(municipality=tenants.a).user,
+        "coordinator_a": OfficerMembershipFactory(municipality=tenants.a, coordinator=True).user,
+        "officer_b": OfficerMembershipFactory(municipality=tenants.b).user,
+        "facilitator_x": a.facilitator,
+        "facilitator_y": b.facilitator,
+        "member": ProgressGroupMemberFactory(trajectory=a.trajectory, with_account=True).user,
+        "admin": UserFactory(superuser=True),
+    }
+    world = SimpleNamespace(a=a, b=b, user_pks={role: user.pk for role, user in users.items()})
+    world.other = lambda t: b if t is a else a
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def attachment_files(world, settings):
+    """The attachments are real files, under this test's own MEDIA_ROOT."""
+    from pathlib import Path
+
+    for t in (world.a, world.b):
+        path = Path(settings.MEDIA_ROOT) / t.attachment.file.name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(PDF)
+
+
+# --- the tests ----------------------------------------------------------------------------------
+
+
+def test_every_url_has_an_entry():
+    routes = collect_routes()
+    missing = sorted(set(routes) - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - set(routes))
+    assert not missing, f"URL names without an entry in the access matrix: {missing}"
+    assert not stale, f"Entries in the access matrix for URL names that no longer exist: {stale}"
+
+
+def _cases():
+    for name, rule in EXPECTED.items():
+        for role in ROLES:
+            for tenant in rule.tenants:
+                yield pytest.param(name, role, tenant, id=f"{name}-{role}-{tenant or 'all'}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role", "tenant"), list(_cases()))
+def test_access(client, world, attachment_files, name, role, tenant):
+    cache.clear()  # rate limits of one case never count in another
+    rule = EXPECTED[name]
+    t = getattr(world, tenant) if tenant else world.a
+    kwargs = rule.kwargs(world, t, role)
+    assert set(kwargs) == all_routes()[name], f"{name}: the rule builds the wrong kwargs"
+    url = reverse(name, kwargs=kwargs)
+    if role in world.user_pks:
+        client.force_login(get_user_model().objects.get(pk=world.user_pks[role]))
+
+    expected = rule.expect(role, tenant)
+    _assert_answer(client, rule, url, expected, rule.data(t))
+
+
+def _assert_answer(client, rule, url, expected, data):
+    response = client.post(url, data) if rule.method == "post" else client.get(url)
+    status = response.status_code
+    location = response.get("Location", "")
+    login = resolve_url(settings.LOGIN_URL)
+    if expected == LOGIN:
+        assert status == 302 and location.startswith(login), f"{rule.method.upper()} {url}: {status} {location}"
+    elif expected == REDIRECT:
+        assert status == 302 and not location.startswith(login), f"{rule.method.upper()} {url}: {status} {location}"
+    elif expected == OK:
+        assert status == 200 or (status == 302 and not location.startswith(login)), (
+            f"{rule.method.upper()} {url}: {status} {location}"
+        )
+    else:
+        assert status == expected, f"{rule.method.upper()} {url}: {status} {location}"
+
+
+MISSING = 987654321
+LOGGED_IN = [role for role in ROLES if role not in ANONYMOUS]
+
+
+def _object_cases():
+    for name, rule in EXPECTED.items():
+        if rule.tenants != ("a", "b") or name in TOKEN_URLS:
+            continue
+        for role in LOGGED_IN:
+            yield pytest.param(name, role, id=f"{name}-{role}")
+
+
+TOKEN_URLS = {name for name, routes in all_routes().items() if "token" in routes}
+PUBLIC_URLS = {name for name, rule in EXPECTED.items() if rule.expect("anonymous", "a") in (200, REDIRECT)}
+
+
+def _missing(key, value):
+    if isinstance(value, int):
+        return MISSING
+    return "9999-99999" if key == "reference" else f"{value}-weg"
+
+
+def _foreign(role):
+    return {"a": "b", "b": "a"}.get(HOME.get(role), "a")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role"), list(_object_cases()))
+def test_a_missing_object_answers_like_another_tenants(client, world, attachment_files, name, role):
+    """Every id in the URL points at nothing: the answer is the one for another tenant's object."""
+    cache.clear()
+    rule = EXPECTED[name]
+    kwargs = rule.kwargs(world, world.a, role)
+    kwargs = {key: _missing(key, value) for key, value in kwargs.items()}
+    client.force_login(get_user_model().objects.get(pk=world.user_pks[role]))
+    expected = 404 if role == "admin" else rule.expect(role, _foreign(role))
+    if name in PUBLIC_URLS:
+        expected = 404
+    _assert_answer(client, rule, reverse(name, kwargs=kwargs), expected, rule.data(world.a))
+
+
+def _mixed_cases():
+    for name, rule in EXPECTED.items():
+        if rule.tenants != ("a", "b") or name in TOKEN_URLS or len(all_routes()[name]) < 2:
+            continue
+        for role in LOGGED_IN:
+            yield pytest.param(name, role, id=f"{name}-{role}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role"), list(_mixed_cases()))
+def test_an_object_of_another_tenant_under_an_own_parent_answers_404(client, world, attachment_files, name, role):
+    """/trajecten/<own trajectory>/voortgangsgroep/<another tenant's member>/ and the like."""
+    cache.clear()
+    rule = EXPECTED[name]
+    home = world.b if HOME.get(role) == "b" else world.a
+    own = rule.kwargs(world, home, role)
+    other = rule.kwargs(world, world.other(home), role)
+    first = next(iter(own))
+    kwargs = {key: own[key] if key == first else other[key] for key in own}
+    client.force_login(get_user_model().objects.get(pk=world.user_pks[role]))
+    expected = rule.expect(role, home.name)
+    if expected in (200, OK, REDIRECT):
+        expected = 404
+    _assert_answer(client, rule, reverse(name, kwargs=kwargs), expected, rule.data(home))
