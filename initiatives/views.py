@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,7 +57,10 @@ class InitiativeSubmitView(View):
             initial["preferred_language"] = request.GET["lang"]
         else:
             initial["preferred_language"] = request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("nl", "en") else "nl"
-        form = InitiativeSubmitForm(initial=initial, municipality_slug=request.GET.get("gemeente") or None)
+        # Only a well-formed slug reaches the query (a NUL byte in it is a 500 on PostgreSQL).
+        municipality_slug = request.GET.get("gemeente", "")
+        municipality_slug = municipality_slug if slug_re.match(municipality_slug) else None
+        form = InitiativeSubmitForm(initial=initial, municipality_slug=municipality_slug)
         return self.render(form, CostLineFormSet(prefix="costs"), kept=pending_uploads.listed(request))
 
     def post(self, request):

@@ -286,9 +286,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"redact_tracking_tokens": {"()": "config.log_filters.RedactTrackingTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Paths of 404s and 500s hold the private links' tokens.
+        "django.request": {"filters": ["redact_tracking_tokens"]},
+        "django.server": {"filters": ["redact_tracking_tokens"]},
+        # At DEBUG it dumps template contexts: mail contexts hold tracking links and addresses.
+        "django.template": {"level": "INFO"},
+    },
 }
 
 # The scheduler's rules for initiatives (working days). Norms per municipality live in the data.
