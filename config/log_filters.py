@@ -3,8 +3,9 @@
 import logging
 import re
 
-# The token in a private link (/initiatieven/volg/<token>/...) is as secret as a password.
-TRACKING_TOKEN = re.compile(r"(/volg/)[^/\s\"']+")
+# The token in a private link (/initiatieven/volg/<token>/..., /trajecten/scan/<token>/) is as
+# secret as a password.
+TRACKING_TOKEN = re.compile(r"(/(?:volg|scan)/)[^/\s\"']+")
 
 
 def redact(text: str) -> str:

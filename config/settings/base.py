@@ -233,9 +233,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 # Content-Security-Policy (django-csp): everything from our own origin, no inline scripts or
-# styles, no eval. Templates therefore carry no `style=` attributes and no inline <script>;
-# htmx's inline indicator styles are off (htmx-config in base.html). img-src allows data:
-# for Bootstrap's SVG icons in CSS. The Django admin (5.2) needs no exception.
+# styles, no eval. Templates therefore carry no `style=` attributes and no inline <script>
+# (a page that starts using htmx must turn its inline indicator styles off). img-src allows
+# data: for Bootstrap's SVG icons in CSS. The Django admin (5.2) needs no exception.
 # (Added here rather than in the lists above to keep the security settings in one place.)
 INSTALLED_APPS.append("csp")  # its system checks catch settings in the pre-4.0 format
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
