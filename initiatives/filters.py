@@ -105,6 +105,7 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
         label=_("Status"),
         choices=Status.choices,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        distinct=False,  # a plain column: no join, so no SELECT DISTINCT (bench/results/triage_list.md)
     )
     village = django_filters.ModelChoiceFilter(
         label=_("Village"),
