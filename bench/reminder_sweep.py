@@ -20,7 +20,6 @@ bench/results/reminder_sweep.md and to stdout.
 """
 
 import argparse
-import os
 import platform
 import random
 import statistics
@@ -32,7 +31,8 @@ from datetime import time as dtime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from common import BASE_DIR, machine, postgres_version, prepare_database, setup_django
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_sweep"
 BATCH = 5_000
 
@@ -50,36 +50,6 @@ def parse_args():
     parser.add_argument("--days", type=int, default=5, help="following working days, one run each")
     parser.add_argument("--output", type=Path, default=BASE_DIR / "bench" / "results" / "reminder_sweep.md")
     return parser.parse_args()
-
-
-def prepare_database(url: str) -> None:
-    """Refuse anything but PostgreSQL; create the database when it does not exist yet."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
-        sys.exit(f"refused: {parts.scheme or url!r} is not PostgreSQL; this bench measures PostgreSQL only")
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(f"refused: the bench empties its database; give it one whose name contains 'bench' (not {name!r})")
-    import psycopg
-    from psycopg import sql
-
-    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
-    os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
-    os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
 
 
 # --- seeding -----------------------------------------------------------------------------------
@@ -320,30 +290,6 @@ def next_working_days(day: date, count: int) -> list[date]:
     from initiatives.deadlines import add_working_days
 
     return [add_working_days(day, n) for n in range(1, count + 1)]
-
-
-def machine() -> str:
-    cpu = "?"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    memory = "?"
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kib = int(meminfo.read_text().split()[1])
-        memory = f"{kib / 1024 / 1024:.1f} GiB RAM"
-    return f"{os.cpu_count()} cores ({cpu}), {memory}, {platform.system()} {platform.release()}"
-
-
-def postgres_version() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return f"PostgreSQL {cursor.fetchone()[0]}"
 
 
 def kinds(counts: dict) -> str:

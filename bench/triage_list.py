@@ -24,7 +24,6 @@ unless --keep.
 """
 
 import argparse
-import os
 import platform
 import random
 import statistics
@@ -35,7 +34,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from common import BASE_DIR, drop_database, machine, postgres_version, prepare_database, setup_django
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_triage"
 BATCH = 5_000
 SEARCH_WORD = "speeltuin"
@@ -96,55 +96,6 @@ def parse_args():
     if args.repeats < 1 or args.warmup < 0:
         parser.error("--repeats must be at least 1 and --warmup at least 0")
     return args
-
-
-def _split(url: str):
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
-        sys.exit(f"refused: {parts.scheme or url!r} is not PostgreSQL; this bench measures PostgreSQL only")
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(f"refused: the bench empties its database; give it one whose name contains 'bench' (not {name!r})")
-    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-    return name, admin
-
-
-def prepare_database(url: str) -> None:
-    """Refuse anything but PostgreSQL; create the database when it does not exist yet."""
-    import psycopg
-    from psycopg import sql
-
-    name, admin = _split(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}", flush=True)
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-    from django.db import connections
-    from psycopg import sql
-
-    connections.close_all()
-    name, admin = _split(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-    print(f"dropped database {name}", flush=True)
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ["DEBUG"] = "false"  # production's code paths: no debug toolbar, no query log
-    os.environ["ALLOWED_HOSTS"] = "localhost,127.0.0.1,testserver"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
-    os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
-    os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
 
 
 # --- seeding -----------------------------------------------------------------------------------
@@ -371,30 +322,6 @@ def run_cases(args, seeded: dict) -> list[dict]:
 
 
 # --- report ------------------------------------------------------------------------------------
-
-
-def machine() -> str:
-    cpu = "?"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    memory = "?"
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kib = int(meminfo.read_text().split()[1])
-        memory = f"{kib / 1024 / 1024:.1f} GiB RAM"
-    return f"{os.cpu_count()} cores ({cpu}), {memory}, {platform.system()} {platform.release()}"
-
-
-def postgres_version() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return f"PostgreSQL {cursor.fetchone()[0]}"
 
 
 def verdicts(row: dict) -> tuple[float, str, str]:
