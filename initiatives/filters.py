@@ -7,7 +7,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.widgets import FastSelect
 from municipalities.models import Fund, Municipality, OfficerMembership
+from municipalities.scoping import OFFICERS
 from villages.models import Village
 
 from .constants import GrantStatus, HelpKind, Status
@@ -109,8 +111,9 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
     )
     village = django_filters.ModelChoiceFilter(
         label=_("Village"),
-        queryset=lambda request: Village.objects.visible_to(request.user).order_by("name", "pk"),
+        queryset=lambda request: Village.objects.visible_to(request.user, OFFICERS).order_by("name", "pk"),
         empty_label=_("All villages"),
+        widget=FastSelect,
     )
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"),
@@ -118,18 +121,24 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
         queryset=Theme.objects.all(),
         to_field_name="slug",
         empty_label=_("All themes"),
+        widget=FastSelect,
     )
     help = django_filters.ChoiceFilter(
-        label=_("Help asked"), choices=HelpKind.choices, method="filter_help", empty_label=_("All kinds of help")
+        label=_("Help asked"),
+        choices=HelpKind.choices,
+        method="filter_help",
+        empty_label=_("All kinds of help"),
+        widget=FastSelect,
     )
     officer = django_filters.ChoiceFilter(
-        label=_("Assigned officer"), method="filter_officer", empty_label=_("All officers")
+        label=_("Assigned officer"), method="filter_officer", empty_label=_("All officers"), widget=FastSelect
     )
     overdue = django_filters.ChoiceFilter(
         label=_("Overdue"),
         choices=[(OVERDUE_FIRST_RESPONSE, _("First response overdue")), (OVERDUE_DECISION, _("Decision overdue"))],
         method="filter_overdue",
         empty_label=_("Overdue or not"),
+        widget=FastSelect,
     )
     submitted_from = django_filters.DateFilter(
         label=_("Submitted from"), method="filter_submitted_from", widget=DateInput, validators=DATE_VALIDATORS
@@ -142,6 +151,7 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
         queryset=lambda request: Fund.objects.visible_to(request.user).order_by("-year", "name", "pk"),
         method="filter_fund",
         empty_label=_("All funds"),
+        widget=FastSelect,
     )
     sort = StableOrderingFilter(
         label=_("Sort by"),
@@ -171,6 +181,13 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
             (ME, _("Assigned to me")),
             *[(str(m.user_id), officer_label(m, with_municipality=with_municipality)) for m in self.officers],
         ]
+        # Bootstrap classes on the widgets themselves: the template renders them without crispy-forms.
+        for field in self.form.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "form-control")
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

@@ -284,6 +284,8 @@ class Initiative(TimeStampedModel):
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
         indexes = [
+            # The officers' list in its default order, one page read straight from the index.
+            models.Index(fields=["municipality", "-submitted_at", "-id"], name="init_muni_submitted"),
             models.Index(fields=["municipality", "status", "submitted_at"], name="init_muni_status_submitted"),
             models.Index(fields=["municipality", "status", "first_response_due"], name="init_muni_status_frdue"),
             models.Index(fields=["municipality", "status", "decision_due"], name="init_muni_status_decdue"),

@@ -9,12 +9,18 @@ from django.core.exceptions import PermissionDenied
 
 from .constants import OfficerRole
 from .models import OfficerMembership
+from .scoping import remember_officer_municipalities
 
 
 def officer_membership(user) -> OfficerMembership | None:
+    """The user's (first) active membership; all of them are remembered for scoping."""
     if not user.is_authenticated:
         return None
-    return OfficerMembership.objects.filter(user=user, is_active=True).select_related("municipality").first()
+    memberships = list(
+        OfficerMembership.objects.filter(user=user, is_active=True).select_related("municipality").order_by("pk")
+    )
+    remember_officer_municipalities(user, memberships)
+    return memberships[0] if memberships else None
 
 
 class OfficerRequiredMixin(LoginRequiredMixin):

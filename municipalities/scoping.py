@@ -21,7 +21,24 @@ def _model(label):
     return apps.get_model(label)
 
 
-def officer_municipality_ids(user) -> QuerySet:
+# Set on the user object of one request by `remember_officer_municipalities`.
+_KNOWN_IDS = "_officer_municipality_ids"
+
+
+def remember_officer_municipalities(user, memberships) -> None:
+    """Remember, for this request's user object, the active memberships a page loaded anyway.
+
+    Queries built afterwards name the municipality ids instead of a subquery; with one id,
+    PostgreSQL can read the officers' list straight from an index in its order and stop after
+    one page (bench/results/triage_list.md). The user object lives for one request only.
+    """
+    setattr(user, _KNOWN_IDS, sorted({membership.municipality_id for membership in memberships}))
+
+
+def officer_municipality_ids(user) -> QuerySet | list[int]:
+    known = getattr(user, _KNOWN_IDS, None)
+    if known is not None:
+        return known
     return (
         _model("municipalities.OfficerMembership").objects.filter(user=user, is_active=True).values("municipality_id")
     )
@@ -68,6 +85,8 @@ class MunicipalityScopedQuerySet(QuerySet):
     municipality_path = "municipality"
     audience = STAFF
 
-    def visible_to(self, user):
-        q = visible_municipality_q(user, self.audience, self.municipality_path)
+    def visible_to(self, user, audience=None):
+        """What `user` may see; `audience=OFFICERS` narrows STAFF data to the user's own
+        municipalities as an officer (the dashboard's filters)."""
+        q = visible_municipality_q(user, audience or self.audience, self.municipality_path)
         return self if q is None else self.filter(q)

@@ -656,3 +656,45 @@ class DashboardQueryCountTests:
 
 
 QUERY_BUDGET = 12
+
+
+class TestRowTexts:
+    """The list's cells are worked out in Python (speed); they must read as the template filters did."""
+
+    @pytest.mark.parametrize("language", ["nl", "en"])
+    def test_short_dates_match_the_date_filter(self, language):
+        from django.utils import translation
+        from django.utils.dateformat import format as date_format
+
+        from municipalities.dashboard_views import short_date_formatter
+
+        moments = [
+            timezone.make_aware(datetime(2026, month, 1 + month, 23, 30)) for month in range(1, 13)
+        ]  # late evening UTC+1/+2: the local date can differ from the UTC one
+        with translation.override(language):
+            short = short_date_formatter()
+            for moment in moments:
+                assert short(moment) == date_format(timezone.localtime(moment), "j M Y")
+                assert short(moment.date()) == date_format(moment.date(), "j M Y")
+            assert short(None) == "–"
+
+    def test_links_match_reverse(self):
+        from municipalities.dashboard_views import url_maker
+
+        make = url_maker("dashboard_initiative", "pk")
+        for pk in (1, 42, 987654321, 10**12):
+            assert make(pk) == reverse("dashboard_initiative", kwargs={"pk": pk})
+
+    def test_rows_show_status_officer_and_dates(self, officer_client, officer, village):
+        from django.utils import translation
+
+        with translation.override("en"):
+            mine = InitiativeFactory(village=village, status=Status.INTAKE, assigned_officer=officer.user)
+            InitiativeFactory(village=village, status=Status.SUBMITTED, assigned_officer=None)
+            response = officer_client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="en")
+        rows = {row.pk: row for row in response.context["initiatives"]}
+        row = rows[mine.pk]
+        assert row.status_label == Status.INTAKE.label
+        assert row.officer_name == (officer.user.get_full_name() or officer.user.get_username())
+        assert row.list_url == reverse("dashboard_initiative", kwargs={"pk": mine.pk})
+        assert row.list_url in response.content.decode()

@@ -1,0 +1,42 @@
+"""The officers' list uses its indexes on PostgreSQL (migrations 0005 and 0006).
+
+The index expressions must be exactly what the ORM writes for `InitiativeQuerySet.search()`;
+if either changes alone, PostgreSQL silently falls back to computing every row's tsvector.
+These tests read the plan, so they catch that.
+"""
+
+import pytest
+from django.db import connection
+
+from initiatives.models import Initiative
+from tests.initiatives.factories import InitiativeFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL indexes; CI runs this on it"),
+]
+
+
+def plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a small test table would not need an index
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_text_search_uses_an_index_for_each_of_its_conditions():
+    InitiativeFactory.create_batch(3)
+    text = plan(Initiative.objects.search("speeltuin"))
+    for index in ("init_search_dutch", "init_search_simple", "init_reference_upper", "init_email_upper"):
+        assert index in text, text
+
+
+def test_the_default_order_of_one_municipality_is_read_from_an_index():
+    initiative = InitiativeFactory()
+    queryset = Initiative.objects.filter(municipality_id__in=[initiative.municipality_id]).order_by(
+        "-submitted_at", "-pk"
+    )[:25]
+    text = plan(queryset)
+    assert "init_muni_submitted" in text, text
+    assert "Sort" not in text.split("init_muni_submitted")[0], text
