@@ -39,3 +39,14 @@ class FastSelect(forms.Select):
                 parts.append(option(option_value, label))
         parts.append("</select>")
         return mark_safe("\n".join(parts))  # noqa: S308 - names, values and labels are escaped above
+
+
+def add_bootstrap_classes(form) -> None:
+    """Bootstrap's classes on the widgets themselves, for forms rendered without crispy-forms
+    (templates/includes/field.html)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        elif not isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-control")

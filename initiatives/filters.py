@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.widgets import FastSelect
+from config.widgets import FastSelect, add_bootstrap_classes
 from municipalities.models import Fund, Municipality, OfficerMembership
 from municipalities.scoping import OFFICERS
 from villages.models import Village
@@ -24,28 +24,47 @@ class PublicInitiativeFilter(django_filters.FilterSet):
         queryset=Municipality.objects.active(),
         to_field_name="slug",
         empty_label=_("All municipalities"),
+        widget=FastSelect,
     )
-    village = django_filters.ModelChoiceFilter(
-        label=_("Village"),
-        queryset=Village.objects.public().select_related("municipality"),
-        empty_label=_("All villages"),
-    )
+    # Choices (every public village, grouped by municipality) are set per request in __init__.
+    village = django_filters.ChoiceFilter(label=_("Village"), empty_label=_("All villages"), widget=FastSelect)
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"),
         field_name="themes",
         queryset=Theme.objects.all(),
         to_field_name="slug",
         empty_label=_("All themes"),
+        widget=FastSelect,
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[(s.value, s.label) for s in Status if s != Status.WITHDRAWN],
         empty_label=_("All statuses"),
+        widget=FastSelect,
     )
 
     class Meta:
         model = Initiative
         fields = ["municipality", "village", "theme", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["village"].extra["choices"] = public_village_choices()
+        add_bootstrap_classes(self.form)
+
+
+def public_village_choices() -> list:
+    """Every public village, grouped by municipality, from one query of plain values (a model
+    instance per village made the gallery slow with 1,000 villages: bench/results/pages.md)."""
+    groups: dict[str, list] = {}
+    rows = (
+        Village.objects.public()
+        .order_by("municipality__name", "name", "pk")
+        .values_list("pk", "name", "municipality__name")
+    )
+    for pk, name, municipality in rows:
+        groups.setdefault(municipality, []).append((str(pk), name))
+    return list(groups.items())
 
 
 UNASSIGNED = "unassigned"
@@ -181,13 +200,7 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
             (ME, _("Assigned to me")),
             *[(str(m.user_id), officer_label(m, with_municipality=with_municipality)) for m in self.officers],
         ]
-        # Bootstrap classes on the widgets themselves: the template renders them without crispy-forms.
-        for field in self.form.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            elif not isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "form-control")
+        add_bootstrap_classes(self.form)
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

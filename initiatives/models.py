@@ -286,6 +286,14 @@ class Initiative(TimeStampedModel):
         indexes = [
             # The officers' list in its default order, one page read straight from the index.
             models.Index(fields=["municipality", "-submitted_at", "-id"], name="init_muni_submitted"),
+            # The public gallery: the newest published ones, one page at a time; with the
+            # municipality in the index, PostgreSQL counts them from the index alone.
+            models.Index(
+                fields=["-submitted_at"],
+                include=["municipality"],
+                condition=models.Q(publication_consent=True) & ~models.Q(status=Status.WITHDRAWN),
+                name="init_published_recent",
+            ),
             models.Index(fields=["municipality", "status", "submitted_at"], name="init_muni_status_submitted"),
             models.Index(fields=["municipality", "status", "first_response_due"], name="init_muni_status_frdue"),
             models.Index(fields=["municipality", "status", "decision_due"], name="init_muni_status_decdue"),

@@ -40,3 +40,10 @@ def test_the_default_order_of_one_municipality_is_read_from_an_index():
     text = plan(queryset)
     assert "init_muni_submitted" in text, text
     assert "Sort" not in text.split("init_muni_submitted")[0], text
+
+
+def test_the_public_gallery_reads_its_newest_page_from_an_index():
+    InitiativeFactory(publication_consent=True)
+    queryset = Initiative.objects.published().select_related("village", "municipality").order_by("-submitted_at")[:20]
+    text = plan(queryset)
+    assert "init_published_recent" in text, text
