@@ -68,8 +68,11 @@ def next_working_day_on_or_after(day: date) -> date:
     return day
 
 
+@lru_cache(maxsize=16384)
 def working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end` (0 when end <= start)."""
+    """Working days after `start` up to and including `end` (0 when end <= start).
+
+    Cached: the statistics ask it for every initiative, mostly for the same few thousand pairs."""
     count = 0
     current = start
     while current < end:

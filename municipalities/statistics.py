@@ -12,14 +12,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from initiatives.constants import OPEN_STATUSES, DecisionOutcome, GrantStatus, MunicipalRole, Status
-from initiatives.deadlines import local_date, working_days_between
+from initiatives.deadlines import working_days_between
 from initiatives.models import SATISFIED_FROM, Decision, Grant, Satisfaction, SatisfactionScore
 
 TEXT, COUNT, MONEY, MONEY_WHOLE, PERCENT, DAYS = "text", "count", "money", "money_whole", "percent", "days"
@@ -235,22 +235,26 @@ def response_table(initiatives: QuerySet) -> Table:
     """
     per_municipality: dict[str, _Responses] = defaultdict(_Responses)
     overall = _Responses()
-    values = initiatives.order_by().values_list(
-        "municipality__name",
-        "municipality__first_response_working_days",
-        "status",
-        "submitted_at",
-        "first_response_at",
+    values = (
+        initiatives.order_by()
+        .annotate(submitted_on=TruncDate("submitted_at"), first_response_on=TruncDate("first_response_at"))
+        .values_list(
+            "municipality__name",
+            "municipality__first_response_working_days",
+            "status",
+            "submitted_on",  # local dates, worked out by the database (the current time zone)
+            "first_response_on",
+        )
     )
-    for municipality, norm, status, submitted_at, first_response_at in values:
+    for municipality, norm, status, submitted_on, first_response_on in values:
         bucket = per_municipality[municipality]
         bucket.norm = norm
-        if first_response_at is None:
+        if first_response_on is None:
             if status in OPEN_STATUSES:
                 bucket.waiting += 1
                 overall.waiting += 1
             continue
-        days = working_days_between(local_date(submitted_at), local_date(first_response_at))
+        days = working_days_between(submitted_on, first_response_on)
         for target in (bucket, overall):
             target.days.append(days)
             target.within += days <= norm
