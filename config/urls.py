@@ -35,6 +35,8 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/", include("notifications.urls")),
+    # Two-step sign-in for staff: the code, a recovery code, setting up the app, recovery codes.
+    path("account/verificatie/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@
 (DEBUG, SECRET_KEY, DATABASE_URL, REDIS_URL, EMAIL_URL ...), never on a module of its own.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -46,6 +47,12 @@ INSTALLED_APPS = [
     "vision",
     "notifications",
     "audit",
+    "accounts",
+    # Two-step sign-in for staff (authenticator app, recovery codes) and login lockout.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -56,9 +63,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.AuditOriginMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into our 429 page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,6 +119,36 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Signing in. django-axes comes first: it refuses a locked-out client before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Two-step sign-in (django-otp): officers, coordinators, facilitators and admins type a code from
+# an authenticator app (TOTP) after their password, or a recovery code (accounts/mfa.py says who).
+
+
+def _otp_issuer(device):
+    """The name the authenticator app shows next to the code."""
+    from config.context_processors import platform_name
+
+    return str(platform_name())
+
+
+OTP_TOTP_ISSUER = _otp_issuer
+# Lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords or codes for one username from
+# one IP address, that combination waits AXES_COOLOFF_MINUTES; a good login resets the count.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"  # REMOTE_ADDR, or what NUM_PROXIES trusted proxies saw
+# Its log lines name no username or IP address (they are masked), and no user agent.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
 # Language and time: Dutch first, English complete.
 LANGUAGE_CODE = "nl"
@@ -281,6 +321,8 @@ PLATFORM_NAME = env.str("PLATFORM_NAME", default="")
 
 # Demo data
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="dorpen-demo-2026")
+# seed_demo writes the demo staff's unused recovery codes here (var/ is never in git).
+DEMO_RECOVERY_CODES_FILE = env.str("DEMO_RECOVERY_CODES_FILE", default=str(VAR_DIR / "demo-recovery-codes.txt"))
 
 LOGGING = {
     "version": 1,
@@ -305,3 +347,7 @@ REMINDER_DECISION_WARNING_WORKING_DAYS = env.int("REMINDER_DECISION_WARNING_WORK
 REMINDER_AGREEMENT_WARNING_WORKING_DAYS = env.int("REMINDER_AGREEMENT_WARNING_WORKING_DAYS", default=3)
 WAITING_NUDGE_AFTER_WORKING_DAYS = env.int("WAITING_NUDGE_AFTER_WORKING_DAYS", default=10)
 WAITING_CLOSE_AFTER_WORKING_DAYS = env.int("WAITING_CLOSE_AFTER_WORKING_DAYS", default=30)
+
+# The public gallery's index covers the municipality (INCLUDE) so PostgreSQL counts from the index
+# alone; SQLite, the embedded default, builds the same index without that column, which is fine.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]

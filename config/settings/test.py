@@ -24,5 +24,6 @@ from .base import VAR_DIR  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = str(VAR_DIR / "test-media")
+DEMO_RECOVERY_CODES_FILE = str(VAR_DIR / "test-demo-recovery-codes.txt")
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -190,3 +190,44 @@ def assert_accessible(page, *, tags=AXE_TAGS):
 def axe():
     """The accessibility check as a fixture, for tests that prefer fixtures to imports."""
     return assert_accessible
+
+
+# --- logging in as staff: the password, then the second step for real ---------------------------
+
+
+def app_code_for(key: bytes) -> str:
+    """What an authenticator app shows now for `key` (RFC 6238, six digits)."""
+    from django_otp.oath import totp
+
+    return f"{totp(key):06d}"
+
+
+def type_app_code(page, device):
+    """On the code page after the password: type the code of the user's app and go on."""
+    assert "/account/verificatie/" in page.url, page.url
+    page.locator("#id_code").fill(app_code_for(device.bin_key))
+    with page.expect_navigation():
+        page.locator("main form:has(#id_code) button[type=submit]").click()
+
+
+def set_up_app(page, *, check=None):
+    """On the setup page after the first password login: read the key as a person would type it
+    into an app, type the app's first code, and go on from the recovery codes. Returns the codes.
+
+    `check(page)` runs on the setup page and on the recovery codes page (an accessibility check)."""
+    from base64 import b32decode
+
+    assert "/account/verificatie/instellen/" in page.url, page.url
+    if check:
+        check(page)
+    key = page.locator("#mfa-secret").inner_text().replace(" ", "")
+    page.locator("#id_code").fill(app_code_for(b32decode(key + "=" * (-len(key) % 8))))
+    with page.expect_navigation():
+        page.locator("main form:has(#id_code) button[type=submit]").click()
+    assert "/account/verificatie/herstelcodes/" in page.url, page.url
+    if check:
+        check(page)
+    codes = page.locator("main ol li").all_inner_texts()
+    with page.expect_navigation():
+        page.locator("#mfa-continue").click()
+    return codes

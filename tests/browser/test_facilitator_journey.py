@@ -39,7 +39,7 @@ from vision.models import ActionItem, Meeting, ProgressGroupMember, Scan, ScanIn
 from vision.services.documents import scan_close
 from vision.services.trajectories import trajectory_ensure_stages
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, set_up_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
@@ -159,11 +159,15 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
     # fading into its hover colour (the mouse stays where Playwright last clicked).
     page.emulate_media(reduced_motion="reduce")
 
-    # Log in; the overview shows the trajectory, its progress group not complete.
+    # Log in for the first time: the password, then she sets up an authenticator app (typing the
+    # key, not scanning) and sees her recovery codes; then the overview shows the trajectory,
+    # its progress group not complete.
     page.goto(f"/accounts/login/?next={reverse('trajectory_list')}")
     page.locator("#id_username").fill("mirjam")
     page.locator("#id_password").fill(PASSWORD)
     submit(page, "main form")
+    codes = set_up_app(page, check=assert_accessible)
+    assert len(codes) == 10
     assert urlsplit(page.url).path == reverse("trajectory_list")
     card = page.locator(f'#trajectory-list article[data-trajectory="{trajectory.pk}"]')
     assert page.locator("#trajectory-list article[data-trajectory]").count() == 1

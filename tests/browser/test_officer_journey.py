@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from initiatives.constants import AgreementParty, AgreementRole, DecisionOutcome, Status
 from initiatives.models import Agreement, Decision, Grant, Initiative, Message
@@ -23,7 +25,7 @@ from tests.initiatives.factories import CostLineFactory, InitiativeFactory
 from tests.municipalities.factories import FundFactory, MunicipalityFactory, OfficerMembershipFactory
 from tests.villages.factories import VillageFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, type_app_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
@@ -127,12 +129,17 @@ def test_officer_filters_messages_agrees_decides_and_is_refused_over_the_maximum
     playground, benches, fund = harderwijk.playground, harderwijk.benches, harderwijk.fund
     page.set_viewport_size(DESKTOP)
 
-    # Log in; the dashboard lists the municipality's four initiatives.
+    # Log in: the password, then the code from her authenticator app; the dashboard lists the
+    # municipality's four initiatives.
+    app = TOTPDevice.objects.create(user=harderwijk.officer, name="Telefoon", confirmed=True)
     page.goto(f"/accounts/login/?next={reverse('dashboard')}")
     page.locator("#id_username").fill("anouk")
     page.locator("#id_password").fill(PASSWORD)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
+    assert urlsplit(page.url).path == reverse("mfa_verify")
+    assert_accessible(page)
+    type_app_code(page, app)
     page.wait_for_url("**/dashboard/")
     assert page.locator("tbody tr[data-initiative]").count() == 4
     assert_accessible(page)

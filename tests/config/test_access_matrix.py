@@ -182,6 +182,21 @@ def tracking_link(kwargs, own=200) -> Rule:
 # kwargs builders: (world, tenant objects, role) -> dict
 
 
+def mfa_page(staff_answer) -> Rule:
+    """Two-step login pages: only for staff (who need it); a member without a staff role is sent on.
+
+    Staff sessions here are verified already (force_login, tests/conftest.py): the code pages send
+    them on, the setup page (a new phone) and the recovery codes open.
+    """
+
+    def expect(role, tenant):
+        if role in ANONYMOUS:
+            return LOGIN
+        return REDIRECT if role == "member" else staff_answer
+
+    return Rule(expect, tenants=(None,))
+
+
 def traj(**more):
     return lambda w, t, role: {"trajectory": t.trajectory.pk, **{k: v(t) for k, v in more.items()}}
 
@@ -264,6 +279,11 @@ EXPECTED: dict[str, Rule] = {
     "dashboard_grant_paid": officer_page(officer_kwargs(grant_pk=lambda t: t.grant.pk), "post"),
     "dashboard_grant_withdraw": officer_page(officer_kwargs(grant_pk=lambda t: t.grant.pk), "post"),
     "notification_preferences": login_only(),
+    # Two-step login (accounts/): tests/accounts/ walks the unverified session through it.
+    "mfa_verify": mfa_page(REDIRECT),
+    "mfa_verify_recovery": mfa_page(REDIRECT),
+    "mfa_setup": mfa_page(200),
+    "mfa_recovery_codes": mfa_page(200),
     # A village for staff: officers link plan actions, facilitators and members only look.
     "staff_village": staff_page(lambda w, t, role: {"village": t.village.pk}),
     "plan_action_link": staff_page(

@@ -1,11 +1,13 @@
 """The admin is scoped like every other page: an officer manages their own municipality only."""
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from audit.services import audit_log
 from initiatives.models import Initiative, ReferenceSequence, StatusChange
@@ -218,6 +220,10 @@ def one_of_everything(world):
         to="a@example.nl", template="initiatives/email/receipt", dedup_key="x", initiative=initiative
     )
     NotificationPreference.objects.create(user=OfficerMembershipFactory(municipality=world.a).user, daily_digest=True)
+    # Two-step login and lockout: recovery codes, a failed login (the app comes with force_login).
+    StaticDevice.objects.create(user=OfficerMembershipFactory(municipality=world.a).user, name="Recovery codes")
+    AccessAttempt.objects.create(username="iemand", ip_address="192.0.2.1", failures_since_start=1)
+    AccessFailureLog.objects.create(username="iemand", ip_address="192.0.2.1")
     return world
 
 

@@ -9,8 +9,12 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F, Sum
+from django.test import RequestFactory
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.mfa import user_needs_mfa
 from config import demo_data
 from initiatives.constants import TRANSITIONS, GrantStatus, Status
 from initiatives.models import (
@@ -80,6 +84,8 @@ SEEDED_MODELS = [
     Scan,
     ScanInvitation,
     ScanScore,
+    StaticDevice,
+    StaticToken,
 ]
 
 CBS_CODES = {
@@ -91,6 +97,16 @@ CBS_CODES = {
     "Oldebroek": "GM0269",
     "Putten": "GM0273",
 }
+
+
+def log_in(username, password):
+    """authenticate() as the login page calls it: django-axes needs the request (and its IP address)."""
+    return authenticate(RequestFactory().post("/accounts/login/"), username=username, password=password)
+
+
+def codes_in_file(path) -> dict[str, list[str]]:
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    return {username: tokens.split() for username, tokens in (line.split(": ", 1) for line in lines)}
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +146,7 @@ def test_output_lists_the_demo_accounts_and_where_the_password_comes_from(capsys
     for spec in demo_data.USERS:
         assert spec["username"] in out
     assert "password: value of DEMO_PASSWORD" in out
+    assert "demo-recovery-codes.txt" in out
 
 
 def test_about_sixty_initiatives_in_every_status(seeded):
@@ -209,7 +226,7 @@ def test_grants_stay_within_the_fund_rules(seeded):
 
 def test_demo_users_log_in_with_the_demo_password(seeded, settings):
     for spec in demo_data.USERS:
-        assert authenticate(username=spec["username"], password=settings.DEMO_PASSWORD) is not None
+        assert log_in(spec["username"], settings.DEMO_PASSWORD) is not None
     coordinator = OfficerMembership.objects.get(user__username="nunspeet.coordinator")
     assert coordinator.is_coordinator and coordinator.user.is_staff
     officer = OfficerMembership.objects.get(user__username="nunspeet.officer")
@@ -224,7 +241,50 @@ def test_a_changed_demo_password_takes_effect_on_the_next_run(seeded, settings):
 
     call_command("seed_demo", verbosity=0)
 
-    assert authenticate(username="nunspeet.officer", password="een-ander-demo-wachtwoord") is not None
+    assert log_in("nunspeet.officer", "een-ander-demo-wachtwoord") is not None
+
+
+def test_every_demo_account_is_one_named_person(seeded):
+    users = get_user_model().objects.filter(username__in=[spec["username"] for spec in demo_data.USERS])
+    assert users.count() == len(demo_data.USERS)
+    assert all(user.first_name and user.last_name for user in users)
+    assert len({user.email for user in users}) == len(demo_data.USERS)
+
+
+def test_demo_staff_have_recovery_codes_in_the_codes_file_and_no_app_yet(seeded, settings, tmp_path):
+    settings.DEMO_RECOVERY_CODES_FILE = str(tmp_path / "var" / "demo-recovery-codes.txt")
+
+    call_command("seed_demo", verbosity=0)
+
+    codes = codes_in_file(tmp_path / "var" / "demo-recovery-codes.txt")
+    staff = {spec["username"] for spec in demo_data.USERS if spec["role"] != "member"}
+    assert set(codes) == staff  # the progress-group member needs no second step
+    assert not user_needs_mfa(get_user_model().objects.get(username="doetinchem.member"))
+    assert not TOTPDevice.objects.exists()  # the first login sets up the app
+    for username, tokens in codes.items():
+        assert len(tokens) == 10
+        stored = StaticToken.objects.filter(device__user__username=username, device__confirmed=True)
+        assert sorted(stored.values_list("token", flat=True)) == sorted(tokens)
+    assert oct((tmp_path / "var" / "demo-recovery-codes.txt").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_rerun_keeps_unused_codes_and_renews_when_fewer_than_three_are_left(seeded, settings, tmp_path):
+    settings.DEMO_RECOVERY_CODES_FILE = str(tmp_path / "codes.txt")
+    call_command("seed_demo", verbosity=0)
+    before = codes_in_file(tmp_path / "codes.txt")
+    officer = StaticDevice.objects.get(user__username="nunspeet.officer")
+    coordinator = StaticDevice.objects.get(user__username="nunspeet.coordinator")
+    assert officer.verify_token(before["nunspeet.officer"][0])
+    for token in before["nunspeet.coordinator"][:8]:
+        StaticToken.objects.filter(device=coordinator, token=token).delete()  # used up: two left
+
+    call_command("seed_demo", verbosity=0)
+
+    after = codes_in_file(tmp_path / "codes.txt")
+    assert after["nunspeet.officer"] == before["nunspeet.officer"][1:]  # the used one is gone
+    assert len(after["nunspeet.coordinator"]) == 10
+    assert not set(after["nunspeet.coordinator"]) & set(before["nunspeet.coordinator"])
+    assert after["admin"] == before["admin"]
 
 
 def test_doetinchem_progress_group_is_complete_and_nunspeets_is_not(seeded):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from decimal import ROUND_CEILING, Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,7 +27,10 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.text import slugify
+from django_otp.plugins.otp_static.models import StaticToken
 
+from accounts.mfa import user_needs_mfa
+from accounts.services import recovery_codes_renew
 from config import demo_data as data
 from initiatives.constants import (
     INITIATOR_ROLES,
@@ -206,6 +210,8 @@ GROUP_FOR_ROLE = {
 }
 # Who may use the Django admin (least privilege): contact officers work in the dashboard only.
 STAFF_ROLES = {"superuser", "coordinator", "facilitator"}
+# Demo staff get recovery codes; when fewer than this many are left unused, ten new ones.
+MIN_DEMO_RECOVERY_CODES = 3
 ROLE_LABELS = {
     "superuser": "superuser",
     "coordinator": "coordinator",
@@ -314,6 +320,7 @@ class DemoSeeder:
         self.fund_used: dict[int, Decimal] = {}
         self.village_used: dict[tuple[int, int], Decimal] = {}
         self.initiatives: dict[tuple[str, str], Initiative] = {}
+        self.recovery_codes: dict[str, list[str]] = {}
 
     def run(self):
         self.seed_associations()
@@ -321,6 +328,7 @@ class DemoSeeder:
         self.seed_municipalities()
         self.seed_groups()
         self.seed_users()
+        self.seed_recovery_codes()
         self.seed_funds()
         self.seed_standard_texts()
         self.seed_plans()
@@ -467,6 +475,22 @@ class DemoSeeder:
                 self.memberships.setdefault(spec["municipality"], []).append(membership)
             elif role == "facilitator":
                 self.facilitator, _ = ensure(Facilitator, defaults={"association": self.dkk}, user=user)
+
+    def seed_recovery_codes(self):
+        """Demo staff log in in two steps. They have no authenticator app yet (the first login sets
+        one up), but each has recovery codes, so the demo also works without an app."""
+        for spec in data.USERS:
+            user = self.users[spec["username"]]
+            if not user_needs_mfa(user):
+                continue
+            unused = list(
+                StaticToken.objects.filter(device__user=user, device__confirmed=True)
+                .order_by("pk")
+                .values_list("token", flat=True)
+            )
+            if len(unused) < MIN_DEMO_RECOVERY_CODES:
+                unused = recovery_codes_renew(user=user, actor=None, audit=False)
+            self.recovery_codes[user.get_username()] = unused
 
     def fund(self, municipality: Municipality, year: int) -> Fund:
         key = (municipality.pk, year)
@@ -1180,6 +1204,22 @@ class DemoSeeder:
 # --- the command -------------------------------------------------------------------------------
 
 
+def write_recovery_codes(path, codes: dict[str, list[str]]) -> Path:
+    """The demo staff's unused recovery codes, for trying the demo without an authenticator app."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "# Recovery codes of the demo accounts. Each code works once; seed_demo makes new ones",
+        "# when fewer than three are left. Log in with the username and DEMO_PASSWORD, then choose",
+        '# "Log in with a recovery code". Demo data only: never in git.',
+        "",
+    ]
+    lines += [f"{username}: {' '.join(tokens)}" for username, tokens in codes.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
 class Command(BaseCommand):
     help = "Fill the database with realistic Gelderland demo data. Safe to run more than once."
 
@@ -1189,6 +1229,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             seeder = DemoSeeder(password_hashes=hashes)
             seeder.run()
+        codes_file = write_recovery_codes(settings.DEMO_RECOVERY_CODES_FILE, seeder.recovery_codes)
         elapsed = time.monotonic() - started
         if options["verbosity"] == 0:
             return
@@ -1225,3 +1266,7 @@ class Command(BaseCommand):
             self.stdout.write("  password: value of DEMO_PASSWORD (set in the environment)")
         else:  # not set, so the setting holds its default: safe to show
             self.stdout.write(f"  password: value of DEMO_PASSWORD, default {settings.DEMO_PASSWORD}")
+        self.stdout.write(
+            "  staff log in in two steps: set up an authenticator app at the first login, or use a recovery"
+            f" code from {codes_file}"
+        )

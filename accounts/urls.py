@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.VerifyView.as_view(), name="mfa_verify"),
+    path("herstelcode/", views.RecoveryVerifyView.as_view(), name="mfa_verify_recovery"),
+    path("instellen/", views.SetupView.as_view(), name="mfa_setup"),
+    path("herstelcodes/", views.RecoveryCodesView.as_view(), name="mfa_recovery_codes"),
+]

@@ -1,0 +1,261 @@
+"""The second step of logging in: set up an authenticator app, type its code, or use a recovery code.
+
+The password step stays Django's LoginView; `MFARequiredMiddleware` sends staff here until their
+session is verified. Wrong codes count twice: django-otp makes each device wait longer after every
+wrong code, and each wrong code is also a failed login for django-axes (username and IP address),
+so the lockout covers both steps.
+"""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import django_otp
+import qrcode
+import qrcode.image.svg
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.signals import user_login_failed
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, TemplateView
+
+from config.ratelimit import client_ip
+
+from .forms import AppCodeForm, RecoveryCodeForm
+from .mfa import (
+    confirmed_totp_device,
+    format_secret,
+    mfa_required,
+    recovery_codes_left,
+    recovery_device,
+)
+from .services import recovery_codes_renew, totp_device_confirm, totp_device_for_setup
+
+NEW_CODES_SESSION_KEY = "accounts_new_recovery_codes"
+FEW_CODES_LEFT = 3
+
+
+def safe_next(request) -> str:
+    """`next` from the form or the query string if it stays on this site, else an empty string."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def next_or_home(request) -> str:
+    return safe_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def url_with_next(name: str, next_url: str) -> str:
+    url = reverse(name)
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out client (AXES_LOCKOUT_CALLABLE): our own page, 429."""
+    cool_off = get_cool_off(request) or timedelta(0)
+    context = {
+        "minutes": max(1, int(cool_off.total_seconds() // 60)),
+        "until": timezone.localtime(timezone.now() + cool_off),
+    }
+    return render(request, "accounts/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+def qr_code_svg(text: str, label: str) -> str:
+    """The QR code as inline SVG, drawn here: no image from elsewhere, no style attributes (CSP)."""
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=14, border=4)
+    svg = image.to_string(encoding="unicode")
+    return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))  # noqa: S308
+
+
+@method_decorator(never_cache, name="dispatch")
+class MFAStepMixin(LoginRequiredMixin):
+    """Only for logged-in users who need two steps; a locked-out client is logged out."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not mfa_required(request.user):
+            return redirect(next_or_home(request))
+        if AxesProxyHandler.is_locked(request, {"username": request.user.get_username()}):
+            logout(request)
+            return lockout_response(request)
+        self.next_url = safe_next(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=self.next_url, **kwargs)
+
+    def count_wrong_code(self):
+        """A wrong code is a failed login for django-axes; at the limit the session ends."""
+        request = self.request
+        user_login_failed.send(sender=__name__, credentials={"username": request.user.get_username()}, request=request)
+        if getattr(request, "axes_locked_out", False):
+            logout(request)
+            return lockout_response(request)
+        return None
+
+    def verified(self, device):
+        """The session is verified by `device` (under a new session key); earlier failed attempts
+        from here are forgotten."""
+        self.request.session.cycle_key()
+        django_otp.login(self.request, device)
+        axes_reset(ip=client_ip(self.request), username=self.request.user.get_username())
+
+
+class CodeStepView(MFAStepMixin, FormView):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "device": self.device}
+
+    def form_invalid(self, form):
+        if form.wrong_code:
+            locked = self.count_wrong_code()
+            if locked is not None:
+                return locked
+        return super().form_invalid(form)
+
+
+class VerifyView(CodeStepView):
+    """Step two for a user with an app: the 6-digit code."""
+
+    template_name = "accounts/verify.html"
+    form_class = AppCodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_verified():
+            return redirect(next_or_home(request))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        self.device = confirmed_totp_device(self.request.user)
+        return super().get_form_kwargs()
+
+    def get(self, request, *args, **kwargs):
+        if confirmed_totp_device(request.user) is None:
+            return redirect(url_with_next("mfa_setup", self.next_url))
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        self.verified(form.device)
+        return redirect(self.next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+class RecoveryVerifyView(CodeStepView):
+    """Step two without the phone: one recovery code, which is used up."""
+
+    template_name = "accounts/verify_recovery.html"
+    form_class = RecoveryCodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_verified():
+            return redirect(next_or_home(request))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        self.device = recovery_device(self.request.user)
+        return super().get_form_kwargs()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(has_app=confirmed_totp_device(self.request.user) is not None, **kwargs)
+
+    def form_valid(self, form):
+        self.verified(form.device)
+        left = recovery_codes_left(self.request.user)
+        text = ngettext(
+            "You logged in with a recovery code. You have %(count)d recovery code left.",
+            "You logged in with a recovery code. You have %(count)d recovery codes left.",
+            left,
+        ) % {"count": left}
+        if left < FEW_CODES_LEFT:
+            messages.warning(self.request, text + " " + _("Make new recovery codes soon."))
+        else:
+            messages.info(self.request, text)
+        return redirect(self.next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+class SetupView(CodeStepView):
+    """Set up an authenticator app: scan the QR code (or type the secret), then type the first code.
+
+    Open without a verified session only while the user has no app yet; replacing an app needs a
+    verified session (for example after logging in with a recovery code on a new phone).
+    """
+
+    template_name = "accounts/setup.html"
+    form_class = AppCodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and confirmed_totp_device(user) is not None:
+            return redirect(url_with_next("mfa_verify", safe_next(request)))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        self.device = totp_device_for_setup(user=self.request.user)
+        return super().get_form_kwargs()
+
+    def form_invalid(self, form):
+        # Nothing secret to guess here (the page shows the key), so a wrong first code is no
+        # failed login; django-otp still makes the device wait after each wrong code.
+        form.wrong_code = False
+        return super().form_invalid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # makes the form, and so self.device
+        user = self.request.user
+        verified = user.is_verified()
+        context.update(
+            qr_code=qr_code_svg(self.device.config_url, _("QR code to scan with your authenticator app")),
+            secret=format_secret(self.device.bin_key),
+            replacing=verified and confirmed_totp_device(user) is not None,
+            recovery_codes_left=0 if verified else recovery_codes_left(user),
+        )
+        return context
+
+    def form_valid(self, form):
+        codes = totp_device_confirm(device=form.device, actor=self.request.user)
+        self.verified(form.device)
+        self.request.session[NEW_CODES_SESSION_KEY] = codes
+        messages.success(self.request, _("Two-step verification is on. Your app is ready."))
+        return redirect(url_with_next("mfa_recovery_codes", self.next_url))
+
+
+class RecoveryCodesView(MFAStepMixin, TemplateView):
+    """Recovery codes: new ones are shown once, right after they are made; the page then only counts them."""
+
+    template_name = "accounts/recovery_codes.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and mfa_required(request.user) and not request.user.is_verified():
+            return redirect(url_with_next("mfa_verify", request.get_full_path()))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        new_codes = self.request.session.pop(NEW_CODES_SESSION_KEY, None)
+        return super().get_context_data(
+            new_codes=new_codes,
+            page_url=self.request.build_absolute_uri(reverse("mfa_recovery_codes")),
+            codes_left=recovery_codes_left(user),
+            has_app=confirmed_totp_device(user) is not None,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        request.session[NEW_CODES_SESSION_KEY] = recovery_codes_renew(user=request.user, actor=request.user)
+        return redirect(url_with_next("mfa_recovery_codes", self.next_url))

@@ -1,0 +1,86 @@
+"""The second step of logging in, in Chromium: the setup page with its QR code (inline SVG, no
+Content-Security-Policy violation), an error on a wrong code, a recovery code, and the lockout
+page. axe-core runs on every page.
+
+Elements are found by id, name, CSS or URL, never by visible text: the UI's words may change."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.services import recovery_codes_renew
+from tests.municipalities.factories import OfficerMembershipFactory
+
+from .conftest import assert_accessible, set_up_app, type_app_code
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "Dorpsregisseur-2026!"
+
+
+@pytest.fixture
+def officer():
+    user = OfficerMembershipFactory(user__username="gert", user__first_name="Gert", user__last_name="Schuurman").user
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def log_in(page, username="gert", password=PASSWORD, next_url=None):
+    page.goto(reverse("login") + (f"?next={next_url}" if next_url else ""))
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        page.locator("main form:has(#id_password) button[type=submit]").click()
+
+
+def test_first_login_sets_up_the_app_and_the_next_login_asks_for_its_code(page, officer):
+    log_in(page, next_url=reverse("dashboard"))
+    assert urlsplit(page.url).path == reverse("mfa_setup")
+    qr = page.locator("main svg[role=img]")
+    assert qr.is_visible() and qr.bounding_box()["width"] > 150  # big enough to scan
+
+    # A wrong first code: the error summary, linked to the field.
+    page.locator("#id_code").fill("12345")
+    with page.expect_navigation():
+        page.locator("main form:has(#id_code) button[type=submit]").click()
+    assert page.locator("[data-error-summary] a[href='#id_code']").count() == 1
+    assert_accessible(page)
+
+    codes = set_up_app(page, check=assert_accessible)
+    assert len(codes) == 10
+    assert urlsplit(page.url).path == reverse("dashboard")
+
+    page.locator("form[action='/accounts/logout/'] [type=submit]").click()
+    page.wait_for_load_state()
+    log_in(page)
+    assert urlsplit(page.url).path == reverse("mfa_verify")
+    # A code is good once; a person waits for the app's next one, the test forgets the last one.
+    TOTPDevice.objects.filter(user=officer).update(last_t=-1)
+    type_app_code(page, TOTPDevice.objects.get(user=officer))
+    assert urlsplit(page.url).path == reverse("home")
+
+
+def test_a_recovery_code_instead_of_the_phone(page, officer):
+    TOTPDevice.objects.create(user=officer, name="Telefoon", confirmed=True)
+    codes = recovery_codes_renew(user=officer, actor=officer)
+    log_in(page, next_url=reverse("dashboard"))
+
+    with page.expect_navigation():
+        page.locator(f"main a[href^='{reverse('mfa_verify_recovery')}']").click()
+    assert_accessible(page)
+    page.locator("#id_code").fill(codes[0])
+    with page.expect_navigation():
+        page.locator("main form:has(#id_code) button[type=submit]").click()
+
+    assert urlsplit(page.url).path == reverse("dashboard")
+    assert page.locator(".site-messages .alert").count() == 1  # how many codes are left
+
+
+def test_the_lockout_page(page, officer):
+    for _ in range(5):
+        log_in(page, password="helemaal-verkeerd")
+
+    assert page.locator("main a[href='/accounts/password_reset/']").count() == 1
+    assert_accessible(page)
