@@ -149,6 +149,9 @@ AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"  # REMOTE_ADDR, or what N
 # Its log lines name no username or IP address (they are masked), and no user agent.
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+# No log of successful logins (IP address, user agent): only failed attempts, which axes removes
+# after the cool-off. Privacy: no personal data that is not needed.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Language and time: Dutch first, English complete.
 LANGUAGE_CODE = "nl"

@@ -1,7 +1,7 @@
 """The admin is scoped like every other page: an officer manages their own municipality only."""
 
 import pytest
-from axes.models import AccessAttempt, AccessFailureLog
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
@@ -223,6 +223,7 @@ def one_of_everything(world):
     # Two-step login and lockout: recovery codes, a failed login (the app comes with force_login).
     StaticDevice.objects.create(user=OfficerMembershipFactory(municipality=world.a).user, name="Recovery codes")
     AccessAttempt.objects.create(username="iemand", ip_address="192.0.2.1", failures_since_start=1)
+    AccessLog.objects.create(username="iemand", ip_address="192.0.2.1")  # none are written (AXES_DISABLE_ACCESS_LOG)
     AccessFailureLog.objects.create(username="iemand", ip_address="192.0.2.1")
     return world
 
