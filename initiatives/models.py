@@ -286,6 +286,7 @@ class Initiative(TimeStampedModel):
         indexes = [
             # The officers' list in its default order, one page read straight from the index.
             models.Index(fields=["municipality", "-submitted_at", "-id"], name="init_muni_submitted"),
+            models.Index(fields=["-submitted_at", "-id"], name="init_submitted"),  # all municipalities (admins)
             # The public gallery: the newest published ones, one page at a time; with the
             # municipality in the index, PostgreSQL counts them from the index alone.
             models.Index(

@@ -298,10 +298,10 @@ def support_table(initiatives: QuerySet) -> Table:
     counts = dict(
         initiatives.order_by()
         .annotate(latest_outcome=Subquery(latest))
-        .filter(latest_outcome__isnull=False)
         .values_list("latest_outcome")
         .annotate(n=Count("pk"))
     )
+    counts.pop(None, None)  # not decided; dropped here, as a filter would run the subquery a second time
     decided = sum(counts.values())
     supported = sum(counts.get(outcome.value, 0) for outcome in SUPPORTED_OUTCOMES)
     rows = [
