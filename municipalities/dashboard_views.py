@@ -95,6 +95,21 @@ def short_date_formatter():
     return short_date
 
 
+LIST_FIELDS = (
+    "reference",
+    "title",
+    "status",
+    "submitted_at",
+    "first_response_due",
+    "decision_due",
+    "village__name",
+    "municipality__name",
+    "assigned_officer__first_name",
+    "assigned_officer__last_name",
+    "assigned_officer__username",
+)
+
+
 def _scoped_initiatives(user, today):
     return Initiative.objects.visible_to(user).with_list_annotations(today).order_by("-submitted_at", "-pk")
 
@@ -140,7 +155,9 @@ class DashboardView(OfficerRequiredMixin, FilterView):
 
     def get_queryset(self):
         self.today = timezone.localdate()
-        return _scoped_initiatives(self.request.user, self.today)
+        # Only the columns a row shows: building 25 full initiatives (50 fields each, with their
+        # village, municipality and officer) was a tenth of the page's Python time.
+        return _scoped_initiatives(self.request.user, self.today).only(*LIST_FIELDS)
 
     def paginate_queryset(self, queryset, page_size):
         """A missing, garbled or too high page number shows the nearest page, never a 404."""
