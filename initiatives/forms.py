@@ -89,6 +89,11 @@ class GroupedVillageField(forms.TypedChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=village_choices, coerce=int, **kwargs)
 
+    def valid_value(self, value):
+        """`clean` looks the village up; walking every village's choice first would cost a query
+        and a list of all villages on each submission (bench/results/server.md)."""
+        return True
+
     def clean(self, value):
         pk = super().clean(value)
         village = Village.objects.public().select_related("municipality").filter(pk=pk).first()
