@@ -366,3 +366,35 @@ def environment_lines(*, with_postgres: bool = True) -> list[str]:
 
 def display_path(path: Path) -> str:
     return str(path.relative_to(BASE_DIR) if path.is_relative_to(BASE_DIR) else path)
+
+
+def run_standalone(args, argv, *, script: str, measure, report) -> None:
+    """A single bench script on its own: seed its database, measure, write and print its table,
+    and drop the database unless --keep. `measure(seeded, clock)` returns the results and
+    `report(seeded, results, command)` the markdown table."""
+    from seed import seed
+
+    name, _admin = split_url(args.database_url)
+    setup_django(args.database_url)
+    clock = Clock()
+    try:
+        print(f"seeding {args.initiatives:,} initiatives into {name}", flush=True)
+        seeded = seed(
+            args.database_url,
+            initiatives=args.initiatives,
+            municipalities=args.municipalities,
+            villages=args.villages,
+            clock=clock,
+        )
+        print(f"seeded in {seeded.seconds:.1f} s; measuring", flush=True)
+        results = measure(seeded, clock)
+        command = f"python bench/{script} " + " ".join(argv if argv is not None else sys.argv[1:])
+        table = report(seeded, results, command.strip())
+    finally:
+        if not args.keep:
+            drop_database(args.database_url)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(table)
+    print()
+    print(table)
+    print(f"written to {display_path(args.output)}")

@@ -20,21 +20,17 @@ the officer and (unless --no-superuser) as the superuser, who sees every municip
 """
 
 import argparse
-import sys
 from pathlib import Path
 from urllib.parse import urlencode
 
 from common import (
     RESULTS_DIR,
     Clock,
-    display_path,
-    drop_database,
     environment_lines,
     explain,
     measure,
-    setup_django,
+    run_standalone,
     short_sql,
-    split_url,
     sql_ends,
     staff_login,
 )
@@ -234,35 +230,18 @@ def report(seeded, results: list[dict], *, command: str, warmup: int, repeats: i
 
 
 def main(argv=None):
-    from seed import seed
-
     args = parse_args(argv)
-    name, _admin = split_url(args.database_url)
-    setup_django(args.database_url)
-    clock = Clock()
-    try:
-        print(f"seeding {args.initiatives:,} initiatives into {name}", flush=True)
-        seeded = seed(
-            args.database_url,
-            initiatives=args.initiatives,
-            municipalities=args.municipalities,
-            villages=args.villages,
-            clock=clock,
-        )
-        print(f"seeded in {seeded.seconds:.1f} s; measuring", flush=True)
-        results = run_cases(
+    run_standalone(
+        args,
+        argv,
+        script="triage_list.py",
+        measure=lambda seeded, clock: run_cases(
             seeded, warmup=args.warmup, repeats=args.repeats, superuser=not args.no_superuser, clock=clock
-        )
-        command = "python bench/triage_list.py " + " ".join(argv if argv is not None else sys.argv[1:])
-        table = report(seeded, results, command=command.strip(), warmup=args.warmup, repeats=args.repeats)
-    finally:
-        if not args.keep:
-            drop_database(args.database_url)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(table)
-    print()
-    print(table)
-    print(f"written to {display_path(args.output)}")
+        ),
+        report=lambda seeded, results, command: report(
+            seeded, results, command=command, warmup=args.warmup, repeats=args.repeats
+        ),
+    )
 
 
 if __name__ == "__main__":
