@@ -75,7 +75,7 @@ def mail_enqueue_many(mails: list[OutboxMail]) -> int:
     for start in range(0, len(keys), 500):
         # Only the rows this call created: older pending ones are the sweep's business.
         batch = OutboxMail.objects.pending().filter(dedup_key__in=keys[start : start + 500], created_at=started)
-        ids += batch.values_list("pk", flat=True)
+        ids += batch.order_by("pk").values_list("pk", flat=True)  # sent in the order they were given
     transaction.on_commit(lambda: _dispatch_all(ids))
     return len(ids)
 
