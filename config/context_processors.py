@@ -31,7 +31,18 @@ def platform(request):
         membership = officer_membership()
         return membership.municipality if membership else None
 
+    @cache
+    def mfa_pending():
+        """Signed in, but the second step is still to come: the menu shows no staff pages yet.
+        No query of its own: MFARequiredMiddleware already asked `mfa_required` for this user."""
+        if user is None or not user.is_authenticated or getattr(user, "is_verified", lambda: True)():
+            return False
+        from accounts.mfa import mfa_required
+
+        return mfa_required(user)
+
     return {
+        "mfa_pending": mfa_pending,
         "SITE_URL": settings.SITE_URL,
         "PLATFORM_NAME": platform_name(),
         "officer_membership": officer_membership,

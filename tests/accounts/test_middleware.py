@@ -98,3 +98,19 @@ def test_a_user_without_staff_role_costs_one_query_for_the_role_lookup(client):
 def test_anonymous_visitors_cost_nothing(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert client.get(reverse("privacy")).status_code == 200
+
+
+def test_the_menu_shows_no_staff_pages_before_the_second_step(half_logged_in):
+    """They would only lead back to the code page; the way out (log out) stays."""
+    html = half_logged_in.get(reverse("mfa_verify")).content.decode()
+    for name in ("dashboard", "trajectory_list", "notification_preferences", "mfa_recovery_codes"):
+        assert f'href="{reverse(name)}"' not in html, name
+    assert f'action="{reverse("logout")}"' in html
+
+
+def test_the_menu_shows_the_staff_pages_once_verified(client):
+    user = OfficerMembershipFactory().user
+    client.force_login(user)  # verified with an app (tests/conftest.py)
+    html = client.get(reverse("home")).content.decode()
+    for name in ("dashboard", "trajectory_list", "notification_preferences", "mfa_recovery_codes"):
+        assert f'href="{reverse(name)}"' in html, name

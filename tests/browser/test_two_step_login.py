@@ -4,9 +4,11 @@ page. axe-core runs on every page.
 
 Elements are found by id, name, CSS or URL, never by visible text: the UI's words may change."""
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -40,6 +42,9 @@ def test_first_login_sets_up_the_app_and_the_next_login_asks_for_its_code(page, 
     assert urlsplit(page.url).path == reverse("mfa_setup")
     qr = page.locator("main svg[role=img]")
     assert qr.is_visible() and qr.bounding_box()["width"] > 150  # big enough to scan
+    screenshots = Path(settings.BASE_DIR) / "var" / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(screenshots / "mfa-1-setup.png"), full_page=True)
 
     # A wrong first code: the error summary, linked to the field.
     page.locator("#id_code").fill("12345")
