@@ -398,3 +398,26 @@ def run_standalone(args, argv, *, script: str, measure, report) -> None:
     print()
     print(table)
     print(f"written to {display_path(args.output)}")
+
+
+def page_bench_parser(description: str, *, default_url: str, output: str, unit: str):
+    """The options every in-process page bench takes; a script adds its own before `parse_page_bench`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--initiatives", type=int, default=100_000)
+    parser.add_argument("--municipalities", type=int, default=50)
+    parser.add_argument("--villages", type=int, default=1_000)
+    parser.add_argument("--warmup", type=int, default=3, help=f"untimed requests before each {unit}")
+    parser.add_argument("--repeats", type=int, default=10, help=f"timed requests per {unit} (median reported)")
+    parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
+    parser.add_argument("--database-url", default=default_url, help=f"PostgreSQL only (default {default_url})")
+    parser.add_argument("--output", type=Path, default=RESULTS_DIR / output)
+    return parser
+
+
+def parse_page_bench(parser, argv=None):
+    args = parser.parse_args(argv)
+    if args.repeats < 1 or args.warmup < 0:
+        parser.error("--repeats must be at least 1 and --warmup at least 0")
+    return args

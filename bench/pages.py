@@ -20,15 +20,13 @@ The issue sets no numbers for these pages; the report points out every page slow
 100 ms with its slowest and repeated queries.
 """
 
-import argparse
-from pathlib import Path
-
 from common import (
-    RESULTS_DIR,
     Clock,
     environment_lines,
     explain,
     measure,
+    page_bench_parser,
+    parse_page_bench,
     run_standalone,
     short_sql,
     sql_ends,
@@ -41,19 +39,8 @@ PLAN_FROM_MS = 10.0  # a slow page's slowest query gets its EXPLAIN ANALYZE from
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--initiatives", type=int, default=100_000)
-    parser.add_argument("--municipalities", type=int, default=50)
-    parser.add_argument("--villages", type=int, default=1_000)
-    parser.add_argument("--warmup", type=int, default=3, help="untimed requests before each page")
-    parser.add_argument("--repeats", type=int, default=10, help="timed requests per page (median reported)")
-    parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
-    parser.add_argument("--database-url", default=DEFAULT_URL, help=f"PostgreSQL only (default {DEFAULT_URL})")
-    parser.add_argument("--output", type=Path, default=RESULTS_DIR / "pages.md")
-    args = parser.parse_args(argv)
-    if args.repeats < 1 or args.warmup < 0:
-        parser.error("--repeats must be at least 1 and --warmup at least 0")
-    return args
+    parser = page_bench_parser(__doc__.split("\n\n")[0], default_url=DEFAULT_URL, output="pages.md", unit="page")
+    return parse_page_bench(parser, argv)
 
 
 def cases(seeded) -> list[tuple[str, str, str, object]]:

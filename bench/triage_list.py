@@ -19,16 +19,15 @@ each on /dashboard/ and on /admin/initiatives/initiative/ with the equivalent pa
 the officer and (unless --no-superuser) as the superuser, who sees every municipality.
 """
 
-import argparse
-from pathlib import Path
 from urllib.parse import urlencode
 
 from common import (
-    RESULTS_DIR,
     Clock,
     environment_lines,
     explain,
     measure,
+    page_bench_parser,
+    parse_page_bench,
     run_standalone,
     short_sql,
     sql_ends,
@@ -46,20 +45,9 @@ PLAN_FROM_MS = 20.0  # our slowest query gets its EXPLAIN ANALYZE in the report 
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--initiatives", type=int, default=100_000)
-    parser.add_argument("--municipalities", type=int, default=50)
-    parser.add_argument("--villages", type=int, default=1_000)
-    parser.add_argument("--warmup", type=int, default=3, help="untimed requests before each case")
-    parser.add_argument("--repeats", type=int, default=10, help="timed requests per case (median reported)")
+    parser = page_bench_parser(__doc__.split("\n\n")[0], default_url=DEFAULT_URL, output="triage_list.md", unit="case")
     parser.add_argument("--no-superuser", action="store_true", help="skip the superuser's cases")
-    parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
-    parser.add_argument("--database-url", default=DEFAULT_URL, help=f"PostgreSQL only (default {DEFAULT_URL})")
-    parser.add_argument("--output", type=Path, default=RESULTS_DIR / "triage_list.md")
-    args = parser.parse_args(argv)
-    if args.repeats < 1 or args.warmup < 0:
-        parser.error("--repeats must be at least 1 and --warmup at least 0")
-    return args
+    return parse_page_bench(parser, argv)
 
 
 # --- measuring ---------------------------------------------------------------------------------
