@@ -16,11 +16,18 @@ def officer_membership(user) -> OfficerMembership | None:
     """The user's (first) active membership; all of them are remembered for scoping."""
     if not user.is_authenticated:
         return None
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:  # the view and the header of one request ask once
+        return cached[0] if cached else None
     memberships = list(
         OfficerMembership.objects.filter(user=user, is_active=True).select_related("municipality").order_by("pk")
     )
     remember_officer_municipalities(user, memberships)
+    setattr(user, _CACHE_ATTRIBUTE, memberships)  # the user object lives for one request
     return memberships[0] if memberships else None
+
+
+_CACHE_ATTRIBUTE = "_officer_memberships"
 
 
 class OfficerRequiredMixin(LoginRequiredMixin):
