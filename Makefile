@@ -35,7 +35,7 @@ help:
 	@echo "make run    start the platform with demo data on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
 	@echo "make test   run the whole test suite, browser tests included (PYTEST_ARGS='-k login')"
 	@echo "make setup  install Python and npm packages, compile messages, collect static, migrate"
-	@echo "make lint   ruff check and ruff format --check"
+	@echo "make lint   ruff check, ruff format --check and the import layers (lint-imports)"
 	@echo "make messages  update locale/nl/LC_MESSAGES/django.po from the source"
 	@echo "make clean  remove generated files (keeps .venv, node_modules and the database)"
 	@echo "make distclean  also remove .venv, node_modules and var/ (database, mail, media)"
@@ -95,6 +95,7 @@ test: setup
 lint: $(VENV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 messages: $(VENV_STAMP)
 	$(MANAGE) makemessages -l nl $(I18N_IGNORE) --ignore=tests --no-location --no-obsolete

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp import verify_token
 
-from .mfa import normalise_recovery_code
+from accounts.mfa import normalise_recovery_code
 
 APP_CODE_DIGITS = 6
 

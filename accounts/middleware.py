@@ -13,17 +13,17 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
-from .mfa import confirmed_totp_device, mfa_required
+from accounts.mfa import confirmed_totp_device, mfa_required
 
 # Open without a verified session: the steps themselves, signing in and out, the language switch.
 OPEN_URL_NAMES = (
-    "mfa_verify",
-    "mfa_verify_recovery",
-    "mfa_setup",
+    "accounts:mfa_verify",
+    "accounts:mfa_verify_recovery",
+    "accounts:mfa_setup",
     "login",
     "logout",
     "set_language",
-    "healthz",
+    "core:healthz",
     "admin:login",
     "admin:logout",
 )
@@ -60,7 +60,7 @@ class MFARequiredMiddleware:
             and not user.is_verified()
             and mfa_required(user)
         ):
-            step = "mfa_verify" if confirmed_totp_device(user) is not None else "mfa_setup"
+            step = "accounts:mfa_verify" if confirmed_totp_device(user) is not None else "accounts:mfa_setup"
             url = reverse(step)
             if request.method in ("GET", "HEAD"):
                 url += "?" + urlencode({"next": request.get_full_path()})

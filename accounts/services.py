@@ -4,10 +4,9 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.mfa import RECOVERY_CODE_COUNT
 from audit.services import audit_log
 from municipalities.models import OfficerMembership
-
-from .mfa import RECOVERY_CODE_COUNT
 
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views
+from accounts import views
+
+app_name = "accounts"
 
 urlpatterns = [
     path("", views.VerifyView.as_view(), name="mfa_verify"),

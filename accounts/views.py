@@ -32,17 +32,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
-from config.ratelimit import client_ip
-
-from .forms import AppCodeForm, RecoveryCodeForm
-from .mfa import (
-    confirmed_totp_device,
-    format_secret,
-    mfa_required,
-    recovery_codes_left,
-    recovery_device,
-)
-from .services import recovery_codes_renew, totp_device_confirm, totp_device_for_setup
+from accounts.forms import AppCodeForm, RecoveryCodeForm
+from accounts.mfa import confirmed_totp_device, format_secret, mfa_required, recovery_codes_left, recovery_device
+from accounts.services import recovery_codes_renew, totp_device_confirm, totp_device_for_setup
+from core.ratelimit import client_ip
 
 NEW_CODES_SESSION_KEY = "accounts_new_recovery_codes"
 FEW_CODES_LEFT = 3
@@ -148,7 +141,7 @@ class VerifyView(CodeStepView):
 
     def get(self, request, *args, **kwargs):
         if confirmed_totp_device(request.user) is None:
-            return redirect(url_with_next("mfa_setup", self.next_url))
+            return redirect(url_with_next("accounts:mfa_setup", self.next_url))
         return super().get(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -202,7 +195,7 @@ class SetupView(CodeStepView):
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         if user.is_authenticated and not user.is_verified() and confirmed_totp_device(user) is not None:
-            return redirect(url_with_next("mfa_verify", safe_next(request)))
+            return redirect(url_with_next("accounts:mfa_verify", safe_next(request)))
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -232,7 +225,7 @@ class SetupView(CodeStepView):
         self.verified(form.device)
         self.request.session[NEW_CODES_SESSION_KEY] = codes
         messages.success(self.request, _("Two-step verification is on. Your app is ready."))
-        return redirect(url_with_next("mfa_recovery_codes", self.next_url))
+        return redirect(url_with_next("accounts:mfa_recovery_codes", self.next_url))
 
 
 class RecoveryCodesView(MFAStepMixin, TemplateView):
@@ -242,7 +235,7 @@ class RecoveryCodesView(MFAStepMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and mfa_required(request.user) and not request.user.is_verified():
-            return redirect(url_with_next("mfa_verify", request.get_full_path()))
+            return redirect(url_with_next("accounts:mfa_verify", request.get_full_path()))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -250,7 +243,7 @@ class RecoveryCodesView(MFAStepMixin, TemplateView):
         new_codes = self.request.session.pop(NEW_CODES_SESSION_KEY, None)
         return super().get_context_data(
             new_codes=new_codes,
-            page_url=self.request.build_absolute_uri(reverse("mfa_recovery_codes")),
+            page_url=self.request.build_absolute_uri(reverse("accounts:mfa_recovery_codes")),
             codes_left=recovery_codes_left(user),
             has_app=confirmed_totp_device(user) is not None,
             **kwargs,
@@ -258,4 +251,4 @@ class RecoveryCodesView(MFAStepMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         request.session[NEW_CODES_SESSION_KEY] = recovery_codes_renew(user=request.user, actor=request.user)
-        return redirect(url_with_next("mfa_recovery_codes", self.next_url))
+        return redirect(url_with_next("accounts:mfa_recovery_codes", self.next_url))

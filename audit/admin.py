@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from config.admin import ReadOnlyAdminMixin, ScopedModelAdmin
-
-from .models import AuditLogEntry
+from audit.models import AuditLogEntry
+from core.admin import ReadOnlyAdminMixin, ScopedModelAdmin
 
 
 @admin.register(AuditLogEntry)

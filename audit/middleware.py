@@ -1,6 +1,5 @@
-from config.ratelimit import client_ip
-
-from .services import current_origin
+from audit.services import current_origin
+from core.ratelimit import client_ip
 
 
 class AuditOriginMiddleware:

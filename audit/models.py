@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.models import AppendOnlyModel
+from core.models import AppendOnlyModel
 from municipalities.scoping import OFFICERS, MunicipalityScopedQuerySet
 
 

@@ -2,7 +2,7 @@
 
 from contextvars import ContextVar
 
-from .models import AuditLogEntry, AuditResult
+from audit.models import AuditLogEntry, AuditResult
 
 current_origin: ContextVar[str] = ContextVar("audit_origin", default="")
 

@@ -65,7 +65,7 @@ def measure(day: date, *, rollback: bool = False) -> dict:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from initiatives.reminders import reminders_run
+    from initiatives.services.reminders import reminders_run
     from notifications import services
     from notifications.models import OutboxMail
 
@@ -118,7 +118,7 @@ def deliver_all() -> None:
 
 
 def next_working_days(day: date, count: int) -> list[date]:
-    from initiatives.deadlines import add_working_days
+    from core.working_days import add_working_days
 
     return [add_working_days(day, n) for n in range(1, count + 1)]
 
@@ -135,14 +135,14 @@ def sweep_day(today: date | None = None) -> date:
     """The bench day of `run.py`: today if it is a working day, else the next working day."""
     from django.utils import timezone
 
-    from initiatives.deadlines import next_working_day_on_or_after
+    from core.working_days import next_working_day_on_or_after
 
     return next_working_day_on_or_after(today or timezone.localdate())
 
 
 def run_sweep(day: date, *, repeats: int = 10, days: int = 5, clock=None) -> dict:
     """Warm-up (rolled back), the first run, `repeats` same-day runs, then `days` working days."""
-    from initiatives.deadlines import is_working_day
+    from core.working_days import is_working_day
     from initiatives.models import Initiative
 
     clock = clock or Clock()
@@ -251,7 +251,7 @@ def main(argv=None):
     setup_django(args.database_url)
     from django.utils import timezone
 
-    from initiatives.deadlines import is_working_day
+    from core.working_days import is_working_day
 
     if not is_working_day(args.today):
         sys.exit(f"{args.today} is not a working day: the sweep does nothing on it")

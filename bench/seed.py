@@ -250,8 +250,8 @@ class Builder:
 
         from django.conf import settings
 
+        from core.working_days import working_days_between
         from initiatives.constants import MunicipalRole
-        from initiatives.deadlines import working_days_between
         from initiatives.models import ReferenceSequence, Theme
         from municipalities.constants import OfficerRole
         from municipalities.models import Fund, Municipality, OfficerMembership
@@ -632,7 +632,7 @@ def followed_initiatives(builder: Builder):
     the first municipality; their private links minted as the product mints them."""
     from initiatives.constants import AgreementParty, AgreementRole, DecisionOutcome, GrantStatus, MessageKind
     from initiatives.models import Initiative
-    from initiatives.services import tracking_token_issue
+    from initiatives.services.submission import tracking_token_issue
 
     now = builder.now
     day = timedelta(days=1)

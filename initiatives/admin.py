@@ -1,15 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import (
+from core.admin import (
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
     ScopedModelAdmin,
     ScopedStackedInline,
     ScopedTabularInline,
 )
-
-from .models import (
+from initiatives.models import (
     Agreement,
     Attachment,
     CostLine,

@@ -7,4 +7,4 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Initiatives")
 
     def ready(self):
-        from . import mails  # noqa: F401 - registers the mail context builder
+        from initiatives import mails  # noqa: F401 - registers the mail context builder

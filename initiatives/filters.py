@@ -7,13 +7,12 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.widgets import FastSelect, add_bootstrap_classes
+from core.widgets import DateInput, FastSelect, add_bootstrap_classes
+from initiatives.constants import GrantStatus, HelpKind, Status
+from initiatives.models import Grant, Initiative, Theme
 from municipalities.models import Fund, Municipality, OfficerMembership
 from municipalities.scoping import OFFICERS
 from villages.models import Village
-
-from .constants import GrantStatus, HelpKind, Status
-from .models import Grant, Initiative, Theme
 
 
 class PublicInitiativeFilter(django_filters.FilterSet):
@@ -79,13 +78,6 @@ DATE_VALIDATORS = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2
 
 def _start_of_day(day):
     return timezone.make_aware(datetime.combine(day, time.min))
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.forms import ModelMultipleChoiceField
+from initiatives.constants import HelpKind, Language
+from initiatives.models import MAX_AMOUNT, SatisfactionScore, Theme
+from initiatives.uploads import ALLOWED_DESCRIPTION, sanitize_filename, sniff_content_type
 from villages.models import Village, VillageOrganisation
-
-from .constants import HelpKind, Language
-from .models import MAX_AMOUNT, SatisfactionScore, Theme
-from .uploads import ALLOWED_DESCRIPTION, sanitize_filename, sniff_content_type
 
 
 def money_field(label, *, minimum=Decimal("0"), **kwargs) -> forms.DecimalField:
@@ -133,7 +133,7 @@ class InitiativeSubmitForm(forms.Form):
         required=False,
         help_text=_("Only if you start this initiative on behalf of an organisation."),
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = ModelMultipleChoiceField(
         label=_("Themes"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
 

@@ -3,15 +3,14 @@
 from django.conf import settings
 from django.urls import reverse
 
+from initiatives.models import Initiative
+from initiatives.services.submission import tracking_token_issue
 from notifications.builders import Built, register
-
-from .models import Initiative
-from .services import tracking_token_issue
 
 
 def tracking_url(initiative: Initiative) -> str:
     token = tracking_token_issue(initiative=initiative)
-    return settings.SITE_URL + reverse("initiative_track", kwargs={"token": token})
+    return settings.SITE_URL + reverse("initiatives:track", kwargs={"token": token})
 
 
 @register("initiatives/email/")

@@ -11,10 +11,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from config.models import AppendOnlyModel, TimeStampedModel
-from municipalities.scoping import OFFICERS, MunicipalityScopedQuerySet
-
-from .constants import (
+from core.models import AppendOnlyModel, TimeStampedModel
+from initiatives.constants import (
     AgreementParty,
     AgreementRole,
     DecisionOutcome,
@@ -26,6 +24,7 @@ from .constants import (
     MunicipalRole,
     Status,
 )
+from municipalities.scoping import OFFICERS, MunicipalityScopedQuerySet
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 # A single initiative asking more than this is a typing error, not a plan.
@@ -62,7 +61,7 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         return self.filter(publication_consent=True, municipality__is_active=True).exclude(status=Status.WITHDRAWN)
 
     def open(self):
-        from .constants import OPEN_STATUSES
+        from initiatives.constants import OPEN_STATUSES
 
         return self.filter(status__in=OPEN_STATUSES)
 
@@ -78,7 +77,7 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
     @staticmethod
     def overdue_decision_q(today) -> models.Q:
         """Still owed a decision and past the decision term."""
-        from .constants import OPEN_STATUSES
+        from initiatives.constants import OPEN_STATUSES
 
         return models.Q(status__in=OPEN_STATUSES, decision_due__lt=today)
 

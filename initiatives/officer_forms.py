@@ -10,10 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import StandardText
-from villages.models import VillageOrganisation
-
-from .constants import (
+from initiatives.constants import (
     INITIATOR_ROLES,
     MUNICIPAL_ROLE_EXPLANATIONS,
     MUNICIPALITY_ROLES,
@@ -25,16 +22,15 @@ from .constants import (
     MunicipalRole,
     Status,
 )
-from .forms import AttachmentsField, InitiativeSubmitForm, money_field, too_many_files_message, village_choices
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError at the fields it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from initiatives.forms import (
+    AttachmentsField,
+    InitiativeSubmitForm,
+    money_field,
+    too_many_files_message,
+    village_choices,
+)
+from municipalities.models import StandardText
+from villages.models import VillageOrganisation
 
 
 class StandardTextSelect(forms.Select):

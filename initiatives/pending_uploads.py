@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.files import File
 from django.core.files.storage import default_storage
 
-from .forms import CheckedUpload
+from initiatives.forms import CheckedUpload
 
 SESSION_KEY = "pending_uploads"
 

@@ -3,8 +3,8 @@
 from celery import shared_task
 from django.utils import timezone
 
-from .reminders import reminders_run
-from .retention import retention_run
+from initiatives.services.reminders import reminders_run
+from initiatives.services.retention import retention_run
 
 
 @shared_task(name="initiatives.reminders_daily", acks_late=True)

@@ -4,7 +4,7 @@ officer's one (everything, internal notes and mails included)."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from .constants import MessageKind
+from initiatives.constants import MessageKind
 
 
 @dataclass

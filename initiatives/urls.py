@@ -1,19 +1,60 @@
+"""Every page of the initiatives app, in the `initiatives` namespace: the residents' pages (home,
+intake form, tracking link, gallery, municipality and village pages) and the officers' dashboard."""
+
 from django.urls import path, re_path
 
-from . import views
+from initiatives.views import dashboard, officer, public, statistics, tracking, village_plans
+
+app_name = "initiatives"
+
+tracked = "initiatieven/volg/<str:token>"
+officer_initiative = "dashboard/initiatieven/<int:pk>"
 
 urlpatterns = [
-    path("", views.InitiativeGalleryView.as_view(), name="initiative_list"),
-    path("nieuw/", views.InitiativeSubmitView.as_view(), name="initiative_submit"),
-    path("nieuw/ontvangen/", views.InitiativeSubmittedView.as_view(), name="initiative_submitted"),
-    path("link-kwijt/", views.LostLinkView.as_view(), name="lost_link"),
-    path("link-kwijt/verstuurd/", views.LostLinkSentView.as_view(), name="lost_link_sent"),
-    path("volg/<str:token>/", views.InitiativeTrackView.as_view(), name="initiative_track"),
-    path("volg/<str:token>/intrekken/", views.InitiativeWithdrawView.as_view(), name="initiative_withdraw"),
-    path("volg/<str:token>/tevredenheid/", views.InitiativeSatisfactionView.as_view(), name="initiative_satisfaction"),
-    path("volg/<str:token>/mijn-gegevens/", views.InitiativeDataExportView.as_view(), name="initiative_data_export"),
+    # Residents and the public.
+    path("", public.HomeView.as_view(), name="home"),
+    path("initiatieven/", public.InitiativeGalleryView.as_view(), name="list"),
+    path("initiatieven/nieuw/", public.InitiativeSubmitView.as_view(), name="submit"),
+    path("initiatieven/nieuw/ontvangen/", public.InitiativeSubmittedView.as_view(), name="submitted"),
+    path("initiatieven/link-kwijt/", public.LostLinkView.as_view(), name="lost_link"),
+    path("initiatieven/link-kwijt/verstuurd/", public.LostLinkSentView.as_view(), name="lost_link_sent"),
+    re_path(r"^initiatieven/(?P<reference>\d{4}-\d{4,6})/$", public.PublicInitiativeView.as_view(), name="public"),
+    path("gemeenten/<slug:slug>/", public.MunicipalityDetailView.as_view(), name="municipality"),
+    path("gemeenten/<slug:municipality>/<slug:slug>/", public.VillageDetailView.as_view(), name="village"),
+    # The initiator's private link.
+    path(f"{tracked}/", tracking.InitiativeTrackView.as_view(), name="track"),
+    path(f"{tracked}/intrekken/", tracking.InitiativeWithdrawView.as_view(), name="withdraw"),
+    path(f"{tracked}/tevredenheid/", tracking.InitiativeSatisfactionView.as_view(), name="satisfaction"),
+    path(f"{tracked}/mijn-gegevens/", tracking.InitiativeDataExportView.as_view(), name="data_export"),
+    path(f"{tracked}/bijlagen/<int:pk>/", tracking.TrackedAttachmentView.as_view(), name="track_attachment"),
+    # The officers' dashboard: the list, one initiative, statistics, a village's plans.
+    path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/export.csv", dashboard.DashboardExportView.as_view(), name="dashboard_export"),
+    path("dashboard/toewijzen/", dashboard.DashboardBulkAssignView.as_view(), name="bulk_assign"),
+    path("dashboard/initiatieven/nieuw/", officer.InitiativeRegisterView.as_view(), name="officer_register"),
+    path(f"{officer_initiative}/", officer.InitiativeOfficerView.as_view(), name="officer_detail"),
+    path(f"{officer_initiative}/toewijzen/", officer.InitiativeAssignView.as_view(), name="officer_assign"),
+    path(f"{officer_initiative}/status/", officer.InitiativeStatusView.as_view(), name="officer_status"),
+    path(f"{officer_initiative}/bericht/", officer.InitiativeMessageView.as_view(), name="officer_message"),
+    path(f"{officer_initiative}/rol/", officer.InitiativeRoleView.as_view(), name="officer_role"),
+    path(f"{officer_initiative}/afspraken/", officer.AgreementAddView.as_view(), name="agreement_add"),
     path(
-        "volg/<str:token>/bijlagen/<int:pk>/", views.TrackedAttachmentView.as_view(), name="initiative_track_attachment"
+        f"{officer_initiative}/afspraken/<int:agreement_pk>/klaar/",
+        officer.AgreementDoneView.as_view(),
+        name="agreement_done",
     ),
-    re_path(r"^(?P<reference>\d{4}-\d{4,6})/$", views.PublicInitiativeView.as_view(), name="initiative_public"),
+    path(f"{officer_initiative}/besluit/", officer.InitiativeDecideView.as_view(), name="officer_decide"),
+    path(
+        f"{officer_initiative}/bijlagen/<int:attachment_pk>/",
+        officer.OfficerAttachmentView.as_view(),
+        name="officer_attachment",
+    ),
+    path("dashboard/subsidies/<int:grant_pk>/betaald/", officer.GrantPaidView.as_view(), name="grant_paid"),
+    path("dashboard/subsidies/<int:grant_pk>/intrekken/", officer.GrantWithdrawView.as_view(), name="grant_withdraw"),
+    path("dashboard/statistieken/", statistics.StatisticsView.as_view(), name="statistics"),
+    path("dashboard/statistieken/<slug:table>.csv", statistics.StatisticsCsvView.as_view(), name="statistics_csv"),
+    path("dashboard/dorpen/<int:village>/", village_plans.StaffVillageView.as_view(), name="village_plans"),
+    path(
+        "dashboard/dorpen/<int:village>/koppelen/", village_plans.PlanActionLinkView.as_view(), name="plan_action_link"
+    ),
 ]

@@ -1,4 +1,7 @@
-"""Who may open the officers' pages: active officers (and coordinators) of a municipality.
+"""Who is an officer of which municipality: the one place that answers it.
+
+Officers' pages are for active officers (and coordinators) of a municipality, and services
+check again with `require_officer` before they write.
 
 Objects are then always looked up through `visible_to(request.user)`, so another
 municipality's initiative answers 404 exactly like a missing one.
@@ -6,10 +9,12 @@ municipality's initiative answers 404 exactly like a missing one.
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
-from .constants import OfficerRole
-from .models import OfficerMembership
-from .scoping import remember_officer_municipalities
+from core.exceptions import NotAllowed
+from municipalities.constants import OfficerRole
+from municipalities.models import OfficerMembership
+from municipalities.scoping import remember_officer_municipalities
 
 
 def officer_membership(user) -> OfficerMembership | None:
@@ -28,6 +33,33 @@ def officer_membership(user) -> OfficerMembership | None:
 
 
 _CACHE_ATTRIBUTE = "_officer_memberships"
+
+
+def is_officer_of(user, municipality_id) -> bool:
+    """Active officers (and coordinators) of the municipality, and platform admins."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:  # the memberships this request already loaded
+        return any(membership.municipality_id == municipality_id for membership in cached)
+    return OfficerMembership.objects.filter(user=user, municipality_id=municipality_id, is_active=True).exists()
+
+
+def require_officer(actor, municipality_id) -> None:
+    """Raise `NotAllowed` unless `actor` is an officer of the municipality (or a platform admin)."""
+    if not is_officer_of(actor, municipality_id):
+        raise NotAllowed(_("Only officers of this municipality can do this."))
+
+
+def officers_for_village(village) -> list[OfficerMembership]:
+    """The officers with `village` in their portfolio: who residents of that village deal with."""
+    return list(
+        OfficerMembership.objects.filter(municipality_id=village.municipality_id, is_active=True, villages=village)
+        .select_related("user")
+        .order_by("role", "user__last_name")
+    )
 
 
 class OfficerRequiredMixin(LoginRequiredMixin):

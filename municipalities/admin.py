@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from config.admin import ScopedModelAdmin
-
-from .models import Fund, Municipality, OfficerMembership, StandardText
+from core.admin import ScopedModelAdmin
+from municipalities.models import Fund, Municipality, OfficerMembership, StandardText
 
 TIMESTAMPS = ("created_at", "updated_at")
 

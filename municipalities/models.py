@@ -6,10 +6,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.models import TimeStampedModel
-
-from .constants import DirectionKind, OfficerRole
-from .scoping import OFFICERS, STAFF, MunicipalityScopedQuerySet
+from core.models import TimeStampedModel
+from municipalities.constants import DirectionKind, OfficerRole
+from municipalities.scoping import OFFICERS, STAFF, MunicipalityScopedQuerySet
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

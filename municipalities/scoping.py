@@ -6,9 +6,12 @@ a subquery (not a list), so scoping adds no query of its own to a page.
 Audiences:
 - ``OFFICERS``: contact officers and coordinators of the municipality (initiatives, funds:
   residents' personal data stays with the municipality that handles it).
-- ``STAFF``: officers, plus DKK facilitators of the supporting association (or its parent),
-  plus members of one of the municipality's progress groups (villages, trajectories).
+- ``STAFF``: officers, plus whoever a higher app registers with `register_staff_scope`: DKK
+  facilitators of the supporting association (or its parent) and members of one of the
+  municipality's progress groups (villages, trajectories).
 """
+
+from collections.abc import Callable
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
@@ -44,20 +47,16 @@ def officer_municipality_ids(user) -> QuerySet | list[int]:
     )
 
 
-def facilitated_municipality_ids(user) -> QuerySet:
-    facilitators = _model("vision.Facilitator").objects.filter(user=user, is_active=True)
-    associations = facilitators.values("association_id")
-    return (
-        _model("municipalities.Municipality")
-        .objects.filter(
-            Q(supporting_association_id__in=associations) | Q(supporting_association__parent_id__in=associations)
-        )
-        .values("pk")
-    )
+# Who else sees a municipality's STAFF data besides its officers: each function takes a user and
+# returns a subquery of municipality ids. The apps that know those people register them in their
+# AppConfig.ready() (vision: the DKK facilitators and the progress-group members), so this
+# module knows no app above it.
+_staff_scopes: list[Callable[[object], QuerySet]] = []
 
 
-def member_trajectory_ids(user) -> QuerySet:
-    return _model("vision.ProgressGroupMember").objects.filter(user=user, left_on__isnull=True).values("trajectory_id")
+def register_staff_scope(municipality_ids: Callable[[object], QuerySet]) -> None:
+    if municipality_ids not in _staff_scopes:
+        _staff_scopes.append(municipality_ids)
 
 
 def visible_municipality_q(user, audience, path="municipality") -> Q | None:
@@ -68,14 +67,8 @@ def visible_municipality_q(user, audience, path="municipality") -> Q | None:
         return None
     q = Q(**{f"{path}__in": officer_municipality_ids(user)})
     if audience == STAFF:
-        q |= Q(**{f"{path}__in": facilitated_municipality_ids(user)})
-        q |= Q(
-            **{
-                f"{path}__in": _model("vision.Trajectory")
-                .objects.filter(pk__in=member_trajectory_ids(user))
-                .values("municipality_id")
-            }
-        )
+        for municipality_ids in _staff_scopes:
+            q |= Q(**{f"{path}__in": municipality_ids(user)})
     return q
 
 

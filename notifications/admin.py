@@ -2,11 +2,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.admin import ScopedModelAdmin
-
-from .constants import OutboxStatus
-from .models import NotificationPreference, OutboxMail
-from .services import outbox_retry
+from core.admin import ScopedModelAdmin
+from notifications.constants import OutboxStatus
+from notifications.models import NotificationPreference, OutboxMail
+from notifications.services import outbox_retry
 
 
 @admin.register(OutboxMail)

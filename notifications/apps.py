@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Mail outbox")
 
     def ready(self):
-        from . import digest  # noqa: F401 - registers the digest's context builder
+        from notifications import digest  # noqa: F401 - registers the digest's context builder

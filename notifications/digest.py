@@ -4,13 +4,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .builders import Built, register
-from .models import OutboxMail
+from notifications.builders import Built, register
+from notifications.models import OutboxMail
 
 
 @register("notifications/email/digest")
 def build_digest(mail) -> Built:
-    from .services import _build  # the same context each held mail would have had
+    from notifications.services import _build
 
     items = []
     held = OutboxMail.objects.filter(pk__in=mail.context.get("mail_ids", [])).select_related("initiative")
@@ -18,6 +18,6 @@ def build_digest(mail) -> Built:
         subject = " ".join(render_to_string(f"{item.template}_subject.txt", _build(item).context).split())
         url = ""
         if item.initiative_id:
-            url = settings.SITE_URL + reverse("dashboard_initiative", kwargs={"pk": item.initiative_id})
+            url = settings.SITE_URL + reverse("initiatives:officer_detail", kwargs={"pk": item.initiative_id})
         items.append({"subject": subject, "url": url, "at": item.created_at})
     return Built(context={"items": items})

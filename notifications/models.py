@@ -4,8 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.scoping import OFFICERS, MunicipalityScopedQuerySet
-
-from .constants import OutboxStatus
+from notifications.constants import OutboxStatus
 
 
 class OutboxMailQuerySet(MunicipalityScopedQuerySet):

@@ -10,11 +10,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from config.context_processors import platform_name
-
-from .builders import Built, build
-from .constants import MAX_ATTEMPTS, OutboxStatus
-from .models import NotificationPreference, OutboxMail
+from core.context_processors import platform_name
+from notifications.builders import Built, build
+from notifications.constants import MAX_ATTEMPTS, OutboxStatus
+from notifications.models import NotificationPreference, OutboxMail
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +91,7 @@ def _dispatch(mail_id: int) -> bool:
     Returns whether the broker took it.
     """
     global _broker_failed_at
-    from .tasks import outbox_send
+    from notifications.tasks import outbox_send
 
     if _broker_failed_at is not None and time.monotonic() - _broker_failed_at < BROKER_PAUSE_SECONDS:
         logger.info("outbox: broker unavailable a moment ago; mail %s waits for the sweep", mail_id)

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
-from .services import OutboxDeliveryError, _dispatch_all, outbox_deliver, outbox_pending_ids
+from notifications.services import OutboxDeliveryError, _dispatch_all, outbox_deliver, outbox_pending_ids
 
 
 @shared_task(bind=True, name="notifications.outbox_send", acks_late=True, max_retries=None)
@@ -36,9 +36,8 @@ def digest_daily():
     """Once a working day: the held mails of staff who chose a digest, one mail each."""
     from django.utils import timezone
 
-    from initiatives.deadlines import is_working_day
-
-    from .services import digest_send
+    from core.working_days import is_working_day
+    from notifications.services import digest_send
 
     today = timezone.localdate()
     return digest_send(today=today) if is_working_day(today) else 0

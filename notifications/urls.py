@@ -1,7 +1,9 @@
 from django.urls import path
 
-from . import views
+from notifications import views
+
+app_name = "notifications"
 
 urlpatterns = [
-    path("meldingen/", views.NotificationPreferenceView.as_view(), name="notification_preferences"),
+    path("meldingen/", views.NotificationPreferenceView.as_view(), name="preferences"),
 ]

@@ -4,9 +4,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
-from .forms import NotificationPreferenceForm
-from .models import NotificationPreference
-from .services import notification_preference_set
+from notifications.forms import NotificationPreferenceForm
+from notifications.models import NotificationPreference
+from notifications.services import notification_preference_set
 
 
 class NotificationPreferenceView(LoginRequiredMixin, FormView):
@@ -23,4 +23,4 @@ class NotificationPreferenceView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         notification_preference_set(user=self.request.user, daily_digest=form.cleaned_data["daily_digest"])
         messages.success(self.request, _("Your mail settings have been saved."))
-        return redirect("notification_preferences")
+        return redirect("notifications:preferences")

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from config.admin import ScopedModelAdmin, ScopedTabularInline
-
-from .models import Association, PlanAction, Village, VillageOrganisation, VillagePlan
+from core.admin import ScopedModelAdmin, ScopedTabularInline
+from villages.models import Association, PlanAction, Village, VillageOrganisation, VillagePlan
 
 TIMESTAMPS = ("created_at", "updated_at")
 

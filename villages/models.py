@@ -1,10 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.models import TimeStampedModel
+from core.models import TimeStampedModel
 from municipalities.scoping import STAFF, MunicipalityScopedQuerySet
-
-from .constants import AssociationLevel, OrganisationKind, PlanActionStatus, PlanKind, VillageKind
+from villages.constants import AssociationLevel, OrganisationKind, PlanActionStatus, PlanKind, VillageKind
 
 
 class Association(TimeStampedModel):

@@ -6,8 +6,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from municipalities.models import OfficerMembership
-
-from .models import PlanAction
+from villages.models import PlanAction
 
 
 def is_officer_of(user, municipality_id) -> bool:

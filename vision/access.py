@@ -11,9 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from municipalities.scoping import facilitated_municipality_ids
-
-from .models import ProgressGroupMember, Trajectory
+from core.exceptions import NotAllowed
+from vision.models import ProgressGroupMember, Trajectory, facilitated_municipality_ids
 
 
 def can_edit_trajectory(user, trajectory: Trajectory) -> bool:
@@ -26,6 +25,12 @@ def can_edit_trajectory(user, trajectory: Trajectory) -> bool:
         facilitates
         or ProgressGroupMember.objects.filter(Q(left_on__isnull=True), trajectory=trajectory, user=user).exists()
     )
+
+
+def require_editor(actor, trajectory: Trajectory, message, *, error=NotAllowed) -> None:
+    """Raise `error` with `message` unless `actor` may change `trajectory` (services check again)."""
+    if not can_edit_trajectory(actor, trajectory):
+        raise error(message)
 
 
 class TrajectoryMixin(LoginRequiredMixin):

@@ -1,9 +1,7 @@
 from django.contrib import admin
 
-from config.admin import ScopedModelAdmin, ScopedTabularInline
-from vision.services.trajectories import trajectory_ensure_stages
-
-from .models import (
+from core.admin import ScopedModelAdmin, ScopedTabularInline
+from vision.models import (
     ActionItem,
     Attendance,
     Case,
@@ -21,6 +19,7 @@ from .models import (
     VisionSection,
     VisionVersion,
 )
+from vision.services.trajectories import trajectory_ensure_stages
 
 TIMESTAMPS = ("created_at", "updated_at")
 

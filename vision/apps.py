@@ -7,7 +7,12 @@ class VisionConfig(AppConfig):
     verbose_name = _("VO trajectories")
 
     def ready(self):
-        from . import (
+        from municipalities.scoping import register_staff_scope
+        from vision import (
             mails,  # noqa: F401 - registers the meeting mail context builder
             scan_mails,  # noqa: F401 - registers the scan invitation mail context builder
         )
+        from vision.models import facilitated_municipality_ids, member_municipality_ids
+
+        register_staff_scope(facilitated_municipality_ids)
+        register_staff_scope(member_municipality_ids)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from config.context_processors import platform_name
+from core.context_processors import platform_name
 
 # What a mail attaches (EmailMessage.attach arguments). Django adds the charset itself.
 ICS_FILENAME = "uitnodiging.ics"

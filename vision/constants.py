@@ -124,3 +124,21 @@ class ScanItem(models.TextChoices):
     LET_GO = "los_laten", pgettext_lazy("role pair", "Let go")
     FACILITATE = "faciliteren", _("Facilitate")
     MAKE_POSSIBLE = "mogelijk_maken", _("Make possible")
+
+
+# The role pairs of the VO trajectory: the municipality's role and the initiators' role.
+ROLE_PAIRS = [
+    (_("be open"), _("make a plan")),
+    (_("let go"), _("persevere")),
+    (_("facilitate"), _("seize opportunities")),
+    (_("make possible"), _("carry out")),
+]
+
+
+# The one source of truth for a version's status. Adopted is final for that version: a change
+# after adoption is a new version, which starts as a draft.
+VISION_TRANSITIONS: dict[str, frozenset[str]] = {
+    VisionStatus.DRAFT: frozenset({VisionStatus.CONSULTATION}),
+    VisionStatus.CONSULTATION: frozenset({VisionStatus.DRAFT, VisionStatus.ADOPTED}),
+    VisionStatus.ADOPTED: frozenset(),
+}

@@ -8,10 +8,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from notifications.builders import Built, register
-
-from .calendar import meeting_ics_attachment
-from .models import Meeting, ProgressGroupMember
-from .services.meetings import TEMPLATE_MINUTES
+from vision.calendar import meeting_ics_attachment
+from vision.models import Meeting, ProgressGroupMember
+from vision.services.meetings import TEMPLATE_MINUTES
 
 # Mails that carry the calendar file: everything but the minutes.
 WITH_CALENDAR = {"vision/email/meeting_invitation", "vision/email/meeting_moved", "vision/email/meeting_reminder"}
@@ -45,7 +44,7 @@ def build_meeting_mail(mail) -> Built:
     )
     if member.user_id:
         built.context["meeting_url"] = settings.SITE_URL + reverse(
-            "meeting_detail", kwargs={"trajectory": meeting.trajectory_id, "meeting": meeting.pk}
+            "vision:meeting_detail", kwargs={"trajectory": meeting.trajectory_id, "meeting": meeting.pk}
         )
     if mail.template in WITH_CALENDAR:
         built.attachments.append(meeting_ics_attachment(meeting, attendees=[(member.name, mail.to)]))

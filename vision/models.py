@@ -8,17 +8,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.models import TimeStampedModel
-from municipalities.scoping import (
-    OFFICERS,
-    STAFF,
-    MunicipalityScopedQuerySet,
-    facilitated_municipality_ids,
-    member_trajectory_ids,
-    visible_municipality_q,
-)
-
-from .constants import (
+from core.models import TimeStampedModel
+from municipalities.models import Municipality
+from municipalities.scoping import OFFICERS, STAFF, MunicipalityScopedQuerySet, visible_municipality_q
+from vision.constants import (
     REQUIRED_MEMBER_CATEGORIES,
     STAGE_ORDER,
     MeetingKind,
@@ -561,3 +554,25 @@ class StandardDeliverable(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- who sees a municipality's trajectories besides its officers (municipalities.scoping) ----
+
+
+def facilitated_municipality_ids(user):
+    """The municipalities the user supports as an active DKK facilitator (of the supporting
+    association or its parent), as a subquery."""
+    associations = Facilitator.objects.filter(user=user, is_active=True).values("association_id")
+    return Municipality.objects.filter(
+        Q(supporting_association_id__in=associations) | Q(supporting_association__parent_id__in=associations)
+    ).values("pk")
+
+
+def member_trajectory_ids(user):
+    """The trajectories of the progress groups the user is a current member of, as a subquery."""
+    return ProgressGroupMember.objects.filter(user=user, left_on__isnull=True).values("trajectory_id")
+
+
+def member_municipality_ids(user):
+    """The municipalities of those trajectories, as a subquery."""
+    return Trajectory.objects.filter(pk__in=member_trajectory_ids(user)).values("municipality_id")

@@ -9,9 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from notifications.builders import Built, register
-
-from .models import ScanInvitation
-from .services.documents import scan_token_issue
+from vision.models import ScanInvitation
+from vision.services.scans import scan_token_issue
 
 
 @register("vision/email/scan_")
@@ -32,7 +31,7 @@ def build_scan_mail(mail) -> Built:
     scan_url = ""
     if current and invitation.used_at is None and scan.closed_on is None:
         token = scan_token_issue(invitation=invitation)
-        scan_url = settings.SITE_URL + reverse("scan_respond", kwargs={"token": token})
+        scan_url = settings.SITE_URL + reverse("vision:scan_respond", kwargs={"token": token})
     return Built(
         context={
             "invitation": invitation,

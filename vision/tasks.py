@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from .services.meetings import meeting_send_reminders
+from vision.services.meetings import meeting_send_reminders
 
 
 @shared_task(name="vision.tasks.meeting_reminders")

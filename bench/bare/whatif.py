@@ -38,8 +38,10 @@ def apply() -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from initiatives import forms, services, views
+    from initiatives import forms
     from initiatives.models import Initiative
+    from initiatives.services import submission as services
+    from initiatives.views import public as views
     from notifications import services as outbox
     from notifications.constants import OutboxStatus
     from notifications.models import OutboxMail

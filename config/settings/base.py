@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
-    "config",
+    "core",
     "villages",
     "municipalities",
     "initiatives",
@@ -85,7 +85,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.platform",
+                "core.context_processors.platform",
+                "accounts.context_processors.staff_menu",
             ],
         },
     },
@@ -115,8 +116,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "initiatives:home"
+LOGOUT_REDIRECT_URL = "initiatives:home"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -131,7 +132,7 @@ AUTHENTICATION_BACKENDS = [
 
 def _otp_issuer(device):
     """The name the authenticator app shows next to the code."""
-    from config.context_processors import platform_name
+    from core.context_processors import platform_name
 
     return str(platform_name())
 
@@ -145,7 +146,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"  # REMOTE_ADDR, or what NUM_PROXIES trusted proxies saw
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"  # REMOTE_ADDR, or what NUM_PROXIES trusted proxies saw
 # Its log lines name no username or IP address (they are masked), and no user agent.
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
@@ -252,7 +253,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=120.0),
     },
     "platform-heartbeat": {
-        "task": "config.tasks.heartbeat",
+        "task": "core.heartbeat",
         "schedule": env.float("HEARTBEAT_SECONDS", default=300.0),
     },
 }
@@ -331,7 +332,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"redact_tracking_tokens": {"()": "config.log_filters.RedactTrackingTokens"}},
+    "filters": {"redact_tracking_tokens": {"()": "core.log_filters.RedactTrackingTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

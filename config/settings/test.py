@@ -19,8 +19,11 @@ os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 # Tests must not need a collectstatic run: serve from the finders.
 os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
 
-from .base import *  # noqa: E402,F403
-from .base import VAR_DIR  # noqa: E402
+from config.settings.base import *  # noqa: E402,F403
+from config.settings.base import INSTALLED_APPS, VAR_DIR  # noqa: E402
+
+# The demo world (manage.py seed_demo) is part of the tests; production does not install it.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = str(VAR_DIR / "test-media")

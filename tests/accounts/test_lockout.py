@@ -113,7 +113,7 @@ class WrongCodesCountTests:
         password_login(english, "anouk")
         for attempt in range(5):
             TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)  # no waiting
-            response = english.post(reverse("mfa_verify"), {"code": "000000" if attempt % 2 else "999999"})
+            response = english.post(reverse("accounts:mfa_verify"), {"code": "000000" if attempt % 2 else "999999"})
 
         assert response.status_code == 429
         assert "Too many attempts" in response.content.decode()
@@ -123,10 +123,10 @@ class WrongCodesCountTests:
     def test_wrong_recovery_codes_count_too_and_a_good_code_clears_the_count(self, client, officer):
         device = give_app(officer)
         password_login(client, "anouk")
-        client.post(reverse("mfa_verify_recovery"), {"code": "geenidee"})
+        client.post(reverse("accounts:mfa_verify_recovery"), {"code": "geenidee"})
         assert AccessAttempt.objects.get().failures_since_start == 1
 
-        assert client.post(reverse("mfa_verify"), {"code": app_code(device.bin_key)}).status_code == 302
+        assert client.post(reverse("accounts:mfa_verify"), {"code": app_code(device.bin_key)}).status_code == 302
         assert not AccessAttempt.objects.exists()
 
     def test_a_locked_out_session_cannot_open_the_code_page(self, client, officer):
@@ -134,7 +134,7 @@ class WrongCodesCountTests:
         password_login(client, "anouk")
         fail(client, times=5, REMOTE_ADDR=IP)  # someone else at this address guesses her password
 
-        response = client.get(reverse("mfa_verify"))
+        response = client.get(reverse("accounts:mfa_verify"))
 
         assert response.status_code == 429
         assert not logged_in(client)

@@ -62,7 +62,7 @@ class FirstLoginTests:
 
         # The dashboard is closed until the second step: to the setup page, with the way back.
         response = client.get(DASHBOARD)
-        setup = reverse("mfa_setup")
+        setup = reverse("accounts:mfa_setup")
         assert response.status_code == 302
         assert response["Location"] == f"{setup}?next=%2Fdashboard%2F"
 
@@ -96,7 +96,7 @@ class FirstLoginTests:
 
         waited(device)
         response = client.post(setup, {"code": app_code(device.bin_key), "next": DASHBOARD})
-        codes_page = reverse("mfa_recovery_codes")
+        codes_page = reverse("accounts:mfa_recovery_codes")
         assert response.status_code == 302
         assert response["Location"] == f"{codes_page}?next=%2Fdashboard%2F"
         assert TOTPDevice.objects.get(user=officer).confirmed
@@ -112,16 +112,16 @@ class FirstLoginTests:
         assert shown_codes(again) == [] and "You have 10 recovery codes left." in again
 
         assert client.get(DASHBOARD).status_code == 200
-        assert client.get(reverse("trajectory_list")).status_code == 200
+        assert client.get(reverse("vision:trajectory_list")).status_code == 200
         assert AuditLogEntry.objects.filter(action="mfa.setup", object_id=str(officer.pk)).exists()
 
     def test_a_user_with_an_app_cannot_set_up_another_before_the_second_step(self, client, officer):
         give_app(officer)
         password_login(client, officer.username)
 
-        response = client.get(reverse("mfa_setup"))
+        response = client.get(reverse("accounts:mfa_setup"))
 
-        assert response.status_code == 302 and response["Location"] == reverse("mfa_verify")
+        assert response.status_code == 302 and response["Location"] == reverse("accounts:mfa_verify")
         assert TOTPDevice.objects.filter(user=officer).count() == 1
 
 
@@ -133,7 +133,7 @@ class NextLoginTests:
         password_login(client, officer.username, next_url=DASHBOARD)
 
         response = client.get(DASHBOARD)
-        verify = reverse("mfa_verify")
+        verify = reverse("accounts:mfa_verify")
         assert response["Location"] == f"{verify}?next=%2Fdashboard%2F"
         html = client.get(response["Location"]).content.decode()
         assert 'autocomplete="one-time-code"' in html and 'inputmode="numeric"' in html
@@ -148,11 +148,11 @@ class NextLoginTests:
         device = give_app(officer)
         code = app_code(device.bin_key)
         password_login(english, officer.username)
-        assert english.post(reverse("mfa_verify"), {"code": code}).status_code == 302
+        assert english.post(reverse("accounts:mfa_verify"), {"code": code}).status_code == 302
         english.post(reverse("logout"))
 
         password_login(english, officer.username)
-        response = english.post(reverse("mfa_verify"), {"code": code})
+        response = english.post(reverse("accounts:mfa_verify"), {"code": code})
 
         assert response.status_code == 200 and "This code is not right" in response.content.decode()
 
@@ -160,10 +160,10 @@ class NextLoginTests:
         client = english
         device = give_app(officer)
         codes = recovery_codes_renew(user=officer, actor=officer)
-        recovery = reverse("mfa_verify_recovery")
+        recovery = reverse("accounts:mfa_verify_recovery")
         password_login(client, officer.username)
-        assert client.get(DASHBOARD)["Location"].startswith(reverse("mfa_verify"))
-        assert recovery in client.get(reverse("mfa_verify")).content.decode()  # "no phone at hand?"
+        assert client.get(DASHBOARD)["Location"].startswith(reverse("accounts:mfa_verify"))
+        assert recovery in client.get(reverse("accounts:mfa_verify")).content.decode()  # "no phone at hand?"
 
         response = client.post(recovery, {"code": codes[0].upper()[:4] + "-" + codes[0][4:], "next": DASHBOARD})
 
@@ -190,7 +190,7 @@ class NextLoginTests:
             throttling_failure_count=6, throttling_failure_timestamp=timezone.now()
         )
 
-        response = english.post(reverse("mfa_verify"), {"code": app_code(device.bin_key)})
+        response = english.post(reverse("accounts:mfa_verify"), {"code": app_code(device.bin_key)})
 
         assert response.status_code == 200
         assert "You typed a wrong code too often. Wait 32 seconds" in response.content.decode()
@@ -200,7 +200,7 @@ class NextLoginTests:
         password_login(english, officer.username)
 
         for code in ("12345", "abcdef", ""):
-            response = english.post(reverse("mfa_verify"), {"code": code})
+            response = english.post(reverse("accounts:mfa_verify"), {"code": code})
             assert response.status_code == 200
             assert "There is a problem" in response.content.decode()
 
@@ -209,11 +209,11 @@ class NextLoginTests:
         password_login(client, officer.username)
 
         setup = client.get(DASHBOARD)["Location"]
-        assert setup.startswith(reverse("mfa_setup"))
-        assert reverse("mfa_verify_recovery") in client.get(setup).content.decode()
-        assert client.get(reverse("mfa_verify"))["Location"].startswith(reverse("mfa_setup"))
+        assert setup.startswith(reverse("accounts:mfa_setup"))
+        assert reverse("accounts:mfa_verify_recovery") in client.get(setup).content.decode()
+        assert client.get(reverse("accounts:mfa_verify"))["Location"].startswith(reverse("accounts:mfa_setup"))
 
-        assert client.post(reverse("mfa_verify_recovery"), {"code": codes[5]}).status_code == 302
+        assert client.post(reverse("accounts:mfa_verify_recovery"), {"code": codes[5]}).status_code == 302
         assert client.get(DASHBOARD).status_code == 200
 
 
@@ -221,7 +221,7 @@ class VerifiedSessionTests:
     def test_new_recovery_codes_replace_the_old_ones_and_are_shown_once(self, client, officer):
         old = recovery_codes_renew(user=officer, actor=officer)
         client.force_login(officer)  # verified (tests/conftest.py)
-        page = reverse("mfa_recovery_codes")
+        page = reverse("accounts:mfa_recovery_codes")
         assert "10" in client.get(page).content.decode()
 
         response = client.post(page)
@@ -238,17 +238,17 @@ class VerifiedSessionTests:
         password_login(client, officer.username)
 
         for method in (client.get, client.post):
-            response = method(reverse("mfa_recovery_codes"))
-            assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_verify"))
+            response = method(reverse("accounts:mfa_recovery_codes"))
+            assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:mfa_verify"))
         assert not StaticToken.objects.exists()
 
     def test_a_new_phone_replaces_the_app(self, client, officer):
         old = give_app(officer)
         client.force_login(officer)
 
-        assert client.get(reverse("mfa_setup")).status_code == 200
+        assert client.get(reverse("accounts:mfa_setup")).status_code == 200
         new = TOTPDevice.objects.get(user=officer, confirmed=False)
-        response = client.post(reverse("mfa_setup"), {"code": app_code(new.bin_key)})
+        response = client.post(reverse("accounts:mfa_setup"), {"code": app_code(new.bin_key)})
 
         assert response.status_code == 302
         assert list(TOTPDevice.objects.filter(user=officer)) == [new]
@@ -258,7 +258,7 @@ class VerifiedSessionTests:
     def test_code_pages_send_a_verified_user_on(self, client, officer):
         client.force_login(officer)
 
-        response = client.get(reverse("mfa_verify"), {"next": DASHBOARD})
+        response = client.get(reverse("accounts:mfa_verify"), {"next": DASHBOARD})
 
         assert response.status_code == 302 and response["Location"] == DASHBOARD
 
@@ -271,29 +271,40 @@ class NextIsSafeTests:
         device = give_app(officer)
         password_login(client, officer.username)
 
-        page = client.get(reverse("mfa_verify"), {"next": target}).content.decode()
-        response = client.post(reverse("mfa_verify"), {"code": app_code(device.bin_key), "next": target})
+        page = client.get(reverse("accounts:mfa_verify"), {"next": target}).content.decode()
+        response = client.post(reverse("accounts:mfa_verify"), {"code": app_code(device.bin_key), "next": target})
 
         assert f'name="next" value="{target}"' not in page  # not carried on in the form ...
-        assert reverse("mfa_verify_recovery") + "?next" not in page  # ... nor in the link
-        assert response.status_code == 302 and response["Location"] == reverse("home")
+        assert reverse("accounts:mfa_verify_recovery") + "?next" not in page  # ... nor in the link
+        assert response.status_code == 302 and response["Location"] == reverse("initiatives:home")
 
 
 class OthersAreNotAskedTests:
     def test_progress_group_member_without_staff_role_is_not_asked(self, client):
         member = ProgressGroupMemberFactory(with_account=True).user
-        response = password_login(client, member.username, next_url=reverse("trajectory_list"))
+        response = password_login(client, member.username, next_url=reverse("vision:trajectory_list"))
 
-        assert response["Location"] == reverse("trajectory_list")
-        assert client.get(reverse("trajectory_list")).status_code == 200
-        assert client.get(reverse("mfa_setup"))["Location"] == reverse("home")
+        assert response["Location"] == reverse("vision:trajectory_list")
+        assert client.get(reverse("vision:trajectory_list")).status_code == 200
+        assert client.get(reverse("accounts:mfa_setup"))["Location"] == reverse("initiatives:home")
         assert not TOTPDevice.objects.exists()
 
     def test_residents_pages_are_unaffected(self, client):
-        for name in ("home", "initiative_list", "initiative_submit", "lost_link", "privacy"):
+        for name in (
+            "initiatives:home",
+            "initiatives:list",
+            "initiatives:submit",
+            "initiatives:lost_link",
+            "core:privacy",
+        ):
             assert client.get(reverse(name)).status_code == 200, name
 
     def test_anonymous_visitors_of_the_steps_go_to_the_login_page(self, client):
-        for name in ("mfa_verify", "mfa_verify_recovery", "mfa_setup", "mfa_recovery_codes"):
+        for name in (
+            "accounts:mfa_verify",
+            "accounts:mfa_verify_recovery",
+            "accounts:mfa_setup",
+            "accounts:mfa_recovery_codes",
+        ):
             response = client.get(reverse(name))
             assert response.status_code == 302 and response["Location"].startswith(reverse("login")), name

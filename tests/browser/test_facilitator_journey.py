@@ -36,7 +36,7 @@ from tests.vision.factories import (
 from vision.calendar import meeting_uid
 from vision.constants import MeetingKind, MemberCategory, ScanItem, ScanKind, Stage
 from vision.models import ActionItem, Meeting, ProgressGroupMember, Scan, ScanInvitation, Trajectory
-from vision.services.documents import scan_close
+from vision.services.scans import scan_close
 from vision.services.trajectories import trajectory_ensure_stages
 
 from .conftest import assert_accessible, set_up_app
@@ -153,7 +153,7 @@ def plain_body(message) -> str:
 
 def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, page, page_problems, ermelo, mail_dir):
     trajectory = ermelo.trajectory
-    trajectory_url = reverse("trajectory_detail", args=[trajectory.pk])
+    trajectory_url = reverse("vision:trajectory_detail", args=[trajectory.pk])
     page.set_viewport_size(DESKTOP)
     # Bootstrap then drops its colour transitions: axe never measures a button halfway through
     # fading into its hover colour (the mouse stays where Playwright last clicked).
@@ -162,13 +162,13 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
     # Log in for the first time: the password, then she sets up an authenticator app (typing the
     # key, not scanning) and sees her recovery codes; then the overview shows the trajectory,
     # its progress group not complete.
-    page.goto(f"/accounts/login/?next={reverse('trajectory_list')}")
+    page.goto(f"/accounts/login/?next={reverse('vision:trajectory_list')}")
     page.locator("#id_username").fill("mirjam")
     page.locator("#id_password").fill(PASSWORD)
     submit(page, "main form")
     codes = set_up_app(page, check=assert_accessible)
     assert len(codes) == 10
-    assert urlsplit(page.url).path == reverse("trajectory_list")
+    assert urlsplit(page.url).path == reverse("vision:trajectory_list")
     card = page.locator(f'#trajectory-list article[data-trajectory="{trajectory.pk}"]')
     assert page.locator("#trajectory-list article[data-trajectory]").count() == 1
     assert card.locator("[data-group-complete=no]").count() == 1
@@ -205,7 +205,7 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
     shot(page, "2-trajectory")
 
     # Schedule a progress-group meeting in ten days.
-    follow(page, f'#meetings a[href="{reverse("meeting_create", args=[trajectory.pk])}"]')
+    follow(page, f'#meetings a[href="{reverse("vision:meeting_create", args=[trajectory.pk])}"]')
     assert_accessible(page)
     day = timezone.localdate() + timedelta(days=10)
     page.locator(f"input[name=kind][value={MeetingKind.PROGRESS_GROUP.value}]").check()
@@ -220,7 +220,7 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
     assert (meeting.kind, meeting.location) == (MeetingKind.PROGRESS_GROUP, MEETING_PLACE)
     assert timezone.localtime(meeting.starts_at).date() == day
     assert timezone.localtime(meeting.starts_at).strftime("%H:%M") == "19:30"
-    invite_url = reverse("meeting_invite", args=[trajectory.pk, meeting.pk])
+    invite_url = reverse("vision:meeting_invite", args=[trajectory.pk, meeting.pk])
     assert urlsplit(page.url).path == invite_url
 
     # Every active member with an email address is ticked: invite them all.
@@ -229,7 +229,7 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
     assert all(boxes.nth(i).is_checked() for i in range(boxes.count()))
     assert_accessible(page)
     submit(page, "main form[method=post]")
-    assert urlsplit(page.url).path == reverse("meeting_detail", args=[trajectory.pk, meeting.pk])
+    assert urlsplit(page.url).path == reverse("vision:meeting_detail", args=[trajectory.pk, meeting.pk])
     assert success_message(page).is_visible()
     assert page.locator("#invited table tbody tr").count() == len(ermelo.members) + 1
     assert_accessible(page)
@@ -251,10 +251,10 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
 
     # Minutes of the meeting held three days ago, and an action item for Sanne.
     held = ermelo.held_meeting
-    held_url = reverse("meeting_detail", args=[trajectory.pk, held.pk])
+    held_url = reverse("vision:meeting_detail", args=[trajectory.pk, held.pk])
     page.goto(held_url)
     assert_accessible(page)
-    follow(page, f'main a[href="{reverse("meeting_minutes", args=[trajectory.pk, held.pk])}"]')
+    follow(page, f'main a[href="{reverse("vision:meeting_minutes", args=[trajectory.pk, held.pk])}"]')
     assert_accessible(page)
     page.locator("#id_minutes").fill(MINUTES)
     submit(page, "main form[method=post]")
@@ -268,7 +268,7 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
     page.locator("#id_description").fill(ACTION)
     page.locator("#id_owner").select_option(str(sanne.pk))
     page.locator("#id_due_date").fill(due.isoformat())
-    submit(page, f'form[action="{reverse("action_item_add", args=[trajectory.pk, held.pk])}"]')
+    submit(page, f'form[action="{reverse("vision:action_item_add", args=[trajectory.pk, held.pk])}"]')
     assert page.url.endswith("#actions")
     item = ActionItem.objects.get(trajectory=trajectory)
     assert (item.description, item.owner, item.due_date, item.meeting, item.done) == (ACTION, sanne, due, held, False)
@@ -278,7 +278,7 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
     assert_accessible(page)
 
     # The action-item list of the trajectory shows it, with its owner and due date.
-    follow(page, f'#actions a[href="{reverse("action_item_list", args=[trajectory.pk])}"]')
+    follow(page, f'#actions a[href="{reverse("vision:action_item_list", args=[trajectory.pk])}"]')
     rows = page.locator("main table tbody tr")
     assert rows.count() == 1
     assert ACTION in rows.inner_text() and sanne.name in rows.inner_text()
@@ -287,12 +287,12 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
 
     # Open the nulmeting from the scans page: every member but the facilitator gets a link.
     page.goto(trajectory_url)
-    follow(page, f'#vision a[href="{reverse("scan_list", args=[trajectory.pk])}"]')
+    follow(page, f'#vision a[href="{reverse("vision:scan_list", args=[trajectory.pk])}"]')
     assert page.locator(f"input[name=open-kind][value={ScanKind.BASELINE.value}]").is_checked()
     assert_accessible(page)
-    submit(page, f'form[action="{reverse("scan_open", args=[trajectory.pk])}"]')
+    submit(page, f'form[action="{reverse("vision:scan_open", args=[trajectory.pk])}"]')
     baseline = Scan.objects.get(trajectory=trajectory, kind=ScanKind.BASELINE)
-    baseline_url = reverse("scan_detail", args=[trajectory.pk, baseline.pk])
+    baseline_url = reverse("vision:scan_detail", args=[trajectory.pk, baseline.pk])
     assert urlsplit(page.url).path == baseline_url
     assert success_message(page).is_visible()
     invited = len(ermelo.members)  # the members plus Sanne, minus the facilitator
@@ -368,7 +368,7 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
         answered = ScanInvitationFactory(scan=follow_up, member=member, used_at=timezone.now())
         for number, item in enumerate(ScanItem):
             ScanScoreFactory(invitation=answered, item=item.value, score=(number + offset) % 5 + 1)
-    page.goto(reverse("scan_detail", args=[trajectory.pk, follow_up.pk]))
+    page.goto(reverse("vision:scan_detail", args=[trajectory.pk, follow_up.pk]))
     results = page.locator("#results")
     assert results.locator("svg[role=img]").count() == 1
     assert results.locator("svg title").count() >= 1

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from initiatives.constants import AgreementParty, AgreementRole, DecisionOutcome, Status
 from initiatives.models import Agreement, Decision, Grant, Initiative, Message
-from initiatives.services import tracking_token_issue
+from initiatives.services.submission import tracking_token_issue
 from municipalities.models import StandardText
 from tests.initiatives.factories import CostLineFactory, InitiativeFactory
 from tests.municipalities.factories import FundFactory, MunicipalityFactory, OfficerMembershipFactory
@@ -132,12 +132,12 @@ def test_officer_filters_messages_agrees_decides_and_is_refused_over_the_maximum
     # Log in: the password, then the code from her authenticator app; the dashboard lists the
     # municipality's four initiatives.
     app = TOTPDevice.objects.create(user=harderwijk.officer, name="Telefoon", confirmed=True)
-    page.goto(f"/accounts/login/?next={reverse('dashboard')}")
+    page.goto(f"/accounts/login/?next={reverse('initiatives:dashboard')}")
     page.locator("#id_username").fill("anouk")
     page.locator("#id_password").fill(PASSWORD)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
-    assert urlsplit(page.url).path == reverse("mfa_verify")
+    assert urlsplit(page.url).path == reverse("accounts:mfa_verify")
     assert_accessible(page)
     type_app_code(page, app)
     page.wait_for_url("**/dashboard/")
@@ -158,8 +158,8 @@ def test_officer_filters_messages_agrees_decides_and_is_refused_over_the_maximum
 
     # Open it from the table.
     with page.expect_navigation():
-        row.locator(f'a[href="{reverse("dashboard_initiative", args=[playground.pk])}"]').click()
-    assert page.url.endswith(reverse("dashboard_initiative", args=[playground.pk]))
+        row.locator(f'a[href="{reverse("initiatives:officer_detail", args=[playground.pk])}"]').click()
+    assert page.url.endswith(reverse("initiatives:officer_detail", args=[playground.pk]))
     assert playground.title in page.locator("h1").inner_text()
     assert_accessible(page)
 
@@ -212,12 +212,12 @@ def test_officer_filters_messages_agrees_decides_and_is_refused_over_the_maximum
     assert (decision.outcome, decision.motivation) == (DecisionOutcome.SUPPORTED, MOTIVATION)
     grant = Grant.objects.get(initiative=playground)
     assert (grant.fund, grant.amount, grant.decision) == (fund, Decimal("3000.00"), decision)
-    assert page.locator(f'#grants form[action="{reverse("dashboard_grant_paid", args=[grant.pk])}"]').count() == 1
+    assert page.locator(f'#grants form[action="{reverse("initiatives:grant_paid", args=[grant.pk])}"]').count() == 1
     assert_accessible(page)
     shot(page, "2-initiative")
 
     # Another initiative: € 3500 is over the fund's maximum of € 3000; nothing is saved.
-    page.goto(reverse("dashboard_initiative", args=[benches.pk]))
+    page.goto(reverse("initiatives:officer_detail", args=[benches.pk]))
     page.locator("input[name=decision-outcome][value=supported]").check()
     page.locator("#id_decision-motivation").fill("Mooi plan, maar te duur voor het fonds.")
     page.locator("#id_decision-fund").select_option(str(fund.pk))
@@ -239,11 +239,11 @@ def test_officer_filters_messages_agrees_decides_and_is_refused_over_the_maximum
 
     # The same two pages on a phone.
     page.set_viewport_size(PHONE)
-    page.goto(reverse("dashboard"))
+    page.goto(reverse("initiatives:dashboard"))
     assert page.locator("tbody tr[data-initiative]").count() == 4
     assert_accessible(page)
     shot(page, "3-dashboard-phone")
-    page.goto(reverse("dashboard_initiative", args=[playground.pk]))
+    page.goto(reverse("initiatives:officer_detail", args=[playground.pk]))
     assert_accessible(page)
     shot(page, "4-initiative-phone")
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from initiatives.services import tracking_token_issue
+from initiatives.services.submission import tracking_token_issue
 from tests.initiatives.factories import CostLineFactory, DecisionFactory, ThemeFactory
 from tests.municipalities.factories import MunicipalityFactory
 from tests.villages.factories import VillageFactory

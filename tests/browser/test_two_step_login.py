@@ -38,8 +38,8 @@ def log_in(page, username="gert", password=PASSWORD, next_url=None):
 
 
 def test_first_login_sets_up_the_app_and_the_next_login_asks_for_its_code(page, officer):
-    log_in(page, next_url=reverse("dashboard"))
-    assert urlsplit(page.url).path == reverse("mfa_setup")
+    log_in(page, next_url=reverse("initiatives:dashboard"))
+    assert urlsplit(page.url).path == reverse("accounts:mfa_setup")
     qr = page.locator("main svg[role=img]")
     assert qr.is_visible() and qr.bounding_box()["width"] > 150  # big enough to scan
     screenshots = Path(settings.BASE_DIR) / "var" / "screenshots"
@@ -55,31 +55,31 @@ def test_first_login_sets_up_the_app_and_the_next_login_asks_for_its_code(page, 
 
     codes = set_up_app(page, check=assert_accessible)
     assert len(codes) == 10
-    assert urlsplit(page.url).path == reverse("dashboard")
+    assert urlsplit(page.url).path == reverse("initiatives:dashboard")
 
     page.locator("form[action='/accounts/logout/'] [type=submit]").click()
     page.wait_for_load_state()
     log_in(page)
-    assert urlsplit(page.url).path == reverse("mfa_verify")
+    assert urlsplit(page.url).path == reverse("accounts:mfa_verify")
     # A code is good once; a person waits for the app's next one, the test forgets the last one.
     TOTPDevice.objects.filter(user=officer).update(last_t=-1)
     type_app_code(page, TOTPDevice.objects.get(user=officer))
-    assert urlsplit(page.url).path == reverse("home")
+    assert urlsplit(page.url).path == reverse("initiatives:home")
 
 
 def test_a_recovery_code_instead_of_the_phone(page, officer):
     TOTPDevice.objects.create(user=officer, name="Telefoon", confirmed=True)
     codes = recovery_codes_renew(user=officer, actor=officer)
-    log_in(page, next_url=reverse("dashboard"))
+    log_in(page, next_url=reverse("initiatives:dashboard"))
 
     with page.expect_navigation():
-        page.locator(f"main a[href^='{reverse('mfa_verify_recovery')}']").click()
+        page.locator(f"main a[href^='{reverse('accounts:mfa_verify_recovery')}']").click()
     assert_accessible(page)
     page.locator("#id_code").fill(codes[0])
     with page.expect_navigation():
         page.locator("main form:has(#id_code) button[type=submit]").click()
 
-    assert urlsplit(page.url).path == reverse("dashboard")
+    assert urlsplit(page.url).path == reverse("initiatives:dashboard")
     assert page.locator(".site-messages .alert").count() == 1  # how many codes are left
 
 

@@ -27,8 +27,8 @@ from django.db import transaction
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from initiatives.services import tracking_token_issue
-from municipalities.statistics import TABLES
+from initiatives.services.submission import tracking_token_issue
+from initiatives.statistics import TABLES
 from tests.initiatives.factories import (
     AgreementFactory,
     AttachmentFactory,
@@ -52,7 +52,7 @@ from tests.vision.factories import (
     VisionDocumentFactory,
     VisionVersionFactory,
 )
-from vision.services.documents import scan_token_hash
+from vision.services.scans import scan_token_hash
 
 ROLES = (
     "anonymous",
@@ -88,7 +88,8 @@ def _kwarg_names(pattern) -> set[str]:
     return set(pattern.pattern.regex.groupindex)
 
 
-def collect_routes(patterns=None, inherited=frozenset()) -> dict[str, set[str]]:
+def collect_routes(patterns=None, inherited=frozenset(), namespace="") -> dict[str, set[str]]:
+    """Every named route as its full name (`initiatives:officer_detail`) with its URL kwargs."""
     routes: dict[str, set[str]] = {}
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         kwargs = set(inherited) | _kwarg_names(pattern)
@@ -96,12 +97,13 @@ def collect_routes(patterns=None, inherited=frozenset()) -> dict[str, set[str]]:
             module = getattr(pattern.urlconf_module, "__name__", "")
             if pattern.namespace in SKIPPED_NAMESPACES or module.startswith(SKIPPED_MODULES):
                 continue
-            routes.update(collect_routes(pattern.url_patterns, frozenset(kwargs)))
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            routes.update(collect_routes(pattern.url_patterns, frozenset(kwargs), inner))
         elif isinstance(pattern, URLPattern) and pattern.name:
             view = getattr(pattern.callback, "view_class", pattern.callback)
             if view.__module__.startswith(SKIPPED_MODULES):
                 continue
-            routes[pattern.name] = kwargs
+            routes[namespace + pattern.name] = kwargs
     return routes
 
 
@@ -232,98 +234,98 @@ def tracked_attachment(w, t, role):
 
 EXPECTED: dict[str, Rule] = {
     # Public pages.
-    "home": public(tenants=(None,)),
-    "privacy": public(tenants=(None,)),
-    "accessibility": public(tenants=(None,)),
-    "healthz": public(tenants=(None,)),
-    "initiative_list": public(tenants=(None,)),
-    "initiative_submit": public(tenants=(None,)),
-    "initiative_submitted": public(answer=REDIRECT, tenants=(None,)),  # nothing submitted in this session
-    "lost_link": public(tenants=(None,)),
-    "lost_link_sent": public(tenants=(None,)),
-    "initiative_public": public(lambda w, t, role: {"reference": t.initiative.reference}),
-    "municipality_detail": public(lambda w, t, role: {"slug": t.municipality.slug}),
-    "village_detail": public(lambda w, t, role: {"municipality": t.municipality.slug, "slug": t.village.slug}),
+    "initiatives:home": public(tenants=(None,)),
+    "core:privacy": public(tenants=(None,)),
+    "core:accessibility": public(tenants=(None,)),
+    "core:healthz": public(tenants=(None,)),
+    "initiatives:list": public(tenants=(None,)),
+    "initiatives:submit": public(tenants=(None,)),
+    "initiatives:submitted": public(answer=REDIRECT, tenants=(None,)),  # nothing submitted in this session
+    "initiatives:lost_link": public(tenants=(None,)),
+    "initiatives:lost_link_sent": public(tenants=(None,)),
+    "initiatives:public": public(lambda w, t, role: {"reference": t.initiative.reference}),
+    "initiatives:municipality": public(lambda w, t, role: {"slug": t.municipality.slug}),
+    "initiatives:village": public(lambda w, t, role: {"municipality": t.municipality.slug, "slug": t.village.slug}),
     # The resident's tracking link.
-    "initiative_track": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
-    "initiative_withdraw": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
-    "initiative_satisfaction": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}, own=REDIRECT),
-    "initiative_data_export": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
-    "initiative_track_attachment": tracking_link(tracked_attachment),
+    "initiatives:track": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
+    "initiatives:withdraw": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
+    "initiatives:satisfaction": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}, own=REDIRECT),
+    "initiatives:data_export": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
+    "initiatives:track_attachment": tracking_link(tracked_attachment),
     # The member's scan link (not answered yet: the thank-you page sends back to the form).
-    "scan_respond": tracking_link(lambda w, t, role: {"token": scan_token(w, t, role)}),
-    "scan_thanks": tracking_link(lambda w, t, role: {"token": scan_token(w, t, role)}, own=REDIRECT),
+    "vision:scan_respond": tracking_link(lambda w, t, role: {"token": scan_token(w, t, role)}),
+    "vision:scan_thanks": tracking_link(lambda w, t, role: {"token": scan_token(w, t, role)}, own=REDIRECT),
     # The officers' dashboard.
-    "dashboard": officer_page(),
-    "dashboard_export": officer_page(),
-    "dashboard_bulk_assign": officer_page(method="post"),
-    "dashboard_statistics": officer_page(),
-    "dashboard_statistics_csv": Rule(
+    "initiatives:dashboard": officer_page(),
+    "initiatives:dashboard_export": officer_page(),
+    "initiatives:bulk_assign": officer_page(method="post"),
+    "initiatives:statistics": officer_page(),
+    "initiatives:statistics_csv": Rule(
         officer_page().expect, lambda w, t, role: {"table": next(iter(TABLES))}, tenants=(None,)
     ),
-    "dashboard_audit": officer_page(coordinator_only=True),
-    "dashboard_initiative_register": officer_page(),
-    "dashboard_initiative": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk)),
-    "dashboard_initiative_assign": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
-    "dashboard_initiative_status": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
-    "dashboard_initiative_message": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
-    "dashboard_initiative_role": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
-    "dashboard_initiative_agreement": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
-    "dashboard_initiative_agreement_done": officer_page(
+    "audit:log": officer_page(coordinator_only=True),
+    "initiatives:officer_register": officer_page(),
+    "initiatives:officer_detail": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk)),
+    "initiatives:officer_assign": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "initiatives:officer_status": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "initiatives:officer_message": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "initiatives:officer_role": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "initiatives:agreement_add": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "initiatives:agreement_done": officer_page(
         officer_kwargs(pk=lambda t: t.initiative.pk, agreement_pk=lambda t: t.agreement.pk), "post"
     ),
-    "dashboard_initiative_decide": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
-    "dashboard_initiative_attachment": officer_page(
+    "initiatives:officer_decide": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "initiatives:officer_attachment": officer_page(
         officer_kwargs(pk=lambda t: t.initiative.pk, attachment_pk=lambda t: t.attachment.pk)
     ),
-    "dashboard_grant_paid": officer_page(officer_kwargs(grant_pk=lambda t: t.grant.pk), "post"),
-    "dashboard_grant_withdraw": officer_page(officer_kwargs(grant_pk=lambda t: t.grant.pk), "post"),
-    "notification_preferences": login_only(),
+    "initiatives:grant_paid": officer_page(officer_kwargs(grant_pk=lambda t: t.grant.pk), "post"),
+    "initiatives:grant_withdraw": officer_page(officer_kwargs(grant_pk=lambda t: t.grant.pk), "post"),
+    "notifications:preferences": login_only(),
     # Two-step login (accounts/): tests/accounts/ walks the unverified session through it.
-    "mfa_verify": mfa_page(REDIRECT),
-    "mfa_verify_recovery": mfa_page(REDIRECT),
-    "mfa_setup": mfa_page(200),
-    "mfa_recovery_codes": mfa_page(200),
+    "accounts:mfa_verify": mfa_page(REDIRECT),
+    "accounts:mfa_verify_recovery": mfa_page(REDIRECT),
+    "accounts:mfa_setup": mfa_page(200),
+    "accounts:mfa_recovery_codes": mfa_page(200),
     # A village for staff: officers link plan actions, facilitators and members only look.
-    "staff_village": staff_page(lambda w, t, role: {"village": t.village.pk}),
-    "plan_action_link": staff_page(
+    "initiatives:village_plans": staff_page(lambda w, t, role: {"village": t.village.pk}),
+    "initiatives:plan_action_link": staff_page(
         lambda w, t, role: {"village": t.village.pk}, "post", edit=True, editors=frozenset(OFFICERS)
     ),
     # Trajectories: officers of the municipality read, facilitators and members also change.
-    "trajectory_list": login_only(),
-    "trajectory_detail": trajectory_page(),
-    "stage_edit": trajectory_page(traj(stage=lambda t: t.stage.pk), edit=True),
-    "stage_complete": trajectory_page(traj(stage=lambda t: t.stage.pk), "post"),
-    "deliverable_toggle": trajectory_page(traj(deliverable=lambda t: t.deliverable.pk), "post"),
-    "member_add": trajectory_page(edit=True),
-    "member_edit": trajectory_page(traj(member=lambda t: t.member.pk), edit=True),
-    "member_leave": trajectory_page(traj(member=lambda t: t.member.pk), "post"),
-    "case_add": trajectory_page(edit=True),
-    "case_edit": trajectory_page(traj(case=lambda t: t.case.pk), edit=True),
-    "trajectory_cost": trajectory_page(method="post"),
-    "meeting_list": trajectory_page(),
-    "meeting_create": trajectory_page(edit=True),
-    "meeting_detail": trajectory_page(meeting()),
-    "meeting_edit": trajectory_page(meeting(), edit=True),
-    "meeting_invite": trajectory_page(meeting(), edit=True),
-    "meeting_ics": trajectory_page(meeting()),
-    "meeting_attendance": trajectory_page(meeting(), "post"),
-    "meeting_minutes": trajectory_page(meeting(), edit=True),
-    "action_item_add": trajectory_page(meeting(), "post"),
-    "action_item_list": trajectory_page(),
-    "action_item_done": trajectory_page(traj(item=lambda t: t.action_item.pk), "post"),
-    "vision_document": trajectory_page(),
-    "vision_edit": trajectory_page(edit=True),
-    "vision_version": trajectory_page(traj(number=lambda t: t.version.number)),
-    "vision_status": Rule(  # the version to move is named in the POST: without it, 404 for everyone
+    "vision:trajectory_list": login_only(),
+    "vision:trajectory_detail": trajectory_page(),
+    "vision:stage_edit": trajectory_page(traj(stage=lambda t: t.stage.pk), edit=True),
+    "vision:stage_complete": trajectory_page(traj(stage=lambda t: t.stage.pk), "post"),
+    "vision:deliverable_toggle": trajectory_page(traj(deliverable=lambda t: t.deliverable.pk), "post"),
+    "vision:member_add": trajectory_page(edit=True),
+    "vision:member_edit": trajectory_page(traj(member=lambda t: t.member.pk), edit=True),
+    "vision:member_leave": trajectory_page(traj(member=lambda t: t.member.pk), "post"),
+    "vision:case_add": trajectory_page(edit=True),
+    "vision:case_edit": trajectory_page(traj(case=lambda t: t.case.pk), edit=True),
+    "vision:trajectory_cost": trajectory_page(method="post"),
+    "vision:meeting_list": trajectory_page(),
+    "vision:meeting_create": trajectory_page(edit=True),
+    "vision:meeting_detail": trajectory_page(meeting()),
+    "vision:meeting_edit": trajectory_page(meeting(), edit=True),
+    "vision:meeting_invite": trajectory_page(meeting(), edit=True),
+    "vision:meeting_ics": trajectory_page(meeting()),
+    "vision:meeting_attendance": trajectory_page(meeting(), "post"),
+    "vision:meeting_minutes": trajectory_page(meeting(), edit=True),
+    "vision:action_item_add": trajectory_page(meeting(), "post"),
+    "vision:action_item_list": trajectory_page(),
+    "vision:action_item_done": trajectory_page(traj(item=lambda t: t.action_item.pk), "post"),
+    "vision:vision_document": trajectory_page(),
+    "vision:vision_edit": trajectory_page(edit=True),
+    "vision:vision_version": trajectory_page(traj(number=lambda t: t.version.number)),
+    "vision:vision_status": Rule(  # the version to move is named in the POST: without it, 404 for everyone
         trajectory_page(method="post").expect, traj(), "post", data=lambda t: {"status-number": t.version.number}
     ),
-    "vision_print": trajectory_page(),
-    "scan_list": trajectory_page(),
-    "scan_open": trajectory_page(method="post"),
-    "scan_detail": trajectory_page(traj(scan=lambda t: t.scan.pk)),
-    "scan_close": trajectory_page(traj(scan=lambda t: t.scan.pk), "post"),
-    "scan_reopen": trajectory_page(traj(scan=lambda t: t.scan.pk, invitation=lambda t: t.invitation.pk), "post"),
+    "vision:vision_print": trajectory_page(),
+    "vision:scan_list": trajectory_page(),
+    "vision:scan_open": trajectory_page(method="post"),
+    "vision:scan_detail": trajectory_page(traj(scan=lambda t: t.scan.pk)),
+    "vision:scan_close": trajectory_page(traj(scan=lambda t: t.scan.pk), "post"),
+    "vision:scan_reopen": trajectory_page(traj(scan=lambda t: t.scan.pk, invitation=lambda t: t.invitation.pk), "post"),
 }
 
 

@@ -72,7 +72,7 @@ def test_the_residents_journey_leaves_no_personal_data_or_tokens_in_the_logs(
     # Submit: the receipt and the officer's notice are sent through the outbox.
     post = form_data(village, initiator_email=EMAIL, initiator_name=NAME, initiator_phone=PHONE)
     with django_capture_on_commit_callbacks(execute=True):
-        assert resident.post(reverse("initiative_submit"), post).status_code == 302
+        assert resident.post(reverse("initiatives:submit"), post).status_code == 302
     initiative = Initiative.objects.get()
     track = urlparse(tracking_url_from(mail.outbox[0].body)).path
     assert resident.get(track).status_code == 200
@@ -82,18 +82,18 @@ def test_the_residents_journey_leaves_no_personal_data_or_tokens_in_the_logs(
         assert resident.post(track, {"body": f"Mijn nummer is {PHONE}."}).status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(
-            reverse("dashboard_initiative_message", args=[initiative.pk]),
+            reverse("initiatives:officer_message", args=[initiative.pk]),
             {"message-kind": MessageKind.TO_INITIATOR, "message-body": "Wanneer kunnen we bellen?"},
         )
         assert response.status_code == 302
-    assert resident.get(reverse("initiative_data_export", args=[token_of(track)])).status_code == 200
+    assert resident.get(reverse("initiatives:data_export", args=[token_of(track)])).status_code == 200
     # A file that does not exist, under a valid link: a 404 that names the path.
     assert resident.get(f"{track}bijlagen/999999/").status_code == 404
 
     # A mail server that refuses (with the address in its error) ...
     settings.EMAIL_BACKEND = f"{__name__}.ExplodingBackend"
     with django_capture_on_commit_callbacks(execute=True):
-        assert resident.post(reverse("lost_link"), {"email": EMAIL}).status_code == 302
+        assert resident.post(reverse("initiatives:lost_link"), {"email": EMAIL}).status_code == 302
     assert OutboxMail.objects.exclude(last_error="").exists()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -104,15 +104,15 @@ def test_the_residents_journey_leaves_no_personal_data_or_tokens_in_the_logs(
     monkeypatch.setattr(notification_tasks.outbox_send, "delay", broker_down)
     monkeypatch.setattr(notification_services, "_broker_failed_at", None)
     with django_capture_on_commit_callbacks(execute=True):
-        assert resident.post(reverse("lost_link"), {"email": EMAIL}).status_code == 302
+        assert resident.post(reverse("initiatives:lost_link"), {"email": EMAIL}).status_code == 302
     assert OutboxMail.objects.filter(status=OutboxStatus.PENDING).exists()
     monkeypatch.undo()
     notification_services._broker_failed_at = None
 
     # A working lost-link request, then withdrawing; a reply afterwards is refused (404).
     with django_capture_on_commit_callbacks(execute=True):
-        assert resident.post(reverse("lost_link"), {"email": EMAIL.upper()}).status_code == 302
-    withdraw = reverse("initiative_withdraw", args=[token_of(track)])
+        assert resident.post(reverse("initiatives:lost_link"), {"email": EMAIL.upper()}).status_code == 302
+    withdraw = reverse("initiatives:withdraw", args=[token_of(track)])
     with django_capture_on_commit_callbacks(execute=True):
         assert resident.post(withdraw, {"reason": f"Bel {PHONE}", "confirm": "on"}).status_code == 302
     assert resident.post(track, {"body": "Toch nog een vraag"}).status_code == 404

@@ -45,7 +45,7 @@ class DeployCheckTests:
 @pytest.mark.django_db
 class SecurityHeaderTests:
     def test_home_page_carries_a_strict_content_security_policy(self, client):
-        response = client.get(reverse("home"))
+        response = client.get(reverse("initiatives:home"))
 
         assert response.status_code == 200
         policy = response["Content-Security-Policy"]
@@ -59,7 +59,7 @@ class SecurityHeaderTests:
         assert "unsafe-eval" not in policy
 
     def test_home_page_denies_framing_sniffing_and_foreign_referrers(self, client):
-        response = client.get(reverse("home"))
+        response = client.get(reverse("initiatives:home"))
 
         assert response["X-Frame-Options"] == "DENY"
         assert response["Referrer-Policy"] == "same-origin"
@@ -75,19 +75,19 @@ class SecurityHeaderTests:
     @override_settings(SECURE_HSTS_SECONDS=31_536_000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True, SECURE_HSTS_PRELOAD=True)
     @override_settings(SECURE_SSL_REDIRECT=False)
     def test_secure_request_gets_strict_transport_security(self, client):
-        response = client.get(reverse("home"), secure=True)
+        response = client.get(reverse("initiatives:home"), secure=True)
 
         assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
 
     @override_settings(SECURE_HSTS_SECONDS=31_536_000)
     def test_plain_http_request_gets_no_strict_transport_security(self, client):
-        response = client.get(reverse("home"))
+        response = client.get(reverse("initiatives:home"))
 
         assert "Strict-Transport-Security" not in response
 
     @override_settings(SECURE_SSL_REDIRECT=True)
     def test_plain_http_is_redirected_to_https_when_switched_on(self, client):
-        response = client.get(reverse("home"))
+        response = client.get(reverse("initiatives:home"))
 
         assert response.status_code == 301
         assert response["Location"].startswith("https://")

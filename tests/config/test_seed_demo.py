@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa import user_needs_mfa
-from config import demo_data
+from demo import data as demo_data
 from initiatives.constants import TRANSITIONS, GrantStatus, Status
 from initiatives.models import (
     Agreement,

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from config import views
+from core import views
 from municipalities.models import Municipality
 from villages.models import Village
 
@@ -43,7 +43,7 @@ class TestHome:
         make_municipality("Nunspeet", number=302, villages=3)
         make_municipality("Hidden Town", number=9999, is_active=False)
 
-        response = english.get(reverse("home"))
+        response = english.get(reverse("initiatives:home"))
 
         assert response.status_code == 200
         content = response.content.decode()
@@ -52,7 +52,7 @@ class TestHome:
         assert "Hidden Town" not in content
 
     def test_has_language_skip_link_landmarks_and_call_to_action(self, client):
-        content = client.get(reverse("home")).content.decode()
+        content = client.get(reverse("initiatives:home")).content.decode()
 
         assert '<html lang="nl">' in content
         assert 'href="#main"' in content
@@ -60,16 +60,16 @@ class TestHome:
         assert '<main id="main"' in content
         assert "<footer" in content
         assert 'id="gemeenten"' in content
-        assert f'href="{reverse("initiative_submit")}"' in content  # the call to action
-        assert reverse("privacy") in content
-        assert reverse("accessibility") in content
+        assert f'href="{reverse("initiatives:submit")}"' in content  # the call to action
+        assert reverse("core:privacy") in content
+        assert reverse("core:accessibility") in content
 
     def test_query_count_does_not_grow_with_municipalities(self, client, django_assert_max_num_queries):
         for number in range(20):
             make_municipality(f"Municipality {number}", number=number + 1, villages=2)
 
         with django_assert_max_num_queries(3):
-            response = client.get(reverse("home"))
+            response = client.get(reverse("initiatives:home"))
 
         assert response.content.decode().count('class="municipality-card"') == 20
 
@@ -82,13 +82,13 @@ class TestHome:
         user.save(update_fields=["is_staff"])
         client.force_login(user)
 
-        content = client.get(reverse("home")).content.decode()
+        content = client.get(reverse("initiatives:home")).content.decode()
 
         assert reverse("admin:index") in content
         assert 'class="site-municipality">Ermelo<' in content
 
     def test_anonymous_visitors_do_not_see_the_management_link(self, client):
-        assert reverse("admin:index") not in client.get(reverse("home")).content.decode()
+        assert reverse("admin:index") not in client.get(reverse("initiatives:home")).content.decode()
 
 
 @pytest.mark.django_db
@@ -104,7 +104,7 @@ class TestAuth:
     def test_login_works(self, client, user):
         response = client.post(reverse("login"), {"username": "officer", "password": PASSWORD}, follow=True)
 
-        assert response.redirect_chain[-1][0] == reverse("home")
+        assert response.redirect_chain[-1][0] == reverse("initiatives:home")
         assert response.wsgi_request.user == user
         assert "Olga Officer" in response.content.decode()
 
@@ -130,13 +130,13 @@ class TestAuth:
         response = client.post(reverse("logout"))
 
         assert response.status_code == 302
-        assert response["Location"] == reverse("home")
+        assert response["Location"] == reverse("initiatives:home")
         assert "_auth_user_id" not in client.session
 
     def test_logged_in_pages_offer_logout_as_a_form(self, client, user):
         client.force_login(user)
 
-        content = client.get(reverse("home")).content.decode()
+        content = client.get(reverse("initiatives:home")).content.decode()
 
         assert f'method="post" action="{reverse("logout")}"' in content
 
@@ -159,24 +159,24 @@ class TestAuth:
 @pytest.mark.django_db
 class TestLanguage:
     def test_switch_to_english_keeps_the_page(self, client):
-        assert '<html lang="nl">' in client.get(reverse("privacy")).content.decode()
+        assert '<html lang="nl">' in client.get(reverse("core:privacy")).content.decode()
 
-        response = client.post(reverse("set_language"), {"language": "en", "next": reverse("privacy")})
+        response = client.post(reverse("set_language"), {"language": "en", "next": reverse("core:privacy")})
 
         assert response.status_code == 302
-        assert response["Location"] == reverse("privacy")
+        assert response["Location"] == reverse("core:privacy")
 
-        response = client.get(reverse("privacy"))
+        response = client.get(reverse("core:privacy"))
         content = response.content.decode()
         assert '<html lang="en">' in content
         assert "Privacy statement" in content
         assert "<title>Privacy statement" in content
 
     def test_switch_form_posts_to_set_language_with_next(self, client):
-        content = client.get(reverse("privacy")).content.decode()
+        content = client.get(reverse("core:privacy")).content.decode()
 
         assert f'action="{reverse("set_language")}"' in content
-        assert f'name="next" value="{reverse("privacy")}"' in content
+        assert f'name="next" value="{reverse("core:privacy")}"' in content
         assert 'name="language" value="en"' in content
 
 
@@ -185,13 +185,13 @@ class TestPage:
     def test_privacy_statement_shows_the_retention_period(self, english, settings):
         settings.INITIATOR_DATA_RETENTION_MONTHS = 18
 
-        response = english.get(reverse("privacy"))
+        response = english.get(reverse("core:privacy"))
 
         assert response.status_code == 200
         assert "18 months" in response.content.decode()
 
     def test_accessibility_statement(self, client):
-        response = client.get(reverse("accessibility"))
+        response = client.get(reverse("core:accessibility"))
 
         assert response.status_code == 200
         assert "WCAG 2.2" in response.content.decode()
@@ -207,7 +207,7 @@ class TestPage:
 @pytest.mark.django_db
 class TestHealthz:
     def test_ok_when_database_answers(self, client):
-        response = client.get(reverse("healthz"))
+        response = client.get(reverse("core:healthz"))
 
         assert response.status_code == 200
         assert response["Cache-Control"] == "no-store"
@@ -220,14 +220,14 @@ class TestHealthz:
         if not settings.CELERY_BROKER_URL.startswith("filesystem://"):
             pytest.skip("runs against a real broker")
 
-        body = json.loads(client.get(reverse("healthz")).content)
+        body = json.loads(client.get(reverse("core:healthz")).content)
 
         assert body == {**body, "status": "ok", "broker": "ok"}
 
     def test_503_when_database_is_down(self, client, monkeypatch):
         monkeypatch.setattr(views, "check_database", lambda: False)
 
-        response = client.get(reverse("healthz"))
+        response = client.get(reverse("core:healthz"))
 
         assert response.status_code == 503
         assert json.loads(response.content)["status"] == "error"
@@ -236,7 +236,7 @@ class TestHealthz:
     def test_broker_down_alone_is_degraded(self, client, monkeypatch):
         monkeypatch.setattr(views, "check_broker", lambda: False)
 
-        response = client.get(reverse("healthz"))
+        response = client.get(reverse("core:healthz"))
 
         assert response.status_code == 200
         body = json.loads(response.content)
@@ -249,7 +249,7 @@ class TestHealthz:
 
         monkeypatch.setattr(views, "check_broker", explode)
 
-        response = client.get(reverse("healthz"))
+        response = client.get(reverse("core:healthz"))
 
         assert response.status_code == 503
         assert json.loads(response.content)["status"] == "error"
@@ -261,7 +261,7 @@ class TestHealthz:
         original = app.conf.broker_url
         app.conf.broker_url = "redis://127.0.0.1:1/0"
         try:
-            body = json.loads(client.get(reverse("healthz")).content)
+            body = json.loads(client.get(reverse("core:healthz")).content)
         finally:
             app.conf.broker_url = original
 

@@ -4,14 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from initiatives.deadlines import (
-    add_working_days,
-    dutch_holidays,
-    easter_sunday,
-    initiative_due_dates,
-    is_working_day,
-    working_days_between,
-)
+from core.working_days import add_working_days, dutch_holidays, easter_sunday, is_working_day, working_days_between
+from initiatives.deadlines import initiative_due_dates
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from initiatives.constants import HelpKind
 from initiatives.models import Initiative, Message
-from initiatives.services import tracking_token_issue
+from initiatives.services.submission import tracking_token_issue
 from tests.initiatives.factories import InitiativeFactory
 from tests.initiatives.helpers import form_data
 from tests.municipalities.factories import OfficerMembershipFactory
@@ -134,8 +134,8 @@ def test_submission_form_never_fails_and_never_shows_markup(village):
 
         def check():
             client = Client()
-            assert client.get(reverse("initiative_submit"), query).status_code == 200
-            response = client.post(reverse("initiative_submit"), post)
+            assert client.get(reverse("initiatives:submit"), query).status_code == 200
+            response = client.post(reverse("initiatives:submit"), post)
             assert response.status_code in (200, 302), response.status_code
             assert_escaped(response)
             if response.status_code != 302:
@@ -144,16 +144,16 @@ def test_submission_form_never_fails_and_never_shows_markup(village):
             initiative = Initiative.objects.get()
             assert_escaped(client.get(response["Location"]))
             token = tracking_token_issue(initiative=initiative)
-            assert_escaped(client.get(reverse("initiative_track", args=[token])))
-            assert_escaped(client.get(reverse("initiative_withdraw", args=[token])))
+            assert_escaped(client.get(reverse("initiatives:track", args=[token])))
+            assert_escaped(client.get(reverse("initiatives:withdraw", args=[token])))
             if initiative.publication_consent:
-                assert_escaped(client.get(reverse("initiative_list")))
-                assert_escaped(client.get(reverse("initiative_public", args=[initiative.reference])))
+                assert_escaped(client.get(reverse("initiatives:list")))
+                assert_escaped(client.get(reverse("initiatives:public", args=[initiative.reference])))
             client.force_login(officer.user)
-            page = client.get(reverse("dashboard_initiative", args=[initiative.pk]))
+            page = client.get(reverse("initiatives:officer_detail", args=[initiative.pk]))
             assert page.status_code == 200
             assert_escaped(page)
-            assert_escaped(client.get(reverse("dashboard")))
+            assert_escaped(client.get(reverse("initiatives:dashboard")))
 
         in_rollback(check)
 
@@ -164,7 +164,7 @@ def test_submission_form_never_fails_and_never_shows_markup(village):
 @FUZZ
 @given(params=st.dictionaries(st.sampled_from(["municipality", "village", "theme", "status", "page"]), any_text))
 def test_gallery_filters_never_fail(params):
-    assert Client().get(reverse("initiative_list"), params).status_code in (200, 404)
+    assert Client().get(reverse("initiatives:list"), params).status_code in (200, 404)
 
 
 TRACKING_SUFFIXES = ["", "intrekken/", "tevredenheid/", "mijn-gegevens/", "bijlagen/1/"]
@@ -186,7 +186,7 @@ def test_lost_link_form_never_fails(email):
     def check():
         InitiativeFactory(initiator_email="bekend@example.nl")
         client = Client()
-        response = client.post(reverse("lost_link"), {"email": email})
+        response = client.post(reverse("initiatives:lost_link"), {"email": email})
         assert response.status_code in (200, 302)
         assert_escaped(response)
 
@@ -197,7 +197,7 @@ def test_reply_and_withdraw_on_a_real_link_never_fail_and_are_escaped():
     officer = OfficerMembershipFactory()
     initiative = InitiativeFactory(in_conversation=True, village__municipality=officer.municipality)
     token = tracking_token_issue(initiative=initiative)
-    track = reverse("initiative_track", args=[token])
+    track = reverse("initiatives:track", args=[token])
     posted = []
 
     @FUZZ
@@ -212,12 +212,12 @@ def test_reply_and_withdraw_on_a_real_link_never_fail_and_are_escaped():
                 posted.append(1)
                 assert Message.objects.filter(initiative=initiative).exists()
             assert_escaped(client.get(track))
-            withdraw = client.post(reverse("initiative_withdraw", args=[token]), {"reason": reason, "confirm": "on"})
+            withdraw = client.post(reverse("initiatives:withdraw", args=[token]), {"reason": reason, "confirm": "on"})
             assert withdraw.status_code in (200, 302)
             assert_escaped(withdraw)
             assert_escaped(client.get(track))
             client.force_login(officer.user)
-            assert_escaped(client.get(reverse("dashboard_initiative", args=[initiative.pk])))
+            assert_escaped(client.get(reverse("initiatives:officer_detail", args=[initiative.pk])))
 
         in_rollback(check)
 

@@ -11,19 +11,16 @@ from django.db import connection, connections
 from audit.models import AuditLogEntry, AuditResult
 from initiatives.constants import AgreementParty, AgreementRole, DecisionOutcome, GrantStatus, MessageKind, Status
 from initiatives.models import Grant
-from initiatives.services import (
-    NotAllowed,
-    TransitionNotAllowed,
+from initiatives.services.funds import grant_mark_paid, grant_withdraw, initiative_decide
+from initiatives.services.officers import (
     agreement_add,
     agreement_set_done,
-    grant_mark_paid,
-    grant_withdraw,
     initiative_assign,
-    initiative_change_status,
-    initiative_decide,
     initiative_message_send,
     initiative_set_role,
 )
+from initiatives.services.workflow import TransitionNotAllowed, initiative_change_status
+from municipalities.access import NotAllowed
 from tests.initiatives.factories import GrantFactory, InitiativeFactory
 from tests.municipalities.factories import FundFactory, OfficerMembershipFactory
 

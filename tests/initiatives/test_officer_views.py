@@ -69,7 +69,7 @@ def foreign_initiative():
 
 
 def page_url(initiative):
-    return reverse("dashboard_initiative", args=[initiative.pk])
+    return reverse("initiatives:officer_detail", args=[initiative.pk])
 
 
 def action_url(name, initiative):
@@ -115,7 +115,7 @@ class PageTests:
         assert "Wanneer komt u langs?" in content
         kinds = {event.kind for event in response.context["timeline"]}
         assert {"status", "message_in", "note", "agreement", "mail"} <= kinds
-        assert reverse("dashboard_initiative_attachment", args=[initiative.pk, attachment.pk]) in content
+        assert reverse("initiatives:officer_attachment", args=[initiative.pk, attachment.pk]) in content
 
     def test_timeline_is_newest_first(self, officer_client, initiative):
         now = timezone.now()
@@ -233,7 +233,7 @@ class PageTests:
 class AttachmentTests:
     def test_officer_downloads_a_file(self, officer_client, initiative):
         attachment = store_file(AttachmentFactory(initiative=initiative, original_name="begroting.pdf"))
-        response = officer_client.get(reverse("dashboard_initiative_attachment", args=[initiative.pk, attachment.pk]))
+        response = officer_client.get(reverse("initiatives:officer_attachment", args=[initiative.pk, attachment.pk]))
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
         assert b"".join(response.streaming_content) == PDF_BYTES
@@ -241,18 +241,18 @@ class AttachmentTests:
     def test_files_of_internal_notes_too(self, officer_client, initiative):
         note = MessageFactory(initiative=initiative, internal=True)
         attachment = store_file(AttachmentFactory(initiative=initiative, message=note))
-        url = reverse("dashboard_initiative_attachment", args=[initiative.pk, attachment.pk])
+        url = reverse("initiatives:officer_attachment", args=[initiative.pk, attachment.pk])
         assert officer_client.get(url).status_code == 200
 
     def test_missing_file_is_404(self, officer_client, initiative):
         attachment = AttachmentFactory(initiative=initiative)  # a row without a file
-        url = reverse("dashboard_initiative_attachment", args=[initiative.pk, attachment.pk])
+        url = reverse("initiatives:officer_attachment", args=[initiative.pk, attachment.pk])
         assert officer_client.get(url).status_code == 404
 
     def test_file_of_another_initiative_under_this_url_is_404(self, officer_client, officer, initiative):
         other = InitiativeFactory(village__municipality=officer.municipality)
         attachment = store_file(AttachmentFactory(initiative=other))
-        url = reverse("dashboard_initiative_attachment", args=[initiative.pk, attachment.pk])
+        url = reverse("initiatives:officer_attachment", args=[initiative.pk, attachment.pk])
         assert officer_client.get(url).status_code == 404
 
 
@@ -261,34 +261,32 @@ def foreign_urls(initiative):
     grant = initiative.grants.get()
     attachment = initiative.attachments.get()
     return {
-        "dashboard_initiative": reverse("dashboard_initiative", args=[initiative.pk]),
-        "dashboard_initiative_assign": action_url("dashboard_initiative_assign", initiative),
-        "dashboard_initiative_status": action_url("dashboard_initiative_status", initiative),
-        "dashboard_initiative_message": action_url("dashboard_initiative_message", initiative),
-        "dashboard_initiative_role": action_url("dashboard_initiative_role", initiative),
-        "dashboard_initiative_agreement": action_url("dashboard_initiative_agreement", initiative),
-        "dashboard_initiative_agreement_done": reverse(
-            "dashboard_initiative_agreement_done", args=[initiative.pk, agreement.pk]
-        ),
-        "dashboard_initiative_decide": action_url("dashboard_initiative_decide", initiative),
-        "dashboard_grant_paid": reverse("dashboard_grant_paid", args=[grant.pk]),
-        "dashboard_grant_withdraw": reverse("dashboard_grant_withdraw", args=[grant.pk]),
-        "dashboard_initiative_attachment": reverse(
-            "dashboard_initiative_attachment", args=[initiative.pk, attachment.pk]
+        "initiatives:officer_detail": reverse("initiatives:officer_detail", args=[initiative.pk]),
+        "initiatives:officer_assign": action_url("initiatives:officer_assign", initiative),
+        "initiatives:officer_status": action_url("initiatives:officer_status", initiative),
+        "initiatives:officer_message": action_url("initiatives:officer_message", initiative),
+        "initiatives:officer_role": action_url("initiatives:officer_role", initiative),
+        "initiatives:agreement_add": action_url("initiatives:agreement_add", initiative),
+        "initiatives:agreement_done": reverse("initiatives:agreement_done", args=[initiative.pk, agreement.pk]),
+        "initiatives:officer_decide": action_url("initiatives:officer_decide", initiative),
+        "initiatives:grant_paid": reverse("initiatives:grant_paid", args=[grant.pk]),
+        "initiatives:grant_withdraw": reverse("initiatives:grant_withdraw", args=[grant.pk]),
+        "initiatives:officer_attachment": reverse(
+            "initiatives:officer_attachment", args=[initiative.pk, attachment.pk]
         ),
     }
 
 
 ACTIONS = [
-    "dashboard_initiative_assign",
-    "dashboard_initiative_status",
-    "dashboard_initiative_message",
-    "dashboard_initiative_role",
-    "dashboard_initiative_agreement",
-    "dashboard_initiative_agreement_done",
-    "dashboard_initiative_decide",
-    "dashboard_grant_paid",
-    "dashboard_grant_withdraw",
+    "initiatives:officer_assign",
+    "initiatives:officer_status",
+    "initiatives:officer_message",
+    "initiatives:officer_role",
+    "initiatives:agreement_add",
+    "initiatives:agreement_done",
+    "initiatives:officer_decide",
+    "initiatives:grant_paid",
+    "initiatives:grant_withdraw",
 ]
 
 
@@ -302,7 +300,7 @@ class ScopingTests:
         assert (foreign_initiative.status, Message.objects.count(), Decision.objects.count()) == before
         assert foreign_initiative.grants.get().status == GrantStatus.COMMITTED
 
-    @pytest.mark.parametrize("name", ["dashboard_initiative", "dashboard_initiative_attachment"])
+    @pytest.mark.parametrize("name", ["initiatives:officer_detail", "initiatives:officer_attachment"])
     def test_reading_another_municipality_is_404(self, officer_client, foreign_initiative, name):
         store_file(foreign_initiative.attachments.get())
         assert officer_client.get(foreign_urls(foreign_initiative)[name]).status_code == 404
@@ -324,7 +322,7 @@ class ScopingTests:
         assert client.post(url).status_code == 403
 
     def test_register_needs_an_officer(self, client):
-        url = reverse("dashboard_initiative_register")
+        url = reverse("initiatives:officer_register")
         assert client.get(url).status_code == 302
         client.force_login(UserFactory())
         assert client.get(url).status_code == 403
@@ -334,7 +332,7 @@ class AssignTests:
     def test_assign_a_colleague(self, officer_client, officer, initiative):
         colleague = OfficerMembershipFactory(municipality=officer.municipality)
         response = officer_client.post(
-            action_url("dashboard_initiative_assign", initiative), {"assign-officer": colleague.user.pk}
+            action_url("initiatives:officer_assign", initiative), {"assign-officer": colleague.user.pk}
         )
         assert_back_on_page(response, initiative, "handling")
         initiative.refresh_from_db()
@@ -343,7 +341,7 @@ class AssignTests:
     def test_an_officer_of_another_municipality_cannot_be_assigned(self, officer_client, initiative):
         stranger = OfficerMembershipFactory()
         response = officer_client.post(
-            action_url("dashboard_initiative_assign", initiative), {"assign-officer": stranger.user.pk}
+            action_url("initiatives:officer_assign", initiative), {"assign-officer": stranger.user.pk}
         )
         assert response.status_code == 200
         assert "officer" in response.context["assign_form"].errors
@@ -354,7 +352,7 @@ class AssignTests:
 class StatusTests:
     def test_allowed_transition(self, officer_client, initiative):
         response = officer_client.post(
-            action_url("dashboard_initiative_status", initiative),
+            action_url("initiatives:officer_status", initiative),
             {"status-to_status": Status.WAITING_FOR_INITIATOR, "status-note": "Wacht op offerte"},
         )
         assert_back_on_page(response, initiative, "handling")
@@ -365,7 +363,7 @@ class StatusTests:
     @pytest.mark.parametrize("to_status", [Status.REALISED, Status.DECIDED, "nonsense"])
     def test_illegal_transition_is_shown_at_the_form(self, officer_client, initiative, to_status):
         response = officer_client.post(
-            action_url("dashboard_initiative_status", initiative), {"status-to_status": to_status}
+            action_url("initiatives:officer_status", initiative), {"status-to_status": to_status}
         )
         assert response.status_code == 200
         assert "to_status" in response.context["status_form"].errors
@@ -378,7 +376,7 @@ class StatusTests:
         """The form offered the step when the page loaded; meanwhile a colleague closed it."""
         Initiative.objects.filter(pk=initiative.pk).update(status=Status.WITHDRAWN)
         response = officer_client.post(
-            action_url("dashboard_initiative_status", initiative), {"status-to_status": Status.WAITING_FOR_INITIATOR}
+            action_url("initiatives:officer_status", initiative), {"status-to_status": Status.WAITING_FOR_INITIATOR}
         )
         assert response.status_code == 200
         assert response.context["status_form"].errors
@@ -393,7 +391,7 @@ class MessageTests:
             municipality=officer.municipality, title="Gebeld", body="Gebeld met", purpose=StandardText.Purpose.NOTE
         )
         response = officer_client.post(
-            action_url("dashboard_initiative_message", initiative),
+            action_url("initiatives:officer_message", initiative),
             {"message-kind": MessageKind.TO_INITIATOR, "message-standard_text": text.pk, "message-body": ""},
         )
         assert_back_on_page(response, initiative, "history")
@@ -419,7 +417,7 @@ class MessageTests:
 
     def test_internal_note_with_an_attachment(self, officer_client, officer, initiative):
         response = officer_client.post(
-            action_url("dashboard_initiative_message", initiative),
+            action_url("initiatives:officer_message", initiative),
             {"message-kind": MessageKind.INTERNAL_NOTE, "message-body": "Gebeld.", "message-attachments": pdf()},
         )
         assert_back_on_page(response, initiative, "history")
@@ -430,7 +428,7 @@ class MessageTests:
 
     def test_empty_message_is_refused_at_the_form(self, officer_client, initiative):
         response = officer_client.post(
-            action_url("dashboard_initiative_message", initiative),
+            action_url("initiatives:officer_message", initiative),
             {"message-kind": MessageKind.TO_INITIATOR, "message-body": "   "},
         )
         assert response.status_code == 200
@@ -441,7 +439,7 @@ class MessageTests:
 class RoleTests:
     def test_set_the_role(self, officer_client, initiative):
         response = officer_client.post(
-            action_url("dashboard_initiative_role", initiative),
+            action_url("initiatives:officer_role", initiative),
             {"role-role": MunicipalRole.FACILITATE, "role-explanation": "Wij helpen met geld."},
         )
         assert_back_on_page(response, initiative, "role")
@@ -456,7 +454,7 @@ class RoleTests:
         assert [value for value, _label in form.fields["role"].choices] == list(MunicipalRole.values)
 
     def test_unknown_role_is_refused(self, officer_client, initiative):
-        response = officer_client.post(action_url("dashboard_initiative_role", initiative), {"role-role": "boss"})
+        response = officer_client.post(action_url("initiatives:officer_role", initiative), {"role-role": "boss"})
         assert response.status_code == 200
         assert "role" in response.context["role_form"].errors
 
@@ -465,7 +463,7 @@ class AgreementTests:
     def test_add_and_mark_done_and_open_again(self, officer_client, initiative):
         due = timezone.localdate() + timedelta(days=30)
         response = officer_client.post(
-            action_url("dashboard_initiative_agreement", initiative),
+            action_url("initiatives:agreement_add", initiative),
             {
                 "agreement-party": AgreementParty.PARTNER,
                 "agreement-partner_name": "Dorpshuis De Eik",
@@ -482,7 +480,7 @@ class AgreementTests:
             due,
         )
 
-        done_url = reverse("dashboard_initiative_agreement_done", args=[initiative.pk, agreement.pk])
+        done_url = reverse("initiatives:agreement_done", args=[initiative.pk, agreement.pk])
         assert_back_on_page(officer_client.post(done_url, {"done": "1"}), initiative, "agreements")
         agreement.refresh_from_db()
         assert agreement.done and agreement.done_at
@@ -492,7 +490,7 @@ class AgreementTests:
 
     def test_partner_needs_a_name(self, officer_client, initiative):
         response = officer_client.post(
-            action_url("dashboard_initiative_agreement", initiative),
+            action_url("initiatives:agreement_add", initiative),
             {
                 "agreement-party": AgreementParty.PARTNER,
                 "agreement-role": AgreementRole.CARRY_OUT,
@@ -505,7 +503,7 @@ class AgreementTests:
 
     def test_agreement_of_another_initiative_is_404(self, officer_client, officer, initiative):
         other = AgreementFactory(initiative__village__municipality=officer.municipality)
-        url = reverse("dashboard_initiative_agreement_done", args=[initiative.pk, other.pk])
+        url = reverse("initiatives:agreement_done", args=[initiative.pk, other.pk])
         assert officer_client.post(url, {"done": "1"}).status_code == 404
 
 
@@ -515,7 +513,7 @@ class DecisionTests:
             municipality=officer.municipality, budget=Decimal("10000"), max_per_initiative=Decimal("3000")
         )
         response = officer_client.post(
-            action_url("dashboard_initiative_decide", initiative),
+            action_url("initiatives:officer_decide", initiative),
             {
                 "decision-outcome": DecisionOutcome.SUPPORTED,
                 "decision-motivation": "Dit plan brengt het dorp samen.",
@@ -539,7 +537,7 @@ class DecisionTests:
             body="Wij denken graag mee.",
         )
         response = officer_client.post(
-            action_url("dashboard_initiative_decide", initiative),
+            action_url("initiatives:officer_decide", initiative),
             {"decision-outcome": DecisionOutcome.PARTLY_SUPPORTED, "decision-standard_text": text.pk},
         )
         assert_back_on_page(response, initiative, "decision")
@@ -554,7 +552,7 @@ class DecisionTests:
             min_own_share_percent=Decimal("0"),
         )
         response = officer_client.post(
-            action_url("dashboard_initiative_decide", initiative),
+            action_url("initiatives:officer_decide", initiative),
             {
                 "decision-outcome": DecisionOutcome.SUPPORTED,
                 "decision-motivation": "Mooi plan",
@@ -572,7 +570,7 @@ class DecisionTests:
     def test_fund_of_another_municipality_cannot_be_chosen(self, officer_client, initiative):
         foreign = FundFactory()
         response = officer_client.post(
-            action_url("dashboard_initiative_decide", initiative),
+            action_url("initiatives:officer_decide", initiative),
             {
                 "decision-outcome": DecisionOutcome.SUPPORTED,
                 "decision-motivation": "Mooi plan",
@@ -586,7 +584,7 @@ class DecisionTests:
 
     def test_motivation_is_required(self, officer_client, initiative):
         response = officer_client.post(
-            action_url("dashboard_initiative_decide", initiative), {"decision-outcome": DecisionOutcome.SUPPORTED}
+            action_url("initiatives:officer_decide", initiative), {"decision-outcome": DecisionOutcome.SUPPORTED}
         )
         assert response.status_code == 200
         assert "motivation" in response.context["decision_form"].errors
@@ -594,7 +592,7 @@ class DecisionTests:
     def test_a_submitted_initiative_cannot_be_decided_yet(self, officer_client, officer):
         submitted = InitiativeFactory(village__municipality=officer.municipality)
         response = officer_client.post(
-            action_url("dashboard_initiative_decide", submitted),
+            action_url("initiatives:officer_decide", submitted),
             {"decision-outcome": DecisionOutcome.SUPPORTED, "decision-motivation": "Mooi"},
         )
         assert response.status_code == 200
@@ -608,28 +606,28 @@ class GrantTests:
         return GrantFactory(initiative__village__municipality=officer.municipality)
 
     def test_mark_paid(self, officer_client, grant):
-        response = officer_client.post(reverse("dashboard_grant_paid", args=[grant.pk]))
+        response = officer_client.post(reverse("initiatives:grant_paid", args=[grant.pk]))
         assert_back_on_page(response, grant.initiative, "grants")
         grant.refresh_from_db()
         assert grant.status == GrantStatus.PAID and grant.paid_at
 
     def test_paying_twice_is_shown_at_the_grant(self, officer_client, grant):
         Grant.objects.filter(pk=grant.pk).update(status=GrantStatus.PAID)
-        response = officer_client.post(reverse("dashboard_grant_paid", args=[grant.pk]))
+        response = officer_client.post(reverse("initiatives:grant_paid", args=[grant.pk]))
         assert response.status_code == 200
         (shown,) = response.context["grants"]
         assert shown.paid_form.non_field_errors()
 
     def test_withdraw_with_a_reason(self, officer_client, grant):
         response = officer_client.post(
-            reverse("dashboard_grant_withdraw", args=[grant.pk]), {f"withdraw-{grant.pk}-reason": "Gaat niet door"}
+            reverse("initiatives:grant_withdraw", args=[grant.pk]), {f"withdraw-{grant.pk}-reason": "Gaat niet door"}
         )
         assert_back_on_page(response, grant.initiative, "grants")
         grant.refresh_from_db()
         assert grant.status == GrantStatus.WITHDRAWN and grant.withdrawn_at
 
     def test_withdraw_needs_a_reason(self, officer_client, grant):
-        response = officer_client.post(reverse("dashboard_grant_withdraw", args=[grant.pk]), {})
+        response = officer_client.post(reverse("initiatives:grant_withdraw", args=[grant.pk]), {})
         assert response.status_code == 200
         (shown,) = response.context["grants"]
         assert "reason" in shown.withdraw_form.errors
@@ -650,14 +648,14 @@ class RegisterTests:
 
     def test_form_offers_only_own_villages_and_no_web_channel(self, officer_client, village):
         VillageFactory()  # another municipality's
-        form = officer_client.get(reverse("dashboard_initiative_register")).context["form"]
+        form = officer_client.get(reverse("initiatives:officer_register")).context["form"]
         village_ids = [pk for _group, options in form.fields["village"].choices[1:] for pk, _name in options]
         assert village_ids == [village.pk]
         assert IntakeChannel.WEB not in dict(form.fields["channel"].choices)
         assert "privacy_acknowledged" not in form.fields and "website" not in form.fields
 
     def test_phone_intake_creates_the_initiative(self, officer_client, officer, village):
-        response = officer_client.post(reverse("dashboard_initiative_register"), self.post_data(village))
+        response = officer_client.post(reverse("initiatives:officer_register"), self.post_data(village))
         initiative = Initiative.objects.get()
         assert response.status_code == 302
         assert response["Location"] == page_url(initiative)
@@ -672,20 +670,20 @@ class RegisterTests:
 
     def test_paper_intake_with_a_scanned_letter(self, officer_client, village):
         data = self.post_data(village, channel=IntakeChannel.PAPER, attachments=pdf("brief.pdf"))
-        officer_client.post(reverse("dashboard_initiative_register"), data)
+        officer_client.post(reverse("initiatives:officer_register"), data)
         initiative = Initiative.objects.get()
         assert initiative.intake_channel == IntakeChannel.PAPER
         assert initiative.attachments.get().original_name == "brief.pdf"
 
     def test_village_of_another_municipality_is_refused(self, officer_client):
-        response = officer_client.post(reverse("dashboard_initiative_register"), self.post_data(VillageFactory()))
+        response = officer_client.post(reverse("initiatives:officer_register"), self.post_data(VillageFactory()))
         assert response.status_code == 200
         assert "village" in response.context["form"].errors
         assert not Initiative.objects.exists()
 
     def test_web_channel_cannot_be_posted(self, officer_client, village):
         data = self.post_data(village, channel=IntakeChannel.WEB)
-        response = officer_client.post(reverse("dashboard_initiative_register"), data)
+        response = officer_client.post(reverse("initiatives:officer_register"), data)
         assert response.status_code == 200
         assert "channel" in response.context["form"].errors
         assert not Initiative.objects.exists()

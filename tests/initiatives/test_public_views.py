@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from initiatives.constants import Status
 from initiatives.models import Initiative
-from initiatives.services import tracking_token_issue
+from initiatives.services.submission import tracking_token_issue
 from tests.initiatives.factories import (
     AgreementFactory,
     AttachmentFactory,
@@ -18,7 +18,7 @@ from tests.initiatives.helpers import pdf
 pytestmark = pytest.mark.django_db
 
 
-def track_url(initiative, name="initiative_track", **kwargs):
+def track_url(initiative, name="initiatives:track", **kwargs):
     return reverse(name, kwargs={"token": tracking_token_issue(initiative=initiative), **kwargs})
 
 
@@ -39,7 +39,7 @@ class TrackingPageTests:
         assert response["Cache-Control"] == "no-store, private"
 
     def test_unknown_or_revoked_link_is_404(self, client):
-        assert client.get(reverse("initiative_track", kwargs={"token": "x" * 43})).status_code == 404
+        assert client.get(reverse("initiatives:track", kwargs={"token": "x" * 43})).status_code == 404
         initiative = InitiativeFactory()
         url = track_url(initiative)
         initiative.tracking_tokens.update(revoked_at="2026-01-01T00:00Z")
@@ -72,13 +72,13 @@ class TrackingPageTests:
     def test_withdraw(self, client):
         initiative = InitiativeFactory(intake=True)
         token = tracking_token_issue(initiative=initiative)
-        url = reverse("initiative_withdraw", kwargs={"token": token})
+        url = reverse("initiatives:withdraw", kwargs={"token": token})
         assert client.post(url, {"reason": "Geen tijd"}).status_code == 200  # not confirmed
         response = client.post(url, {"reason": "Geen tijd", "confirm": "on"})
         assert response.status_code == 302
         initiative.refresh_from_db()
         assert initiative.status == Status.WITHDRAWN
-        page = client.get(reverse("initiative_track", kwargs={"token": token})).content.decode()
+        page = client.get(reverse("initiatives:track", kwargs={"token": token})).content.decode()
         assert "Geen tijd" in page
         # Withdrawing twice is refused with a message.
         again = client.post(url, {"confirm": "on"})
@@ -89,8 +89,8 @@ class TrackingPageTests:
 
         attachment = AttachmentFactory(file=ContentFile(b"%PDF-1.4 test", name="x.pdf"))
         other = InitiativeFactory()
-        own = track_url(attachment.initiative, "initiative_track_attachment", pk=attachment.pk)
-        foreign = track_url(other, "initiative_track_attachment", pk=attachment.pk)
+        own = track_url(attachment.initiative, "initiatives:track_attachment", pk=attachment.pk)
+        foreign = track_url(other, "initiatives:track_attachment", pk=attachment.pk)
         response = client.get(own)
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
@@ -99,7 +99,7 @@ class TrackingPageTests:
     def test_missing_file_is_404_not_a_crash(self, client):
         attachment = AttachmentFactory()  # a row whose file is gone
         assert (
-            client.get(track_url(attachment.initiative, "initiative_track_attachment", pk=attachment.pk)).status_code
+            client.get(track_url(attachment.initiative, "initiatives:track_attachment", pk=attachment.pk)).status_code
             == 404
         )
 
@@ -107,7 +107,7 @@ class TrackingPageTests:
         note = MessageFactory(internal=True)
         attachment = AttachmentFactory(initiative=note.initiative, message=note)
         assert (
-            client.get(track_url(note.initiative, "initiative_track_attachment", pk=attachment.pk)).status_code == 404
+            client.get(track_url(note.initiative, "initiatives:track_attachment", pk=attachment.pk)).status_code == 404
         )
 
 
@@ -116,28 +116,28 @@ class GalleryTests:
         shown = InitiativeFactory(publication_consent=True, initiator_name="Geheime Naam")
         hidden = InitiativeFactory(publication_consent=False)
         withdrawn = InitiativeFactory(publication_consent=True, withdrawn=True)
-        html = client.get(reverse("initiative_list")).content.decode()
+        html = client.get(reverse("initiatives:list")).content.decode()
         assert shown.title in html
         assert hidden.title not in html and withdrawn.title not in html
-        detail = client.get(reverse("initiative_public", kwargs={"reference": shown.reference}))
+        detail = client.get(reverse("initiatives:public", kwargs={"reference": shown.reference}))
         assert detail.status_code == 200
         body = detail.content.decode()
         assert "Geheime Naam" not in body and shown.initiator_email not in body
-        assert client.get(reverse("initiative_public", kwargs={"reference": hidden.reference})).status_code == 404
+        assert client.get(reverse("initiatives:public", kwargs={"reference": hidden.reference})).status_code == 404
 
     def test_filters_and_query_count(self, client, django_assert_max_num_queries):
         first = InitiativeFactory(publication_consent=True)
         InitiativeFactory.create_batch(15, publication_consent=True)
         with django_assert_max_num_queries(12):
-            response = client.get(reverse("initiative_list"), {"municipality": first.municipality.slug})
+            response = client.get(reverse("initiatives:list"), {"municipality": first.municipality.slug})
         assert list(response.context["object_list"]) == [first]
-        bad = client.get(reverse("initiative_list"), {"status": "nonsense", "village": "x"})
+        bad = client.get(reverse("initiatives:list"), {"status": "nonsense", "village": "x"})
         assert bad.status_code == 200
 
     def test_decision_is_shown_once_decided(self, client):
         initiative = InitiativeFactory(publication_consent=True, decided=True)
         DecisionFactory(initiative=initiative, motivation="Een mooi plan voor het dorp.")
-        html = client.get(reverse("initiative_public", kwargs={"reference": initiative.reference})).content.decode()
+        html = client.get(reverse("initiatives:public", kwargs={"reference": initiative.reference})).content.decode()
         assert "Een mooi plan voor het dorp." in html
 
 
@@ -151,7 +151,7 @@ class MunicipalityAndVillagePagesTests:
         OfficerMembershipFactory(municipality=municipality, villages=villages[:2])
         FundFactory(municipality=municipality, max_per_initiative=2500)
         with django_assert_max_num_queries(10):
-            response = client.get(reverse("municipality_detail", kwargs={"slug": municipality.slug}))
+            response = client.get(reverse("initiatives:municipality", kwargs={"slug": municipality.slug}))
         html = response.content.decode()
         assert "Wij denken mee en laten los." in html
         assert villages[3].name in html
@@ -161,7 +161,7 @@ class MunicipalityAndVillagePagesTests:
         from tests.municipalities.factories import MunicipalityFactory
 
         municipality = MunicipalityFactory(is_active=False)
-        assert client.get(reverse("municipality_detail", kwargs={"slug": municipality.slug})).status_code == 404
+        assert client.get(reverse("initiatives:municipality", kwargs={"slug": municipality.slug})).status_code == 404
 
     def test_village_page_shows_organisations_and_public_initiatives(self, client):
         from tests.villages.factories import VillageOrganisationFactory
@@ -170,12 +170,12 @@ class MunicipalityAndVillagePagesTests:
         village = organisation.village
         public = InitiativeFactory(village=village, publication_consent=True)
         private = InitiativeFactory(village=village, publication_consent=False)
-        url = reverse("village_detail", kwargs={"municipality": village.municipality.slug, "slug": village.slug})
+        url = reverse("initiatives:village", kwargs={"municipality": village.municipality.slug, "slug": village.slug})
         html = client.get(url).content.decode()
         assert organisation.name in html and public.title in html and private.title not in html
 
 
 def test_initiative_count_unchanged_by_reading(client):
     InitiativeFactory(publication_consent=True)
-    client.get(reverse("initiative_list"))
+    client.get(reverse("initiatives:list"))
     assert Initiative.objects.count() == 1

@@ -7,10 +7,10 @@ import pytest
 from django.core import mail
 
 from audit.models import AuditLogEntry
+from core.working_days import is_working_day
 from initiatives.constants import AgreementParty, Status
-from initiatives.deadlines import is_working_day
 from initiatives.models import StatusChange
-from initiatives.reminders import reminders_run
+from initiatives.services.reminders import reminders_run
 from notifications.models import OutboxMail
 from tests.initiatives.factories import AgreementFactory, InitiativeFactory, StatusChangeFactory
 from tests.municipalities.factories import OfficerMembershipFactory

@@ -11,9 +11,9 @@ from django.utils import timezone
 from audit.models import AuditLogEntry
 from initiatives.constants import MessageKind, Status
 from initiatives.models import Attachment, Initiative, Message, Satisfaction, StatusChange, TrackingToken
-from initiatives.retention import REMOVED_EMAIL, months_before, removed_text, retention_run
-from initiatives.satisfaction import satisfaction_answer
-from initiatives.services import tracking_token_issue
+from initiatives.services.retention import REMOVED_EMAIL, months_before, removed_text, retention_run
+from initiatives.services.satisfaction import satisfaction_answer
+from initiatives.services.submission import tracking_token_issue
 from initiatives.tasks import retention_daily
 from notifications.constants import OutboxStatus
 from notifications.models import OutboxMail
@@ -176,7 +176,7 @@ class RetentionTests:
 
     def test_the_tracking_link_and_the_export_stop_working(self, client, old):
         retention_run(now=timezone.now())
-        for name in ("initiative_track", "initiative_data_export"):
+        for name in ("initiatives:track", "initiatives:data_export"):
             assert client.get(reverse(name, kwargs={"token": old.token})).status_code == 404
 
     def test_withdrawn_long_ago_is_anonymised_too(self):
@@ -225,7 +225,7 @@ class RetentionTests:
         assert AuditLogEntry.objects.filter(action="initiative.anonymise").count() == 1
 
     def test_a_reopened_and_closed_again_initiative_is_not_anonymised_twice(self, old, officer):
-        from initiatives.services import initiative_change_status
+        from initiatives.services.workflow import initiative_change_status
 
         retention_run(now=timezone.now())
         initiative_change_status(initiative=old, to_status=Status.IN_CONVERSATION, actor=officer.user)
@@ -237,8 +237,8 @@ class RetentionTests:
         DecisionFactory(initiative=old, motivation="Past binnen het fonds.")
         retention_run(now=timezone.now())
 
-        listing = client.get(reverse("initiative_list"))
-        detail = client.get(reverse("initiative_public", kwargs={"reference": old.reference}))
+        listing = client.get(reverse("initiatives:list"))
+        detail = client.get(reverse("initiatives:public", kwargs={"reference": old.reference}))
 
         assert listing.status_code == 200
         assert old in listing.context["object_list"]
@@ -277,7 +277,7 @@ class RetentionTests:
 
 class DataExportTests:
     def url(self, initiative):
-        return reverse("initiative_data_export", kwargs={"token": tracking_token_issue(initiative=initiative)})
+        return reverse("initiatives:data_export", kwargs={"token": tracking_token_issue(initiative=initiative)})
 
     @pytest.fixture
     def initiative(self, officer):
@@ -347,7 +347,7 @@ class DataExportTests:
         assert (audit.actor, audit.object_id) == (None, str(initiative.pk))
 
     def test_unknown_or_revoked_link_is_404(self, client, initiative):
-        assert client.get(reverse("initiative_data_export", kwargs={"token": "x" * 43})).status_code == 404
+        assert client.get(reverse("initiatives:data_export", kwargs={"token": "x" * 43})).status_code == 404
         url = self.url(initiative)
         initiative.tracking_tokens.update(revoked_at=timezone.now())
         assert client.get(url).status_code == 404

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from initiatives.constants import Status
 from initiatives.models import Satisfaction
-from initiatives.satisfaction import SatisfactionAlreadyGiven, SatisfactionNotAllowed, satisfaction_answer
-from initiatives.services import initiative_change_status, initiative_transition, tracking_token_issue
+from initiatives.services.satisfaction import SatisfactionAlreadyGiven, SatisfactionNotAllowed, satisfaction_answer
+from initiatives.services.submission import tracking_token_issue
+from initiatives.services.workflow import initiative_change_status, initiative_transition
 from notifications.models import OutboxMail
 from tests.initiatives.factories import InitiativeFactory
 from tests.initiatives.helpers import tracking_url_from
@@ -35,8 +36,8 @@ def satisfaction_mails(initiative):
 def urls(initiative):
     token = tracking_token_issue(initiative=initiative)
     return (
-        reverse("initiative_track", kwargs={"token": token}),
-        reverse("initiative_satisfaction", kwargs={"token": token}),
+        reverse("initiatives:track", kwargs={"token": token}),
+        reverse("initiatives:satisfaction", kwargs={"token": token}),
     )
 
 
@@ -127,7 +128,7 @@ class TrackingPageTests:
         assert response["Cache-Control"] == "no-store, private"
 
     def test_unknown_link_is_404(self, client):
-        response = client.post(reverse("initiative_satisfaction", kwargs={"token": "x" * 43}), {"score": "5"})
+        response = client.post(reverse("initiatives:satisfaction", kwargs={"token": "x" * 43}), {"score": "5"})
         assert response.status_code == 404
         assert not Satisfaction.objects.exists()
 
@@ -201,7 +202,7 @@ class SecondAnswerTests:
 
 
 class StatisticsTests:
-    URL = reverse("dashboard_statistics")
+    URL = reverse("initiatives:statistics")
     PERIOD = {"from": "2000-01-01", "to": "2100-12-31"}
 
     @pytest.fixture
@@ -235,7 +236,7 @@ class StatisticsTests:
     def test_csv_has_the_same_figures(self, client, world):
         client.force_login(world.officer)
 
-        response = client.get(reverse("dashboard_statistics_csv", kwargs={"table": "satisfaction"}), self.PERIOD)
+        response = client.get(reverse("initiatives:statistics_csv", kwargs={"table": "satisfaction"}), self.PERIOD)
 
         assert response.status_code == 200
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -244,7 +245,7 @@ class StatisticsTests:
 
     def test_the_table_costs_one_query(self, world, django_assert_num_queries):
         from initiatives.models import Initiative
-        from municipalities.statistics import satisfaction_table
+        from initiatives.statistics import satisfaction_table
 
         with django_assert_num_queries(1):
             satisfaction_table(Initiative.objects.visible_to(world.officer))

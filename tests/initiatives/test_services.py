@@ -4,7 +4,7 @@ import pytest
 from django.db import connection, connections
 
 from initiatives.models import ReferenceSequence
-from initiatives.services import reference_next
+from initiatives.services.submission import reference_next
 
 
 @pytest.mark.django_db

@@ -12,13 +12,13 @@ from django.urls import reverse
 
 from initiatives.constants import Status
 from initiatives.models import Initiative, StatusChange, TrackingToken
-from initiatives.services import (
-    TransitionNotAllowed,
+from initiatives.services.submission import (
     initiative_reply,
     initiative_submit,
     initiative_withdraw,
     lost_link_request,
 )
+from initiatives.services.workflow import TransitionNotAllowed
 from notifications.constants import OutboxStatus
 from notifications.models import OutboxMail
 from tests.initiatives.factories import InitiativeFactory, ThemeFactory
@@ -166,8 +166,8 @@ class LostLinkTests:
 
     def test_the_page_answers_the_same_whether_or_not_the_address_is_known(self, client):
         InitiativeFactory(initiator_email="known@example.nl")
-        known = client.post(reverse("lost_link"), {"email": "known@example.nl"}, follow=True)
-        unknown = client.post(reverse("lost_link"), {"email": "unknown@example.nl"}, follow=True)
+        known = client.post(reverse("initiatives:lost_link"), {"email": "known@example.nl"}, follow=True)
+        unknown = client.post(reverse("initiatives:lost_link"), {"email": "unknown@example.nl"}, follow=True)
         assert known.status_code == unknown.status_code == 200
         assert known.redirect_chain == unknown.redirect_chain
         # Identical pages, apart from the per-response CSRF token in the header's forms.
@@ -177,7 +177,7 @@ class LostLinkTests:
 
 def test_the_form_post_submits_and_confirms(client, village, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("initiative_submit"), form_data(village, attachments=pdf()))
+        response = client.post(reverse("initiatives:submit"), form_data(village, attachments=pdf()))
     assert response.status_code == 302
     initiative = Initiative.objects.get()
     assert initiative.attachments.get().original_name == "plan.pdf"

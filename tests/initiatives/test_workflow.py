@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from initiatives.constants import TERMINAL_STATUSES, TRANSITIONS, Status
-from initiatives.services import TransitionNotAllowed, initiative_change_status
+from initiatives.services.workflow import TransitionNotAllowed, initiative_change_status
 from tests.initiatives.factories import InitiativeFactory
 from tests.municipalities.factories import OfficerMembershipFactory
 

@@ -11,7 +11,7 @@ from tests.municipalities.factories import OfficerMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("dashboard_audit")
+URL = reverse("audit:log")
 
 
 def entry(*, municipality, actor=None, action="initiative.assign", at=None, **fields):

@@ -76,9 +76,9 @@ def local(year, month, day, hour=12, minute=0):
 
 class DashboardUrlTests:
     def test_url_names(self):
-        assert reverse("dashboard") == DASHBOARD
-        assert reverse("dashboard_export") == EXPORT
-        assert reverse("dashboard_bulk_assign") == BULK
+        assert reverse("initiatives:dashboard") == DASHBOARD
+        assert reverse("initiatives:dashboard_export") == EXPORT
+        assert reverse("initiatives:bulk_assign") == BULK
 
 
 class DashboardAccessTests:
@@ -628,7 +628,7 @@ class DashboardRowTests:
         assert "badge status-badge status-waiting_for_initiator" in content
         assert "<caption>" in content
         assert 'scope="col"' in content
-        assert f'href="{reverse("dashboard_initiative", kwargs={"pk": initiative.pk})}"' in content
+        assert f'href="{reverse("initiatives:officer_detail", kwargs={"pk": initiative.pk})}"' in content
 
 
 class DashboardQueryCountTests:
@@ -666,7 +666,7 @@ class TestRowTexts:
         from django.utils import translation
         from django.utils.dateformat import format as date_format
 
-        from municipalities.dashboard_views import short_date_formatter
+        from initiatives.views.dashboard import short_date_formatter
 
         moments = [
             timezone.make_aware(datetime(2026, month, 1 + month, 23, 30)) for month in range(1, 13)
@@ -679,11 +679,11 @@ class TestRowTexts:
             assert short(None) == "–"
 
     def test_links_match_reverse(self):
-        from municipalities.dashboard_views import url_maker
+        from initiatives.views.dashboard import url_maker
 
-        make = url_maker("dashboard_initiative", "pk")
+        make = url_maker("initiatives:officer_detail", "pk")
         for pk in (1, 42, 987654321, 10**12):
-            assert make(pk) == reverse("dashboard_initiative", kwargs={"pk": pk})
+            assert make(pk) == reverse("initiatives:officer_detail", kwargs={"pk": pk})
 
     def test_rows_show_status_officer_and_dates(self, officer_client, officer, village):
         from django.utils import translation
@@ -696,5 +696,5 @@ class TestRowTexts:
         row = rows[mine.pk]
         assert row.status_label == Status.INTAKE.label
         assert row.officer_name == (officer.user.get_full_name() or officer.user.get_username())
-        assert row.list_url == reverse("dashboard_initiative", kwargs={"pk": mine.pk})
+        assert row.list_url == reverse("initiatives:officer_detail", kwargs={"pk": mine.pk})
         assert row.list_url in response.content.decode()

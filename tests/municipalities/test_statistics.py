@@ -11,18 +11,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core import charts
 from initiatives.constants import DecisionOutcome, GrantStatus, MunicipalRole, Status
 from initiatives.models import Theme
-from municipalities import charts
-from municipalities.statistics import Period, submitted_in
-from municipalities.statistics_views import csv_safe
+from initiatives.statistics import Period, submitted_in
+from initiatives.views.statistics import csv_safe
 from tests.initiatives.factories import DecisionFactory, GrantFactory, InitiativeFactory, ThemeFactory
 from tests.municipalities.factories import OfficerMembershipFactory, UserFactory, two_municipalities
 from tests.villages.factories import VillageFactory
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("dashboard_statistics")
+URL = reverse("initiatives:statistics")
 YEAR_2026 = {"from": "2026-01-01", "to": "2026-12-31"}
 
 
@@ -32,7 +32,7 @@ def at(year, month, day, hour=12, minute=0):
 
 
 def csv_url(table):
-    return reverse("dashboard_statistics_csv", kwargs={"table": table})
+    return reverse("initiatives:statistics_csv", kwargs={"table": table})
 
 
 def read_csv(response):
@@ -466,7 +466,7 @@ class TestPage:
 
         for slug in ("status", "theme", "village", "response", "support", "funds", "roles"):
             assert f'id="chart-{slug}"' in html
-            assert reverse("dashboard_statistics_csv", kwargs={"table": slug}) in html
+            assert reverse("initiatives:statistics_csv", kwargs={"table": slug}) in html
         assert html.count("<caption>") == 7
         assert html.count('role="img"') == 7
         assert 'scope="row"' in html and 'scope="col"' in html

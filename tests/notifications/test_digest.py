@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core import mail
 
-from initiatives.services import initiative_assign
+from initiatives.services.officers import initiative_assign
 from notifications.constants import OutboxStatus
 from notifications.models import NotificationPreference, OutboxMail
 from notifications.services import digest_send, notification_preference_set
@@ -59,7 +59,7 @@ class DigestTests:
     def test_mails_to_residents_are_never_held(self, officers, django_capture_on_commit_callbacks):
         officer, _colleague = officers
         notification_preference_set(user=officer.user, daily_digest=True)
-        from initiatives.services import initiative_message_send
+        from initiatives.services.officers import initiative_message_send
 
         initiative = InitiativeFactory(village__municipality=officer.municipality)
         with django_capture_on_commit_callbacks(execute=True):

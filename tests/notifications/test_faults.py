@@ -17,7 +17,7 @@ from django.urls import reverse
 from kombu import Connection
 
 from initiatives.models import Initiative, TrackingToken
-from initiatives.reminders import reminders_run
+from initiatives.services.reminders import reminders_run
 from notifications.constants import MAX_ATTEMPTS, OutboxStatus
 from notifications.models import OutboxMail
 from notifications.services import mail_enqueue
@@ -98,7 +98,7 @@ class RedisDownTests:
         lab.redis.stop()
 
         started = time.perf_counter()
-        response = client.post(reverse("initiative_submit"), form_data(village))
+        response = client.post(reverse("initiatives:submit"), form_data(village))
         answered_in = time.perf_counter() - started
 
         assert response.status_code == 302
@@ -121,7 +121,7 @@ class RedisDownTests:
         lab.redis.freeze()  # alive, connected, silent: the case a socket timeout exists for
 
         started = time.perf_counter()
-        response = client.post(reverse("initiative_submit"), form_data(village))
+        response = client.post(reverse("initiatives:submit"), form_data(village))
         answered_in = time.perf_counter() - started
 
         assert response.status_code == 302

@@ -219,9 +219,9 @@ class BrokerDownTests:
         village = VillageFactory()
         officers = OfficerMembershipFactory.create_batch(2, municipality=village.municipality, villages=[village])
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("initiative_submit"), form_data(village))
+            response = client.post(reverse("initiatives:submit"), form_data(village))
         assert response.status_code == 302
-        assert response["Location"] == reverse("initiative_submitted")
+        assert response["Location"] == reverse("initiatives:submitted")
         initiative = Initiative.objects.get()
         assert sorted(initiative.mails.values_list("to", "status")) == sorted(
             [("fatima@example.nl", OutboxStatus.PENDING)]

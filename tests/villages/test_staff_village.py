@@ -39,11 +39,11 @@ def officer(world):
 
 
 def page_url(village) -> str:
-    return reverse("staff_village", kwargs={"village": village.pk})
+    return reverse("initiatives:village_plans", kwargs={"village": village.pk})
 
 
 def link_url(village) -> str:
-    return reverse("plan_action_link", kwargs={"village": village.pk})
+    return reverse("initiatives:plan_action_link", kwargs={"village": village.pk})
 
 
 class StaffVillageUrlTests:

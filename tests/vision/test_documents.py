@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditLogEntry
+from core.exceptions import NotAllowed
 from tests.municipalities.factories import OfficerMembershipFactory, two_municipalities
 from tests.vision.factories import (
     FacilitatorFactory,
@@ -17,15 +18,9 @@ from tests.vision.factories import (
     VisionSectionFactory,
     VisionVersionFactory,
 )
-from vision.constants import VisionSectionKey, VisionStatus
+from vision.constants import VISION_TRANSITIONS, VisionSectionKey, VisionStatus
 from vision.models import VisionDocument, VisionSection, VisionVersion
-from vision.services.documents import (
-    VISION_TRANSITIONS,
-    NotAllowed,
-    VisionStatusNotAllowed,
-    vision_status_change,
-    vision_version_create,
-)
+from vision.services.documents import VisionStatusNotAllowed, vision_status_change, vision_version_create
 
 pytestmark = pytest.mark.django_db
 
@@ -211,14 +206,14 @@ class VisionStatusTests:
 
 class VisionPageTests:
     def test_without_a_document_the_page_invites_to_write(self, facilitator_client, trajectory):
-        response = facilitator_client.get(reverse("vision_document", kwargs={"trajectory": trajectory.pk}))
+        response = facilitator_client.get(reverse("vision:vision_document", kwargs={"trajectory": trajectory.pk}))
         assert response.status_code == 200
         assert response.context["document"] is None
         assert response.context["version"] is None
 
     def test_the_latest_version_in_section_order_with_all_versions(self, facilitator_client, trajectory):
         _document, versions = document_with_versions(trajectory, VisionStatus.ADOPTED, VisionStatus.DRAFT)
-        response = facilitator_client.get(reverse("vision_document", kwargs={"trajectory": trajectory.pk}))
+        response = facilitator_client.get(reverse("vision:vision_document", kwargs={"trajectory": trajectory.pk}))
         assert response.status_code == 200
         assert response.context["version"].number == 2
         assert [s["key"] for s in response.context["sections"]] == VisionSectionKey.values
@@ -228,7 +223,7 @@ class VisionPageTests:
 
     def test_an_older_version_can_be_read(self, facilitator_client, trajectory):
         document_with_versions(trajectory, VisionStatus.DRAFT, VisionStatus.DRAFT)
-        url = reverse("vision_version", kwargs={"trajectory": trajectory.pk, "number": 1})
+        url = reverse("vision:vision_version", kwargs={"trajectory": trajectory.pk, "number": 1})
         response = facilitator_client.get(url)
         assert response.status_code == 200
         assert response.context["version"].number == 1
@@ -237,13 +232,13 @@ class VisionPageTests:
 
     def test_an_unknown_version_is_404(self, facilitator_client, trajectory):
         document_with_versions(trajectory, VisionStatus.DRAFT)
-        url = reverse("vision_version", kwargs={"trajectory": trajectory.pk, "number": 9})
+        url = reverse("vision:vision_version", kwargs={"trajectory": trajectory.pk, "number": 9})
         assert facilitator_client.get(url).status_code == 404
 
 
 class VisionEditViewTests:
     def url(self, trajectory):
-        return reverse("vision_edit", kwargs={"trajectory": trajectory.pk})
+        return reverse("vision:vision_edit", kwargs={"trajectory": trajectory.pk})
 
     def post_data(self, based_on, prefix="Nieuw", **extra):
         data = {"title": "Onze visie", "based_on": str(based_on), "change_note": "Na de bijeenkomst"}
@@ -266,7 +261,7 @@ class VisionEditViewTests:
         document_with_versions(trajectory, VisionStatus.CONSULTATION)
         response = facilitator_client.post(self.url(trajectory), self.post_data(1))
         assert response.status_code == 302
-        assert response.url == reverse("vision_document", kwargs={"trajectory": trajectory.pk})
+        assert response.url == reverse("vision:vision_document", kwargs={"trajectory": trajectory.pk})
         latest = VisionVersion.objects.filter(document__trajectory=trajectory).order_by("-number").first()
         assert (latest.number, latest.status, latest.change_note) == (2, VisionStatus.DRAFT, "Na de bijeenkomst")
         assert latest.sections.get(key="roles").body == "Nieuw over roles."
@@ -287,7 +282,7 @@ class VisionEditViewTests:
 
 class VisionStatusViewTests:
     def url(self, trajectory):
-        return reverse("vision_status", kwargs={"trajectory": trajectory.pk})
+        return reverse("vision:vision_status", kwargs={"trajectory": trajectory.pk})
 
     def test_adopted_without_a_date_shows_the_form_with_an_error(self, facilitator_client, trajectory):
         _document, (version,) = document_with_versions(trajectory, VisionStatus.CONSULTATION)
@@ -327,7 +322,7 @@ class VisionStatusViewTests:
 class VisionPrintTests:
     def test_the_print_view_holds_every_written_section(self, facilitator_client, trajectory):
         _document, versions = document_with_versions(trajectory, VisionStatus.DRAFT, VisionStatus.ADOPTED)
-        response = facilitator_client.get(reverse("vision_print", kwargs={"trajectory": trajectory.pk}))
+        response = facilitator_client.get(reverse("vision:vision_print", kwargs={"trajectory": trajectory.pk}))
         assert response.status_code == 200
         html = response.content.decode()
         assert response.context["version"].number == 2
@@ -339,7 +334,7 @@ class VisionPrintTests:
 
     def test_it_is_standalone_with_print_css(self, facilitator_client, trajectory):
         document_with_versions(trajectory, VisionStatus.DRAFT)
-        response = facilitator_client.get(reverse("vision_print", kwargs={"trajectory": trajectory.pk}))
+        response = facilitator_client.get(reverse("vision:vision_print", kwargs={"trajectory": trajectory.pk}))
         html = response.content.decode()
         assert [t.name for t in response.templates][:2] == ["vision/vision_print.html", "vision/vision_print_base.html"]
         assert "base.html" not in [t.name for t in response.templates]
@@ -349,7 +344,7 @@ class VisionPrintTests:
 
     def test_an_older_version_can_be_printed(self, facilitator_client, trajectory):
         document_with_versions(trajectory, VisionStatus.ADOPTED, VisionStatus.DRAFT)
-        url = reverse("vision_print", kwargs={"trajectory": trajectory.pk}) + "?versie=1"
+        url = reverse("vision:vision_print", kwargs={"trajectory": trajectory.pk}) + "?versie=1"
         response = facilitator_client.get(url)
         assert response.status_code == 200
         assert response.context["version"].number == 1
@@ -360,24 +355,27 @@ class VisionPrintTests:
         version = VisionVersionFactory(document=document, number=1)
         VisionSectionFactory(version=version, key="introduction", body="Alleen de inleiding.")
         VisionSectionFactory(version=version, key="roles", body="")
-        response = facilitator_client.get(reverse("vision_print", kwargs={"trajectory": trajectory.pk}))
+        response = facilitator_client.get(reverse("vision:vision_print", kwargs={"trajectory": trajectory.pk}))
         assert [s["key"] for s in response.context["sections"]] == ["introduction"]
 
     def test_without_a_vision_there_is_nothing_to_print(self, facilitator_client, trajectory):
-        assert facilitator_client.get(reverse("vision_print", kwargs={"trajectory": trajectory.pk})).status_code == 404
+        assert (
+            facilitator_client.get(reverse("vision:vision_print", kwargs={"trajectory": trajectory.pk})).status_code
+            == 404
+        )
 
 
 # --- access -------------------------------------------------------------------------------------
 
 READ_URLS = [
-    ("vision_document", {}),
-    ("vision_version", {"number": 1}),
-    ("vision_print", {}),
-    ("vision_edit", {}),
+    ("vision:vision_document", {}),
+    ("vision:vision_version", {"number": 1}),
+    ("vision:vision_print", {}),
+    ("vision:vision_edit", {}),
 ]
 POST_URLS = [
-    ("vision_edit", {}),
-    ("vision_status", {}),
+    ("vision:vision_edit", {}),
+    ("vision:vision_status", {}),
 ]
 
 
@@ -412,7 +410,7 @@ class VisionAccessTests:
         client.force_login(FacilitatorFactory(association=world.other).user)
         assert client.post(url_for(name, trajectory, extra), {}).status_code == 404
 
-    @pytest.mark.parametrize(("name", "extra"), [u for u in READ_URLS if u[0] != "vision_edit"])
+    @pytest.mark.parametrize(("name", "extra"), [u for u in READ_URLS if u[0] != "vision:vision_edit"])
     def test_an_officer_reads(self, client, officer, trajectory, versions, name, extra):
         client.force_login(officer.user)
         response = client.get(url_for(name, trajectory, extra))
@@ -431,5 +429,5 @@ class VisionAccessTests:
 
     def test_the_page_shows_no_edit_controls_to_an_officer(self, client, officer, trajectory, versions):
         client.force_login(officer.user)
-        response = client.get(url_for("vision_document", trajectory, {}))
-        assert reverse("vision_edit", kwargs={"trajectory": trajectory.pk}) not in response.content.decode()
+        response = client.get(url_for("vision:vision_document", trajectory, {}))
+        assert reverse("vision:vision_edit", kwargs={"trajectory": trajectory.pk}) not in response.content.decode()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from audit.models import AuditLogEntry
+from core.exceptions import NotAllowed
 from notifications.models import OutboxMail
 from notifications.services import outbox_deliver
 from tests.municipalities.factories import OfficerMembershipFactory, two_municipalities
@@ -28,7 +29,6 @@ from vision.calendar import meeting_ics
 from vision.constants import MeetingKind
 from vision.models import ActionItem, Attendance, Meeting
 from vision.services.meetings import (
-    NotAllowed,
     action_item_add,
     action_item_set_done,
     meeting_invite,
@@ -157,7 +157,9 @@ class MeetingIcsTests:
         meeting = MeetingFactory(trajectory=trajectory)
         client.force_login(actor)
 
-        response = client.get(reverse("meeting_ics", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk}))
+        response = client.get(
+            reverse("vision:meeting_ics", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        )
 
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/calendar")
@@ -342,7 +344,7 @@ class AttendanceTests:
         client.force_login(actor)
 
         response = client.post(
-            reverse("meeting_attendance", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk}),
+            reverse("vision:meeting_attendance", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk}),
             {"present": [members[0].pk, members[1].pk]},
         )
 
@@ -400,7 +402,7 @@ class MinutesTests:
         meeting = past_meeting(trajectory)
         AttendanceFactory(meeting=meeting, member=members[0])
         client.force_login(actor)
-        url = reverse("meeting_minutes", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        url = reverse("vision:meeting_minutes", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
 
         assert client.get(url).status_code == 200
         with django_capture_on_commit_callbacks(execute=True):
@@ -516,7 +518,7 @@ class ActionItemTests:
         ActionItemFactory(trajectory=TrajectoryFactory(municipality=trajectory.municipality))  # another trajectory
         client.force_login(actor)
 
-        response = client.get(reverse("action_item_list", kwargs={"trajectory": trajectory.pk}))
+        response = client.get(reverse("vision:action_item_list", kwargs={"trajectory": trajectory.pk}))
 
         assert response.status_code == 200
         items = response.context["items"]
@@ -525,15 +527,15 @@ class ActionItemTests:
         assert response.context["counts"] == {"open": 3, "overdue": 1, "done": 1}
 
         overdue_only = client.get(
-            reverse("action_item_list", kwargs={"trajectory": trajectory.pk}), {"state": "overdue"}
+            reverse("vision:action_item_list", kwargs={"trajectory": trajectory.pk}), {"state": "overdue"}
         )
         assert overdue_only.context["items"] == [overdue]
 
     def test_toggle_through_the_page_returns_to_where_it_came_from(self, client, actor, trajectory):
         item = ActionItemFactory(trajectory=trajectory)
         client.force_login(actor)
-        list_url = reverse("action_item_list", kwargs={"trajectory": trajectory.pk})
-        url = reverse("action_item_done", kwargs={"trajectory": trajectory.pk, "item": item.pk})
+        list_url = reverse("vision:action_item_list", kwargs={"trajectory": trajectory.pk})
+        url = reverse("vision:action_item_done", kwargs={"trajectory": trajectory.pk, "item": item.pk})
 
         response = client.post(url, {"done": "1", "next": f"{list_url}?state=open"})
         assert response.status_code == 302 and response["Location"] == f"{list_url}?state=open"
@@ -548,7 +550,7 @@ class ActionItemTests:
     def test_add_through_the_meeting_page_and_errors_stay_on_the_page(self, client, actor, trajectory, members):
         meeting = past_meeting(trajectory)
         client.force_login(actor)
-        url = reverse("action_item_add", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        url = reverse("vision:action_item_add", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
 
         response = client.post(url, {"description": "", "owner": members[0].pk})
         assert response.status_code == 200
@@ -571,7 +573,7 @@ class MeetingPageTests:
         client.force_login(actor)
         day = timezone.localdate() + timedelta(days=10)
         response = client.post(
-            reverse("meeting_create", kwargs={"trajectory": trajectory.pk}),
+            reverse("vision:meeting_create", kwargs={"trajectory": trajectory.pk}),
             {
                 "kind": MeetingKind.ACTIVE_RESIDENTS,
                 "title": "Vliegwiel 1",
@@ -586,7 +588,7 @@ class MeetingPageTests:
         meeting = Meeting.objects.get()
         assert response.status_code == 302
         assert response["Location"] == reverse(
-            "meeting_invite", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk}
+            "vision:meeting_invite", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk}
         )
         assert meeting.starts_at == local(day, 19, 30) and meeting.ends_at == local(day, 21, 30)
         assert meeting.kind == MeetingKind.ACTIVE_RESIDENTS
@@ -598,7 +600,7 @@ class MeetingPageTests:
     def test_end_before_start_is_refused_with_the_form_shown_again(self, client, actor, trajectory):
         client.force_login(actor)
         response = client.post(
-            reverse("meeting_create", kwargs={"trajectory": trajectory.pk}),
+            reverse("vision:meeting_create", kwargs={"trajectory": trajectory.pk}),
             {
                 "kind": MeetingKind.INTERVISION,
                 "title": "X",
@@ -617,14 +619,14 @@ class MeetingPageTests:
         starts_at = future(days=9, hour=14)
         meeting = MeetingFactory(trajectory=trajectory, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2))
         client.force_login(actor)
-        invite_url = reverse("meeting_invite", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        invite_url = reverse("vision:meeting_invite", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
         initial = client.get(invite_url).context["form"].initial["members"]
 
         with django_capture_on_commit_callbacks(execute=True):
             client.post(invite_url, {"members": initial})
         assert len(mail.outbox) == 3
 
-        edit_url = reverse("meeting_edit", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        edit_url = reverse("vision:meeting_edit", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
         data = client.get(edit_url).context["form"].initial
         data = {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in data.items()}
         with django_capture_on_commit_callbacks(execute=True):
@@ -646,7 +648,9 @@ class MeetingPageTests:
         item = ActionItemFactory(trajectory=trajectory, meeting=meeting, owner=members[0])
         client.force_login(actor)
 
-        response = client.get(reverse("meeting_detail", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk}))
+        response = client.get(
+            reverse("vision:meeting_detail", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        )
 
         assert response.status_code == 200
         assert response.context["meeting"] == meeting
@@ -658,7 +662,7 @@ class MeetingPageTests:
     def test_meeting_list_splits_coming_up_and_held(self, client, actor, trajectory):
         held, coming = past_meeting(trajectory), MeetingFactory(trajectory=trajectory)
         client.force_login(actor)
-        response = client.get(reverse("meeting_list", kwargs={"trajectory": trajectory.pk}))
+        response = client.get(reverse("vision:meeting_list", kwargs={"trajectory": trajectory.pk}))
         assert response.status_code == 200
         assert response.context["upcoming"] == [coming] and response.context["past"] == [held]
 
@@ -668,14 +672,14 @@ class MeetingPageTests:
         other = TrajectoryFactory(municipality=tenants.a)
         meeting = MeetingFactory(trajectory=other)
         client.force_login(actor)
-        url = reverse("meeting_detail", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        url = reverse("vision:meeting_detail", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
         assert client.get(url).status_code == 404
 
     def test_a_member_with_an_account_can_work_on_their_own_trajectory(self, client, trajectory):
         member = ProgressGroupMemberFactory(trajectory=trajectory, with_account=True)
         item = ActionItemFactory(trajectory=trajectory)
         client.force_login(member.user)
-        url = reverse("action_item_done", kwargs={"trajectory": trajectory.pk, "item": item.pk})
+        url = reverse("vision:action_item_done", kwargs={"trajectory": trajectory.pk, "item": item.pk})
         assert client.post(url, {"done": "1"}).status_code == 302
         item.refresh_from_db()
         assert item.done
@@ -685,20 +689,20 @@ class MeetingPageTests:
 
 # name -> (extra kwargs needed, methods to try: GET pages and POST actions)
 URLS = {
-    "meeting_list": ((), ["get"]),
-    "action_item_list": ((), ["get"]),
-    "meeting_create": ((), ["get", "post"]),
-    "meeting_detail": (("meeting",), ["get"]),
-    "meeting_ics": (("meeting",), ["get"]),
-    "meeting_edit": (("meeting",), ["get", "post"]),
-    "meeting_invite": (("meeting",), ["get", "post"]),
-    "meeting_attendance": (("meeting",), ["post"]),
-    "meeting_minutes": (("meeting",), ["get", "post"]),
-    "action_item_add": (("meeting",), ["post"]),
-    "action_item_done": (("item",), ["post"]),
+    "vision:meeting_list": ((), ["get"]),
+    "vision:action_item_list": ((), ["get"]),
+    "vision:meeting_create": ((), ["get", "post"]),
+    "vision:meeting_detail": (("meeting",), ["get"]),
+    "vision:meeting_ics": (("meeting",), ["get"]),
+    "vision:meeting_edit": (("meeting",), ["get", "post"]),
+    "vision:meeting_invite": (("meeting",), ["get", "post"]),
+    "vision:meeting_attendance": (("meeting",), ["post"]),
+    "vision:meeting_minutes": (("meeting",), ["get", "post"]),
+    "vision:action_item_add": (("meeting",), ["post"]),
+    "vision:action_item_done": (("item",), ["post"]),
 }
 POST_URLS = [name for name, (_, methods) in URLS.items() if "post" in methods]
-READ_URLS = ["meeting_list", "action_item_list", "meeting_detail", "meeting_ics"]
+READ_URLS = ["vision:meeting_list", "vision:action_item_list", "vision:meeting_detail", "vision:meeting_ics"]
 
 
 @pytest.fixture
@@ -719,25 +723,25 @@ def url_for(name, world):
 def post_data(name, world):
     day = (timezone.localdate() + timedelta(days=5)).isoformat()
     return {
-        "meeting_create": {
+        "vision:meeting_create": {
             "kind": "progress_group",
             "title": "T",
             "day": day,
             "start_time": "10:00",
             "end_time": "11:00",
         },
-        "meeting_edit": {
+        "vision:meeting_edit": {
             "kind": "progress_group",
             "title": "T",
             "day": day,
             "start_time": "10:00",
             "end_time": "11:00",
         },
-        "meeting_invite": {"members": [world["guest"].pk]},
-        "meeting_attendance": {"present": [world["member"].pk]},
-        "meeting_minutes": {"minutes": "Verslag"},
-        "action_item_add": {"description": "Iets doen"},
-        "action_item_done": {"done": "1"},
+        "vision:meeting_invite": {"members": [world["guest"].pk]},
+        "vision:meeting_attendance": {"present": [world["member"].pk]},
+        "vision:meeting_minutes": {"minutes": "Verslag"},
+        "vision:action_item_add": {"description": "Iets doen"},
+        "vision:action_item_done": {"done": "1"},
     }[name]
 
 
@@ -815,7 +819,7 @@ def add_meeting_with_everything(trajectory):
 class QueryCountTests:
     def test_meeting_list_does_not_grow_with_meetings(self, client, actor, trajectory):
         client.force_login(actor)
-        url = reverse("meeting_list", kwargs={"trajectory": trajectory.pk})
+        url = reverse("vision:meeting_list", kwargs={"trajectory": trajectory.pk})
         add_meeting_with_everything(trajectory)
         one = count_queries(client, url)
         for _ in range(4):
@@ -825,7 +829,7 @@ class QueryCountTests:
 
     def test_action_item_list_does_not_grow_with_items(self, client, actor, trajectory):
         client.force_login(actor)
-        url = reverse("action_item_list", kwargs={"trajectory": trajectory.pk})
+        url = reverse("vision:action_item_list", kwargs={"trajectory": trajectory.pk})
         add_meeting_with_everything(trajectory)
         one = count_queries(client, url)
         for _ in range(4):
@@ -836,7 +840,7 @@ class QueryCountTests:
     def test_meeting_page_does_not_grow_with_members_and_items(self, client, actor, trajectory):
         client.force_login(actor)
         meeting = add_meeting_with_everything(trajectory)
-        url = reverse("meeting_detail", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        url = reverse("vision:meeting_detail", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
         one = count_queries(client, url)
         for _ in range(5):
             attendance = AttendanceFactory(meeting=meeting, attended=False)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.models import AuditLogEntry
-from municipalities.charts import grouped_bar_chart
+from core.charts import grouped_bar_chart
 from notifications.models import OutboxMail
 from tests.municipalities.factories import OfficerMembershipFactory, two_municipalities
 from tests.vision.factories import (
@@ -27,7 +27,7 @@ from tests.vision.factories import (
 )
 from vision.constants import MemberCategory, ScanItem, ScanKind
 from vision.models import Scan, ScanInvitation, ScanScore
-from vision.services.documents import (
+from vision.services.scans import (
     scan_close,
     scan_comparison,
     scan_open,
@@ -109,7 +109,7 @@ def open_invitation(trajectory, **kwargs):
 
 
 def respond_url(token):
-    return reverse("scan_respond", kwargs={"token": token})
+    return reverse("vision:scan_respond", kwargs={"token": token})
 
 
 class ScanOpenTests:
@@ -162,15 +162,15 @@ class ScanOpenTests:
         assert not Scan.objects.exists()
 
     def test_the_view_opens_and_redirects(self, facilitator_client, trajectory, members):
-        url = reverse("scan_open", kwargs={"trajectory": trajectory.pk})
+        url = reverse("vision:scan_open", kwargs={"trajectory": trajectory.pk})
         response = facilitator_client.post(url, {"open-kind": "nulmeting"})
         scan = Scan.objects.get(trajectory=trajectory)
         assert response.status_code == 302
-        assert response.url == reverse("scan_detail", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
+        assert response.url == reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
 
     def test_the_view_shows_a_refusal_at_the_form(self, facilitator_client, trajectory, members):
         ScanFactory(trajectory=trajectory, kind=ScanKind.BASELINE, closed_on=date(2026, 2, 20))
-        url = reverse("scan_open", kwargs={"trajectory": trajectory.pk})
+        url = reverse("vision:scan_open", kwargs={"trajectory": trajectory.pk})
         response = facilitator_client.post(url, {"open-kind": "nulmeting"})
         assert response.status_code == 200
         assert "kind" in response.context["open_form"].errors
@@ -195,7 +195,7 @@ class ScanRespondTests:
         data = all_scores(score_cultuuromslag="5", comment_cultuuromslag="Goed bezig")
         response = client.post(respond_url(token), data)
         assert response.status_code == 302
-        assert response.url == reverse("scan_thanks", kwargs={"token": token})
+        assert response.url == reverse("vision:scan_thanks", kwargs={"token": token})
         invitation.refresh_from_db()
         assert invitation.used_at is not None
         scores = {s.item: (s.score, s.comment) for s in ScanScore.objects.filter(invitation=invitation)}
@@ -293,7 +293,9 @@ class ScanReopenTests:
         mail.outbox.clear()
 
         client.force_login(facilitator.user)
-        url = reverse("scan_reopen", kwargs={"trajectory": trajectory.pk, "scan": scan.pk, "invitation": invitation.pk})
+        url = reverse(
+            "vision:scan_reopen", kwargs={"trajectory": trajectory.pk, "scan": scan.pk, "invitation": invitation.pk}
+        )
         with django_capture_on_commit_callbacks(execute=True):
             assert client.post(url).status_code == 302
         client.logout()
@@ -330,7 +332,7 @@ class ScanReopenTests:
     def test_a_closed_scan_cannot_be_reopened(self, facilitator_client, trajectory):
         invitation, token = open_invitation(trajectory, closed_on=date(2026, 3, 1))
         url = reverse(
-            "scan_reopen",
+            "vision:scan_reopen",
             kwargs={"trajectory": trajectory.pk, "scan": invitation.scan_id, "invitation": invitation.pk},
         )
         assert facilitator_client.post(url).status_code == 302
@@ -342,7 +344,7 @@ class ScanReopenTests:
 class ScanCloseTests:
     def test_closing_stops_the_links(self, client, facilitator_client, trajectory):
         invitation, token = open_invitation(trajectory)
-        url = reverse("scan_close", kwargs={"trajectory": trajectory.pk, "scan": invitation.scan_id})
+        url = reverse("vision:scan_close", kwargs={"trajectory": trajectory.pk, "scan": invitation.scan_id})
         assert facilitator_client.post(url).status_code == 302
         invitation.scan.refresh_from_db()
         assert invitation.scan.closed_on == timezone.localdate()
@@ -398,7 +400,7 @@ class ScanResultsTests:
     def test_no_comparison_with_only_a_baseline(self, trajectory, baseline, facilitator_client):
         assert scan_comparison(trajectory) is None
         response = facilitator_client.get(
-            reverse("scan_detail", kwargs={"trajectory": trajectory.pk, "scan": baseline.pk})
+            reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": baseline.pk})
         )
         assert response.status_code == 200
         assert response.context["comparison"] is None
@@ -416,7 +418,7 @@ class ScanResultsTests:
         assert (comparison.before, comparison.after) == (baseline, follow_up)
         assert comparison.rows[0][1:] == (3.0, 4.5)
         response = facilitator_client.get(
-            reverse("scan_detail", kwargs={"trajectory": trajectory.pk, "scan": follow_up.pk})
+            reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": follow_up.pk})
         )
         html = response.content.decode()
         assert 'id="scan-comparison"' in html and 'role="img"' in html
@@ -430,7 +432,7 @@ class ScanResultsTests:
         invitation = ScanInvitationFactory(scan=baseline)
         answer(invitation, {}, comments={"communicatie": "Het aanspreekpunt werkt."})
         response = facilitator_client.get(
-            reverse("scan_detail", kwargs={"trajectory": trajectory.pk, "scan": baseline.pk})
+            reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": baseline.pk})
         )
         assert response.context["answered"] == 5
         assert len(response.context["invitations"]) == 6
@@ -452,7 +454,7 @@ class ScanResultsTests:
                     )
 
         def queries():
-            url = reverse("scan_detail", kwargs={"trajectory": trajectory.pk, "scan": follow_up.pk})
+            url = reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": follow_up.pk})
             with CaptureQueriesContext(connection) as captured:
                 response = facilitator_client.get(url)
             assert response.status_code == 200
@@ -499,15 +501,15 @@ def scan_objects(trajectory):
 
 def staff_url(name, trajectory, scan, invitation):
     kwargs = {"trajectory": trajectory.pk}
-    if name in ("scan_detail", "scan_close", "scan_reopen"):
+    if name in ("vision:scan_detail", "vision:scan_close", "vision:scan_reopen"):
         kwargs["scan"] = scan.pk
-    if name == "scan_reopen":
+    if name == "vision:scan_reopen":
         kwargs["invitation"] = invitation.pk
     return reverse(name, kwargs=kwargs)
 
 
-READ_URLS = ["scan_list", "scan_detail"]
-POST_URLS = ["scan_open", "scan_close", "scan_reopen"]
+READ_URLS = ["vision:scan_list", "vision:scan_detail"]
+POST_URLS = ["vision:scan_open", "vision:scan_close", "vision:scan_reopen"]
 
 
 class ScanAccessTests:
@@ -546,5 +548,7 @@ class ScanAccessTests:
     def test_the_reopen_url_checks_the_scan_of_the_invitation(self, facilitator_client, trajectory, scan_objects):
         scan, _invitation = scan_objects
         elsewhere = ScanInvitationFactory()  # another municipality's trajectory
-        url = reverse("scan_reopen", kwargs={"trajectory": trajectory.pk, "scan": scan.pk, "invitation": elsewhere.pk})
+        url = reverse(
+            "vision:scan_reopen", kwargs={"trajectory": trajectory.pk, "scan": scan.pk, "invitation": elsewhere.pk}
+        )
         assert facilitator_client.post(url).status_code == 404

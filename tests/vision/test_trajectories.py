@@ -108,23 +108,30 @@ def facilitator_client(client, facilitator):
 
 
 def detail_url(trajectory) -> str:
-    return reverse("trajectory_detail", kwargs={"trajectory": trajectory.pk})
+    return reverse("vision:trajectory_detail", kwargs={"trajectory": trajectory.pk})
 
 
 URL_NAMES = [
-    "trajectory_detail",
-    "stage_edit",
-    "stage_complete",
-    "deliverable_toggle",
-    "member_add",
-    "member_edit",
-    "member_leave",
-    "case_add",
-    "case_edit",
-    "trajectory_cost",
+    "vision:trajectory_detail",
+    "vision:stage_edit",
+    "vision:stage_complete",
+    "vision:deliverable_toggle",
+    "vision:member_add",
+    "vision:member_edit",
+    "vision:member_leave",
+    "vision:case_add",
+    "vision:case_edit",
+    "vision:trajectory_cost",
 ]
 # The views that answer GET too; the others are POST only.
-GET_TOO = {"trajectory_detail", "stage_edit", "member_add", "member_edit", "case_add", "case_edit"}
+GET_TOO = {
+    "vision:trajectory_detail",
+    "vision:stage_edit",
+    "vision:member_add",
+    "vision:member_edit",
+    "vision:case_add",
+    "vision:case_edit",
+}
 
 
 def urls_by_name(trajectory) -> dict[str, str]:
@@ -134,34 +141,39 @@ def urls_by_name(trajectory) -> dict[str, str]:
     member = ProgressGroupMemberFactory(trajectory=trajectory)
     case = CaseFactory(trajectory=trajectory)
     children = {
-        "stage_edit": {"stage": stage.pk},
-        "stage_complete": {"stage": stage.pk},
-        "deliverable_toggle": {"deliverable": deliverable.pk},
-        "member_edit": {"member": member.pk},
-        "member_leave": {"member": member.pk},
-        "case_edit": {"case": case.pk},
+        "vision:stage_edit": {"stage": stage.pk},
+        "vision:stage_complete": {"stage": stage.pk},
+        "vision:deliverable_toggle": {"deliverable": deliverable.pk},
+        "vision:member_edit": {"member": member.pk},
+        "vision:member_leave": {"member": member.pk},
+        "vision:case_edit": {"case": case.pk},
     }
     return {name: reverse(name, kwargs={"trajectory": trajectory.pk, **children.get(name, {})}) for name in URL_NAMES}
 
 
 def edit_posts(trajectory) -> list[str]:
-    return [url for name, url in urls_by_name(trajectory).items() if name != "trajectory_detail"]
+    return [url for name, url in urls_by_name(trajectory).items() if name != "vision:trajectory_detail"]
 
 
 class TrajectoryUrlTests:
     def test_url_names(self, trajectory):
         t = {"trajectory": trajectory.pk}
-        assert reverse("trajectory_list") == LIST
-        assert reverse("trajectory_detail", kwargs=t) == f"/trajecten/{trajectory.pk}/"
-        assert reverse("stage_edit", kwargs={**t, "stage": 7}) == f"/trajecten/{trajectory.pk}/fasen/7/"
-        assert reverse("stage_complete", kwargs={**t, "stage": 7}) == f"/trajecten/{trajectory.pk}/fasen/7/afronden/"
+        assert reverse("vision:trajectory_list") == LIST
+        assert reverse("vision:trajectory_detail", kwargs=t) == f"/trajecten/{trajectory.pk}/"
+        assert reverse("vision:stage_edit", kwargs={**t, "stage": 7}) == f"/trajecten/{trajectory.pk}/fasen/7/"
         assert (
-            reverse("deliverable_toggle", kwargs={**t, "deliverable": 3})
+            reverse("vision:stage_complete", kwargs={**t, "stage": 7})
+            == f"/trajecten/{trajectory.pk}/fasen/7/afronden/"
+        )
+        assert (
+            reverse("vision:deliverable_toggle", kwargs={**t, "deliverable": 3})
             == f"/trajecten/{trajectory.pk}/opleverpunten/3/"
         )
-        assert reverse("member_add", kwargs=t) == f"/trajecten/{trajectory.pk}/voortgangsgroep/nieuw/"
-        assert reverse("member_edit", kwargs={**t, "member": 4}) == f"/trajecten/{trajectory.pk}/voortgangsgroep/4/"
-        assert reverse("trajectory_cost", kwargs=t) == f"/trajecten/{trajectory.pk}/kosten/"
+        assert reverse("vision:member_add", kwargs=t) == f"/trajecten/{trajectory.pk}/voortgangsgroep/nieuw/"
+        assert (
+            reverse("vision:member_edit", kwargs={**t, "member": 4}) == f"/trajecten/{trajectory.pk}/voortgangsgroep/4/"
+        )
+        assert reverse("vision:trajectory_cost", kwargs=t) == f"/trajecten/{trajectory.pk}/kosten/"
 
 
 # --- creating the stages -----------------------------------------------------------------------
@@ -344,7 +356,7 @@ class TrajectoryAccessTests:
         client.force_login(member.user)
 
         response = client.post(
-            reverse("member_add", kwargs={"trajectory": trajectory.pk}),
+            reverse("vision:member_add", kwargs={"trajectory": trajectory.pk}),
             {"member-name": "Lotte Kuipers", "member-category": MemberCategory.YOUNG_PEOPLE},
         )
 
@@ -360,7 +372,7 @@ class TrajectoryAccessTests:
     def test_objects_of_another_trajectory_answer_404(self, facilitator_client, world, trajectory):
         second = make_trajectory(world.a)
         for name, url in urls_by_name(second).items():
-            if name in ("trajectory_detail", "member_add", "case_add", "trajectory_cost"):
+            if name in ("vision:trajectory_detail", "vision:member_add", "vision:case_add", "vision:trajectory_cost"):
                 continue  # no child object in these URLs
             foreign = url.replace(f"/trajecten/{second.pk}/", f"/trajecten/{trajectory.pk}/")
             assert facilitator_client.post(foreign, {}).status_code == 404, foreign
@@ -507,7 +519,7 @@ class StageCompleteTests:
     def test_through_the_page(self, facilitator_client, trajectory):
         intake = stage_of(trajectory, Stage.INTAKE)
         StageDeliverableFactory(stage=intake, required=True, done=False)
-        url = reverse("stage_complete", kwargs={"trajectory": trajectory.pk, "stage": intake.pk})
+        url = reverse("vision:stage_complete", kwargs={"trajectory": trajectory.pk, "stage": intake.pk})
 
         refused = facilitator_client.post(url, {"complete-reason": ""})
         accepted = facilitator_client.post(url, {"complete-reason": "Afgesproken in de voortgangsgroep."})
@@ -524,7 +536,7 @@ class StageCompleteTests:
 
 class StageEditTests:
     def url(self, trajectory, stage):
-        return reverse("stage_edit", kwargs={"trajectory": trajectory.pk, "stage": stage.pk})
+        return reverse("vision:stage_edit", kwargs={"trajectory": trajectory.pk, "stage": stage.pk})
 
     def test_get_shows_the_form_at_its_stage(self, facilitator_client, trajectory):
         cases = stage_of(trajectory, Stage.CASES)
@@ -566,7 +578,7 @@ class StageEditTests:
 class DeliverableToggleTests:
     def test_tick_and_untick(self, facilitator_client, facilitator, trajectory):
         deliverable = StageDeliverableFactory(stage=stage_of(trajectory, Stage.INTAKE), done=False)
-        url = reverse("deliverable_toggle", kwargs={"trajectory": trajectory.pk, "deliverable": deliverable.pk})
+        url = reverse("vision:deliverable_toggle", kwargs={"trajectory": trajectory.pk, "deliverable": deliverable.pk})
 
         ticked = facilitator_client.post(url, {"done": "on"})
         deliverable.refresh_from_db()
@@ -596,7 +608,7 @@ class ProgressGroupTests:
         assert self.missing(facilitator_client, trajectory) == list(REQUIRED_MEMBER_CATEGORIES)
 
         response = facilitator_client.post(
-            reverse("member_add", kwargs={"trajectory": trajectory.pk}),
+            reverse("vision:member_add", kwargs={"trajectory": trajectory.pk}),
             {
                 "member-name": "Gerda Lammers",
                 "member-category": MemberCategory.COUNCIL,
@@ -628,7 +640,7 @@ class ProgressGroupTests:
         for category in REQUIRED_MEMBER_CATEGORIES:
             ProgressGroupMemberFactory(trajectory=trajectory, category=category)
         youth = trajectory.members.get(category=MemberCategory.YOUNG_PEOPLE)
-        url = reverse("member_leave", kwargs={"trajectory": trajectory.pk, "member": youth.pk})
+        url = reverse("vision:member_leave", kwargs={"trajectory": trajectory.pk, "member": youth.pk})
 
         response = facilitator_client.post(url)
 
@@ -641,7 +653,7 @@ class ProgressGroupTests:
 
     def test_leaving_twice_is_refused_with_a_message(self, facilitator_client, trajectory):
         member = ProgressGroupMemberFactory(trajectory=trajectory, left_on=timezone.localdate() - timedelta(days=3))
-        url = reverse("member_leave", kwargs={"trajectory": trajectory.pk, "member": member.pk})
+        url = reverse("vision:member_leave", kwargs={"trajectory": trajectory.pk, "member": member.pk})
 
         response = facilitator_client.post(url)
 
@@ -652,7 +664,7 @@ class ProgressGroupTests:
 
     def test_edit_a_member(self, facilitator_client, trajectory):
         member = ProgressGroupMemberFactory(trajectory=trajectory, category=MemberCategory.COUNCIL)
-        url = reverse("member_edit", kwargs={"trajectory": trajectory.pk, "member": member.pk})
+        url = reverse("vision:member_edit", kwargs={"trajectory": trajectory.pk, "member": member.pk})
 
         shown = facilitator_client.get(url)
         saved = facilitator_client.post(
@@ -666,7 +678,7 @@ class ProgressGroupTests:
         assert (member.name, member.category) == ("Arjan Bouwman", MemberCategory.SOCIAL_COUNCIL)
 
     def test_a_member_needs_a_name_and_category(self, facilitator_client, trajectory):
-        response = facilitator_client.post(reverse("member_add", kwargs={"trajectory": trajectory.pk}), {})
+        response = facilitator_client.post(reverse("vision:member_add", kwargs={"trajectory": trajectory.pk}), {})
 
         assert response.status_code == 200
         assert set(response.context["member_form"].errors) == {"name", "category"}
@@ -683,7 +695,7 @@ class CaseTests:
         initiative = InitiativeFactory(village=village)
 
         response = facilitator_client.post(
-            reverse("case_add", kwargs={"trajectory": trajectory.pk}),
+            reverse("vision:case_add", kwargs={"trajectory": trajectory.pk}),
             {
                 "case-title": "Speeltuin door bewoners",
                 "case-government_role": "Faciliteren",
@@ -703,7 +715,7 @@ class CaseTests:
         foreign = InitiativeFactory(village=VillageFactory(municipality=world.b))
 
         response = facilitator_client.post(
-            reverse("case_add", kwargs={"trajectory": trajectory.pk}),
+            reverse("vision:case_add", kwargs={"trajectory": trajectory.pk}),
             {"case-title": "Elders", "case-initiative": foreign.pk},
         )
 
@@ -732,13 +744,13 @@ class CaseTests:
         own = InitiativeFactory(village=VillageFactory(municipality=trajectory.municipality))
         InitiativeFactory(village=VillageFactory(municipality=world.b))
 
-        response = facilitator_client.get(reverse("case_add", kwargs={"trajectory": trajectory.pk}))
+        response = facilitator_client.get(reverse("vision:case_add", kwargs={"trajectory": trajectory.pk}))
 
         assert list(response.context["case_form"].fields["initiative"].queryset) == [own]
 
     def test_edit_a_case(self, facilitator_client, trajectory):
         case = CaseFactory(trajectory=trajectory)
-        url = reverse("case_edit", kwargs={"trajectory": trajectory.pk, "case": case.pk})
+        url = reverse("vision:case_edit", kwargs={"trajectory": trajectory.pk, "case": case.pk})
 
         shown = facilitator_client.get(url)
         saved = facilitator_client.post(url, {"case-title": "Ommetje", "case-lessons": "Eén contactpersoon"})
@@ -798,7 +810,7 @@ class SupportCostTests:
             trajectory_set_support_cost(trajectory=trajectory, cost=Decimal("1000"), actor=facilitator)
 
     def test_page_shows_the_split(self, facilitator_client, dia):
-        url = reverse("trajectory_cost", kwargs={"trajectory": dia.pk})
+        url = reverse("vision:trajectory_cost", kwargs={"trajectory": dia.pk})
 
         response = facilitator_client.post(url, {"cost-cost": "12000"})
         page = facilitator_client.get(detail_url(dia))
@@ -812,7 +824,7 @@ class SupportCostTests:
 
     def test_page_refuses_negative(self, facilitator_client, dia):
         response = facilitator_client.post(
-            reverse("trajectory_cost", kwargs={"trajectory": dia.pk}), {"cost-cost": "-5"}
+            reverse("vision:trajectory_cost", kwargs={"trajectory": dia.pk}), {"cost-cost": "-5"}
         )
 
         assert response.status_code == 200

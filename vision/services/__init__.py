@@ -2,5 +2,6 @@
 
 - `trajectories`: stages, deliverables, progress group, cases, Democratie in Actie costs;
 - `meetings`: meetings, invitations with calendar files, attendance, minutes, action items;
-- `documents`: the vision document's versions and the before/after scans.
+- `documents`: the vision document's versions and their status;
+- `scans`: the before/after scans: personal links, answers and results.
 """

@@ -13,26 +13,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log
-
-from ..access import can_edit_trajectory
-from ..constants import (
-    DIA_KINDS,
-    DIA_MAX_CONTRIBUTION,
-    DIA_SHARE,
-    STAGE_ORDER,
-    StageStatus,
-    TrajectoryStatus,
+from vision.access import require_editor
+from vision.constants import DIA_KINDS, DIA_MAX_CONTRIBUTION, DIA_SHARE, STAGE_ORDER, StageStatus, TrajectoryStatus
+from vision.models import (
+    Case,
+    ProgressGroupMember,
+    StageDeliverable,
+    StandardDeliverable,
+    Trajectory,
+    TrajectoryStage,
 )
-from ..models import Case, ProgressGroupMember, StageDeliverable, StandardDeliverable, Trajectory, TrajectoryStage
+
+# Services check again what the views check (vision.access.can_edit_trajectory).
+EDIT_REFUSED = gettext_lazy("You may not change this trajectory.")
 
 CENT = Decimal("0.01")
-
-
-def _require_editor(actor, trajectory: Trajectory) -> None:
-    if not can_edit_trajectory(actor, trajectory):
-        raise PermissionDenied(_("You may not change this trajectory."))
 
 
 def _audit(actor, action: str, obj, trajectory: Trajectory, detail: str = "") -> None:
@@ -106,7 +104,7 @@ def stage_update(
 ) -> TrajectoryStage:
     """The facilitator corrects a stage's planned and actual dates and notes."""
     trajectory = stage.trajectory
-    _require_editor(actor, trajectory)
+    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     _check_period(planned_start, planned_end, "planned_end")
     _check_period(actual_start, actual_end, "actual_end")
     stage.planned_start, stage.planned_end = planned_start, planned_end
@@ -126,7 +124,7 @@ def stage_complete(*, stage: TrajectoryStage, actor, reason: str = "") -> Trajec
     which is kept. Completing the last stage completes the trajectory. Returns the stage.
     """
     trajectory = Trajectory.objects.select_for_update().select_related("municipality").get(pk=stage.trajectory_id)
-    _require_editor(actor, trajectory)
+    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     stage = TrajectoryStage.objects.select_for_update().get(pk=stage.pk)
     if stage.status == StageStatus.COMPLETED:
         raise ValidationError(_("This stage has already been completed."))
@@ -185,7 +183,7 @@ def stage_complete(*, stage: TrajectoryStage, actor, reason: str = "") -> Trajec
 def deliverable_set_done(*, deliverable: StageDeliverable, done: bool, actor) -> StageDeliverable:
     """Tick (or untick) one line of a stage's checklist."""
     trajectory = deliverable.stage.trajectory
-    _require_editor(actor, trajectory)
+    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     if deliverable.done == done:
         return deliverable
     deliverable.done = done
@@ -212,7 +210,7 @@ def member_add(
     organisation: str = "",
     joined_on: date | None = None,
 ) -> ProgressGroupMember:
-    _require_editor(actor, trajectory)
+    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     member = ProgressGroupMember(
         trajectory=trajectory,
         name=name,
@@ -241,7 +239,7 @@ def member_update(
     joined_on: date | None = None,
 ) -> ProgressGroupMember:
     trajectory = member.trajectory
-    _require_editor(actor, trajectory)
+    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     _check_period(joined_on, member.left_on, "joined_on")
     member.name, member.category, member.email = name, category, email
     member.phone, member.organisation, member.joined_on = phone, organisation, joined_on
@@ -255,7 +253,7 @@ def member_update(
 def member_leave(*, member: ProgressGroupMember, actor) -> ProgressGroupMember:
     """The member leaves the group today; their category may then be missing."""
     trajectory = member.trajectory
-    _require_editor(actor, trajectory)
+    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     if member.left_on is not None:
         raise ValidationError(_("This member has already left the progress group."))
     today = timezone.localdate()
@@ -297,7 +295,7 @@ def case_add(
     initiative=None,
 ) -> Case:
     """A bottom-up example: what did the government do, what did the initiators do?"""
-    _require_editor(actor, trajectory)
+    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     _check_case_links(trajectory, village, initiative)
     case = Case(
         trajectory=trajectory,
@@ -329,7 +327,7 @@ def case_update(
     initiative=None,
 ) -> Case:
     trajectory = case.trajectory
-    _require_editor(actor, trajectory)
+    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     _check_case_links(trajectory, village, initiative)
     case.title, case.description, case.lessons = title, description, lessons
     case.government_role, case.initiators_role = government_role, initiators_role
@@ -361,7 +359,7 @@ def dia_cost_split(cost: Decimal) -> tuple[Decimal, Decimal]:
 @transaction.atomic
 def trajectory_set_support_cost(*, trajectory: Trajectory, cost: Decimal, actor) -> Trajectory:
     """Record what the local tailored support of a Democratie in Actie track costs."""
-    _require_editor(actor, trajectory)
+    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     if trajectory.kind not in DIA_KINDS:
         raise ValidationError({"cost": _("Only a Democratie in Actie track has a cost of local support.")})
     dia_cost_split(cost)  # refuses an empty or negative cost

@@ -1,0 +1,34 @@
+"""Form helpers every app's views use."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError at the fields it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# The largest id a database integer column holds (PostgreSQL bigint, SQLite INTEGER).
+MAX_ID = 2**63 - 1
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, but an id no database column can hold is an invalid choice (on SQLite,
+    Django's own field lets the query fail with OverflowError: a 500 for what a person posts)."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            try:
+                number = int(str(pk))
+            except (TypeError, ValueError):
+                continue  # Django's own check reports it
+            if not -MAX_ID - 1 <= number <= MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)

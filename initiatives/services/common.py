@@ -1,0 +1,67 @@
+"""What the initiative services share: mails to the initiator and the handling officers, audit rows, attachments."""
+
+from audit.services import audit_log
+from initiatives.models import (
+    Attachment,
+    Initiative,
+)
+from municipalities.access import officers_for_village
+from municipalities.models import OfficerMembership
+from notifications.services import mail_enqueue
+
+
+def mail_initiator(initiative: Initiative, *, template: str, key: str, context=None):
+    """Every mail to the initiator carries a fresh private link; no address, no mail."""
+    if not initiative.initiator_email:
+        return None
+    return mail_enqueue(
+        to=initiative.initiator_email,
+        template=template,
+        dedup_key=key,
+        language=initiative.preferred_language,
+        initiative=initiative,
+        context={"tracking_link": True, **(context or {})},
+    )
+
+
+def officers_to_notify(initiative: Initiative) -> list[OfficerMembership]:
+    """The village's officers; when nobody has the village, every officer of the municipality."""
+    return officers_for_village(initiative.village) or list(
+        OfficerMembership.objects.filter(municipality_id=initiative.municipality_id, is_active=True).select_related(
+            "user"
+        )
+    )
+
+
+def save_attachments(*, initiative, files, message=None):
+    for upload in files:
+        Attachment.objects.create(
+            initiative=initiative,
+            message=message,
+            file=upload.file,
+            original_name=upload.name,
+            content_type=upload.content_type,
+            size=upload.size,
+        )
+
+
+def notify_handler(initiative: Initiative, *, template: str, key: str):
+    recipients = (
+        [initiative.assigned_officer]
+        if initiative.assigned_officer
+        else [o.user for o in officers_to_notify(initiative)]
+    )
+    for user in recipients:
+        if user.email:
+            mail_enqueue(
+                to=user.email,
+                template=template,
+                dedup_key=f"{key}:{user.pk}",
+                initiative=initiative,
+                recipient=user,
+                context={"officer_name": user.get_full_name()},
+            )
+
+
+def audit_initiative(actor, action: str, initiative: Initiative, detail: str = "", obj=None):
+    audit_log(actor=actor, action=action, obj=obj or initiative, municipality=initiative.municipality, detail=detail)

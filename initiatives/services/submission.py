@@ -1,0 +1,186 @@
+"""A resident's own writes: submitting an initiative (from the form or by an officer from a phone
+call or letter), replying on the tracking page, withdrawing, asking for a lost link.
+"""
+
+import secrets
+import uuid
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from initiatives.constants import IntakeChannel, MessageKind, Status
+from initiatives.deadlines import initiative_due_dates
+from initiatives.models import (
+    CostLine,
+    Initiative,
+    Message,
+    ReferenceSequence,
+    StatusChange,
+    TrackingToken,
+    tracking_token_hash,
+)
+from initiatives.services.common import (
+    notify_handler,
+    officers_to_notify,
+    save_attachments,
+)
+from initiatives.services.workflow import initiative_transition
+from notifications.models import OutboxMail
+from notifications.services import mail_enqueue, mail_enqueue_many
+
+
+@transaction.atomic
+def reference_next(*, year: int) -> str:
+    """The next human-readable reference for `year`, e.g. ``2026-0042``; safe under concurrency.
+
+    The year's row is created if missing (a no-op when another transaction just did) and then
+    locked, so two submissions can never take the same number.
+    """
+    ReferenceSequence.objects.bulk_create([ReferenceSequence(year=year)], ignore_conflicts=True)
+    sequence = ReferenceSequence.objects.select_for_update().get(year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{year}-{sequence.last_number:04d}"
+
+
+def tracking_token_issue(*, initiative: Initiative) -> str:
+    """A new private link for `initiative`; only its hash is stored."""
+    token = secrets.token_urlsafe(32)  # 32 random bytes
+    TrackingToken.objects.create(initiative=initiative, token_hash=tracking_token_hash(token))
+    return token
+
+
+@transaction.atomic
+def initiative_submit(
+    *,
+    data: dict,
+    cost_lines: list[dict],
+    files=(),
+    channel: str = IntakeChannel.WEB,
+    registered_by=None,
+    submitted_at=None,
+) -> Initiative:
+    """Store a new initiative with everything the resident gave, then (after commit) mail.
+
+    `data` holds the Initiative fields (with `village` and `themes`); `files` are checked
+    uploads (see `initiatives.forms.CheckedUpload`). Nothing is mailed before the commit.
+    """
+    data = dict(data)
+    themes = data.pop("themes", [])
+    village = data["village"]
+    if not village.municipality.is_active:
+        raise ValidationError({"village": _("This municipality does not accept initiatives on this platform.")})
+    submitted_at = submitted_at or timezone.now()
+    first_response_due, decision_due = initiative_due_dates(
+        municipality=village.municipality, submitted_at=submitted_at
+    )
+    initiative = Initiative(
+        **data,
+        municipality=village.municipality,
+        reference=reference_next(year=timezone.localtime(submitted_at).year),
+        status=Status.SUBMITTED,
+        submitted_at=submitted_at,
+        first_response_due=first_response_due,
+        decision_due=decision_due,
+        intake_channel=channel,
+        registered_by=registered_by,
+        total_cost=sum((line["amount"] for line in cost_lines), Decimal("0")),
+    )
+    if channel == IntakeChannel.WEB:
+        initiative.privacy_acknowledged_at = submitted_at
+    # The form checked every field, the related rows come from it and the reference from the
+    # locked sequence: check the values, but leave the related rows, uniqueness and the CHECK
+    # constraints to PostgreSQL on the INSERT (each was a query here: bench/results/server.md).
+    initiative.full_clean(
+        exclude=["village", "municipality", "organisation", "registered_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    initiative.save()
+    initiative.themes.set(themes)
+    CostLine.objects.bulk_create(
+        [CostLine(initiative=initiative, description=line["description"], amount=line["amount"]) for line in cost_lines]
+    )
+    save_attachments(initiative=initiative, files=files)
+    StatusChange.objects.create(
+        initiative=initiative,
+        from_status="",
+        to_status=Status.SUBMITTED,
+        actor=registered_by,
+        by_initiator=registered_by is None,
+    )
+    if registered_by is not None:
+        audit_log(
+            actor=registered_by, action="initiative.register", obj=initiative, municipality=initiative.municipality
+        )
+    # The receipt and the officers' notices in one INSERT (a new initiative has no mails yet).
+    mails = [
+        OutboxMail(
+            to=officer.user.email,
+            template="initiatives/email/officer_new",
+            dedup_key=f"officer-new:{initiative.pk}:{officer.user_id}",
+            initiative=initiative,
+            recipient=officer.user,
+            context={"officer_name": officer.user.get_full_name()},
+        )
+        for officer in officers_to_notify(initiative)
+        if officer.user_id != getattr(registered_by, "pk", None)
+    ]
+    if initiative.initiator_email:
+        mails.insert(
+            0,
+            OutboxMail(
+                to=initiative.initiator_email,
+                template="initiatives/email/receipt",
+                dedup_key=f"receipt:{initiative.pk}",
+                language=initiative.preferred_language,
+                initiative=initiative,
+                context={"tracking_link": True},
+            ),
+        )
+    mail_enqueue_many(mails)
+    return initiative
+
+
+@transaction.atomic
+def initiative_reply(*, initiative: Initiative, body: str, files=()) -> Message:
+    """A message from the initiator; a waiting initiative goes back into conversation."""
+    message = Message.objects.create(initiative=initiative, kind=MessageKind.FROM_INITIATOR, body=body)
+    save_attachments(initiative=initiative, files=files, message=message)
+    if initiative.status == Status.WAITING_FOR_INITIATOR:
+        initiative_transition(initiative=initiative, to_status=Status.IN_CONVERSATION, by_initiator=True)
+    notify_handler(initiative, template="initiatives/email/officer_reply", key=f"reply:{message.pk}")
+    return message
+
+
+@transaction.atomic
+def initiative_withdraw(*, initiative: Initiative, reason: str = "") -> Initiative:
+    initiative = initiative_transition(
+        initiative=initiative, to_status=Status.WITHDRAWN, by_initiator=True, note=reason
+    )
+    notify_handler(initiative, template="initiatives/email/officer_withdrawn", key=f"withdrawn:{initiative.pk}")
+    return initiative
+
+
+def lost_link_request(*, email: str) -> None:
+    """Mail fresh links for every initiative of `email`. Says nothing about whether any exist."""
+    email = email.strip()
+    initiatives = list(
+        Initiative.objects.filter(initiator_email__iexact=email)
+        .order_by("-submitted_at")
+        .values_list("pk", "preferred_language")[:20]
+    )
+    if not initiatives:
+        return
+    with transaction.atomic():
+        mail_enqueue(
+            to=email,
+            template="initiatives/email/lost_link",
+            dedup_key=f"lost-link:{uuid.uuid4().hex}",
+            language=initiatives[0][1],
+            context={"tracking_links_for": [pk for pk, _lang in initiatives]},
+        )

@@ -1,0 +1,368 @@
+"""The officers' dashboard: counters, the filtered list, bulk assignment and a CSV export.
+
+Every queryset starts from `Initiative.objects.visible_to(request.user)`: an officer never sees,
+counts, exports or assigns another municipality's initiatives.
+"""
+
+import csv
+from datetime import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView
+from django_filters.views import FilterView
+
+from core.csv import csv_safe
+from core.forms import ModelMultipleChoiceField
+from initiatives.constants import Status
+from initiatives.filters import (
+    ME,
+    OVERDUE_DECISION,
+    OVERDUE_FIRST_RESPONSE,
+    UNASSIGNED,
+    OfficerInitiativeFilter,
+    active_officers,
+    officer_label,
+)
+from initiatives.models import ACTIVE_STATUSES, Initiative
+from initiatives.services.officers import initiative_bulk_assign
+from municipalities.access import OfficerRequiredMixin
+
+PAGE_SIZE = 25
+MAX_BULK = 100
+DEFAULT_SORT = "-submitted"
+
+_ACTIVE_IN_ORDER = [status for status in Status if status in ACTIVE_STATUSES]
+
+# (key in `dashboard_counters`, label, the list's GET parameters that show the same initiatives)
+COUNTERS = [
+    (
+        "new_unassigned",
+        gettext_lazy("New and not assigned"),
+        [("status", Status.SUBMITTED.value), ("officer", UNASSIGNED)],
+    ),
+    ("mine", gettext_lazy("Assigned to me"), [("officer", ME), *[("status", s.value) for s in _ACTIVE_IN_ORDER]]),
+    ("first_response_overdue", gettext_lazy("First response overdue"), [("overdue", OVERDUE_FIRST_RESPONSE)]),
+    ("decision_overdue", gettext_lazy("Decision overdue"), [("overdue", OVERDUE_DECISION)]),
+    ("waiting", gettext_lazy("Waiting for the initiator"), [("status", Status.WAITING_FOR_INITIATOR.value)]),
+]
+
+# (sort parameter, column header)
+COLUMNS = [
+    ("reference", gettext_lazy("Reference")),
+    ("title", gettext_lazy("Title")),
+    ("village", gettext_lazy("Village")),
+    ("status", gettext_lazy("Status")),
+    ("submitted", gettext_lazy("Submitted")),
+    ("first_response_due", gettext_lazy("First response due")),
+    ("decision_due", gettext_lazy("Decision due")),
+    ("officer", gettext_lazy("Assigned officer")),
+]
+
+
+_URL_PLACEHOLDER = 987654321
+
+
+def url_maker(name: str, kwarg: str):
+    """A function from an id to the URL `name` gives for it: reverse() once, not once per row."""
+    head, tail = reverse(name, kwargs={kwarg: _URL_PLACEHOLDER}).split(str(_URL_PLACEHOLDER))
+    return lambda value: f"{head}{value}{tail}"
+
+
+def short_date_formatter():
+    """What the template filter `date:"j M Y"` writes (local time, "–" for none), with the month
+    names translated once instead of once per cell."""
+    months = {number: str(name).title() for number, name in MONTHS_3.items()}
+
+    def short_date(value) -> str:
+        if value is None:
+            return "–"
+        if isinstance(value, datetime):
+            value = timezone.localtime(value)
+        return f"{value.day} {months[value.month]} {value.year:04d}"
+
+    return short_date
+
+
+LIST_FIELDS = (
+    "reference",
+    "title",
+    "status",
+    "submitted_at",
+    "first_response_due",
+    "decision_due",
+    "village__name",
+    "municipality__name",
+    "assigned_officer__first_name",
+    "assigned_officer__last_name",
+    "assigned_officer__username",
+)
+
+
+def _scoped_initiatives(user, today):
+    return Initiative.objects.visible_to(user).with_list_annotations(today).order_by("-submitted_at", "-pk")
+
+
+def _clean_querystring(value: str) -> str:
+    """The list's filters to return to, re-encoded so only a query string can come out."""
+    return QueryDict(value or "").urlencode()
+
+
+class BulkAssignForm(forms.Form):
+    initiatives = ModelMultipleChoiceField(
+        label=gettext_lazy("Initiatives"), queryset=Initiative.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    officer = forms.TypedChoiceField(label=gettext_lazy("Assign the selected initiatives to"), coerce=int)
+    querystring = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, officers, **kwargs):
+        kwargs.setdefault("auto_id", "bulk-%s")  # the filter form has an `officer` field too
+        super().__init__(*args, **kwargs)
+        self.officers = {membership.user_id: membership for membership in officers}
+        self.fields["initiatives"].queryset = Initiative.objects.visible_to(user).select_related("municipality")
+        self.fields["officer"].choices = [
+            ("", gettext_lazy("Choose an officer")),
+            *[(m.user_id, officer_label(m, with_municipality=user.is_superuser)) for m in officers],
+        ]
+
+    def clean_initiatives(self):
+        initiatives = self.cleaned_data["initiatives"]
+        if len(initiatives) > MAX_BULK:
+            raise ValidationError(_("Assign at most %(max)d initiatives at once.") % {"max": MAX_BULK})
+        return initiatives
+
+    def clean_officer(self):
+        return self.officers[self.cleaned_data["officer"]].user
+
+
+@method_decorator(never_cache, name="dispatch")
+class DashboardView(OfficerRequiredMixin, FilterView):
+    template_name = "initiatives/officer/dashboard.html"
+    filterset_class = OfficerInitiativeFilter
+    paginate_by = PAGE_SIZE
+    context_object_name = "initiatives"
+
+    def get_queryset(self):
+        self.today = timezone.localdate()
+        # Only the columns a row shows: building 25 full initiatives (50 fields each, with their
+        # village, municipality and officer) was a tenth of the page's Python time.
+        return _scoped_initiatives(self.request.user, self.today).only(*LIST_FIELDS)
+
+    def paginate_queryset(self, queryset, page_size):
+        """A missing, garbled or too high page number shows the nearest page, never a 404."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["initiatives"] = context["object_list"] = self._rows(context["object_list"])
+        user = self.request.user
+        counts = Initiative.objects.visible_to(user).dashboard_counters(user=user, today=self.today)
+        base_url = reverse("initiatives:dashboard")
+        context.update(
+            # Already known: the header and menu need no query of their own.
+            municipality=self.membership.municipality if self.membership else None,
+            officer_membership=self.membership,
+            today=self.today,
+            counters=[
+                {
+                    "key": key,
+                    "label": label,
+                    "count": counts[key],
+                    "url": f"{base_url}?{self._encode(params)}",
+                }
+                for key, label, params in COUNTERS
+            ],
+            columns=self._columns(),
+            bulk_form=BulkAssignForm(
+                user=user,
+                officers=self.filterset.officers,
+                initial={"querystring": self.request.GET.urlencode()},
+            ),
+            max_bulk=MAX_BULK,
+            overdue_text=_("Overdue"),
+            not_assigned_text=_("Not assigned"),
+        )
+        return context
+
+    @staticmethod
+    def _rows(page):
+        """The page's initiatives with each cell's text and links worked out here, once per page.
+
+        A template filter or {% url %} per cell per row was most of this page's rendering time
+        (bench/results/triage_list.md); the texts are the same as those filters write.
+        """
+        initiatives = list(page)
+        initiative_url = url_maker("initiatives:officer_detail", "pk")
+        village_url = url_maker("initiatives:village_plans", "village")
+        short_date = short_date_formatter()
+        status_labels = {value: str(label) for value, label in Status.choices}
+        select_label = _("Select %(reference)s")
+        for initiative in initiatives:
+            officer = initiative.assigned_officer
+            initiative.list_url = initiative_url(initiative.pk)
+            initiative.village_url = village_url(initiative.village_id)
+            initiative.select_label = select_label % {"reference": initiative.reference}
+            initiative.status_label = status_labels.get(initiative.status, initiative.status)
+            initiative.submitted_text = short_date(initiative.submitted_at)
+            initiative.first_response_due_text = short_date(initiative.first_response_due)
+            initiative.decision_due_text = short_date(initiative.decision_due)
+            initiative.officer_name = (officer.get_full_name() or officer.get_username()) if officer else ""
+        return initiatives
+
+    @staticmethod
+    def _encode(params) -> str:
+        query = QueryDict(mutable=True)
+        for key, value in params:
+            query.appendlist(key, value)
+        return query.urlencode()
+
+    def _columns(self):
+        """Each header's link sorts on it; a second click reverses the order."""
+        current = DEFAULT_SORT
+        if self.filterset.is_valid() and self.filterset.form.cleaned_data.get("sort"):
+            current = self.filterset.form.cleaned_data["sort"][0]
+        columns = []
+        for param, label in COLUMNS:
+            direction = None
+            if current == param:
+                direction = "ascending"
+            elif current == f"-{param}":
+                direction = "descending"
+            columns.append(
+                {
+                    "param": param,
+                    "label": label,
+                    "direction": direction,
+                    "next": f"-{param}" if direction == "ascending" else param,
+                }
+            )
+        return columns
+
+
+class DashboardBulkAssignView(OfficerRequiredMixin, FormView):
+    """Assign the ticked initiatives to one officer, then back to the same filtered list."""
+
+    form_class = BulkAssignForm
+    http_method_names = ["post"]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(user=self.request.user, officers=list(active_officers(self.request.user)))
+        return kwargs
+
+    def form_valid(self, form):
+        initiatives = form.cleaned_data["initiatives"]
+        officer = form.cleaned_data["officer"]
+        try:
+            with transaction.atomic():  # all or nothing: one refusal assigns none
+                initiative_bulk_assign(initiatives=initiatives, officer=officer, actor=self.request.user)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            count = len(initiatives)
+            messages.success(
+                self.request,
+                ngettext(
+                    "%(count)d initiative is now assigned to %(name)s.",
+                    "%(count)d initiatives are now assigned to %(name)s.",
+                    count,
+                )
+                % {"count": count, "name": officer.get_full_name() or officer.get_username()},
+            )
+        return self._back(form)
+
+    def form_invalid(self, form):
+        if "initiatives" in form.errors:
+            if form.data.getlist("initiatives"):
+                text = _("Some of the selected initiatives cannot be assigned by you. Nothing was assigned.")
+            else:
+                text = _("Select at least one initiative. Nothing was assigned.")
+            if len(form.data.getlist("initiatives")) > MAX_BULK:
+                text = form.errors["initiatives"][0]
+        elif "officer" in form.errors:
+            text = _("Choose an officer of your municipality. Nothing was assigned.")
+        else:
+            text = _("Nothing was assigned. Please try again.")
+        messages.error(self.request, text)
+        return self._back(form)
+
+    def _back(self, form):
+        querystring = _clean_querystring(form.data.get("querystring", "")[:2000])
+        url = reverse("initiatives:dashboard")
+        return redirect(f"{url}?{querystring}" if querystring else url)
+
+
+# --- CSV export -----------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose `write` hands the line back, for csv.writer in a generator."""
+
+    def write(self, value):
+        return value
+
+
+@method_decorator(never_cache, name="dispatch")
+class DashboardExportView(OfficerRequiredMixin, View):
+    """The list as it is filtered on screen, as CSV, streamed row by row."""
+
+    def get(self, request):
+        today = timezone.localdate()
+        filterset = OfficerInitiativeFilter(
+            request.GET or None, queryset=_scoped_initiatives(request.user, today), request=request
+        )
+        valid = not filterset.is_bound or filterset.is_valid()  # like the list: bad filters show nothing
+        initiatives = filterset.qs if valid else filterset.queryset.none()
+        # Translate now: the rows are written after this method has returned.
+        header = [
+            _("Reference"),
+            _("Title"),
+            _("Village"),
+            _("Status"),
+            _("Submitted on"),
+            _("First response due"),
+            _("Decision due"),
+            _("Assigned officer"),
+            _("Amount requested"),
+            _("Total cost"),
+        ]
+        status_labels = {status.value: str(status.label) for status in Status}
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield "\ufeff"  # a byte-order mark, so spreadsheets read the accents right
+            yield writer.writerow(header)
+            for initiative in initiatives.iterator(chunk_size=500):
+                officer = initiative.assigned_officer
+                row = [
+                    initiative.reference,
+                    initiative.title,
+                    initiative.village.name,
+                    status_labels.get(initiative.status, initiative.status),
+                    timezone.localtime(initiative.submitted_at).date().isoformat(),
+                    initiative.first_response_due.isoformat() if initiative.first_response_due else "",
+                    initiative.decision_due.isoformat() if initiative.decision_due else "",
+                    (officer.get_full_name() or officer.get_username()) if officer else "",
+                    initiative.amount_requested,
+                    initiative.total_cost,
+                ]
+                yield writer.writerow([csv_safe(cell) for cell in row])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        filename = f"{_('initiatives')}-{today.isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

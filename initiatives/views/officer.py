@@ -1,0 +1,480 @@
+"""The officer's page of one initiative, its actions, and phone or paper intake.
+
+Every view starts from `Initiative.objects.visible_to(request.user)`: another municipality's
+initiative answers 404 like a missing one. Each action is a small form posted to its own view;
+`act` calls one service with the cleaned data and `actor=request.user`, then the browser is
+sent back to the page (POST/redirect/GET). A refusal by the form or the service shows the
+page again with the message at that form.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView
+
+from audit.services import audit_log
+from core.forms import add_service_error
+from initiatives import officer_forms
+from initiatives.constants import OPEN_STATUSES, TRANSITIONS, GrantStatus, Status
+from initiatives.forms import CostLineFormSet, check_money
+from initiatives.models import Agreement, Attachment, Decision, Grant, Initiative, Message, StatusChange
+from initiatives.services.funds import grant_mark_paid, grant_withdraw, initiative_decide
+from initiatives.services.officers import (
+    agreement_add,
+    agreement_set_done,
+    initiative_assign,
+    initiative_message_send,
+    initiative_set_role,
+)
+from initiatives.services.submission import initiative_submit
+from initiatives.services.workflow import initiative_change_status
+from initiatives.timeline import officer_timeline
+from municipalities.access import OfficerRequiredMixin
+from municipalities.models import Fund, StandardText
+from notifications.models import OutboxMail
+
+# What each mail template is, in the officer's words (the timeline lists every mail).
+MAIL_DESCRIPTIONS = {
+    "initiatives/email/receipt": gettext_lazy("Confirmation of receipt"),
+    "initiatives/email/status_changed": gettext_lazy("New status"),
+    "initiatives/email/officer_message": gettext_lazy("Notice of a message from the municipality"),
+    "initiatives/email/decision": gettext_lazy("Decision"),
+    "initiatives/email/lost_link": gettext_lazy("New personal link"),
+    "initiatives/email/officer_new": gettext_lazy("New initiative, to an officer"),
+    "initiatives/email/officer_assigned": gettext_lazy("Assignment, to an officer"),
+    "initiatives/email/officer_reply": gettext_lazy("Reply of the initiator, to an officer"),
+    "initiatives/email/officer_withdrawn": gettext_lazy("Withdrawal, to an officer"),
+}
+
+MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
+ZERO = Value(Decimal("0"), output_field=MONEY_FIELD)
+
+
+@dataclass
+class Deadline:
+    label: str
+    due: date | None
+    done_at: object  # a datetime, or None while not done
+    overdue: bool
+
+
+def initiative_deadlines(initiative: Initiative, today: date) -> list[Deadline]:
+    """First response and decision: when due, when done, and whether late (and still owed)."""
+    still_open = initiative.status not in (Status.CLOSED, Status.WITHDRAWN)
+    first = initiative.first_response_due
+    decision = initiative.decision_due
+    return [
+        Deadline(
+            _("First response"),
+            first,
+            initiative.first_response_at,
+            bool(first and initiative.first_response_at is None and still_open and today > first),
+        ),
+        Deadline(
+            _("Decision"),
+            decision,
+            initiative.decided_at,
+            bool(
+                decision and initiative.decided_at is None and initiative.status in OPEN_STATUSES and today > decision
+            ),
+        ),
+    ]
+
+
+def funds_with_totals(user, municipality):
+    """The open funds of `municipality` with what is committed, paid and left: one query."""
+    return list(
+        Fund.objects.visible_to(user)
+        .open()
+        .filter(municipality=municipality)
+        .annotate(
+            committed=Coalesce(Sum("grants__amount", filter=Q(grants__status=GrantStatus.COMMITTED)), ZERO),
+            paid=Coalesce(Sum("grants__amount", filter=Q(grants__status=GrantStatus.PAID)), ZERO),
+        )
+        .annotate(remaining=ExpressionWrapper(F("budget") - F("committed") - F("paid"), output_field=MONEY_FIELD))
+        .order_by("-year", "name")
+    )
+
+
+class OfficerInitiativeMixin(OfficerRequiredMixin):
+    """Finds the initiative among those the officer may see, and renders its page."""
+
+    page_template = "initiatives/officer/initiative_detail.html"
+
+    def get_initiative(self) -> Initiative:
+        return get_object_or_404(
+            Initiative.objects.visible_to(self.request.user).select_related("municipality"), pk=self.kwargs["pk"]
+        )
+
+    @cached_property
+    def standard_texts(self) -> list[StandardText]:
+        return list(
+            StandardText.objects.visible_to(self.request.user)
+            .filter(municipality_id=self.initiative.municipality_id, is_active=True)
+            .order_by("purpose", "title")
+        )
+
+    @cached_property
+    def funds(self) -> list[Fund]:
+        return funds_with_totals(self.request.user, self.initiative.municipality_id)
+
+    def form_kwargs_for(self, name: str) -> dict:
+        """What each action form needs besides the data; the page and the action agree on it."""
+        return {
+            "assign": {"initiative": self.initiative},
+            "status": {"initiative": self.initiative},
+            "message": {"standard_texts": self.standard_texts},
+            "role": {"initiative": self.initiative},
+            "agreement": {},
+            "decision": {"funds": self.funds, "standard_texts": self.standard_texts},
+        }.get(name, {})
+
+    def page_initiative(self, pk: int) -> Initiative:
+        """The initiative with everything the page shows, in a fixed number of queries."""
+        return get_object_or_404(
+            Initiative.objects.visible_to(self.request.user)
+            .select_related("village", "municipality", "organisation__village", "assigned_officer", "registered_by")
+            .prefetch_related(
+                "themes",
+                "cost_lines",
+                Prefetch("status_changes", queryset=StatusChange.objects.select_related("actor")),
+                Prefetch(
+                    "messages",
+                    queryset=Message.objects.select_related("author").prefetch_related("attachments"),
+                ),
+                Prefetch(
+                    "attachments",
+                    queryset=Attachment.objects.filter(message__isnull=True),
+                    to_attr="application_attachments",
+                ),
+                Prefetch(
+                    "decisions",
+                    queryset=Decision.objects.select_related("decided_by").prefetch_related(
+                        Prefetch("grants", queryset=Grant.objects.select_related("fund"))
+                    ),
+                ),
+                Prefetch("agreements", queryset=Agreement.objects.select_related("created_by")),
+                Prefetch("grants", queryset=Grant.objects.select_related("fund", "decision")),
+                Prefetch("mails", queryset=OutboxMail.objects.order_by("created_at", "pk")),
+            ),
+            pk=pk,
+        )
+
+    def render_page(self, bound: dict | None = None, initiative: Initiative | None = None):
+        """The page, with `bound` forms (name -> form with errors) in place of empty ones."""
+        bound = bound or {}
+        initiative = self.initiative = initiative or self.page_initiative(self.initiative.pk)
+        forms = {
+            name: bound.get(name) or form_class(prefix=name, **self.form_kwargs_for(name))
+            for name, form_class in (
+                ("assign", officer_forms.AssignForm),
+                ("status", officer_forms.StatusChangeForm),
+                ("message", officer_forms.MessageForm),
+                ("role", officer_forms.RoleForm),
+                ("agreement", officer_forms.AgreementForm),
+                ("decision", officer_forms.DecisionForm),
+            )
+        }
+        agreements = list(initiative.agreements.all())
+        for agreement in agreements:
+            agreement.done_form = bound.get(f"agreement_done-{agreement.pk}")
+        grants = list(initiative.grants.all())
+        for grant in grants:
+            grant.paid_form = bound.get(f"paid-{grant.pk}")
+            grant.withdraw_form = bound.get(f"withdraw-{grant.pk}") or officer_forms.GrantWithdrawForm(
+                prefix=f"withdraw-{grant.pk}"
+            )
+        timeline = officer_timeline(initiative)
+        for event in timeline:
+            if event.kind == "mail":
+                event.obj.description = MAIL_DESCRIPTIONS.get(event.obj.template, event.obj.template)
+        context = {
+            "initiative": initiative,
+            "municipality": initiative.municipality,
+            "timeline": timeline,
+            "deadlines": initiative_deadlines(initiative, timezone.localdate()),
+            "agreements": agreements,
+            "grants": grants,
+            "funds": self.funds,
+            "can_decide": Status.DECIDED in TRANSITIONS.get(initiative.status, ()),
+            "has_errors": bool(bound),
+            **{f"{name}_form": form for name, form in forms.items()},
+        }
+        return render(self.request, self.page_template, context)
+
+
+@method_decorator(never_cache, name="dispatch")
+class InitiativeOfficerView(OfficerInitiativeMixin, View):
+    """Everything the initiator gave, the deadlines, one timeline, and the actions."""
+
+    def get(self, request, pk):
+        self.initiative = self.page_initiative(pk)
+        return self.render_page(initiative=self.initiative)
+
+
+@method_decorator(never_cache, name="dispatch")
+class InitiativeActionView(OfficerInitiativeMixin, FormView):
+    """One action on the page: POST only. Subclasses name the form and `act` (one service)."""
+
+    http_method_names = ["post"]
+    name = ""  # the form's prefix and its name on the page
+    anchor = ""  # the section of the page to return to
+    success_message = ""
+
+    def post(self, request, *args, **kwargs):
+        self.initiative = self.get_initiative()
+        return super().post(request, *args, **kwargs)
+
+    def get_prefix(self):
+        return self.name
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), **self.form_kwargs_for(self.name)}
+
+    def act(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.act(form)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(f"{reverse('initiatives:officer_detail', args=[self.initiative.pk])}#{self.anchor}")
+
+    def form_key(self) -> str:
+        """The form's name on the page, where its errors are shown."""
+        return self.get_prefix()
+
+    def form_invalid(self, form):
+        return self.render_page({self.form_key(): form})
+
+
+class InitiativeAssignView(InitiativeActionView):
+    form_class = officer_forms.AssignForm
+    name, anchor = "assign", "handling"
+    success_message = gettext_lazy("The contact officer has been saved.")
+
+    def act(self, form):
+        initiative_assign(initiative=self.initiative, officer=form.cleaned_data["officer"], actor=self.request.user)
+
+
+class InitiativeStatusView(InitiativeActionView):
+    form_class = officer_forms.StatusChangeForm
+    name, anchor = "status", "handling"
+    success_message = gettext_lazy("The status has been changed.")
+
+    def act(self, form):
+        initiative_change_status(
+            initiative=self.initiative,
+            to_status=form.cleaned_data["to_status"],
+            note=form.cleaned_data["note"],
+            actor=self.request.user,
+        )
+
+
+class InitiativeMessageView(InitiativeActionView):
+    form_class = officer_forms.MessageForm
+    name, anchor = "message", "history"
+
+    def act(self, form):
+        initiative_message_send(
+            initiative=self.initiative,
+            body=form.cleaned_data["body"],
+            internal=form.internal,
+            files=form.cleaned_data["attachments"],
+            actor=self.request.user,
+        )
+        self.success_message = (
+            _("The internal note has been saved.") if form.internal else _("The message has been sent.")
+        )
+
+
+class InitiativeRoleView(InitiativeActionView):
+    form_class = officer_forms.RoleForm
+    name, anchor = "role", "role"
+    success_message = gettext_lazy("The role of the municipality has been saved.")
+
+    def act(self, form):
+        initiative_set_role(
+            initiative=self.initiative,
+            role=form.cleaned_data["role"],
+            explanation=form.cleaned_data["explanation"],
+            actor=self.request.user,
+        )
+
+
+class AgreementAddView(InitiativeActionView):
+    form_class = officer_forms.AgreementForm
+    name, anchor = "agreement", "agreements"
+    success_message = gettext_lazy("The agreement has been added.")
+
+    def act(self, form):
+        agreement_add(initiative=self.initiative, actor=self.request.user, **form.cleaned_data)
+
+
+class AgreementDoneView(InitiativeActionView):
+    form_class = officer_forms.AgreementDoneForm
+    anchor = "agreements"
+
+    def get_initiative(self):
+        initiative = super().get_initiative()
+        self.agreement = get_object_or_404(
+            Agreement.objects.filter(initiative=initiative).select_related("initiative"), pk=self.kwargs["agreement_pk"]
+        )
+        return initiative
+
+    def get_prefix(self):
+        return None  # one hidden field per agreement: no ids on the page
+
+    def form_key(self):
+        return f"agreement_done-{self.agreement.pk}"
+
+    def act(self, form):
+        done = form.cleaned_data["done"]
+        agreement_set_done(agreement=self.agreement, done=done, actor=self.request.user)
+        self.success_message = (
+            _("The agreement is marked as done.") if done else _("The agreement is marked as not done.")
+        )
+
+
+class InitiativeDecideView(InitiativeActionView):
+    form_class = officer_forms.DecisionForm
+    name, anchor = "decision", "decision"
+    success_message = gettext_lazy("The decision has been saved and the initiator is told.")
+
+    def act(self, form):
+        data = form.cleaned_data
+        initiative_decide(
+            initiative=self.initiative,
+            outcome=data["outcome"],
+            motivation=data["motivation"],
+            fund=data["fund"],
+            amount=data["amount"],
+            actor=self.request.user,
+        )
+
+
+class GrantActionView(InitiativeActionView):
+    """Grants are found through the initiatives the officer may see."""
+
+    anchor = "grants"
+
+    def get_initiative(self):
+        self.grant = get_object_or_404(
+            Grant.objects.visible_to(self.request.user).select_related("initiative__municipality"),
+            pk=self.kwargs["grant_pk"],
+        )
+        return self.grant.initiative
+
+    def get_prefix(self):
+        return f"{self.name}-{self.grant.pk}"
+
+
+class GrantPaidView(GrantActionView):
+    form_class = officer_forms.GrantPaidForm
+    name = "paid"
+    success_message = gettext_lazy("The contribution is marked as paid.")
+
+    def act(self, form):
+        grant_mark_paid(grant=self.grant, actor=self.request.user)
+
+
+class GrantWithdrawView(GrantActionView):
+    form_class = officer_forms.GrantWithdrawForm
+    name = "withdraw"
+    success_message = gettext_lazy("The contribution has been withdrawn.")
+
+    def act(self, form):
+        grant_withdraw(grant=self.grant, reason=form.cleaned_data["reason"], actor=self.request.user)
+
+
+class OfficerAttachmentView(OfficerRequiredMixin, View):
+    """A file of the initiative, for its officers only (internal notes' files included)."""
+
+    def get(self, request, pk, attachment_pk):
+        attachment = get_object_or_404(
+            Attachment.objects.visible_to(request.user).filter(initiative_id=pk).select_related("initiative"),
+            pk=attachment_pk,
+        )
+        try:
+            handle = attachment.file.open("rb")
+        except (FileNotFoundError, ValueError) as missing:  # removed by retention, or never stored
+            raise Http404 from missing
+        audit_log(
+            actor=request.user,
+            action="attachment.download",
+            obj=attachment,
+            municipality=attachment.initiative.municipality,
+        )
+        response = FileResponse(
+            handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class InitiativeRegisterView(OfficerRequiredMixin, View):
+    """An officer enters an application that came in by phone, on paper, by email or at the desk."""
+
+    template_name = "initiatives/officer/initiative_register.html"
+
+    @property
+    def municipality(self):
+        return self.membership.municipality if self.membership else None
+
+    def get(self, request):
+        form = officer_forms.InitiativeRegisterForm(municipality=self.municipality)
+        return self.render(form, CostLineFormSet(prefix="costs"))
+
+    def post(self, request):
+        form = officer_forms.InitiativeRegisterForm(request.POST, request.FILES, municipality=self.municipality)
+        formset = CostLineFormSet(request.POST, prefix="costs")
+        check_money(form, formset)
+        if form.is_valid() and formset.is_valid():
+            return self.form_valid(form, formset)
+        return self.render(form, formset)
+
+    def form_valid(self, form, formset):
+        try:
+            initiative = initiative_submit(
+                data=form.initiative_data(),
+                cost_lines=formset.lines(),
+                files=form.cleaned_data["attachments"],
+                channel=form.cleaned_data["channel"],
+                registered_by=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.render(form, formset)
+        messages.success(
+            self.request,
+            _("Initiative %(reference)s has been registered.") % {"reference": initiative.reference},
+        )
+        return redirect("initiatives:officer_detail", pk=initiative.pk)
+
+    def render(self, form, formset):
+        context = {
+            "form": form,
+            "formset": formset,
+            "municipality": self.municipality,
+        }
+        return render(self.request, self.template_name, context)

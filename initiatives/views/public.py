@@ -1,0 +1,243 @@
+"""Public pages: the home page, submitting an initiative, the lost link, the gallery, one published
+initiative, and the pages of a municipality and a village."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, FormView, TemplateView
+from django_filters.views import FilterView
+
+from core import ratelimit
+from initiatives import pending_uploads
+from initiatives.constants import (
+    MUNICIPAL_ROLE_EXPLANATIONS,
+)
+from initiatives.filters import PublicInitiativeFilter
+from initiatives.forms import (
+    CostLineFormSet,
+    InitiativeSubmitForm,
+    LostLinkForm,
+    check_money,
+)
+from initiatives.models import Initiative
+from initiatives.services.submission import (
+    initiative_submit,
+    lost_link_request,
+)
+from municipalities.access import officers_for_village
+from municipalities.models import Fund, Municipality, OfficerMembership
+from villages.models import Village
+
+SUBMITTED_SESSION_KEY = "submitted_initiative"
+
+
+def _rate_limited(request):
+    return render(request, "initiatives/rate_limited.html", status=429)
+
+
+@method_decorator(never_cache, name="dispatch")
+class InitiativeSubmitView(View):
+    """The public form. Bad input is answered with the form again, with everything kept."""
+
+    template_name = "initiatives/initiative_form.html"
+    scope = "submit"
+
+    def get(self, request):
+        initial = {}
+        village = request.GET.get("dorp", "")
+        if village.isdigit():
+            initial["village"] = int(village)
+        if request.GET.get("lang") in dict(settings.LANGUAGES):
+            initial["preferred_language"] = request.GET["lang"]
+        else:
+            initial["preferred_language"] = request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("nl", "en") else "nl"
+        # Only a well-formed slug reaches the query (a NUL byte in it is a 500 on PostgreSQL).
+        municipality_slug = request.GET.get("gemeente", "")
+        municipality_slug = municipality_slug if slug_re.match(municipality_slug) else None
+        form = InitiativeSubmitForm(initial=initial, municipality_slug=municipality_slug)
+        return self.render(form, CostLineFormSet(prefix="costs"), kept=pending_uploads.listed(request))
+
+    def post(self, request):
+        if ratelimit.is_limited(self.scope, request, limit=settings.SUBMISSION_RATE_LIMIT):
+            return _rate_limited(request)
+        kept = pending_uploads.drop(request, request.POST.getlist("keep_upload"))
+        form = InitiativeSubmitForm(request.POST, request.FILES, kept_uploads=len(kept))
+        formset = CostLineFormSet(request.POST, prefix="costs")
+        check_money(form, formset)
+        if form.errors.get("website"):  # the honeypot: count it, store nothing
+            ratelimit.record(self.scope, request, period=settings.SUBMISSION_RATE_PERIOD)
+        if not (form.is_valid() and formset.is_valid()):
+            if "attachments" not in form.errors and form.cleaned_data.get("attachments"):
+                pending_uploads.keep(request, form.cleaned_data["attachments"])
+            return self.render(form, formset, kept=pending_uploads.listed(request), status=200)
+        try:
+            initiative = initiative_submit(
+                data=form.initiative_data(),
+                cost_lines=formset.lines(),
+                files=pending_uploads.as_uploads(kept) + form.cleaned_data["attachments"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render(form, formset, kept=pending_uploads.listed(request), status=200)
+        ratelimit.record(self.scope, request, period=settings.SUBMISSION_RATE_PERIOD)
+        pending_uploads.clear(request, delete_files=True)
+        request.session[SUBMITTED_SESSION_KEY] = initiative.pk
+        return redirect("initiatives:submitted")
+
+    def render(self, form, formset, *, kept, status=200):
+        context = {
+            "form": form,
+            "formset": formset,
+            "kept_uploads": kept,
+            "max_files": settings.ATTACHMENT_MAX_FILES,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+@method_decorator(never_cache, name="dispatch")
+class InitiativeSubmittedView(TemplateView):
+    template_name = "initiatives/initiative_submitted.html"
+
+    def get(self, request, *args, **kwargs):
+        pk = request.session.get(SUBMITTED_SESSION_KEY)
+        self.initiative = Initiative.objects.select_related("village", "municipality").filter(pk=pk).first()
+        if self.initiative is None:
+            return redirect("initiatives:submit")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["initiative"] = self.initiative
+        context["municipality"] = self.initiative.municipality
+        context["officers"] = officers_for_village(self.initiative.village)
+        return context
+
+
+class LostLinkView(FormView):
+    template_name = "initiatives/lost_link.html"
+    form_class = LostLinkForm
+    scope = "lost-link"
+
+    def post(self, request, *args, **kwargs):
+        if ratelimit.is_limited(self.scope, request, limit=settings.SUBMISSION_RATE_LIMIT):
+            return _rate_limited(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        ratelimit.record(self.scope, self.request, period=settings.SUBMISSION_RATE_PERIOD)
+        lost_link_request(email=form.cleaned_data["email"])
+        return redirect("initiatives:lost_link_sent")
+
+
+class LostLinkSentView(TemplateView):
+    template_name = "initiatives/lost_link_sent.html"
+
+
+class InitiativeGalleryView(FilterView):
+    template_name = "initiatives/initiative_list.html"
+    filterset_class = PublicInitiativeFilter
+    paginate_by = 20
+
+    def get_queryset(self):
+        return (
+            Initiative.objects.published()
+            .select_related("village", "municipality")
+            .prefetch_related("themes")
+            .order_by("-submitted_at")
+        )
+
+
+class PublicInitiativeView(DetailView):
+    template_name = "initiatives/initiative_detail.html"
+    context_object_name = "initiative"
+    slug_field = "reference"
+    slug_url_kwarg = "reference"
+
+    def get_queryset(self):
+        return (
+            Initiative.objects.published()
+            .select_related("village", "municipality")
+            .prefetch_related("themes", "cost_lines", "decisions__grants")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["municipality"] = self.object.municipality
+        context["decision"] = next(iter(self.object.decisions.all()), None)
+        context["role_explanation"] = MUNICIPAL_ROLE_EXPLANATIONS.get(self.object.municipal_role)
+        return context
+
+
+class MunicipalityDetailView(DetailView):
+    template_name = "municipalities/municipality_detail.html"
+    context_object_name = "municipality"
+
+    def get_queryset(self):
+        return Municipality.objects.active().prefetch_related(
+            Prefetch("funds", queryset=Fund.objects.open().order_by("-year", "name"), to_attr="open_funds"),
+            Prefetch(
+                "villages",
+                queryset=Village.objects.annotate(
+                    published_count=Count(
+                        "initiatives",
+                        filter=Q(initiatives__publication_consent=True) & ~Q(initiatives__status="withdrawn"),
+                    )
+                ).prefetch_related(
+                    Prefetch(
+                        "officers",
+                        queryset=OfficerMembership.objects.filter(is_active=True).select_related("user"),
+                        to_attr="active_officers",
+                    )
+                ),
+                to_attr="village_list",
+            ),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["recent_initiatives"] = (
+            Initiative.objects.published()
+            .filter(municipality=self.object)
+            .select_related("village")
+            .order_by("-submitted_at")[:6]
+        )
+        return context
+
+
+class VillageDetailView(DetailView):
+    template_name = "villages/village_detail.html"
+    context_object_name = "village"
+
+    def get_object(self, queryset=None):
+        municipality = get_object_or_404(Municipality.objects.active(), slug=self.kwargs["municipality"])
+        return get_object_or_404(
+            Village.objects.filter(municipality=municipality).select_related("municipality"), slug=self.kwargs["slug"]
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        village = self.object
+        context["municipality"] = village.municipality
+        context["organisations"] = village.organisations.order_by("kind", "name")
+        context["officers"] = officers_for_village(village)
+        context["initiatives"] = (
+            Initiative.objects.published()
+            .filter(village=village)
+            .prefetch_related("themes")
+            .order_by("-submitted_at")[:20]
+        )
+        return context
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["municipalities"] = Municipality.objects.active().annotate(village_count=Count("villages"))
+        return context

@@ -1,0 +1,81 @@
+"""The scan's forms: opening a scan and a member's answers."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from vision.constants import ScanItem, ScanKind, VisionSectionKey
+from vision.forms.documents import SECTION_GUIDANCE
+
+# What a member scores for each item of a scan: "we, residents and municipality, ..." in practice.
+SCAN_QUESTIONS = {
+    ScanItem.CULTURE_CHANGE: SECTION_GUIDANCE[VisionSectionKey.CULTURE_CHANGE],
+    ScanItem.COMMUNICATION: SECTION_GUIDANCE[VisionSectionKey.COMMUNICATION],
+    ScanItem.COOPERATION: SECTION_GUIDANCE[VisionSectionKey.COOPERATION],
+    ScanItem.STIMULATION: SECTION_GUIDANCE[VisionSectionKey.STIMULATION],
+    ScanItem.PARTNERSHIP: SECTION_GUIDANCE[VisionSectionKey.PARTNERSHIP],
+    ScanItem.KNOWLEDGE_SHARING: SECTION_GUIDANCE[VisionSectionKey.KNOWLEDGE_SHARING],
+    ScanItem.BE_OPEN: _("The municipality is open to residents' ideas and to unusual questions."),
+    ScanItem.LET_GO: _("The municipality leaves an initiative with the residents and does not take it over."),
+    ScanItem.FACILITATE: _(
+        "The municipality supports initiatives with money, space or knowledge, without steering them."
+    ),
+    ScanItem.MAKE_POSSIBLE: _("The municipality removes obstacles in rules and procedures, so initiatives can happen."),
+}
+
+
+SCORE_CHOICES = [
+    (1, _("1 – not at all")),
+    (2, _("2 – a little")),
+    (3, _("3 – partly")),
+    (4, _("4 – largely")),
+    (5, _("5 – fully")),
+]
+
+
+class ScanOpenForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of scan"),
+        choices=ScanKind.choices,
+        widget=forms.RadioSelect,
+        help_text=_("The baseline comes before the trajectory's work, the follow-up after it."),
+    )
+
+
+class ScanResponseForm(forms.Form):
+    """A score from 1 to 5 for each of the ten items, and an optional comment per item."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in ScanItem:
+            self.fields[f"score_{item}"] = forms.TypedChoiceField(
+                label=item.label,
+                choices=SCORE_CHOICES,
+                coerce=int,
+                widget=forms.RadioSelect,
+                help_text=SCAN_QUESTIONS[item],
+                error_messages={"required": _("Choose a score from 1 to 5.")},
+            )
+            self.fields[f"comment_{item}"] = forms.CharField(
+                label=_("Comment on “%(item)s” (optional)") % {"item": item.label},
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def items(self):
+        """Per item: its score field and comment field, for a fieldset each."""
+        return [(item, self[f"score_{item}"], self[f"comment_{item}"]) for item in ScanItem]
+
+    def clean(self):
+        cleaned = super().clean()
+        for item in ScanItem:
+            value = cleaned.get(f"score_{item}")
+            if value is not None and value not in range(1, 6):
+                self.add_error(f"score_{item}", ValidationError(_("Choose a score from 1 to 5.")))
+        return cleaned
+
+    def scores(self) -> dict[str, tuple[int, str]]:
+        return {
+            item.value: (self.cleaned_data[f"score_{item}"], self.cleaned_data[f"comment_{item}"]) for item in ScanItem
+        }

@@ -1,0 +1,333 @@
+"""Scans (before and after): personal links, opening and closing, answers, and the results (reads)."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.services import audit_log
+from notifications.services import mail_enqueue
+from vision.access import require_editor
+from vision.constants import MemberCategory, ScanItem, ScanKind
+from vision.models import (
+    ProgressGroupMember,
+    Scan,
+    ScanInvitation,
+    ScanScore,
+    Trajectory,
+)
+
+# Services check again what the views check (vision.access.can_edit_trajectory).
+EDIT_REFUSED = gettext_lazy("You may read this trajectory, but not change it.")
+
+
+SCAN_INVITATION_TEMPLATE = "vision/email/scan_invitation"
+
+
+# Results of a member category are shown only from this many answers, so nobody's scores can be traced.
+MIN_CATEGORY_ANSWERS = 2
+
+
+SCORE_RANGE = range(1, 6)
+
+
+def scan_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _throwaway_hash() -> str:
+    """A hash nobody holds the token of: fills the required, unique column until a mail is sent."""
+    return scan_token_hash(secrets.token_urlsafe(32))
+
+
+def scan_token_issue(*, invitation: ScanInvitation) -> str:
+    """A new personal link for `invitation`; the previous one stops working. Only the hash is stored.
+
+    Called by the mail builder at send time, inside the sending transaction: if the mail
+    fails, the new hash is rolled back with it.
+    """
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = scan_token_hash(token)
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["token_hash", "sent_at"])
+    return token
+
+
+def scan_invitations_for_token(token: str):
+    """The invitation a personal link points to (an empty queryset for an unknown link). A read."""
+    if not token or len(token) > 100:
+        return ScanInvitation.objects.none()
+    return ScanInvitation.objects.filter(token_hash=scan_token_hash(token))
+
+
+def _mail_invitation(invitation: ScanInvitation, *, key: str) -> None:
+    mail_enqueue(
+        to=invitation.member.email,
+        template=SCAN_INVITATION_TEMPLATE,
+        dedup_key=f"scan-invitation:{invitation.pk}:{key}",
+        context={
+            "invitation": invitation.pk,
+            # The builder mints a link only for the latest mail of an invitation.
+            "generation": invitation.reopened_at.isoformat() if invitation.reopened_at else "",
+        },
+    )
+
+
+def scan_members_to_invite(trajectory: Trajectory, today: date):
+    """Members of the progress group on `today` with an email address. The DKK facilitator
+    guides the scan and does not score the municipality."""
+    return (
+        ProgressGroupMember.objects.filter(trajectory=trajectory)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+        .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=today))
+        .exclude(email="")
+        .exclude(category=MemberCategory.FACILITATOR)
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def scan_open(*, trajectory: Trajectory, kind: str, actor) -> Scan:
+    """Open a scan and mail every member their personal link (after commit, through the outbox).
+
+    One scan is open at a time, and a trajectory has one nulmeting: the measurement before.
+    """
+    require_editor(actor, trajectory, EDIT_REFUSED)
+    trajectory = Trajectory.objects.select_for_update(of=("self",)).get(pk=trajectory.pk)
+    if kind not in ScanKind.values:
+        raise ValidationError({"kind": _("Choose the kind of scan.")})
+    scans = Scan.objects.filter(trajectory=trajectory)
+    if scans.filter(closed_on__isnull=True).exists():
+        raise ValidationError(_("A scan is still open. Close it before you open a new one."))
+    if kind == ScanKind.BASELINE and scans.filter(kind=ScanKind.BASELINE).exists():
+        raise ValidationError({"kind": _("This trajectory already has a baseline scan. Open a follow-up scan.")})
+    today = timezone.localdate()
+    members = list(scan_members_to_invite(trajectory, today))
+    if not members:
+        raise ValidationError(_("No member of the progress group has an email address. Add them first."))
+    scan = Scan(trajectory=trajectory, kind=kind, opened_on=today)
+    scan.full_clean()
+    scan.save()
+    for member in members:
+        invitation = ScanInvitation(scan=scan, member=member, token_hash=_throwaway_hash())
+        invitation.full_clean()
+        invitation.save()
+        _mail_invitation(invitation, key="first")
+    audit_log(
+        actor=actor,
+        action="scan.open",
+        obj=scan,
+        municipality=trajectory.municipality,
+        detail=f"{kind}: {len(members)} invitations",
+    )
+    return scan
+
+
+@transaction.atomic
+def scan_reopen(*, invitation: ScanInvitation, actor) -> ScanInvitation:
+    """Let a member answer again: the old link stops working at once and a new one is mailed.
+
+    Earlier answers count until the member answers again; then they are replaced.
+    """
+    invitation = (
+        ScanInvitation.objects.select_for_update(of=("self",))
+        .select_related("scan__trajectory__municipality", "member")
+        .get(pk=invitation.pk)
+    )
+    trajectory = invitation.scan.trajectory
+    require_editor(actor, trajectory, EDIT_REFUSED)
+    if invitation.scan.closed_on is not None:
+        raise ValidationError(_("This scan is closed. Open a new scan instead."))
+    if not invitation.member.email:
+        raise ValidationError(_("This member has no email address any more."))
+    invitation.used_at = None
+    invitation.reopened_at = timezone.now()
+    invitation.token_hash = _throwaway_hash()
+    invitation.save(update_fields=["used_at", "reopened_at", "token_hash"])
+    _mail_invitation(invitation, key=f"reopened:{invitation.reopened_at.timestamp()}")
+    audit_log(
+        actor=actor,
+        action="scan.reopen",
+        obj=invitation.scan,
+        municipality=trajectory.municipality,
+        detail=f"invitation {invitation.pk}",
+    )
+    return invitation
+
+
+@transaction.atomic
+def scan_close(*, scan: Scan, actor) -> Scan:
+    scan = Scan.objects.select_for_update(of=("self",)).select_related("trajectory__municipality").get(pk=scan.pk)
+    require_editor(actor, scan.trajectory, EDIT_REFUSED)
+    if scan.closed_on is not None:
+        raise ValidationError(_("This scan is already closed."))
+    scan.closed_on = max(timezone.localdate(), scan.opened_on)
+    scan.full_clean()
+    scan.save(update_fields=["closed_on", "updated_at"])
+    audit_log(actor=actor, action="scan.close", obj=scan, municipality=scan.trajectory.municipality)
+    return scan
+
+
+class ScanNotOpen(ValidationError):
+    """The link was used already, was replaced, or the scan is closed."""
+
+
+@transaction.atomic
+def scan_submit(*, invitation: ScanInvitation, scores: dict[str, tuple[int, str]]) -> ScanInvitation:
+    """Store a member's answers: a score 1-5 (and an optional comment) for every ScanItem.
+
+    `scores` maps each item to (score, comment). All or nothing: the scores and `used_at`
+    are saved in one transaction, and a link that was used, replaced or closed is refused.
+    """
+    locked = (
+        ScanInvitation.objects.select_for_update(of=("self",))
+        .select_related("scan__trajectory__municipality")
+        .filter(pk=invitation.pk, token_hash=invitation.token_hash)
+        .first()
+    )
+    if locked is None or locked.used_at is not None:
+        raise ScanNotOpen(_("You have already answered this scan."))
+    if locked.scan.closed_on is not None:
+        raise ScanNotOpen(_("This scan is closed."))
+    missing = [item for item in ScanItem.values if item not in scores]
+    unknown = [item for item in scores if item not in ScanItem.values]
+    if missing or unknown:
+        raise ValidationError(_("Give a score for every question."))
+    rows = []
+    for item in ScanItem.values:
+        score, comment = scores[item]
+        if not isinstance(score, int) or isinstance(score, bool) or score not in SCORE_RANGE:
+            raise ValidationError(_("Every score is a whole number from 1 to 5."))
+        row = ScanScore(invitation=locked, item=item, score=score, comment=(comment or "").strip())
+        row.full_clean(exclude=["invitation"])
+        rows.append(row)
+    # After a reopen the earlier answers are replaced by the new ones.
+    ScanScore.objects.filter(invitation=locked).delete()
+    ScanScore.objects.bulk_create(rows)
+    locked.used_at = timezone.now()
+    locked.save(update_fields=["used_at"])
+    audit_log(
+        actor="scan link",
+        action="scan.answer",
+        obj=locked.scan,
+        municipality=locked.scan.trajectory.municipality,
+        detail=f"invitation {locked.pk}",
+    )
+    return locked
+
+
+@dataclass
+class ItemResult:
+    item: str
+    label: str
+    average: float | None
+    answers: int
+
+
+def _scores(scan_ids):
+    return ScanScore.objects.filter(invitation__scan_id__in=scan_ids)
+
+
+def scan_results_per_item(scan: Scan) -> list[ItemResult]:
+    """Average score and number of answers per item, in ScanItem order: one query."""
+    rows = {
+        row["item"]: row
+        for row in _scores([scan.pk]).values("item").annotate(average=Avg("score"), answers=Count("pk")).order_by()
+    }
+    return [
+        ItemResult(
+            item=item.value,
+            label=str(item.label),
+            average=rows[item.value]["average"] if item.value in rows else None,
+            answers=rows[item.value]["answers"] if item.value in rows else 0,
+        )
+        for item in ScanItem
+    ]
+
+
+@dataclass
+class CategoryResults:
+    """Averages per item for each member category with enough answers; the others are named only."""
+
+    categories: list[dict]  # {"category", "label", "respondents", "averages": [float|None per ScanItem]}
+    hidden: list[dict]  # {"category", "label", "respondents"}
+
+
+def scan_results_per_category(scan: Scan, *, minimum: int = MIN_CATEGORY_ANSWERS) -> CategoryResults:
+    """Per member category: respondents and the average per item: one query.
+
+    A category with fewer than `minimum` respondents is not broken down: with one respondent,
+    the "average" would be that person's own answers.
+    """
+    rows = (
+        _scores([scan.pk])
+        .values("invitation__member__category", "item")
+        .annotate(average=Avg("score"), respondents=Count("invitation", distinct=True))
+        .order_by()
+    )
+    by_category: dict[str, dict] = {}
+    for row in rows:
+        entry = by_category.setdefault(row["invitation__member__category"], {"respondents": 0, "averages": {}})
+        entry["respondents"] = max(entry["respondents"], row["respondents"])
+        entry["averages"][row["item"]] = row["average"]
+    shown, hidden = [], []
+    for category in MemberCategory:
+        entry = by_category.get(category.value)
+        if entry is None:
+            continue
+        base = {"category": category.value, "label": str(category.label), "respondents": entry["respondents"]}
+        if entry["respondents"] >= minimum:
+            shown.append(base | {"averages": [entry["averages"].get(item) for item in ScanItem.values]})
+        else:
+            hidden.append(base)
+    return CategoryResults(categories=shown, hidden=hidden)
+
+
+@dataclass
+class Comparison:
+    before: Scan
+    after: Scan
+    rows: list[tuple[str, float | None, float | None]]  # (label, before average, after average)
+
+
+def scan_comparison(trajectory: Trajectory) -> Comparison | None:
+    """The nulmeting against the latest eenmeting, both with answers: two queries, or None."""
+    scans = list(
+        Scan.objects.filter(trajectory=trajectory)
+        .annotate(answers=Count("invitations__scores"))
+        .filter(answers__gt=0)
+        .order_by("opened_on", "pk")
+    )
+    before = next((scan for scan in scans if scan.kind == ScanKind.BASELINE), None)
+    after = next((scan for scan in reversed(scans) if scan.kind == ScanKind.FOLLOW_UP), None)
+    if before is None or after is None:
+        return None
+    averages = {
+        (row["invitation__scan_id"], row["item"]): row["average"]
+        for row in _scores([before.pk, after.pk])
+        .values("invitation__scan_id", "item")
+        .annotate(average=Avg("score"))
+        .order_by()
+    }
+    rows = [
+        (str(item.label), averages.get((before.pk, item.value)), averages.get((after.pk, item.value)))
+        for item in ScanItem
+    ]
+    return Comparison(before=before, after=after, rows=rows)
+
+
+def scan_comments(scan: Scan) -> list[tuple[str, list[str]]]:
+    """The comments per item, without names and in no traceable order: one query."""
+    by_item: dict[str, list[str]] = {}
+    for item, comment in (
+        _scores([scan.pk]).exclude(comment="").order_by("item", "comment").values_list("item", "comment")
+    ):
+        by_item.setdefault(item, []).append(comment)
+    return [(str(item.label), by_item[item.value]) for item in ScanItem if item.value in by_item]

@@ -1,0 +1,371 @@
+"""Meetings of a trajectory and their action items (stage 4, "Bijeenkomsten", and intervisie).
+
+Every view loads the trajectory through `TrajectoryMixin` (another association's trajectory
+answers 404) and the meeting or action item from that trajectory only. Views that change
+something set `edit = True` (read-only users get 403) and call one service with
+`actor=request.user`, then redirect (POST/redirect/GET).
+"""
+
+from functools import cached_property
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, TemplateView
+
+from core.forms import add_service_error
+from vision.access import TrajectoryMixin
+from vision.calendar import meeting_ics
+from vision.constants import MeetingKind
+from vision.forms import meetings as forms
+from vision.models import ActionItem, Attendance, Meeting
+from vision.services.meetings import (
+    action_item_add,
+    action_item_set_done,
+    active_members,
+    meeting_invite,
+    meeting_publish_minutes,
+    meeting_record_attendance,
+    meeting_schedule,
+    meeting_update,
+)
+
+
+def meeting_url(meeting: Meeting, anchor: str = "") -> str:
+    url = reverse("vision:meeting_detail", kwargs={"trajectory": meeting.trajectory_id, "meeting": meeting.pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def action_items_ordered(queryset):
+    """Open first, then by due date (no date last), then in the order they were added."""
+    return queryset.order_by("done", F("due_date").asc(nulls_last=True), "pk")
+
+
+class MeetingMixin(TrajectoryMixin):
+    """Adds `self.meeting`: a meeting of this trajectory, or 404."""
+
+    @cached_property
+    def meeting(self) -> Meeting:
+        meeting = get_object_or_404(
+            Meeting.objects.visible_to(self.request.user).filter(trajectory=self.trajectory),
+            pk=self.kwargs["meeting"],
+        )
+        meeting.trajectory = self.trajectory
+        return meeting
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.meeting, **kwargs)
+
+
+class ServiceFormMixin:
+    """`form_valid` calls `act` (one service); a refusal shows the form again with the reason."""
+
+    success_message = ""
+
+    def act(self, form):
+        raise NotImplementedError
+
+    def success_url(self) -> str:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.act(form)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.success_url())
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+class MeetingListView(TrajectoryMixin, TemplateView):
+    template_name = "vision/meeting_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meetings = list(
+            Meeting.objects.visible_to(self.request.user)
+            .filter(trajectory=self.trajectory)
+            .annotate(
+                invited_count=Count("attendances", filter=Q(attendances__invited_at__isnull=False), distinct=True),
+                present_count=Count("attendances", filter=Q(attendances__attended=True), distinct=True),
+                open_action_count=Count("action_items", filter=Q(action_items__done=False), distinct=True),
+            )
+            .order_by("starts_at", "pk")
+        )
+        now = timezone.now()
+        context.update(
+            now=now,
+            upcoming=[meeting for meeting in meetings if meeting.ends_at >= now],
+            past=[meeting for meeting in meetings if meeting.ends_at < now][::-1],
+        )
+        return context
+
+
+class ActionItemListView(TrajectoryMixin, TemplateView):
+    """All action items of the trajectory, across its meetings: open first, overdue marked."""
+
+    template_name = "vision/action_item_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        items = ActionItem.objects.visible_to(self.request.user).filter(trajectory=self.trajectory)
+        counts = items.aggregate(
+            open=Count("pk", filter=Q(done=False)),
+            overdue=Count("pk", filter=Q(done=False, due_date__lt=today)),
+            done=Count("pk", filter=Q(done=True)),
+        )
+        filterset = forms.ActionItemFilter(
+            self.request.GET or None,
+            queryset=action_items_ordered(items.select_related("owner", "meeting")),
+            trajectory=self.trajectory,
+            today=today,
+        )
+        rows = list(filterset.qs)
+        for item in rows:
+            item.is_overdue = not item.done and item.due_date is not None and item.due_date < today
+            item.days_overdue = (today - item.due_date).days if item.is_overdue else 0
+            item.done_form = forms.ActionItemDoneForm(initial={"done": "0" if item.done else "1"})
+        context.update(filter=filterset, items=rows, counts=counts, today=today, next_url=self.request.get_full_path())
+        return context
+
+
+# --- one meeting ----------------------------------------------------------------------------
+
+
+class MeetingPageMixin(MeetingMixin):
+    """The meeting's page, with its small forms; a refused form is shown on it with its errors."""
+
+    page_template = "vision/meeting_detail.html"
+
+    def render_page(self, bound: dict | None = None):
+        bound = bound or {}
+        meeting = self.meeting
+        now = timezone.now()
+        today = timezone.localdate()
+        attendances = list(
+            Attendance.objects.filter(meeting=meeting).select_related("member").order_by("member__name", "pk")
+        )
+        items = list(action_items_ordered(meeting.action_items.select_related("owner")))
+        for item in items:
+            item.is_overdue = not item.done and item.due_date is not None and item.due_date < today
+            item.done_form = forms.ActionItemDoneForm(initial={"done": "0" if item.done else "1"})
+        started = meeting.starts_at <= now
+        invited_ids = {row.member_id for row in attendances if row.invited_at}
+        members = list(active_members(self.trajectory))
+        context = {
+            "trajectory": self.trajectory,
+            "municipality": self.trajectory.municipality,
+            "can_edit": self.can_edit,
+            "meeting": meeting,
+            "attendances": attendances,
+            "invited_count": len(invited_ids),
+            "present_count": sum(1 for row in attendances if row.attended),
+            "not_invited": [m for m in members if m.pk not in invited_ids and m.email],
+            "without_email": [m for m in members if m.pk not in invited_ids and not m.email],
+            "action_items": items,
+            "started": started,
+            "has_errors": bool(bound),
+            "next_url": meeting_url(meeting, "actions"),
+        }
+        if self.can_edit:
+            if started:
+                context["attendance_form"] = bound.get("attendance") or forms.AttendanceForm(meeting=meeting)
+            context["action_item_form"] = bound.get("action_item") or forms.ActionItemForm(meeting=meeting)
+        return render(self.request, self.page_template, context)
+
+
+@method_decorator(never_cache, name="dispatch")
+class MeetingDetailView(MeetingPageMixin, View):
+    def get(self, request, *args, **kwargs):
+        return self.render_page()
+
+
+class MeetingIcsView(MeetingMixin, View):
+    """The meeting as a calendar file to download (METHOD:PUBLISH, the invitation's UID)."""
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.meeting
+        response = HttpResponse(meeting_ics(meeting, method="PUBLISH"), content_type="text/calendar; charset=utf-8")
+        day = timezone.localtime(meeting.starts_at).date().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="bijeenkomst-{day}.ics"'
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class MeetingCreateView(ServiceFormMixin, TrajectoryMixin, FormView):
+    edit = True
+    template_name = "vision/meeting_form.html"
+    form_class = forms.MeetingForm
+    success_message = gettext_lazy("The meeting has been scheduled. Now choose who you invite.")
+
+    def get_initial(self):
+        kind = self.request.GET.get("kind")
+        return {"kind": kind} if kind in MeetingKind.values else {}
+
+    def act(self, form):
+        self.created = meeting_schedule(trajectory=self.trajectory, actor=self.request.user, **form.meeting_data())
+
+    def success_url(self):
+        return reverse("vision:meeting_invite", kwargs={"trajectory": self.trajectory.pk, "meeting": self.created.pk})
+
+
+class MeetingEditView(ServiceFormMixin, MeetingMixin, FormView):
+    edit = True
+    template_name = "vision/meeting_form.html"
+    form_class = forms.MeetingForm
+
+    def get_initial(self):
+        return forms.MeetingForm.initial_for(self.meeting)
+
+    def act(self, form):
+        before = self.meeting.ical_sequence
+        meeting = meeting_update(meeting=self.meeting, actor=self.request.user, **form.meeting_data())
+        if meeting.ical_sequence != before:
+            self.success_message = _("The meeting has moved. Everyone invited gets an updated invitation.")
+        else:
+            self.success_message = _("The meeting has been saved.")
+
+    def success_url(self):
+        return meeting_url(self.meeting)
+
+
+class MeetingInviteView(ServiceFormMixin, MeetingMixin, FormView):
+    edit = True
+    template_name = "vision/meeting_invite.html"
+    form_class = forms.InviteForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.meeting}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        members = list(active_members(self.trajectory))
+        invited = list(
+            Attendance.objects.filter(meeting=self.meeting, invited_at__isnull=False)
+            .select_related("member")
+            .order_by("member__name", "pk")
+        )
+        invited_ids = {row.member_id for row in invited}
+        context.update(
+            invited=invited,
+            without_email=[member for member in members if not member.email and member.pk not in invited_ids],
+        )
+        return context
+
+    def act(self, form):
+        invited = meeting_invite(meeting=self.meeting, members=form.cleaned_data["members"], actor=self.request.user)
+        self.success_message = ngettext(
+            "%(count)s invitation is being sent.", "%(count)s invitations are being sent.", len(invited)
+        ) % {"count": len(invited)}
+
+    def success_url(self):
+        return meeting_url(self.meeting, "invited")
+
+
+class MeetingMinutesView(ServiceFormMixin, MeetingMixin, FormView):
+    edit = True
+    template_name = "vision/meeting_minutes.html"
+    form_class = forms.MinutesForm
+    success_message = gettext_lazy("The minutes have been published and mailed to the members.")
+
+    def get_initial(self):
+        return {"minutes": self.meeting.minutes}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(started=self.meeting.starts_at <= timezone.now(), **kwargs)
+
+    def act(self, form):
+        meeting_publish_minutes(meeting=self.meeting, minutes=form.cleaned_data["minutes"], actor=self.request.user)
+
+    def success_url(self):
+        return meeting_url(self.meeting, "minutes")
+
+
+@method_decorator(never_cache, name="dispatch")
+class MeetingActionView(ServiceFormMixin, MeetingPageMixin, FormView):
+    """A form on the meeting's page: POST only; a refusal shows the page with the form's errors."""
+
+    edit = True
+    http_method_names = ["post"]
+    name = ""
+    anchor = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.meeting}
+
+    def form_invalid(self, form):
+        return self.render_page({self.name: form})
+
+    def success_url(self):
+        return meeting_url(self.meeting, self.anchor)
+
+
+class MeetingAttendanceView(MeetingActionView):
+    form_class = forms.AttendanceForm
+    name, anchor = "attendance", "invited"
+    success_message = gettext_lazy("Attendance has been saved.")
+
+    def act(self, form):
+        meeting_record_attendance(meeting=self.meeting, present=form.cleaned_data["present"], actor=self.request.user)
+
+
+class ActionItemAddView(MeetingActionView):
+    form_class = forms.ActionItemForm
+    name, anchor = "action_item", "actions"
+    success_message = gettext_lazy("The action item has been added.")
+
+    def act(self, form):
+        action_item_add(meeting=self.meeting, actor=self.request.user, **form.cleaned_data)
+
+
+class ActionItemDoneView(ServiceFormMixin, TrajectoryMixin, FormView):
+    """Mark an action item done or open again; back to the page it was done from."""
+
+    edit = True
+    http_method_names = ["post"]
+    form_class = forms.ActionItemDoneForm
+
+    @cached_property
+    def item(self) -> ActionItem:
+        item = get_object_or_404(
+            ActionItem.objects.visible_to(self.request.user).filter(trajectory=self.trajectory), pk=self.kwargs["item"]
+        )
+        item.trajectory = self.trajectory
+        return item
+
+    def post(self, request, *args, **kwargs):
+        self.item  # noqa: B018 - another trajectory's or a missing item answers 404 first
+        return super().post(request, *args, **kwargs)
+
+    def act(self, form):
+        done = form.cleaned_data["done"]
+        action_item_set_done(item=self.item, done=done, actor=self.request.user)
+        self.success_message = (
+            _("The action item is marked as done.") if done else _("The action item is marked as open again.")
+        )
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("The action item could not be changed. Please try again."))
+        return redirect(self.success_url())
+
+    def success_url(self):
+        target = self.request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
+            return target
+        return reverse("vision:action_item_list", kwargs={"trajectory": self.trajectory.pk})

@@ -1,0 +1,380 @@
+"""A facilitator's pages: the overview of trajectories and the page of one trajectory.
+
+Every trajectory is found through `Trajectory.objects.visible_to(request.user)` (`TrajectoryMixin`):
+another association's trajectory answers 404 like a missing one, and stages, deliverables,
+members and cases are looked up within it. Officers outside the progress group read only: the
+views that change something have `edit = True` and answer 403 to them.
+
+Each change is a small form posted to its own view; `act` calls one service with the cleaned
+data and `actor=request.user`, then the browser goes back to the page (POST/redirect/GET). A
+form with errors is shown again in its place on the trajectory's page. The edit views answer
+GET too: the page with that form filled in, so "Edit" is a plain link.
+"""
+
+from functools import cached_property
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, ListView, TemplateView
+
+from core.forms import add_service_error
+from vision.access import TrajectoryMixin
+from vision.constants import DIA_KINDS, STAGE_ORDER, ScanKind, StageStatus, VisionStatus, category_order
+from vision.forms import trajectories as forms
+from vision.models import (
+    Case,
+    ProgressGroupMember,
+    StageDeliverable,
+    Trajectory,
+    TrajectoryStage,
+    missing_member_categories,
+)
+from vision.services.trajectories import (
+    case_add,
+    case_update,
+    deliverable_set_done,
+    dia_cost_split,
+    member_add,
+    member_leave,
+    member_update,
+    stage_complete,
+    stage_update,
+    trajectory_set_support_cost,
+)
+
+STAGE_COUNT = len(STAGE_ORDER)
+
+
+def with_labels(trajectory: Trajectory) -> Trajectory:
+    """Readable labels for the codes `with_overview` annotates."""
+    kind, status = trajectory.latest_scan_kind, trajectory.latest_vision_status
+    trajectory.latest_scan_kind_label = ScanKind(kind).label if kind else ""
+    trajectory.latest_vision_status_label = VisionStatus(status).label if status else ""
+    return trajectory
+
+
+@method_decorator(never_cache, name="dispatch")
+class TrajectoryListView(LoginRequiredMixin, ListView):
+    """Every trajectory the user may see, each with where it stands; a fixed number of queries."""
+
+    template_name = "vision/trajectory_list.html"
+    context_object_name = "trajectories"
+
+    def get_queryset(self):
+        user = self.request.user
+        return (
+            Trajectory.objects.visible_to(user)
+            .with_overview()
+            .with_edit_flag(user)
+            .select_related("municipality", "facilitator__user")
+            .order_by("municipality__name", "-started_on", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        trajectories = list(context["trajectories"])
+        present = Trajectory.objects.visible_to(self.request.user).member_categories()
+        for trajectory in trajectories:
+            with_labels(trajectory)
+            trajectory.missing_categories = missing_member_categories(present.get(trajectory.pk, set()))
+        context.update(trajectories=trajectories, stage_count=STAGE_COUNT)
+        return context
+
+
+class TrajectoryPageMixin(TrajectoryMixin):
+    """Renders the page of `self.trajectory`; a form view's form takes its place on it."""
+
+    template_name = "vision/trajectory_detail.html"
+    form_name = ""  # which form of the page this view handles (and the form's prefix)
+
+    def page_context(self, form=None) -> dict:
+        trajectory = self.trajectory
+        today = timezone.localdate()
+        summary = with_labels(Trajectory.objects.filter(pk=trajectory.pk).with_overview().get())
+        stages = list(
+            TrajectoryStage.objects.filter(trajectory=trajectory)
+            .order_by("order")
+            .prefetch_related(
+                Prefetch("deliverables", queryset=StageDeliverable.objects.select_related("done_by").order_by("pk"))
+            )
+        )
+        members = list(ProgressGroupMember.objects.filter(trajectory=trajectory).order_by(category_order(), "name"))
+        active = [member for member in members if member.left_on is None]
+        cases = list(Case.objects.filter(trajectory=trajectory).select_related("village", "initiative"))
+        bound = {self.form_name: form} if form is not None else {}
+
+        for stage in stages:
+            stage.is_current = stage.stage == trajectory.current_stage and stage.status != StageStatus.COMPLETED
+            stage.is_last = stage is stages[-1]
+            deliverables = stage.deliverables.all()
+            stage.deliverable_count = len(deliverables)
+            stage.done_count = sum(1 for d in deliverables if d.done)
+            stage.open_required = [d for d in deliverables if d.required and not d.done]
+            stage.edit_form = bound.get("stage") if self._is(stage, "stage") else None
+            stage.complete_form = None
+            if self._is(stage, "complete"):
+                stage.complete_form = bound["complete"]
+            elif self.can_edit and stage.is_current:
+                stage.complete_form = forms.StageCompleteForm(prefix="complete")
+
+        context = {
+            "summary": summary,
+            "stages": stages,
+            "stage_count": STAGE_COUNT,
+            "active_members": active,
+            "former_members": [member for member in members if member.left_on is not None],
+            "missing_categories": missing_member_categories({member.category for member in active}),
+            "cases": cases,
+            "today": today,
+            "is_dia": trajectory.kind in DIA_KINDS,
+            "has_errors": bool(form is not None and form.errors),
+        }
+        if context["is_dia"] and trajectory.local_support_cost is not None:
+            context["programme_part"], context["municipality_part"] = dia_cost_split(trajectory.local_support_cost)
+        if self.can_edit:
+            context.update(
+                member_form_open=self.form_name == "member",
+                case_form_open=self.form_name == "case",
+                editing_member=getattr(self, "member", None) if self.form_name == "member" else None,
+                editing_case=getattr(self, "case", None) if self.form_name == "case" else None,
+                member_form=bound["member"] if "member" in bound else forms.MemberForm(prefix="member"),
+                case_form=bound["case"]
+                if "case" in bound
+                else forms.CaseForm(prefix="case", trajectory=trajectory, user=self.request.user),
+                cost_form=bound["cost"]
+                if "cost" in bound
+                else forms.SupportCostForm(prefix="cost", initial={"cost": trajectory.local_support_cost}),
+            )
+        return context
+
+    def _is(self, stage, name) -> bool:
+        return self.form_name == name and getattr(self, "stage", None) is not None and self.stage.pk == stage.pk
+
+
+@method_decorator(never_cache, name="dispatch")
+class TrajectoryDetailView(TrajectoryPageMixin, TemplateView):
+    """Stages with their checklists, the progress group, cases, costs and summaries."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.page_context())
+        return context
+
+
+@method_decorator(never_cache, name="dispatch")
+class TrajectoryFormView(TrajectoryPageMixin, FormView):
+    """One change on the page. Subclasses name the form and `act` (one service)."""
+
+    edit = True
+    anchor = ""  # the section of the page to return to
+    success_message = ""
+    errors_as_message = False  # a button without fields: a refusal is a message on the page
+
+    def get_prefix(self):
+        return self.form_name
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.page_context(form=context.pop("form")))
+        return context
+
+    def act(self, form):
+        raise NotImplementedError
+
+    def page_url(self) -> str:
+        return f"{reverse('vision:trajectory_detail', kwargs={'trajectory': self.trajectory.pk})}#{self.anchor}"
+
+    def form_valid(self, form):
+        try:
+            self.act(form)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.page_url())
+
+    def form_invalid(self, form):
+        if self.errors_as_message:
+            for error in form.non_field_errors():
+                messages.error(self.request, error)
+            return redirect(self.page_url())
+        return super().form_invalid(form)
+
+
+# --- stages ------------------------------------------------------------------------------------
+
+
+class StageMixin:
+    @cached_property
+    def stage(self) -> TrajectoryStage:
+        return get_object_or_404(
+            TrajectoryStage.objects.filter(trajectory=self.trajectory).select_related("trajectory__municipality"),
+            pk=self.kwargs["stage"],
+        )
+
+
+class StageEditView(StageMixin, TrajectoryFormView):
+    form_class = forms.StageForm
+    form_name = "stage"
+    success_message = _("The stage has been saved.")
+
+    @property
+    def anchor(self):
+        return f"stage-{self.stage.pk}"
+
+    def get_initial(self):
+        return forms.StageForm.initial_for(self.stage)
+
+    def act(self, form):
+        stage_update(stage=self.stage, actor=self.request.user, **form.cleaned_data)
+
+
+class StageCompleteView(StageMixin, TrajectoryFormView):
+    http_method_names = ["post"]
+    form_class = forms.StageCompleteForm
+    form_name = "complete"
+    anchor = "stages"
+    success_message = _("The stage has been completed and the next stage has started.")
+
+    def act(self, form):
+        stage_complete(stage=self.stage, actor=self.request.user, reason=form.cleaned_data["reason"])
+
+
+class DeliverableToggleView(TrajectoryFormView):
+    http_method_names = ["post"]
+    form_class = forms.DeliverableToggleForm
+    form_name = "deliverable"
+    errors_as_message = True
+
+    def get_prefix(self):
+        return None
+
+    @cached_property
+    def deliverable(self) -> StageDeliverable:
+        return get_object_or_404(
+            StageDeliverable.objects.filter(stage__trajectory=self.trajectory).select_related(
+                "stage__trajectory__municipality"
+            ),
+            pk=self.kwargs["deliverable"],
+        )
+
+    @property
+    def anchor(self):
+        return f"stage-{self.deliverable.stage_id}"
+
+    def act(self, form):
+        done = form.cleaned_data["done"]
+        deliverable_set_done(deliverable=self.deliverable, done=done, actor=self.request.user)
+        self.success_message = (
+            _("“%(title)s” is ticked as done.") if done else _("“%(title)s” is no longer ticked as done.")
+        ) % {"title": self.deliverable.title}
+
+
+# --- the progress group ------------------------------------------------------------------------
+
+
+class MemberMixin:
+    @cached_property
+    def member(self) -> ProgressGroupMember:
+        return get_object_or_404(
+            ProgressGroupMember.objects.filter(trajectory=self.trajectory).select_related("trajectory__municipality"),
+            pk=self.kwargs["member"],
+        )
+
+
+class MemberAddView(TrajectoryFormView):
+    form_class = forms.MemberForm
+    form_name = "member"
+    anchor = "progress-group"
+    success_message = _("The member has been added to the progress group.")
+
+    def act(self, form):
+        member_add(trajectory=self.trajectory, actor=self.request.user, **form.cleaned_data)
+
+
+class MemberEditView(MemberMixin, TrajectoryFormView):
+    form_class = forms.MemberForm
+    form_name = "member"
+    anchor = "progress-group"
+    success_message = _("The member has been saved.")
+
+    def get_initial(self):
+        return forms.MemberForm.initial_for(self.member)
+
+    def act(self, form):
+        member_update(member=self.member, actor=self.request.user, **form.cleaned_data)
+
+
+class MemberLeaveView(MemberMixin, TrajectoryFormView):
+    http_method_names = ["post"]
+    form_class = forms.ConfirmForm
+    form_name = "leave"
+    anchor = "progress-group"
+    errors_as_message = True
+    success_message = _("The member has left the progress group.")
+
+    def act(self, form):
+        member_leave(member=self.member, actor=self.request.user)
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+class CaseFormMixin:
+    form_class = forms.CaseForm
+    form_name = "case"
+    anchor = "cases"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "trajectory": self.trajectory,
+            "user": self.request.user,
+            "case": getattr(self, "case", None),
+        }
+
+
+class CaseAddView(CaseFormMixin, TrajectoryFormView):
+    success_message = _("The case has been added.")
+
+    def act(self, form):
+        case_add(trajectory=self.trajectory, actor=self.request.user, **form.cleaned_data)
+
+
+class CaseEditView(CaseFormMixin, TrajectoryFormView):
+    success_message = _("The case has been saved.")
+
+    @cached_property
+    def case(self) -> Case:
+        return get_object_or_404(
+            Case.objects.filter(trajectory=self.trajectory).select_related("trajectory__municipality"),
+            pk=self.kwargs["case"],
+        )
+
+    def get_initial(self):
+        return forms.CaseForm.initial_for(self.case)
+
+    def act(self, form):
+        case_update(case=self.case, actor=self.request.user, **form.cleaned_data)
+
+
+# --- Democratie in Actie ------------------------------------------------------------------------
+
+
+class TrajectoryCostView(TrajectoryFormView):
+    http_method_names = ["post"]
+    form_class = forms.SupportCostForm
+    form_name = "cost"
+    anchor = "costs"
+    success_message = _("The cost of local support has been saved.")
+
+    def act(self, form):
+        trajectory_set_support_cost(trajectory=self.trajectory, cost=form.cleaned_data["cost"], actor=self.request.user)
