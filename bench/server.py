@@ -227,7 +227,8 @@ def prepare_data(args, env: dict) -> dict:
         seeded = "kept from an earlier run (--keep)"
     else:
         log("seeding with manage.py seed_demo (Gelderland demo data)")
-        manage(env, "seed_demo")
+        # The demo app is installed by the local and test settings only, never by production's.
+        manage({**env, "DJANGO_SETTINGS_MODULE": "config.settings.local"}, "seed_demo")
         seeded = "`manage.py seed_demo`"
     log(f"  database ready ({time.perf_counter() - started:.1f} s)")
     return {"seeded": seeded, **data_summary(args.database_url)}

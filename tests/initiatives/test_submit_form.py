@@ -53,6 +53,7 @@ class FormRulesTests:
             ("privacy_acknowledged", None),
             ("planned_start", "2001-01-01"),
             ("planned_start", "31-31-2030"),
+            ("themes", ["9223372036854775808"]),  # larger than any database integer
         ],
     )
     def test_bad_value_gives_a_message_on_that_field_and_stores_nothing(self, client, village, field, value):
