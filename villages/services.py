@@ -5,17 +5,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
-from municipalities.models import OfficerMembership
+from municipalities.access import is_officer_of
 from villages.models import PlanAction
-
-
-def is_officer_of(user, municipality_id) -> bool:
-    """Officers (and coordinators) of the municipality, and platform admins."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return OfficerMembership.objects.filter(user=user, municipality_id=municipality_id, is_active=True).exists()
 
 
 @transaction.atomic
