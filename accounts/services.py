@@ -5,6 +5,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa import RECOVERY_CODE_COUNT
+from audit.constants import AuditAction
 from audit.services import audit_log
 from municipalities.models import OfficerMembership
 
@@ -34,7 +35,7 @@ def totp_device_confirm(*, device: TOTPDevice, actor) -> list[str]:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
-    audit_log(actor=actor, action="mfa.setup", obj=device.user, municipality=_municipality_of(device.user))
+    audit_log(actor=actor, action=AuditAction.MFA_SETUP, obj=device.user, municipality=_municipality_of(device.user))
     return recovery_codes_renew(user=device.user, actor=actor, audit=False)
 
 
@@ -50,7 +51,7 @@ def recovery_codes_renew(*, user, actor, count: int = RECOVERY_CODE_COUNT, audit
     codes = _unique_codes(count)
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     if audit:
-        audit_log(actor=actor, action="mfa.recovery_codes", obj=user, municipality=_municipality_of(user))
+        audit_log(actor=actor, action=AuditAction.MFA_RECOVERY_CODES, obj=user, municipality=_municipality_of(user))
     return codes
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.constants import AuditAction
 from core.models import AppendOnlyModel
 from municipalities.scoping import OFFICERS, MunicipalityScopedQuerySet
 
@@ -33,7 +34,7 @@ class AuditLogEntry(AppendOnlyModel):
         related_name="+",
     )
     actor_label = models.CharField(_("actor"), max_length=150, blank=True, help_text=_("Kept when the user is gone."))
-    action = models.CharField(_("action"), max_length=60, db_index=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True, choices=AuditAction.choices)
     object_type = models.CharField(_("object type"), max_length=60)
     object_id = models.CharField(_("object id"), max_length=40)
     object_repr = models.CharField(_("object"), max_length=200)

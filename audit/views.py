@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django_filters.views import FilterView
 
+from audit.constants import AuditAction
 from audit.models import AuditLogEntry, AuditResult
 from core.widgets import DateInput
 from municipalities.access import CoordinatorRequiredMixin
@@ -34,9 +35,11 @@ class AuditLogFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Choices come from the scoped log itself: one query each, never another municipality's.
         log = self.queryset.order_by()
-        self.filters["action"].extra["choices"] = [
-            (action, action) for action in log.values_list("action", flat=True).distinct().order_by("action")
-        ]
+        # Shown by label (an action no longer in AuditAction keeps its code), in the order of the labels.
+        labels = dict(AuditAction.choices)
+        actions = log.values_list("action", flat=True).distinct().order_by("action")
+        choices = [(action, labels.get(action, action)) for action in actions]
+        self.filters["action"].extra["choices"] = sorted(choices, key=lambda choice: str(choice[1]).lower())
         self.filters["actor"].queryset = (
             get_user_model()
             .objects.filter(pk__in=log.filter(actor__isnull=False).values("actor_id"))

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.constants import AuditAction
 from audit.services import audit_log
 from municipalities.access import is_officer_of
 from villages.models import PlanAction
@@ -22,7 +23,7 @@ def plan_action_link_initiative(*, action: PlanAction, initiative, actor) -> Pla
     action.initiatives.add(initiative)
     audit_log(
         actor=actor,
-        action="village.plan_action_link",
+        action=AuditAction.VILLAGE_PLAN_ACTION_LINK,
         obj=action,
         municipality=village.municipality,
         detail=f"initiative={initiative.pk}",

@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.constants import AuditAction
 from initiatives.constants import DecisionOutcome, GrantStatus, Status
 from initiatives.models import (
     Decision,
@@ -96,8 +97,10 @@ def initiative_decide(
     Initiative.objects.filter(pk=initiative.pk).update(decided_at=decision.decided_at)
     if fund is not None:
         grant = Grant.objects.create(initiative=initiative, decision=decision, fund=fund, amount=amount)
-        audit_initiative(actor, "grant.commit", initiative, obj=grant, detail=f"fund={fund.pk} amount={amount}")
-    audit_initiative(actor, "initiative.decide", initiative, obj=decision, detail=outcome)
+        audit_initiative(
+            actor, AuditAction.GRANT_COMMIT, initiative, obj=grant, detail=f"fund={fund.pk} amount={amount}"
+        )
+    audit_initiative(actor, AuditAction.INITIATIVE_DECIDE, initiative, obj=decision, detail=outcome)
     mail_initiator(initiative, template="initiatives/email/decision", key=f"decision:{decision.pk}")
     return decision
 
@@ -110,7 +113,7 @@ def grant_mark_paid(*, grant: Grant, actor) -> Grant:
         raise ValidationError(_("Only a committed contribution can be marked as paid."))
     grant.status, grant.paid_at = GrantStatus.PAID, timezone.now()
     grant.save(update_fields=["status", "paid_at", "updated_at"])
-    audit_initiative(actor, "grant.paid", grant.initiative, obj=grant)
+    audit_initiative(actor, AuditAction.GRANT_PAID, grant.initiative, obj=grant)
     return grant
 
 
@@ -122,5 +125,5 @@ def grant_withdraw(*, grant: Grant, actor, reason: str = "") -> Grant:
         raise ValidationError(_("This contribution was already withdrawn."))
     grant.status, grant.withdrawn_at = GrantStatus.WITHDRAWN, timezone.now()
     grant.save(update_fields=["status", "withdrawn_at", "updated_at"])
-    audit_initiative(actor, "grant.withdraw", grant.initiative, obj=grant, detail=reason[:200])
+    audit_initiative(actor, AuditAction.GRANT_WITHDRAW, grant.initiative, obj=grant, detail=reason[:200])
     return grant

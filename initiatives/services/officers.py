@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.constants import AuditAction
 from initiatives.constants import MessageKind
 from initiatives.models import (
     Agreement,
@@ -35,7 +36,7 @@ def initiative_assign(*, initiative: Initiative, officer, actor) -> Initiative:
         return initiative
     initiative.assigned_officer = officer
     initiative.save(update_fields=["assigned_officer", "updated_at"])
-    audit_initiative(actor, "initiative.assign", initiative, detail=f"officer={officer.pk}")
+    audit_initiative(actor, AuditAction.INITIATIVE_ASSIGN, initiative, detail=f"officer={officer.pk}")
     if officer.pk != actor.pk and officer.email:
         mail_enqueue(
             to=officer.email,
@@ -76,7 +77,9 @@ def initiative_message_send(*, initiative: Initiative, body: str, actor, interna
     if not internal:
         record_first_response(initiative)
         mail_initiator(initiative, template="initiatives/email/officer_message", key=f"message:{message.pk}")
-    audit_initiative(actor, "initiative.note" if internal else "initiative.message", initiative, obj=message)
+    audit_initiative(
+        actor, AuditAction.INITIATIVE_NOTE if internal else AuditAction.INITIATIVE_MESSAGE, initiative, obj=message
+    )
     return message
 
 
@@ -88,7 +91,7 @@ def initiative_set_role(*, initiative: Initiative, role: str, explanation: str, 
     initiative.municipal_role_explanation = explanation
     initiative.full_clean(validate_unique=False, validate_constraints=False)
     initiative.save(update_fields=["municipal_role", "municipal_role_explanation", "updated_at"])
-    audit_initiative(actor, "initiative.role", initiative, detail=role)
+    audit_initiative(actor, AuditAction.INITIATIVE_ROLE, initiative, detail=role)
     return initiative
 
 
@@ -108,7 +111,7 @@ def agreement_add(
     )
     agreement.full_clean()
     agreement.save()
-    audit_initiative(actor, "agreement.add", initiative, obj=agreement)
+    audit_initiative(actor, AuditAction.AGREEMENT_ADD, initiative, obj=agreement)
     return agreement
 
 
@@ -118,5 +121,7 @@ def agreement_set_done(*, agreement: Agreement, actor, done: bool = True) -> Agr
     agreement.done = done
     agreement.done_at = timezone.now() if done else None
     agreement.save(update_fields=["done", "done_at", "updated_at"])
-    audit_initiative(actor, "agreement.done" if done else "agreement.reopen", agreement.initiative, obj=agreement)
+    audit_initiative(
+        actor, AuditAction.AGREEMENT_DONE if done else AuditAction.AGREEMENT_REOPEN, agreement.initiative, obj=agreement
+    )
     return agreement

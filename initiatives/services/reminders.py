@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
+from audit.constants import AuditAction
 from audit.services import audit_log
 from core.working_days import add_working_days, is_working_day, local_date, working_days_between
 from initiatives.constants import OPEN_STATUSES, AgreementParty, Status
@@ -179,7 +180,12 @@ def reminders_run(*, today: date) -> dict[str, int]:
                 to_status=Status.CLOSED,
                 note=f"Closed after {settings.WAITING_CLOSE_AFTER_WORKING_DAYS} working days without an answer.",
             )
-            audit_log(actor=None, action="initiative.auto_close", obj=initiative, municipality=initiative.municipality)
+            audit_log(
+                actor=None,
+                action=AuditAction.INITIATIVE_AUTO_CLOSE,
+                obj=initiative,
+                municipality=initiative.municipality,
+            )
             mail = _initiator_mail(initiative, "waiting_closed", f"waiting-closed:{initiative.pk}:{today}")
             mail_enqueue_many([mail] if mail else [])
             closed += 1

@@ -32,6 +32,7 @@ from django.db.models.lookups import In
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from audit.constants import AuditAction
 from audit.models import AuditLogEntry
 from audit.services import audit_log
 from initiatives.constants import MessageKind
@@ -127,7 +128,7 @@ def _anonymise_batch(*, cutoff: datetime, now: datetime) -> int:
             AuditLogEntry(
                 actor=None,
                 actor_label="system",
-                action="initiative.anonymise",
+                action=AuditAction.INITIATIVE_ANONYMISE,
                 object_type=Initiative._meta.label_lower,
                 object_id=str(row["pk"]),
                 object_repr=f"{row['reference']} {row['title']}"[:200],
@@ -343,5 +344,5 @@ def personal_data_export(*, initiative: Initiative) -> dict:
             else None
         ),
     }
-    audit_log(actor=None, action="initiative.export", obj=initiative, municipality=initiative.municipality)
+    audit_log(actor=None, action=AuditAction.INITIATIVE_EXPORT, obj=initiative, municipality=initiative.municipality)
     return data

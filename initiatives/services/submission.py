@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.constants import AuditAction
 from audit.services import audit_log
 from initiatives.constants import IntakeChannel, MessageKind, Status
 from initiatives.deadlines import initiative_due_dates
@@ -115,7 +116,10 @@ def initiative_submit(
     )
     if registered_by is not None:
         audit_log(
-            actor=registered_by, action="initiative.register", obj=initiative, municipality=initiative.municipality
+            actor=registered_by,
+            action=AuditAction.INITIATIVE_REGISTER,
+            obj=initiative,
+            municipality=initiative.municipality,
         )
     # The receipt and the officers' notices in one INSERT (a new initiative has no mails yet).
     mails = [

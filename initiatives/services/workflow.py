@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.constants import AuditAction
 from audit.models import AuditResult
 from audit.services import audit_log
 from initiatives.constants import TRANSITIONS, Status
@@ -74,13 +75,13 @@ def initiative_change_status(*, initiative: Initiative, to_status: str, actor, n
     try:
         with transaction.atomic():
             initiative = initiative_transition(initiative=initiative, to_status=to_status, actor=actor, note=note)
-            audit_initiative(actor, "initiative.status", initiative, detail=f"-> {to_status}")
+            audit_initiative(actor, AuditAction.INITIATIVE_STATUS, initiative, detail=f"-> {to_status}")
             change = initiative.status_changes.last()
             mail_initiator(initiative, template="initiatives/email/status_changed", key=f"status:{change.pk}")
     except TransitionNotAllowed:
         audit_log(
             actor=actor,
-            action="initiative.status",
+            action=AuditAction.INITIATIVE_STATUS,
             obj=initiative,
             municipality=initiative.municipality,
             result=AuditResult.REFUSED,

@@ -27,6 +27,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 
+from audit.constants import AuditAction
 from audit.services import audit_log
 from core.forms import add_service_error
 from initiatives import officer_forms
@@ -419,7 +420,7 @@ class OfficerAttachmentView(OfficerRequiredMixin, View):
             raise Http404 from missing
         audit_log(
             actor=request.user,
-            action="attachment.download",
+            action=AuditAction.ATTACHMENT_DOWNLOAD,
             obj=attachment,
             municipality=attachment.initiative.municipality,
         )

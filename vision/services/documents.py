@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.constants import AuditAction
 from audit.services import audit_log
 from vision.access import require_editor
 from vision.constants import VISION_TRANSITIONS, VisionSectionKey, VisionStatus
@@ -93,7 +94,7 @@ def vision_version_create(
     VisionSection.objects.bulk_create(rows)
     audit_log(
         actor=actor,
-        action="vision.version",
+        action=AuditAction.VISION_VERSION,
         obj=version,
         municipality=trajectory.municipality,
         detail=f"v{version.number}",
@@ -139,7 +140,7 @@ def vision_status_change(*, version: VisionVersion, to_status: str, actor, adopt
     version.save(update_fields=["status", "adopted_on", "updated_at"])
     audit_log(
         actor=actor,
-        action="vision.status",
+        action=AuditAction.VISION_STATUS,
         obj=version,
         municipality=trajectory.municipality,
         detail=f"v{version.number}: {from_status} -> {to_status}",

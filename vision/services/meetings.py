@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.constants import AuditAction
 from audit.services import audit_log
 from notifications.services import mail_enqueue
 from vision.access import require_editor
@@ -118,7 +119,7 @@ def meeting_schedule(
     )
     meeting.full_clean()
     meeting.save()
-    _audit(actor, "meeting.schedule", meeting, trajectory)
+    _audit(actor, AuditAction.MEETING_SCHEDULE, meeting, trajectory)
     return meeting
 
 
@@ -148,7 +149,13 @@ def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
         meeting.ical_sequence += 1
     meeting.full_clean()
     meeting.save(update_fields=[*changed, *(["ical_sequence"] if moved else []), "updated_at"])
-    _audit(actor, "meeting.move" if moved else "meeting.update", meeting, meeting.trajectory, detail=",".join(changed))
+    _audit(
+        actor,
+        AuditAction.MEETING_MOVE if moved else AuditAction.MEETING_UPDATE,
+        meeting,
+        meeting.trajectory,
+        detail=",".join(changed),
+    )
     if moved:
         for attendance in _recipients(meeting):
             _mail_member(
@@ -196,7 +203,7 @@ def meeting_invite(*, meeting: Meeting, members: Iterable[ProgressGroupMember], 
             key=f"meeting-invitation:{meeting.pk}:{member.pk}:{meeting.ical_sequence}",
         )
     if invited:
-        _audit(actor, "meeting.invite", meeting, meeting.trajectory, detail=f"{len(invited)} invited")
+        _audit(actor, AuditAction.MEETING_INVITE, meeting, meeting.trajectory, detail=f"{len(invited)} invited")
     return invited
 
 
@@ -230,7 +237,7 @@ def meeting_record_attendance(*, meeting: Meeting, present: Iterable[ProgressGro
         Attendance.objects.create(meeting=meeting, member_id=member_id, attended=True)
         changed += 1
     if changed:
-        _audit(actor, "meeting.attendance", meeting, meeting.trajectory, detail=f"{len(present_ids)} present")
+        _audit(actor, AuditAction.MEETING_ATTENDANCE, meeting, meeting.trajectory, detail=f"{len(present_ids)} present")
     return meeting
 
 
@@ -256,7 +263,7 @@ def meeting_publish_minutes(*, meeting: Meeting, minutes: str, actor) -> Meeting
     meeting.minutes_published_at = timezone.now()
     meeting.full_clean()
     meeting.save(update_fields=["minutes", "minutes_published_at", "updated_at"])
-    _audit(actor, "meeting.minutes", meeting, meeting.trajectory)
+    _audit(actor, AuditAction.MEETING_MINUTES, meeting, meeting.trajectory)
     fingerprint = minutes_fingerprint(minutes)
     recipients = (
         Attendance.objects.filter(meeting=meeting)
@@ -306,7 +313,7 @@ def meeting_send_reminders(*, today: date) -> int:
                 )
                 sent += mail is not None
             if sent:
-                _audit(None, "meeting.remind", meeting, meeting.trajectory, detail=f"{sent} reminded")
+                _audit(None, AuditAction.MEETING_REMIND, meeting, meeting.trajectory, detail=f"{sent} reminded")
         total += sent
     return total
 
@@ -327,7 +334,7 @@ def action_item_add(
     )
     item.full_clean()
     item.save()
-    _audit(actor, "action_item.add", item, trajectory)
+    _audit(actor, AuditAction.ACTION_ITEM_ADD, item, trajectory)
     return item
 
 
@@ -340,5 +347,5 @@ def action_item_set_done(*, item: ActionItem, done: bool, actor) -> ActionItem:
     item.done = done
     item.done_at = timezone.now() if done else None
     item.save(update_fields=["done", "done_at", "updated_at"])
-    _audit(actor, "action_item.done" if done else "action_item.reopen", item, item.trajectory)
+    _audit(actor, AuditAction.ACTION_ITEM_DONE if done else AuditAction.ACTION_ITEM_REOPEN, item, item.trajectory)
     return item

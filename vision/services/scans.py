@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.constants import AuditAction
 from audit.services import audit_log
 from notifications.services import mail_enqueue
 from vision.access import require_editor
@@ -122,7 +123,7 @@ def scan_open(*, trajectory: Trajectory, kind: str, actor) -> Scan:
         _mail_invitation(invitation, key="first")
     audit_log(
         actor=actor,
-        action="scan.open",
+        action=AuditAction.SCAN_OPEN,
         obj=scan,
         municipality=trajectory.municipality,
         detail=f"{kind}: {len(members)} invitations",
@@ -154,7 +155,7 @@ def scan_reopen(*, invitation: ScanInvitation, actor) -> ScanInvitation:
     _mail_invitation(invitation, key=f"reopened:{invitation.reopened_at.timestamp()}")
     audit_log(
         actor=actor,
-        action="scan.reopen",
+        action=AuditAction.SCAN_REOPEN,
         obj=invitation.scan,
         municipality=trajectory.municipality,
         detail=f"invitation {invitation.pk}",
@@ -171,7 +172,7 @@ def scan_close(*, scan: Scan, actor) -> Scan:
     scan.closed_on = max(timezone.localdate(), scan.opened_on)
     scan.full_clean()
     scan.save(update_fields=["closed_on", "updated_at"])
-    audit_log(actor=actor, action="scan.close", obj=scan, municipality=scan.trajectory.municipality)
+    audit_log(actor=actor, action=AuditAction.SCAN_CLOSE, obj=scan, municipality=scan.trajectory.municipality)
     return scan
 
 
@@ -215,7 +216,7 @@ def scan_submit(*, invitation: ScanInvitation, scores: dict[str, tuple[int, str]
     locked.save(update_fields=["used_at"])
     audit_log(
         actor="scan link",
-        action="scan.answer",
+        action=AuditAction.SCAN_ANSWER,
         obj=locked.scan,
         municipality=locked.scan.trajectory.municipality,
         detail=f"invitation {locked.pk}",

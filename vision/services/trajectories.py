@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.constants import AuditAction
 from audit.services import audit_log
 from vision.access import require_editor
 from vision.constants import DIA_KINDS, DIA_MAX_CONTRIBUTION, DIA_SHARE, STAGE_ORDER, StageStatus, TrajectoryStatus
@@ -87,7 +88,13 @@ def trajectory_ensure_stages(*, trajectory: Trajectory, actor=None) -> list[Traj
             )
             for standard in StandardDeliverable.objects.filter(stage__in=rows)
         )
-        _audit(actor, "trajectory.stages_created", trajectory, trajectory, detail=",".join(r.stage for r in created))
+        _audit(
+            actor,
+            AuditAction.TRAJECTORY_STAGES_CREATED,
+            trajectory,
+            trajectory,
+            detail=",".join(r.stage for r in created),
+        )
     return list(trajectory.stages.order_by("order"))
 
 
@@ -112,7 +119,7 @@ def stage_update(
     stage.notes = notes
     stage.full_clean(validate_unique=False, validate_constraints=False)
     stage.save(update_fields=["planned_start", "planned_end", "actual_start", "actual_end", "notes", "updated_at"])
-    _audit(actor, "trajectory.stage_update", stage, trajectory, detail=stage.stage)
+    _audit(actor, AuditAction.TRAJECTORY_STAGE_UPDATE, stage, trajectory, detail=stage.stage)
     return stage
 
 
@@ -175,7 +182,7 @@ def stage_complete(*, stage: TrajectoryStage, actor, reason: str = "") -> Trajec
     detail = f"{stage.stage} -> {following.stage if following else 'end'}"
     if open_required:
         detail += f"; {open_required} required deliverable(s) open, reason given"
-    _audit(actor, "trajectory.stage_complete", stage, trajectory, detail=detail)
+    _audit(actor, AuditAction.TRAJECTORY_STAGE_COMPLETE, stage, trajectory, detail=detail)
     return stage
 
 
@@ -191,7 +198,12 @@ def deliverable_set_done(*, deliverable: StageDeliverable, done: bool, actor) ->
     deliverable.done_by = actor if done else None
     deliverable.full_clean()
     deliverable.save(update_fields=["done", "done_at", "done_by"])
-    _audit(actor, "trajectory.deliverable_done" if done else "trajectory.deliverable_reopen", deliverable, trajectory)
+    _audit(
+        actor,
+        AuditAction.TRAJECTORY_DELIVERABLE_DONE if done else AuditAction.TRAJECTORY_DELIVERABLE_REOPEN,
+        deliverable,
+        trajectory,
+    )
     return deliverable
 
 
@@ -222,7 +234,7 @@ def member_add(
     )
     member.full_clean()
     member.save()
-    _audit(actor, "trajectory.member_add", member, trajectory, detail=category)
+    _audit(actor, AuditAction.TRAJECTORY_MEMBER_ADD, member, trajectory, detail=category)
     return member
 
 
@@ -245,7 +257,7 @@ def member_update(
     member.phone, member.organisation, member.joined_on = phone, organisation, joined_on
     member.full_clean()
     member.save(update_fields=["name", "category", "email", "phone", "organisation", "joined_on", "updated_at"])
-    _audit(actor, "trajectory.member_update", member, trajectory, detail=category)
+    _audit(actor, AuditAction.TRAJECTORY_MEMBER_UPDATE, member, trajectory, detail=category)
     return member
 
 
@@ -261,7 +273,7 @@ def member_leave(*, member: ProgressGroupMember, actor) -> ProgressGroupMember:
         raise ValidationError(_("This member has not joined yet. Change the date they join instead."))
     member.left_on = today
     member.save(update_fields=["left_on", "updated_at"])
-    _audit(actor, "trajectory.member_leave", member, trajectory, detail=member.category)
+    _audit(actor, AuditAction.TRAJECTORY_MEMBER_LEAVE, member, trajectory, detail=member.category)
     return member
 
 
@@ -309,7 +321,7 @@ def case_add(
     )
     case.full_clean()
     case.save()
-    _audit(actor, "trajectory.case_add", case, trajectory)
+    _audit(actor, AuditAction.TRAJECTORY_CASE_ADD, case, trajectory)
     return case
 
 
@@ -334,7 +346,7 @@ def case_update(
     case.village, case.initiative = village, initiative
     case.full_clean()
     case.save(update_fields=[*CASE_FIELDS, "updated_at"])
-    _audit(actor, "trajectory.case_update", case, trajectory)
+    _audit(actor, AuditAction.TRAJECTORY_CASE_UPDATE, case, trajectory)
     return case
 
 
@@ -366,5 +378,11 @@ def trajectory_set_support_cost(*, trajectory: Trajectory, cost: Decimal, actor)
     trajectory.local_support_cost = Decimal(cost).quantize(CENT)
     trajectory.full_clean(validate_unique=False)
     trajectory.save(update_fields=["local_support_cost", "updated_at"])
-    _audit(actor, "trajectory.support_cost", trajectory, trajectory, detail=f"cost={trajectory.local_support_cost}")
+    _audit(
+        actor,
+        AuditAction.TRAJECTORY_SUPPORT_COST,
+        trajectory,
+        trajectory,
+        detail=f"cost={trajectory.local_support_cost}",
+    )
     return trajectory
