@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db.models.signals import post_migrate
+
+
+def _roles_sync_after_migrate(sender, using, apps=global_apps, **kwargs):  # flush sends no apps
+    from accounts.roles import roles_sync
+
+    roles_sync(apps=apps, using=using)
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Two-step login"
+
+    def ready(self):
+        # Once per migrate (accounts has no models, so it sends no post_migrate of its own): the
+        # role groups get a permission added to accounts/roles.py on the next migrate.
+        post_migrate.connect(
+            _roles_sync_after_migrate, sender=self.apps.get_app_config("auth"), dispatch_uid="accounts.roles_sync"
+        )

@@ -57,6 +57,11 @@ class TrajectoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Trajectory
 
+    class Params:
+        planned = factory.Trait(status=TrajectoryStatus.PLANNED, started_on=None)
+        completed = factory.Trait(status=TrajectoryStatus.COMPLETED, ended_on=date(2026, 12, 15))
+        stopped = factory.Trait(status=TrajectoryStatus.STOPPED, ended_on=date(2026, 6, 15))
+
 
 class TrajectoryStageFactory(factory.django.DjangoModelFactory):
     trajectory = factory.SubFactory(TrajectoryFactory)
@@ -69,11 +74,19 @@ class TrajectoryStageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TrajectoryStage
 
+    class Params:
+        in_progress = factory.Trait(status=StageStatus.IN_PROGRESS, actual_start=date(2026, 2, 1))
+        completed = factory.Trait(
+            status=StageStatus.COMPLETED, actual_start=date(2026, 2, 1), actual_end=date(2026, 3, 20)
+        )
+
 
 class StageDeliverableFactory(factory.django.DjangoModelFactory):
     stage = factory.SubFactory(TrajectoryStageFactory)
     title = factory.Iterator(["Gesprek met de wethouder", "Overzicht van lopende ontwikkelingen", "Lijst met cases"])
     required = True
+    done = False
+    done_at = factory.Maybe("done", factory.LazyFunction(timezone.now), None)
 
     class Meta:
         model = StageDeliverable
@@ -124,6 +137,8 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
     description = "Uitnodiging versturen voor de Vliegwiel-bijeenkomst"
     owner = None
     due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=10))
+    done = False
+    done_at = factory.Maybe("done", factory.LazyFunction(timezone.now), None)
 
     class Meta:
         model = ActionItem
@@ -158,6 +173,10 @@ class VisionVersionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = VisionVersion
 
+    class Params:
+        consultation = factory.Trait(status=VisionStatus.CONSULTATION)
+        adopted = factory.Trait(status=VisionStatus.ADOPTED, adopted_on=date(2026, 3, 1))
+
 
 class VisionSectionFactory(factory.django.DjangoModelFactory):
     version = factory.SubFactory(VisionVersionFactory)
@@ -175,6 +194,9 @@ class ScanFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Scan
+
+    class Params:
+        closed = factory.Trait(closed_on=factory.LazyAttribute(lambda o: o.opened_on + timedelta(days=19)))
 
 
 class ScanInvitationFactory(factory.django.DjangoModelFactory):

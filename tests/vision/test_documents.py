@@ -77,7 +77,7 @@ def document_with_versions(trajectory, *statuses):
             document=document,
             number=number,
             status=status,
-            adopted_on=date(2026, 3, 1) if status == VisionStatus.ADOPTED else None,
+            adopted=status == VisionStatus.ADOPTED,
         )
         for key in VisionSectionKey:
             VisionSectionFactory(version=version, key=key, body=f"v{number} {key.value} tekst")

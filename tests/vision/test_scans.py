@@ -169,7 +169,7 @@ class ScanOpenTests:
         assert response.url == reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
 
     def test_the_view_shows_a_refusal_at_the_form(self, facilitator_client, trajectory, members):
-        ScanFactory(trajectory=trajectory, kind=ScanKind.BASELINE, closed_on=date(2026, 2, 20))
+        ScanFactory(trajectory=trajectory, kind=ScanKind.BASELINE, closed=True)
         url = reverse("vision:scan_open", kwargs={"trajectory": trajectory.pk})
         response = facilitator_client.post(url, {"open-kind": "nulmeting"})
         assert response.status_code == 200

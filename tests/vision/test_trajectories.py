@@ -181,7 +181,7 @@ class TrajectoryUrlTests:
 
 class TrajectoryEnsureStagesTests:
     def test_creates_the_six_stages_in_order(self, world):
-        trajectory = TrajectoryFactory(municipality=world.a, status=TrajectoryStatus.PLANNED)
+        trajectory = TrajectoryFactory(municipality=world.a, planned=True)
 
         stages = trajectory_ensure_stages(trajectory=trajectory)
 
@@ -279,7 +279,7 @@ class TrajectoryOverviewTests:
         ScanScoreFactory(invitation=ScanInvitationFactory(scan=latest, **council), score=4)
         ScanScoreFactory(invitation=ScanInvitationFactory(scan=latest, **council), score=5)
         document = VisionDocumentFactory(trajectory=trajectory)
-        VisionVersionFactory(document=document, number=1, status=VisionStatus.CONSULTATION)
+        VisionVersionFactory(document=document, number=1, consultation=True)
         VisionVersionFactory(document=document, number=2, status=VisionStatus.DRAFT)
 
         (row,) = self.listed(client, facilitator)

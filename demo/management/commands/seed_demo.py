@@ -21,14 +21,14 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django_otp.plugins.otp_static.models import StaticToken
 
+from accounts import roles
 from accounts.mfa import user_needs_mfa
 from accounts.services import recovery_codes_renew
 from core.working_days import next_working_day_on_or_after
@@ -134,80 +134,11 @@ for _variants in PATHS.values():
         for _before, _after in zip(_path, _path[1:], strict=False):
             assert _after in TRANSITIONS[_before], f"demo path {_before} -> {_after} is not allowed"  # noqa: S101
 
-# --- Django model permissions per staff group --------------------------------------------------
-
-VAC = ("view", "add", "change")
-CONTACT_OFFICER_PERMISSIONS = {
-    "initiatives": {
-        "initiative": VAC,
-        "costline": VAC,
-        "message": ("view", "add"),
-        "attachment": ("view", "add"),
-        "agreement": VAC,
-        "decision": ("view",),
-        "grant": ("view",),
-        "statuschange": ("view",),
-        "theme": ("view",),
-    },
-    "villages": {
-        "association": ("view",),
-        "village": ("view",),
-        "villageorganisation": VAC,
-        "villageplan": VAC,
-        "planaction": VAC,
-    },
-    "municipalities": {"municipality": ("view",), "officermembership": ("view",), "fund": ("view",)},
-}
-COORDINATOR_PERMISSIONS = {
-    **CONTACT_OFFICER_PERMISSIONS,
-    "initiatives": {**CONTACT_OFFICER_PERMISSIONS["initiatives"], "decision": VAC, "grant": VAC},
-    "municipalities": {
-        "municipality": ("view", "change"),
-        "officermembership": VAC,
-        "fund": VAC,
-        "standardtext": (*VAC, "delete"),
-    },
-    "audit": {"auditlogentry": ("view",)},
-    "notifications": {"outboxmail": ("view",)},
-    "vision": {"trajectory": ("view",), "trajectorystage": ("view",), "meeting": ("view",), "case": ("view",)},
-}
-FACILITATOR_PERMISSIONS = {
-    "vision": {
-        "facilitator": ("view",),
-        "trajectory": VAC,
-        "trajectorystage": VAC,
-        "stagedeliverable": VAC,
-        "progressgroupmember": VAC,
-        "meeting": VAC,
-        "attendance": VAC,
-        "actionitem": VAC,
-        "case": VAC,
-        "visiondocument": VAC,
-        "visionversion": VAC,
-        "visionsection": VAC,
-        "scan": VAC,
-        "scaninvitation": ("view", "add"),
-        "scanscore": ("view",),
-    },
-    "villages": {
-        "association": ("view",),
-        "village": ("view",),
-        "villageorganisation": ("view",),
-        "villageplan": ("view",),
-        "planaction": ("view",),
-    },
-    "municipalities": {"municipality": ("view",)},
-    "initiatives": {"theme": ("view",)},
-}
-GROUPS = {
-    "Contactfunctionaris": CONTACT_OFFICER_PERMISSIONS,
-    "Coordinator": COORDINATOR_PERMISSIONS,
-    "Procesbegeleider": FACILITATOR_PERMISSIONS,
-}
+# Staff groups and their model permissions come from accounts/roles.py.
 GROUP_FOR_ROLE = {
-    "contact_officer": "Contactfunctionaris",
-    "coordinator": "Coordinator",
-    "facilitator": "Procesbegeleider",
+    "contact_officer": roles.CONTACT_OFFICER,
+    "coordinator": roles.COORDINATOR,
+    "facilitator": roles.FACILITATOR,
 }
 # Who may use the Django admin (least privilege): contact officers work in the dashboard only.
 STAFF_ROLES = {"superuser", "coordinator", "facilitator"}
@@ -431,16 +362,7 @@ class DemoSeeder:
         return org
 
     def seed_groups(self):
-        self.groups = {}
-        for name, spec in GROUPS.items():
-            group, _ = Group.objects.get_or_create(name=name)
-            wanted = Q(pk__in=[])
-            for app_label, models in spec.items():
-                for model, actions in models.items():
-                    codenames = [f"{action}_{model}" for action in actions]
-                    wanted |= Q(content_type__app_label=app_label, content_type__model=model, codename__in=codenames)
-            group.permissions.set(Permission.objects.filter(wanted))
-            self.groups[name] = group
+        self.groups = roles.roles_sync()
 
     def seed_users(self):
         User = get_user_model()
