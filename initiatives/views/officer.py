@@ -30,6 +30,7 @@ from django.views.generic import FormView
 from audit.constants import AuditAction
 from audit.services import audit_log
 from core.forms import add_service_error
+from core.views import PageActionMixin
 from initiatives import officer_forms
 from initiatives.constants import OPEN_STATUSES, TRANSITIONS, GrantStatus, Status
 from initiatives.forms import CostLineFormSet, check_money
@@ -115,7 +116,7 @@ def funds_with_totals(user, municipality):
 class OfficerInitiativeMixin(OfficerRequiredMixin):
     """Finds the initiative among those the officer may see, and renders its page."""
 
-    page_template = "initiatives/officer/initiative_detail.html"
+    template_name = "initiatives/officer/initiative_detail.html"
 
     def get_initiative(self) -> Initiative:
         return get_object_or_404(
@@ -176,8 +177,8 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
             pk=pk,
         )
 
-    def render_page(self, bound: dict | None = None, initiative: Initiative | None = None):
-        """The page, with `bound` forms (name -> form with errors) in place of empty ones."""
+    def page_context(self, bound: dict | None = None, initiative: Initiative | None = None) -> dict:
+        """The page's context, with `bound` forms (name -> form with errors) in place of empty ones."""
         bound = bound or {}
         initiative = self.initiative = initiative or self.page_initiative(self.initiative.pk)
         forms = {
@@ -216,7 +217,7 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
             "has_errors": bool(bound),
             **{f"{name}_form": form for name, form in forms.items()},
         }
-        return render(self.request, self.page_template, context)
+        return context
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -225,17 +226,14 @@ class InitiativeOfficerView(OfficerInitiativeMixin, View):
 
     def get(self, request, pk):
         self.initiative = self.page_initiative(pk)
-        return self.render_page(initiative=self.initiative)
+        return render(request, self.template_name, self.page_context(initiative=self.initiative))
 
 
 @method_decorator(never_cache, name="dispatch")
-class InitiativeActionView(OfficerInitiativeMixin, FormView):
+class InitiativeActionView(PageActionMixin, OfficerInitiativeMixin, FormView):
     """One action on the page: POST only. Subclasses name the form and `act` (one service)."""
 
-    http_method_names = ["post"]
     name = ""  # the form's prefix and its name on the page
-    anchor = ""  # the section of the page to return to
-    success_message = ""
 
     def post(self, request, *args, **kwargs):
         self.initiative = self.get_initiative()
@@ -247,24 +245,15 @@ class InitiativeActionView(OfficerInitiativeMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), **self.form_kwargs_for(self.name)}
 
-    def act(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.act(form)
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return redirect(f"{reverse('initiatives:officer_detail', args=[self.initiative.pk])}#{self.anchor}")
+    def get_page_url(self):
+        return reverse("initiatives:officer_detail", args=[self.initiative.pk])
 
     def form_key(self) -> str:
         """The form's name on the page, where its errors are shown."""
         return self.get_prefix()
 
-    def form_invalid(self, form):
-        return self.render_page({self.form_key(): form})
+    def get_page_context(self, form):
+        return self.page_context({self.form_key(): form})
 
 
 class InitiativeAssignView(InitiativeActionView):
@@ -272,8 +261,8 @@ class InitiativeAssignView(InitiativeActionView):
     name, anchor = "assign", "handling"
     success_message = gettext_lazy("The contact officer has been saved.")
 
-    def act(self, form):
-        initiative_assign(initiative=self.initiative, officer=form.cleaned_data["officer"], actor=self.request.user)
+    def act(self, data):
+        initiative_assign(initiative=self.initiative, officer=data["officer"], actor=self.request.user)
 
 
 class InitiativeStatusView(InitiativeActionView):
@@ -281,11 +270,11 @@ class InitiativeStatusView(InitiativeActionView):
     name, anchor = "status", "handling"
     success_message = gettext_lazy("The status has been changed.")
 
-    def act(self, form):
+    def act(self, data):
         initiative_change_status(
             initiative=self.initiative,
-            to_status=form.cleaned_data["to_status"],
-            note=form.cleaned_data["note"],
+            to_status=data["to_status"],
+            note=data["note"],
             actor=self.request.user,
         )
 
@@ -294,16 +283,19 @@ class InitiativeMessageView(InitiativeActionView):
     form_class = officer_forms.MessageForm
     name, anchor = "message", "history"
 
-    def act(self, form):
+    def service_data(self, form):
+        return {**form.cleaned_data, "internal": form.internal}
+
+    def act(self, data):
         initiative_message_send(
             initiative=self.initiative,
-            body=form.cleaned_data["body"],
-            internal=form.internal,
-            files=form.cleaned_data["attachments"],
+            body=data["body"],
+            internal=data["internal"],
+            files=data["attachments"],
             actor=self.request.user,
         )
         self.success_message = (
-            _("The internal note has been saved.") if form.internal else _("The message has been sent.")
+            _("The internal note has been saved.") if data["internal"] else _("The message has been sent.")
         )
 
 
@@ -312,11 +304,11 @@ class InitiativeRoleView(InitiativeActionView):
     name, anchor = "role", "role"
     success_message = gettext_lazy("The role of the municipality has been saved.")
 
-    def act(self, form):
+    def act(self, data):
         initiative_set_role(
             initiative=self.initiative,
-            role=form.cleaned_data["role"],
-            explanation=form.cleaned_data["explanation"],
+            role=data["role"],
+            explanation=data["explanation"],
             actor=self.request.user,
         )
 
@@ -326,8 +318,8 @@ class AgreementAddView(InitiativeActionView):
     name, anchor = "agreement", "agreements"
     success_message = gettext_lazy("The agreement has been added.")
 
-    def act(self, form):
-        agreement_add(initiative=self.initiative, actor=self.request.user, **form.cleaned_data)
+    def act(self, data):
+        agreement_add(initiative=self.initiative, actor=self.request.user, **data)
 
 
 class AgreementDoneView(InitiativeActionView):
@@ -347,8 +339,8 @@ class AgreementDoneView(InitiativeActionView):
     def form_key(self):
         return f"agreement_done-{self.agreement.pk}"
 
-    def act(self, form):
-        done = form.cleaned_data["done"]
+    def act(self, data):
+        done = data["done"]
         agreement_set_done(agreement=self.agreement, done=done, actor=self.request.user)
         self.success_message = (
             _("The agreement is marked as done.") if done else _("The agreement is marked as not done.")
@@ -360,8 +352,7 @@ class InitiativeDecideView(InitiativeActionView):
     name, anchor = "decision", "decision"
     success_message = gettext_lazy("The decision has been saved and the initiator is told.")
 
-    def act(self, form):
-        data = form.cleaned_data
+    def act(self, data):
         initiative_decide(
             initiative=self.initiative,
             outcome=data["outcome"],
@@ -393,7 +384,7 @@ class GrantPaidView(GrantActionView):
     name = "paid"
     success_message = gettext_lazy("The contribution is marked as paid.")
 
-    def act(self, form):
+    def act(self, data):
         grant_mark_paid(grant=self.grant, actor=self.request.user)
 
 
@@ -402,8 +393,8 @@ class GrantWithdrawView(GrantActionView):
     name = "withdraw"
     success_message = gettext_lazy("The contribution has been withdrawn.")
 
-    def act(self, form):
-        grant_withdraw(grant=self.grant, reason=form.cleaned_data["reason"], actor=self.request.user)
+    def act(self, data):
+        grant_withdraw(grant=self.grant, reason=data["reason"], actor=self.request.user)
 
 
 class OfficerAttachmentView(OfficerRequiredMixin, View):

@@ -9,18 +9,17 @@ officers of the village's municipality link an initiative to a plan action.
 from functools import cached_property
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
-from core.forms import add_service_error
+from core.views import PageActionMixin
 from initiatives.models import Initiative
 from municipalities.access import is_officer_of
 from villages.constants import PlanKind
@@ -103,10 +102,10 @@ class StaffVillageView(StaffVillageMixin, TemplateView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class PlanActionLinkView(StaffVillageMixin, FormView):
-    http_method_names = ["post"]
+class PlanActionLinkView(PageActionMixin, StaffVillageMixin, FormView):
     form_class = PlanActionLinkForm
     prefix = "link"
+    success_message = _("The initiative has been linked to the plan action.")
 
     def post(self, request, *args, **kwargs):
         if not self.can_link:  # also answers 404 first for a village out of sight
@@ -116,20 +115,13 @@ class PlanActionLinkView(StaffVillageMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "village": self.village, "user": self.request.user}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(self.page_context(form=context.pop("form")))
-        return context
+    def get_page_url(self):
+        return reverse("initiatives:village_plans", kwargs={"village": self.village.pk})
 
-    def form_valid(self, form):
-        action = form.cleaned_data["action"]
-        try:
-            plan_action_link_initiative(
-                action=action, initiative=form.cleaned_data["initiative"], actor=self.request.user
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The initiative has been linked to the plan action."))
-        url = reverse("initiatives:village_plans", kwargs={"village": self.village.pk})
-        return redirect(f"{url}#action-{action.pk}")
+    def get_page_context(self, form):
+        return self.page_context(form=form)
+
+    def act(self, data):
+        action = data["action"]
+        plan_action_link_initiative(action=action, initiative=data["initiative"], actor=self.request.user)
+        self.anchor = f"action-{action.pk}"

@@ -9,7 +9,6 @@ something set `edit = True` (read-only users get 403) and call one service with
 from functools import cached_property
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +22,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
-from core.forms import add_service_error
+from core.views import PageActionMixin, ServiceFormMixin
 from vision.access import TrajectoryMixin
 from vision.calendar import meeting_ics
 from vision.constants import MeetingKind
@@ -65,28 +64,6 @@ class MeetingMixin(TrajectoryMixin):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(meeting=self.meeting, **kwargs)
-
-
-class ServiceFormMixin:
-    """`form_valid` calls `act` (one service); a refusal shows the form again with the reason."""
-
-    success_message = ""
-
-    def act(self, form):
-        raise NotImplementedError
-
-    def success_url(self) -> str:
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.act(form)
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return redirect(self.success_url())
 
 
 # --- lists ----------------------------------------------------------------------------------
@@ -151,9 +128,10 @@ class ActionItemListView(TrajectoryMixin, TemplateView):
 class MeetingPageMixin(MeetingMixin):
     """The meeting's page, with its small forms; a refused form is shown on it with its errors."""
 
-    page_template = "vision/meeting_detail.html"
+    template_name = "vision/meeting_detail.html"
 
-    def render_page(self, bound: dict | None = None):
+    def page_context(self, bound: dict | None = None) -> dict:
+        """The page's context, with `bound` forms (name -> form with errors) in place of empty ones."""
         bound = bound or {}
         meeting = self.meeting
         now = timezone.now()
@@ -187,13 +165,13 @@ class MeetingPageMixin(MeetingMixin):
             if started:
                 context["attendance_form"] = bound.get("attendance") or forms.AttendanceForm(meeting=meeting)
             context["action_item_form"] = bound.get("action_item") or forms.ActionItemForm(meeting=meeting)
-        return render(self.request, self.page_template, context)
+        return context
 
 
 @method_decorator(never_cache, name="dispatch")
 class MeetingDetailView(MeetingPageMixin, View):
     def get(self, request, *args, **kwargs):
-        return self.render_page()
+        return render(request, self.template_name, self.page_context())
 
 
 class MeetingIcsView(MeetingMixin, View):
@@ -218,10 +196,13 @@ class MeetingCreateView(ServiceFormMixin, TrajectoryMixin, FormView):
         kind = self.request.GET.get("kind")
         return {"kind": kind} if kind in MeetingKind.values else {}
 
-    def act(self, form):
-        self.created = meeting_schedule(trajectory=self.trajectory, actor=self.request.user, **form.meeting_data())
+    def service_data(self, form):
+        return form.meeting_data()
 
-    def success_url(self):
+    def act(self, data):
+        self.created = meeting_schedule(trajectory=self.trajectory, actor=self.request.user, **data)
+
+    def get_success_url(self):
         return reverse("vision:meeting_invite", kwargs={"trajectory": self.trajectory.pk, "meeting": self.created.pk})
 
 
@@ -233,15 +214,18 @@ class MeetingEditView(ServiceFormMixin, MeetingMixin, FormView):
     def get_initial(self):
         return forms.MeetingForm.initial_for(self.meeting)
 
-    def act(self, form):
+    def service_data(self, form):
+        return form.meeting_data()
+
+    def act(self, data):
         before = self.meeting.ical_sequence
-        meeting = meeting_update(meeting=self.meeting, actor=self.request.user, **form.meeting_data())
+        meeting = meeting_update(meeting=self.meeting, actor=self.request.user, **data)
         if meeting.ical_sequence != before:
             self.success_message = _("The meeting has moved. Everyone invited gets an updated invitation.")
         else:
             self.success_message = _("The meeting has been saved.")
 
-    def success_url(self):
+    def get_success_url(self):
         return meeting_url(self.meeting)
 
 
@@ -268,13 +252,13 @@ class MeetingInviteView(ServiceFormMixin, MeetingMixin, FormView):
         )
         return context
 
-    def act(self, form):
-        invited = meeting_invite(meeting=self.meeting, members=form.cleaned_data["members"], actor=self.request.user)
+    def act(self, data):
+        invited = meeting_invite(meeting=self.meeting, members=data["members"], actor=self.request.user)
         self.success_message = ngettext(
             "%(count)s invitation is being sent.", "%(count)s invitations are being sent.", len(invited)
         ) % {"count": len(invited)}
 
-    def success_url(self):
+    def get_success_url(self):
         return meeting_url(self.meeting, "invited")
 
 
@@ -290,30 +274,28 @@ class MeetingMinutesView(ServiceFormMixin, MeetingMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(started=self.meeting.starts_at <= timezone.now(), **kwargs)
 
-    def act(self, form):
-        meeting_publish_minutes(meeting=self.meeting, minutes=form.cleaned_data["minutes"], actor=self.request.user)
+    def act(self, data):
+        meeting_publish_minutes(meeting=self.meeting, minutes=data["minutes"], actor=self.request.user)
 
-    def success_url(self):
+    def get_success_url(self):
         return meeting_url(self.meeting, "minutes")
 
 
 @method_decorator(never_cache, name="dispatch")
-class MeetingActionView(ServiceFormMixin, MeetingPageMixin, FormView):
+class MeetingActionView(PageActionMixin, MeetingPageMixin, FormView):
     """A form on the meeting's page: POST only; a refusal shows the page with the form's errors."""
 
     edit = True
-    http_method_names = ["post"]
-    name = ""
-    anchor = ""
+    name = ""  # the form's name on the page
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "meeting": self.meeting}
 
-    def form_invalid(self, form):
-        return self.render_page({self.name: form})
+    def get_page_url(self):
+        return meeting_url(self.meeting)
 
-    def success_url(self):
-        return meeting_url(self.meeting, self.anchor)
+    def get_page_context(self, form):
+        return self.page_context({self.name: form})
 
 
 class MeetingAttendanceView(MeetingActionView):
@@ -321,8 +303,8 @@ class MeetingAttendanceView(MeetingActionView):
     name, anchor = "attendance", "invited"
     success_message = gettext_lazy("Attendance has been saved.")
 
-    def act(self, form):
-        meeting_record_attendance(meeting=self.meeting, present=form.cleaned_data["present"], actor=self.request.user)
+    def act(self, data):
+        meeting_record_attendance(meeting=self.meeting, present=data["present"], actor=self.request.user)
 
 
 class ActionItemAddView(MeetingActionView):
@@ -330,8 +312,8 @@ class ActionItemAddView(MeetingActionView):
     name, anchor = "action_item", "actions"
     success_message = gettext_lazy("The action item has been added.")
 
-    def act(self, form):
-        action_item_add(meeting=self.meeting, actor=self.request.user, **form.cleaned_data)
+    def act(self, data):
+        action_item_add(meeting=self.meeting, actor=self.request.user, **data)
 
 
 class ActionItemDoneView(ServiceFormMixin, TrajectoryMixin, FormView):
@@ -353,8 +335,8 @@ class ActionItemDoneView(ServiceFormMixin, TrajectoryMixin, FormView):
         self.item  # noqa: B018 - another trajectory's or a missing item answers 404 first
         return super().post(request, *args, **kwargs)
 
-    def act(self, form):
-        done = form.cleaned_data["done"]
+    def act(self, data):
+        done = data["done"]
         action_item_set_done(item=self.item, done=done, actor=self.request.user)
         self.success_message = (
             _("The action item is marked as done.") if done else _("The action item is marked as open again.")
@@ -362,9 +344,9 @@ class ActionItemDoneView(ServiceFormMixin, TrajectoryMixin, FormView):
 
     def form_invalid(self, form):
         messages.error(self.request, _("The action item could not be changed. Please try again."))
-        return redirect(self.success_url())
+        return redirect(self.get_success_url())
 
-    def success_url(self):
+    def get_success_url(self):
         target = self.request.POST.get("next", "")
         if url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
             return target

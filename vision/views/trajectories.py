@@ -15,17 +15,17 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 
-from core.forms import add_service_error
+from core.views import PageActionMixin
 from vision.access import TrajectoryMixin
 from vision.constants import DIA_KINDS, STAGE_ORDER, ScanKind, StageStatus, VisionStatus, category_order
 from vision.forms import trajectories as forms
@@ -170,42 +170,27 @@ class TrajectoryDetailView(TrajectoryPageMixin, TemplateView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class TrajectoryFormView(TrajectoryPageMixin, FormView):
+class TrajectoryFormView(PageActionMixin, TrajectoryPageMixin, FormView):
     """One change on the page. Subclasses name the form and `act` (one service)."""
 
+    http_method_names = View.http_method_names  # the edit views answer GET; the others say "post"
     edit = True
-    anchor = ""  # the section of the page to return to
-    success_message = ""
     errors_as_message = False  # a button without fields: a refusal is a message on the page
 
     def get_prefix(self):
         return self.form_name
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(self.page_context(form=context.pop("form")))
-        return context
+    def get_page_url(self):
+        return reverse("vision:trajectory_detail", kwargs={"trajectory": self.trajectory.pk})
 
-    def act(self, form):
-        raise NotImplementedError
-
-    def page_url(self) -> str:
-        return f"{reverse('vision:trajectory_detail', kwargs={'trajectory': self.trajectory.pk})}#{self.anchor}"
-
-    def form_valid(self, form):
-        try:
-            self.act(form)
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return redirect(self.page_url())
+    def get_page_context(self, form):
+        return self.page_context(form=form)
 
     def form_invalid(self, form):
         if self.errors_as_message:
             for error in form.non_field_errors():
                 messages.error(self.request, error)
-            return redirect(self.page_url())
+            return redirect(self.get_success_url())
         return super().form_invalid(form)
 
 
@@ -233,8 +218,8 @@ class StageEditView(StageMixin, TrajectoryFormView):
     def get_initial(self):
         return forms.StageForm.initial_for(self.stage)
 
-    def act(self, form):
-        stage_update(stage=self.stage, actor=self.request.user, **form.cleaned_data)
+    def act(self, data):
+        stage_update(stage=self.stage, actor=self.request.user, **data)
 
 
 class StageCompleteView(StageMixin, TrajectoryFormView):
@@ -244,8 +229,8 @@ class StageCompleteView(StageMixin, TrajectoryFormView):
     anchor = "stages"
     success_message = _("The stage has been completed and the next stage has started.")
 
-    def act(self, form):
-        stage_complete(stage=self.stage, actor=self.request.user, reason=form.cleaned_data["reason"])
+    def act(self, data):
+        stage_complete(stage=self.stage, actor=self.request.user, reason=data["reason"])
 
 
 class DeliverableToggleView(TrajectoryFormView):
@@ -270,8 +255,8 @@ class DeliverableToggleView(TrajectoryFormView):
     def anchor(self):
         return f"stage-{self.deliverable.stage_id}"
 
-    def act(self, form):
-        done = form.cleaned_data["done"]
+    def act(self, data):
+        done = data["done"]
         deliverable_set_done(deliverable=self.deliverable, done=done, actor=self.request.user)
         self.success_message = (
             _("“%(title)s” is ticked as done.") if done else _("“%(title)s” is no longer ticked as done.")
@@ -296,8 +281,8 @@ class MemberAddView(TrajectoryFormView):
     anchor = "progress-group"
     success_message = _("The member has been added to the progress group.")
 
-    def act(self, form):
-        member_add(trajectory=self.trajectory, actor=self.request.user, **form.cleaned_data)
+    def act(self, data):
+        member_add(trajectory=self.trajectory, actor=self.request.user, **data)
 
 
 class MemberEditView(MemberMixin, TrajectoryFormView):
@@ -309,8 +294,8 @@ class MemberEditView(MemberMixin, TrajectoryFormView):
     def get_initial(self):
         return forms.MemberForm.initial_for(self.member)
 
-    def act(self, form):
-        member_update(member=self.member, actor=self.request.user, **form.cleaned_data)
+    def act(self, data):
+        member_update(member=self.member, actor=self.request.user, **data)
 
 
 class MemberLeaveView(MemberMixin, TrajectoryFormView):
@@ -321,7 +306,7 @@ class MemberLeaveView(MemberMixin, TrajectoryFormView):
     errors_as_message = True
     success_message = _("The member has left the progress group.")
 
-    def act(self, form):
+    def act(self, data):
         member_leave(member=self.member, actor=self.request.user)
 
 
@@ -345,8 +330,8 @@ class CaseFormMixin:
 class CaseAddView(CaseFormMixin, TrajectoryFormView):
     success_message = _("The case has been added.")
 
-    def act(self, form):
-        case_add(trajectory=self.trajectory, actor=self.request.user, **form.cleaned_data)
+    def act(self, data):
+        case_add(trajectory=self.trajectory, actor=self.request.user, **data)
 
 
 class CaseEditView(CaseFormMixin, TrajectoryFormView):
@@ -362,8 +347,8 @@ class CaseEditView(CaseFormMixin, TrajectoryFormView):
     def get_initial(self):
         return forms.CaseForm.initial_for(self.case)
 
-    def act(self, form):
-        case_update(case=self.case, actor=self.request.user, **form.cleaned_data)
+    def act(self, data):
+        case_update(case=self.case, actor=self.request.user, **data)
 
 
 # --- Democratie in Actie ------------------------------------------------------------------------
@@ -376,5 +361,5 @@ class TrajectoryCostView(TrajectoryFormView):
     anchor = "costs"
     success_message = _("The cost of local support has been saved.")
 
-    def act(self, form):
-        trajectory_set_support_cost(trajectory=self.trajectory, cost=form.cleaned_data["cost"], actor=self.request.user)
+    def act(self, data):
+        trajectory_set_support_cost(trajectory=self.trajectory, cost=data["cost"], actor=self.request.user)
