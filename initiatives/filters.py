@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.widgets import DateInput, FastSelect, add_bootstrap_classes
 from initiatives.constants import GrantStatus, HelpKind, Status
-from initiatives.models import Grant, Initiative, Theme
+from initiatives.models import OVERDUE_DECISION, OVERDUE_FIRST_RESPONSE, Grant, Initiative, Theme
 from municipalities.models import Fund, Municipality, OfficerMembership
 from municipalities.scoping import OFFICERS
 from villages.models import Village
@@ -68,8 +68,6 @@ def public_village_choices() -> list:
 
 UNASSIGNED = "unassigned"
 ME = "me"
-OVERDUE_FIRST_RESPONSE = "first_response"
-OVERDUE_DECISION = "decision"
 
 
 # Dates outside this range are typing errors; refusing them also keeps date arithmetic safe.
@@ -208,10 +206,7 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
         return queryset.filter(assigned_officer_id=int(value))
 
     def filter_overdue(self, queryset, name, value):
-        today = timezone.localdate()
-        if value == OVERDUE_FIRST_RESPONSE:
-            return queryset.overdue_first_response(today)
-        return queryset.overdue_decision(today)
+        return queryset.overdue(value, timezone.localdate())
 
     def filter_submitted_from(self, queryset, name, value):
         return queryset.filter(submitted_at__gte=_start_of_day(value))

@@ -2,18 +2,26 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.forms import ModelMultipleChoiceField
+from core.forms import ModelMultipleChoiceField, add_service_error
 from initiatives.constants import HelpKind, Language
 from initiatives.models import MAX_AMOUNT, SatisfactionScore, Theme
+from initiatives.services.submission import initiative_money_check
 from initiatives.uploads import ALLOWED_DESCRIPTION, sanitize_filename, sniff_content_type
 from villages.models import Village, VillageOrganisation
 
@@ -102,8 +110,77 @@ class GroupedVillageField(forms.TypedChoiceField):
         return village
 
 
+class IntakeSection(Fieldset):
+    """One numbered section of an intake form: a fieldset with an h3 legend and, when given,
+    a first paragraph (`intro`) before its fields."""
+
+    template = "initiatives/includes/intake_section.html"
+
+    def __init__(self, legend, *fields, intro="", **kwargs):
+        super().__init__(legend, *fields, **kwargs)
+        self.intro = intro
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        fields = self.get_rendered_fields(form, context, template_pack, **kwargs)
+        return render_to_string(self.template, {"section": self, "fields": fields})
+
+
+def include(template_name: str) -> HTML:
+    """A template in a layout, rendered with the page's context (the formset, the kept files)."""
+    return HTML(f'{{% include "{template_name}" %}}')
+
+
+class IntakeFormHelper(FormHelper):
+    """`{% crispy form %}` for an intake form: only its sections. The <form> tag, the CSRF
+    token, the error summary (initiatives/includes/submission_error_summary.html) and the
+    button are the page's, so crispy adds no tag and no error alert of its own."""
+
+    form_tag = False
+    disable_csrf = True
+    error_text_inline = False  # as `|as_crispy_field` without a helper: a block per error
+    template = "initiatives/includes/intake_form.html"
+
+    def __init__(self, layout: Layout):
+        super().__init__()
+        self.layout = layout
+
+
+def intake_layout(form, *, legends: dict, intros: dict | None = None, before=(), attachments=(), privacy=()) -> Layout:
+    """The sections both intake forms share, in the order residents think: the public form and
+    the officers' phone and paper intake (`officer_forms.InitiativeRegisterForm`).
+
+    Each form gives what is its own: the `legends` and `intros` (first paragraphs) of the
+    sections "initiative", "help", "costs", "initiator" and "privacy"; layout objects `before`
+    the first section; what comes before the file field in the attachments section; and the
+    privacy section's content.
+    """
+    intros = intros or {}
+
+    def section(key, *fields, **kwargs):
+        return IntakeSection(legends[key], *fields, intro=intros.get(key, ""), **kwargs)
+
+    # Themes are offered once there are any (one query, when the page is rendered).
+    themes = ["themes"] if form.fields["themes"].queryset.exists() else []
+    return Layout(
+        *before,
+        section("initiative", "title", "goal", "description", "target_group", "village", "organisation", *themes),
+        section("help", "help_kinds", "is_right_to_challenge"),
+        section("costs", include("initiatives/includes/cost_lines.html"), css_id="costs", tabindex="-1"),
+        IntakeSection(
+            _("4. Support and practical matters"),
+            "support_evidence",
+            "permits_needed",
+            "maintenance_after",
+            "planned_start",
+        ),
+        IntakeSection(_("5. Attachments"), *attachments, "attachments", intro=intros.get("attachments", "")),
+        section("initiator", "initiator_name", "initiator_email", "initiator_phone", "preferred_language"),
+        section("privacy", *privacy),
+    )
+
+
 class InitiativeSubmitForm(forms.Form):
-    """The public form. Fields are grouped in the template in the order residents think."""
+    """The public form. Fields are grouped in sections (`helper`) in the order residents think."""
 
     # About the initiative
     title = forms.CharField(
@@ -233,6 +310,34 @@ class InitiativeSubmitForm(forms.Form):
         self.fields["organisation"].label_from_instance = lambda org: f"{org.name} ({org.village.name})"
         self.fields["initiator_phone"].validators.append(_validate_phone)
 
+    @cached_property
+    def helper(self) -> IntakeFormHelper:
+        """The crispy layout, built when the page is rendered (never for a valid post)."""
+        return IntakeFormHelper(self.intake_sections())
+
+    def intake_sections(self) -> Layout:
+        privacy_link = format_html(
+            '<p><a href="{}" target="_blank" rel="noopener">{}</a></p>',
+            reverse("core:privacy"),
+            _("Read the privacy statement (opens in a new tab)"),
+        )
+        return intake_layout(
+            self,
+            legends={
+                "initiative": _("1. Your initiative"),
+                "help": _("2. What help do you need?"),
+                "costs": _("3. Costs and your own contribution"),
+                "initiator": _("6. About you"),
+                "privacy": _("7. Privacy"),
+            },
+            intros={
+                "costs": _("Do you ask for money? Then write down what things cost. We add up the total for you."),
+                "initiator": _("We only use these details to contact you about this initiative."),
+            },
+            attachments=[include("initiatives/includes/kept_uploads.html")],
+            privacy=["publication_consent", HTML(privacy_link), "privacy_acknowledged"],
+        )
+
     def clean_planned_start(self):
         start = self.cleaned_data.get("planned_start")
         if start and start < timezone.localdate():
@@ -262,6 +367,20 @@ class InitiativeSubmitForm(forms.Form):
             if cleaned.get(field) is None:
                 cleaned[field] = 0
         return cleaned
+
+    def check_money(self, formset: "BaseCostLineFormSet") -> None:
+        """The money rule of `initiative_money_check`, once the form and the cost lines are valid:
+        its messages are shown at the amount asked, or above the form."""
+        if not (self.is_valid() and formset.is_valid()):
+            return
+        try:
+            initiative_money_check(
+                asks_money=HelpKind.MONEY in self.cleaned_data["help_kinds"],
+                amount_requested=self.cleaned_data.get("amount_requested"),
+                cost_lines=formset.lines(),
+            )
+        except ValidationError as error:
+            add_service_error(self, error)
 
     def initiative_data(self) -> dict:
         """The Initiative fields, for `initiative_submit`."""
@@ -336,25 +455,6 @@ class BaseCostLineFormSet(forms.BaseFormSet):
 CostLineFormSet = forms.formset_factory(
     CostLineForm, formset=BaseCostLineFormSet, extra=3, max_num=20, absolute_max=20, validate_max=True
 )
-
-
-def check_money(form: InitiativeSubmitForm, formset: BaseCostLineFormSet) -> None:
-    """Rules that need both the form and the cost lines: money asked needs a budget."""
-    if not (form.is_valid() and formset.is_valid()):
-        return
-    lines = formset.lines()
-    total = sum((line["amount"] for line in lines), Decimal("0"))
-    asks_money = HelpKind.MONEY in form.cleaned_data["help_kinds"]
-    if asks_money and not lines:
-        form.add_error(None, _("You ask for money: add at least one cost line with an amount."))
-        form.money_error = True
-    requested = form.cleaned_data.get("amount_requested") or Decimal("0")
-    if asks_money and lines and requested <= 0:
-        form.add_error("amount_requested", _("Fill in how much money you ask."))
-    if lines and requested > total:
-        form.add_error(
-            "amount_requested", _("You ask more than the total of your cost lines (€ %(total)s).") % {"total": total}
-        )
 
 
 class TrackingReplyForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AppendOnlyModel, TimeStampedModel
 from initiatives.constants import (
+    OPEN_STATUSES,
     AgreementParty,
     AgreementRole,
     DecisionOutcome,
@@ -52,6 +53,16 @@ class Theme(models.Model):
 # Statuses an officer still works on: everything but the two ends of the road.
 ACTIVE_STATUSES = frozenset(s for s in Status if s not in (Status.CLOSED, Status.WITHDRAWN))
 
+# The two deadlines an initiative can miss (the officers' "overdue" filter uses these keys).
+# A first response is owed until it is given, unless the initiative is closed or withdrawn; a
+# decision is owed while the status is open (OPEN_STATUSES). Either is late from the day after
+# its due date. `InitiativeQuerySet.overdue_*_q` write the rule in SQL and
+# `Initiative.overdue_kinds` in Python, from these constants; tests/initiatives/test_models.py
+# checks that the two agree.
+OVERDUE_FIRST_RESPONSE = "first_response"
+OVERDUE_DECISION = "decision"
+NO_FIRST_RESPONSE_OWED = (Status.WITHDRAWN, Status.CLOSED)
+
 
 class InitiativeQuerySet(MunicipalityScopedQuerySet):
     audience = OFFICERS
@@ -61,8 +72,6 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         return self.filter(publication_consent=True, municipality__is_active=True).exclude(status=Status.WITHDRAWN)
 
     def open(self):
-        from initiatives.constants import OPEN_STATUSES
-
         return self.filter(status__in=OPEN_STATUSES)
 
     # --- the officers' dashboard -----------------------------------------------------------
@@ -71,21 +80,28 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
     def overdue_first_response_q(today) -> models.Q:
         """No first answer yet and the norm's day has passed (withdrawn and closed ones owe none)."""
         return models.Q(first_response_at__isnull=True, first_response_due__lt=today) & ~models.Q(
-            status__in=[Status.WITHDRAWN, Status.CLOSED]
+            status__in=NO_FIRST_RESPONSE_OWED
         )
 
     @staticmethod
     def overdue_decision_q(today) -> models.Q:
         """Still owed a decision and past the decision term."""
-        from initiatives.constants import OPEN_STATUSES
-
         return models.Q(status__in=OPEN_STATUSES, decision_due__lt=today)
 
+    @classmethod
+    def overdue_q(cls, kind: str, today) -> models.Q:
+        """The condition for one of the OVERDUE_* kinds."""
+        rules = {OVERDUE_FIRST_RESPONSE: cls.overdue_first_response_q, OVERDUE_DECISION: cls.overdue_decision_q}
+        return rules[kind](today)
+
+    def overdue(self, kind: str, today):
+        return self.filter(self.overdue_q(kind, today))
+
     def overdue_first_response(self, today):
-        return self.filter(self.overdue_first_response_q(today))
+        return self.overdue(OVERDUE_FIRST_RESPONSE, today)
 
     def overdue_decision(self, today):
-        return self.filter(self.overdue_decision_q(today))
+        return self.overdue(OVERDUE_DECISION, today)
 
     def with_list_annotations(self, today=None):
         """What one row of the dashboard shows, in the same query: no query per row."""
@@ -321,6 +337,21 @@ class Initiative(TimeStampedModel):
     def help_kinds(self) -> list[HelpKind]:
         return [kind for kind in HelpKind if getattr(self, f"asks_{kind.value}")]
 
+    def overdue_kinds(self, today) -> frozenset[str]:
+        """The deadlines (OVERDUE_*) this initiative has missed on `today`: the rule of
+        `InitiativeQuerySet.overdue_q`, for an initiative in memory (no query)."""
+        kinds = set()
+        if (
+            self.first_response_at is None
+            and self.first_response_due is not None
+            and self.first_response_due < today
+            and self.status not in NO_FIRST_RESPONSE_OWED
+        ):
+            kinds.add(OVERDUE_FIRST_RESPONSE)
+        if self.status in OPEN_STATUSES and self.decision_due is not None and self.decision_due < today:
+            kinds.add(OVERDUE_DECISION)
+        return frozenset(kinds)
+
 
 class InitiativeChildQuerySet(MunicipalityScopedQuerySet):
     municipality_path = "initiative__municipality"
@@ -510,6 +541,11 @@ class Grant(TimeStampedModel):
     def clean(self):
         if self.fund_id and self.initiative_id and self.fund.municipality_id != self.initiative.municipality_id:
             raise ValidationError({"fund": _("Choose a fund of the initiative's own municipality.")})
+
+    @property
+    def is_active(self) -> bool:
+        """Committed or paid: the contribution counts (a withdrawn one is only history)."""
+        return self.status != GrantStatus.WITHDRAWN
 
 
 class ReferenceSequence(models.Model):

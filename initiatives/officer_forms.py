@@ -3,10 +3,12 @@ decide what is allowed (and say so with a ValidationError that the view shows at
 
 from decimal import Decimal
 
+from crispy_forms.layout import HTML, Div, Layout
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,7 @@ from initiatives.constants import (
 from initiatives.forms import (
     AttachmentsField,
     InitiativeSubmitForm,
+    intake_layout,
     money_field,
     too_many_files_message,
     village_choices,
@@ -328,6 +331,27 @@ class InitiativeRegisterForm(InitiativeSubmitForm):
         )
         for name in ("initiator_name", "initiator_email", "initiator_phone"):
             fields[name].widget.attrs["autocomplete"] = "off"  # not the officer's own details
+
+    def intake_sections(self) -> Layout:
+        privacy_note = format_html(
+            '<p>{} <a href="{}">{}</a></p>',
+            _("Tell the initiator why we ask for their details and where they can read the privacy statement."),
+            reverse("core:privacy"),
+            _("Privacy statement"),
+        )
+        return intake_layout(
+            self,
+            before=[Div("channel", css_class="form-section")],
+            legends={
+                "initiative": _("1. The initiative"),
+                "help": _("2. Help asked"),
+                "costs": _("3. Costs and own contribution"),
+                "initiator": _("6. The initiator"),
+                "privacy": _("7. Publication and privacy"),
+            },
+            intros={"attachments": _("For example a scanned letter or the budget the initiator sent.")},
+            privacy=[HTML(privacy_note), "publication_consent"],
+        )
 
     def clean_village(self):
         village = self.cleaned_data["village"]

@@ -6,7 +6,7 @@ import secrets
 import uuid
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,6 +55,28 @@ def tracking_token_issue(*, initiative: Initiative) -> str:
     return token
 
 
+def initiative_money_check(*, asks_money: bool, amount_requested, cost_lines: list[dict]) -> None:
+    """Money asked needs a budget: at least one cost line, an amount, and no more than the lines add up to.
+
+    Raises a ValidationError keyed to the form's fields (the missing cost lines above the form).
+    """
+    total = sum((line["amount"] for line in cost_lines), Decimal("0"))
+    requested = amount_requested or Decimal("0")
+    errors: dict[str, list[str]] = {}
+    if asks_money and not cost_lines:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(
+            _("You ask for money: add at least one cost line with an amount.")
+        )
+    if asks_money and cost_lines and requested <= 0:
+        errors.setdefault("amount_requested", []).append(_("Fill in how much money you ask."))
+    if cost_lines and requested > total:
+        errors.setdefault("amount_requested", []).append(
+            _("You ask more than the total of your cost lines (€ %(total)s).") % {"total": total}
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def initiative_submit(
     *,
@@ -69,12 +91,18 @@ def initiative_submit(
 
     `data` holds the Initiative fields (with `village` and `themes`); `files` are checked
     uploads (see `initiatives.forms.CheckedUpload`). Nothing is mailed before the commit.
+    The money rule (`initiative_money_check`) holds here too, whoever calls.
     """
     data = dict(data)
     themes = data.pop("themes", [])
     village = data["village"]
     if not village.municipality.is_active:
         raise ValidationError({"village": _("This municipality does not accept initiatives on this platform.")})
+    initiative_money_check(
+        asks_money=data.get("asks_money", False),
+        amount_requested=data.get("amount_requested"),
+        cost_lines=cost_lines,
+    )
     submitted_at = submitted_at or timezone.now()
     first_response_due, decision_due = initiative_due_dates(
         municipality=village.municipality, submitted_at=submitted_at

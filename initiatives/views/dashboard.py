@@ -29,14 +29,12 @@ from core.forms import ModelMultipleChoiceField
 from initiatives.constants import Status
 from initiatives.filters import (
     ME,
-    OVERDUE_DECISION,
-    OVERDUE_FIRST_RESPONSE,
     UNASSIGNED,
     OfficerInitiativeFilter,
     active_officers,
     officer_label,
 )
-from initiatives.models import ACTIVE_STATUSES, Initiative
+from initiatives.models import ACTIVE_STATUSES, OVERDUE_DECISION, OVERDUE_FIRST_RESPONSE, Initiative
 from initiatives.services.officers import initiative_bulk_assign
 from municipalities.access import OfficerRequiredMixin
 

@@ -32,9 +32,19 @@ from audit.services import audit_log
 from core.forms import add_service_error
 from core.views import PageActionMixin
 from initiatives import officer_forms
-from initiatives.constants import OPEN_STATUSES, TRANSITIONS, GrantStatus, Status
-from initiatives.forms import CostLineFormSet, check_money
-from initiatives.models import Agreement, Attachment, Decision, Grant, Initiative, Message, StatusChange
+from initiatives.constants import TRANSITIONS, GrantStatus, Status
+from initiatives.forms import CostLineFormSet
+from initiatives.models import (
+    OVERDUE_DECISION,
+    OVERDUE_FIRST_RESPONSE,
+    Agreement,
+    Attachment,
+    Decision,
+    Grant,
+    Initiative,
+    Message,
+    StatusChange,
+)
 from initiatives.services.funds import grant_mark_paid, grant_withdraw, initiative_decide
 from initiatives.services.officers import (
     agreement_add,
@@ -76,25 +86,16 @@ class Deadline:
 
 
 def initiative_deadlines(initiative: Initiative, today: date) -> list[Deadline]:
-    """First response and decision: when due, when done, and whether late (and still owed)."""
-    still_open = initiative.status not in (Status.CLOSED, Status.WITHDRAWN)
-    first = initiative.first_response_due
-    decision = initiative.decision_due
+    """First response and decision: when due, when done, and whether late (`Initiative.overdue_kinds`)."""
+    overdue = initiative.overdue_kinds(today)
     return [
         Deadline(
             _("First response"),
-            first,
+            initiative.first_response_due,
             initiative.first_response_at,
-            bool(first and initiative.first_response_at is None and still_open and today > first),
+            OVERDUE_FIRST_RESPONSE in overdue,
         ),
-        Deadline(
-            _("Decision"),
-            decision,
-            initiative.decided_at,
-            bool(
-                decision and initiative.decided_at is None and initiative.status in OPEN_STATUSES and today > decision
-            ),
-        ),
+        Deadline(_("Decision"), initiative.decision_due, initiative.decided_at, OVERDUE_DECISION in overdue),
     ]
 
 
@@ -440,7 +441,7 @@ class InitiativeRegisterView(OfficerRequiredMixin, View):
     def post(self, request):
         form = officer_forms.InitiativeRegisterForm(request.POST, request.FILES, municipality=self.municipality)
         formset = CostLineFormSet(request.POST, prefix="costs")
-        check_money(form, formset)
+        form.check_money(formset)
         if form.is_valid() and formset.is_valid():
             return self.form_valid(form, formset)
         return self.render(form, formset)

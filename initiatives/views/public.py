@@ -22,7 +22,6 @@ from initiatives.forms import (
     CostLineFormSet,
     InitiativeSubmitForm,
     LostLinkForm,
-    check_money,
 )
 from initiatives.models import Initiative
 from initiatives.services.submission import (
@@ -68,7 +67,7 @@ class InitiativeSubmitView(View):
         kept = pending_uploads.drop(request, request.POST.getlist("keep_upload"))
         form = InitiativeSubmitForm(request.POST, request.FILES, kept_uploads=len(kept))
         formset = CostLineFormSet(request.POST, prefix="costs")
-        check_money(form, formset)
+        form.check_money(formset)
         if form.errors.get("website"):  # the honeypot: count it, store nothing
             ratelimit.record(self.scope, request, period=settings.SUBMISSION_RATE_PERIOD)
         if not (form.is_valid() and formset.is_valid()):

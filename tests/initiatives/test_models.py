@@ -1,13 +1,16 @@
 """Rules the models and the database keep, whoever writes the row."""
 
+import itertools
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from initiatives.constants import Status
-from initiatives.models import StatusChange
+from initiatives.constants import GrantStatus, Status
+from initiatives.models import OVERDUE_DECISION, OVERDUE_FIRST_RESPONSE, Initiative, StatusChange
 from tests.initiatives.factories import CostLineFactory, GrantFactory, InitiativeFactory, StatusChangeFactory
 from tests.municipalities.factories import FundFactory, MunicipalityFactory
 from tests.villages.factories import VillageFactory
@@ -39,6 +42,68 @@ class TestGrantClean:
 
     def test_accepts_a_fund_of_the_initiatives_municipality(self):
         GrantFactory().clean()
+
+
+class TestOverdue:
+    """The overdue rule in SQL (the dashboard, its filter, the reminders) and in Python (the
+    officer's page of one initiative) say the same for every status and date."""
+
+    TODAY = date(2026, 5, 12)
+
+    @pytest.fixture
+    def initiatives(self):
+        village = VillageFactory()
+        days = [None, self.TODAY - timedelta(days=1), self.TODAY, self.TODAY + timedelta(days=1)]
+        answered = [None, timezone.now()]
+        rows = [
+            InitiativeFactory.build(
+                village=village,
+                status=status,
+                first_response_due=first_due,
+                first_response_at=first_at,
+                decision_due=decision_due,
+                decided_at=decided_at,
+            )
+            for status, first_due, first_at, decision_due, decided_at in itertools.product(
+                Status, days, answered, days, answered
+            )
+        ]
+        return Initiative.objects.bulk_create(rows)
+
+    @pytest.mark.parametrize("kind", [OVERDUE_FIRST_RESPONSE, OVERDUE_DECISION])
+    def test_the_queryset_and_the_method_agree(self, initiatives, kind):
+        in_sql = set(Initiative.objects.overdue(kind, self.TODAY).values_list("pk", flat=True))
+        in_python = {i.pk for i in Initiative.objects.all() if kind in i.overdue_kinds(self.TODAY)}
+
+        assert in_sql == in_python
+        assert in_sql and len(in_sql) < len(initiatives)  # both answers occur
+
+    def test_the_list_annotations_agree_with_the_method(self, initiatives):
+        for initiative in Initiative.objects.with_list_annotations(self.TODAY):
+            kinds = initiative.overdue_kinds(self.TODAY)
+            assert bool(initiative.is_first_response_overdue) == (OVERDUE_FIRST_RESPONSE in kinds)
+            assert bool(initiative.is_decision_overdue) == (OVERDUE_DECISION in kinds)
+
+    def test_examples(self):
+        yesterday = self.TODAY - timedelta(days=1)
+        late = InitiativeFactory.build(status=Status.SUBMITTED, first_response_due=yesterday, decision_due=yesterday)
+        assert late.overdue_kinds(self.TODAY) == {OVERDUE_FIRST_RESPONSE, OVERDUE_DECISION}
+        due_today = InitiativeFactory.build(first_response_due=self.TODAY, decision_due=self.TODAY)
+        assert due_today.overdue_kinds(self.TODAY) == set()
+        answered = InitiativeFactory.build(
+            status=Status.DECIDED, first_response_due=yesterday, first_response_at=timezone.now()
+        )
+        assert answered.overdue_kinds(self.TODAY) == set()
+        withdrawn = InitiativeFactory.build(status=Status.WITHDRAWN, first_response_due=yesterday)
+        assert withdrawn.overdue_kinds(self.TODAY) == set()
+
+
+class TestGrantIsActive:
+    @pytest.mark.parametrize(
+        ("status", "active"), [(GrantStatus.COMMITTED, True), (GrantStatus.PAID, True), (GrantStatus.WITHDRAWN, False)]
+    )
+    def test_only_a_withdrawn_grant_does_not_count(self, status, active):
+        assert GrantFactory.build(status=status).is_active is active
 
 
 class TestFundClean:

@@ -9,10 +9,12 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from initiatives.constants import Status
 from initiatives.models import Initiative, StatusChange, TrackingToken
 from initiatives.services.submission import (
+    initiative_money_check,
     initiative_reply,
     initiative_submit,
     initiative_withdraw,
@@ -35,7 +37,7 @@ def village():
     return VillageFactory(name="Elspeet", municipality=municipality)
 
 
-def submit(village, **overrides):
+def submit(village, cost_lines=None, **overrides):
     data = {
         "title": "Jeu-de-boulesbaan",
         "goal": "Ontmoeting voor ouderen",
@@ -61,7 +63,9 @@ def submit(village, **overrides):
         "asks_money": True,
     }
     data.update(overrides)
-    return initiative_submit(data=data, cost_lines=[{"description": "Grind", "amount": Decimal("1000")}])
+    if cost_lines is None:
+        cost_lines = [{"description": "Grind", "amount": Decimal("1000")}]
+    return initiative_submit(data=data, cost_lines=cost_lines)
 
 
 class InitiativeSubmitTests:
@@ -120,6 +124,43 @@ class InitiativeSubmitTests:
         with django_capture_on_commit_callbacks(execute=True):
             submit(village)
         assert {m.to[0] for m in mail.outbox} == {"jan@example.nl", *(o.user.email for o in others)}
+
+
+class MoneyCheckTests:
+    LINES = [{"description": "Grind", "amount": Decimal("600")}, {"description": "Band", "amount": Decimal("400")}]
+
+    def messages(self, **kwargs):
+        with translation.override("en"), pytest.raises(ValidationError) as error:
+            initiative_money_check(**kwargs)
+        return error.value.message_dict
+
+    def test_money_asked_needs_a_cost_line(self):
+        errors = self.messages(asks_money=True, amount_requested=Decimal("500"), cost_lines=[])
+        assert errors == {"__all__": ["You ask for money: add at least one cost line with an amount."]}
+
+    def test_money_asked_needs_an_amount(self):
+        errors = self.messages(asks_money=True, amount_requested=None, cost_lines=self.LINES)
+        assert errors == {"amount_requested": ["Fill in how much money you ask."]}
+
+    def test_no_more_than_the_cost_lines_add_up_to(self):
+        errors = self.messages(asks_money=False, amount_requested=Decimal("1000.01"), cost_lines=self.LINES)
+        assert errors == {"amount_requested": ["You ask more than the total of your cost lines (€ 1000)."]}
+
+    @pytest.mark.parametrize(
+        ("asks_money", "amount", "lines"),
+        [(True, Decimal("1000"), LINES), (False, Decimal("0"), []), (False, Decimal("0"), LINES)],
+    )
+    def test_a_consistent_budget_passes(self, asks_money, amount, lines):
+        initiative_money_check(asks_money=asks_money, amount_requested=amount, cost_lines=lines)
+
+    def test_submit_enforces_it_without_the_form(self, village):
+        with pytest.raises(ValidationError) as error:
+            submit(village, amount_requested=Decimal("5000"))
+        assert "amount_requested" in error.value.message_dict
+        with pytest.raises(ValidationError) as error:
+            submit(village, cost_lines=[])
+        assert "__all__" in error.value.message_dict
+        assert not Initiative.objects.exists()
 
 
 class InitiatorActionsTests:
