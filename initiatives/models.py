@@ -85,8 +85,9 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
 
     @staticmethod
     def overdue_decision_q(today) -> models.Q:
-        """Still owed a decision and past the decision term."""
-        return models.Q(status__in=OPEN_STATUSES, decision_due__lt=today)
+        """Still owed a decision and past the decision term: open, never decided (one that was
+        decided and then reopened had its decision on time or late, but not still owed)."""
+        return models.Q(status__in=OPEN_STATUSES, decided_at__isnull=True, decision_due__lt=today)
 
     @classmethod
     def overdue_q(cls, kind: str, today) -> models.Q:
@@ -348,7 +349,12 @@ class Initiative(TimeStampedModel):
             and self.status not in NO_FIRST_RESPONSE_OWED
         ):
             kinds.add(OVERDUE_FIRST_RESPONSE)
-        if self.status in OPEN_STATUSES and self.decision_due is not None and self.decision_due < today:
+        if (
+            self.status in OPEN_STATUSES
+            and self.decided_at is None
+            and self.decision_due is not None
+            and self.decision_due < today
+        ):
             kinds.add(OVERDUE_DECISION)
         return frozenset(kinds)
 

@@ -96,6 +96,10 @@ class TestOverdue:
         assert answered.overdue_kinds(self.TODAY) == set()
         withdrawn = InitiativeFactory.build(status=Status.WITHDRAWN, first_response_due=yesterday)
         assert withdrawn.overdue_kinds(self.TODAY) == set()
+        reopened_after_its_decision = InitiativeFactory.build(
+            status=Status.IN_CONVERSATION, decision_due=yesterday, decided_at=timezone.now()
+        )
+        assert reopened_after_its_decision.overdue_kinds(self.TODAY) == set()
 
 
 class TestGrantIsActive:
