@@ -72,7 +72,7 @@ def measure(day: date, *, rollback: bool = False) -> dict:
     # Django keeps the last 9,000 queries only; closures can take more.
     connection.queries_log = deque(connection.queries_log, maxlen=None)
     publishing = []
-    dispatch_all = services._dispatch_all
+    dispatch_all = services.mail_dispatch_all
 
     def timed_dispatch_all(ids):
         started = time.perf_counter()
@@ -81,7 +81,7 @@ def measure(day: date, *, rollback: bool = False) -> dict:
         finally:
             publishing.append(time.perf_counter() - started)
 
-    services._dispatch_all = timed_dispatch_all  # mail_enqueue_many hands its ids over after commit
+    services.mail_dispatch_all = timed_dispatch_all  # mail_enqueue_many hands its ids over after commit
     before = OutboxMail.objects.count()
     try:
         with CaptureQueriesContext(connection) as queries:
@@ -96,7 +96,7 @@ def measure(day: date, *, rollback: bool = False) -> dict:
                 pass
             seconds = time.perf_counter() - started
     finally:
-        services._dispatch_all = dispatch_all
+        services.mail_dispatch_all = dispatch_all
     return {
         "day": day,
         "seconds": seconds,

@@ -1368,7 +1368,7 @@ def profile_section(args, results) -> list[str]:
     if left:
         lines += [
             f"5. **Celery publish in the request** ({left['outbox_send.delay']:.1f}% of the what-if profile): "
-            "`notifications/services.py`: after the commit, `_dispatch` (from `mail_enqueue`) or `_dispatch_all` "
+            "`notifications/services.py`: after the commit, `_dispatch` (from `mail_enqueue`) or `mail_dispatch_all` "
             "(from `mail_enqueue_many`) publishes every mail to Redis separately, with its own round trips. "
             "One task per commit for all of its mail ids (`mail_enqueue_many` already collects them; an "
             "`outbox_send_many` task in `notifications/tasks.py`) halves it for a submission; leaving new mails "

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from core.context_processors import platform_name
+from core.working_days import is_working_day
 from notifications.builders import Built, build
 from notifications.constants import MAX_ATTEMPTS, OutboxStatus
 from notifications.models import NotificationPreference, OutboxMail
@@ -28,14 +29,27 @@ def _digest_user_ids(user_ids) -> set[int]:
 
 
 def mail_enqueue(
-    *, to: str, template: str, dedup_key: str, language: str = "nl", initiative=None, context=None, recipient=None
+    *,
+    to: str,
+    template: str,
+    dedup_key: str,
+    language: str = "nl",
+    initiative=None,
+    context=None,
+    recipient=None,
+    link: str = "",
 ):
     """Store a mail to send (once per `dedup_key`) and send it after the surrounding commit.
 
     `recipient` is the staff account the mail is for: when they chose the daily digest, the mail
-    waits for it instead. Returns the row, or None when a mail with this key already exists.
+    waits for it instead; `link` is the path the digest then shows for it (the page to act on),
+    kept in the context as ``"link"``. Returns the row, or None when a mail with this key
+    already exists.
     """
     held = recipient is not None and recipient.pk in _digest_user_ids([recipient.pk])
+    context = dict(context or {})
+    if link:
+        context["link"] = link
     mail, created = OutboxMail.objects.get_or_create(
         dedup_key=dedup_key,
         defaults={
@@ -44,7 +58,7 @@ def mail_enqueue(
             "language": language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
             "initiative": initiative,
             "recipient": recipient,
-            "context": context or {},
+            "context": context,
             "status": OutboxStatus.HELD if held else OutboxStatus.PENDING,
         },
     )
@@ -58,7 +72,8 @@ def mail_enqueue_many(mails: list[OutboxMail]) -> int:
     """Store many mails at once (the scheduler's reminders), each at most once per dedup key.
 
     A fixed number of queries per 500 mails; the rows are handed to the worker after commit.
-    Returns how many of them are waiting to be sent.
+    A staff mail's ``context["link"]`` is the path the digest shows for it (as `mail_enqueue`'s
+    `link`). Returns how many of them are waiting to be sent.
     """
     if not mails:
         return 0
@@ -75,7 +90,7 @@ def mail_enqueue_many(mails: list[OutboxMail]) -> int:
         # Only the rows this call created: older pending ones are the sweep's business.
         batch = OutboxMail.objects.pending().filter(dedup_key__in=keys[start : start + 500], created_at=started)
         ids += batch.order_by("pk").values_list("pk", flat=True)  # sent in the order they were given
-    transaction.on_commit(lambda: _dispatch_all(ids))
+    transaction.on_commit(lambda: mail_dispatch_all(ids))
     return len(ids)
 
 
@@ -106,15 +121,19 @@ def _dispatch(mail_id: int) -> bool:
     return True
 
 
-def _dispatch_all(mail_ids) -> int:
-    """Hand many mails to the worker; stop at the first failure (the sweep sends the rest)."""
+def mail_dispatch_all(mail_ids) -> int:
+    """Hand many mails to the worker; stop at the first failure (the sweep sends the rest).
+
+    Returns how many the broker took.
+    """
     for count, mail_id in enumerate(mail_ids):
         if not _dispatch(mail_id):
             return count
     return len(mail_ids)
 
 
-def _build(mail: OutboxMail) -> Built:
+def mail_build(mail: OutboxMail) -> Built:
+    """The mail's template context (and attachments): the stored context with its builder's."""
     built = build(mail)
     built.context = {"site_url": settings.SITE_URL, "platform_name": platform_name(), **mail.context, **built.context}
     return built
@@ -122,7 +141,7 @@ def _build(mail: OutboxMail) -> Built:
 
 def _render(mail: OutboxMail) -> EmailMultiAlternatives:
     with translation.override(mail.language):
-        built = _build(mail)
+        built = mail_build(mail)
         context = built.context
         subject = " ".join(render_to_string(f"{mail.template}_subject.txt", context).split())
         body = render_to_string(f"{mail.template}.txt", context)
@@ -198,8 +217,11 @@ def outbox_pending_ids(*, older_than: timedelta = timedelta(minutes=2), limit: i
 def digest_send(*, today) -> int:
     """One mail per staff member with the day's held mails; those are then marked digested.
 
-    A fixed number of queries, however many mails wait. Returns the number of digests.
+    Nothing on weekends and holidays: the mails wait for the next working day. A fixed number
+    of queries, however many mails wait. Returns the number of digests.
     """
+    if not is_working_day(today):
+        return 0
     with transaction.atomic():
         held = list(
             OutboxMail.objects.select_for_update()
@@ -229,7 +251,7 @@ def digest_send(*, today) -> int:
                 dedup_key__in=[d.dedup_key for d in digests], status=OutboxStatus.PENDING
             ).values_list("pk", flat=True)
         )
-        transaction.on_commit(lambda: _dispatch_all(ids))
+        transaction.on_commit(lambda: mail_dispatch_all(ids))
     return len(ids)
 
 

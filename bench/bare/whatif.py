@@ -61,8 +61,9 @@ def apply() -> None:
     forms.GroupedVillageField.valid_value = lambda self, value: True
 
     # 3. One INSERT per mail of a new initiative.
-    def mail_enqueue(*, to, template, dedup_key, language="nl", initiative=None, context=None, recipient=None):
+    def mail_enqueue(*, to, template, dedup_key, language="nl", initiative=None, context=None, recipient=None, link=""):
         held = recipient is not None and recipient.pk in outbox._digest_user_ids([recipient.pk])
+        context = {**(context or {}), **({"link": link} if link else {})}
         mail = OutboxMail.objects.create(
             to=to,
             template=template,
@@ -70,7 +71,7 @@ def apply() -> None:
             language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
             initiative=initiative,
             recipient=recipient,
-            context=context or {},
+            context=context,
             status=OutboxStatus.HELD if held else OutboxStatus.PENDING,
         )
         if not held:

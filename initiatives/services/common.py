@@ -1,5 +1,7 @@
 """What the initiative services share: mails to the initiator and the handling officers, audit rows, attachments."""
 
+from django.urls import reverse
+
 from audit.services import audit_log
 from initiatives.models import (
     Attachment,
@@ -22,6 +24,11 @@ def mail_initiator(initiative: Initiative, *, template: str, key: str, context=N
         initiative=initiative,
         context={"tracking_link": True, **(context or {})},
     )
+
+
+def officer_link(initiative: Initiative) -> str:
+    """The initiative's page in the management environment: the link a staff mail's digest shows."""
+    return reverse("initiatives:officer_detail", kwargs={"pk": initiative.pk})
 
 
 def officers_to_notify(initiative: Initiative) -> list[OfficerMembership]:
@@ -59,6 +66,7 @@ def notify_handler(initiative: Initiative, *, template: str, key: str):
                 dedup_key=f"{key}:{user.pk}",
                 initiative=initiative,
                 recipient=user,
+                link=officer_link(initiative),
                 context={"officer_name": user.get_full_name()},
             )
 

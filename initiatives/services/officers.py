@@ -16,7 +16,7 @@ from initiatives.models import (
     Initiative,
     Message,
 )
-from initiatives.services.common import audit_initiative, mail_initiator, save_attachments
+from initiatives.services.common import audit_initiative, mail_initiator, officer_link, save_attachments
 from municipalities.access import NotAllowed, require_officer
 from municipalities.models import OfficerMembership
 from notifications.services import mail_enqueue
@@ -44,6 +44,7 @@ def initiative_assign(*, initiative: Initiative, officer, actor) -> Initiative:
             recipient=officer,
             dedup_key=f"assigned:{initiative.pk}:{officer.pk}:{uuid.uuid4().hex[:8]}",
             initiative=initiative,
+            link=officer_link(initiative),
             context={"officer_name": officer.get_full_name(), "by_name": actor.get_full_name()},
         )
     return initiative

@@ -18,6 +18,7 @@ from audit.services import audit_log
 from core.working_days import add_working_days, is_working_day, local_date, working_days_between
 from initiatives.constants import OPEN_STATUSES, AgreementParty, Status
 from initiatives.models import ACTIVE_STATUSES, Agreement, Initiative, StatusChange
+from initiatives.services.common import officer_link
 from initiatives.services.workflow import initiative_transition
 from municipalities.constants import OfficerRole
 from municipalities.models import OfficerMembership
@@ -62,7 +63,7 @@ def _officer_mail(user, initiative, template, key) -> OutboxMail:
         initiative=initiative,
         recipient_id=user.pk,
         language=settings.LANGUAGE_CODE,
-        context={"officer_name": user.get_full_name()},
+        context={"officer_name": user.get_full_name(), "link": officer_link(initiative)},
     )
 
 

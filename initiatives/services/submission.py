@@ -26,6 +26,7 @@ from initiatives.models import (
 )
 from initiatives.services.common import (
     notify_handler,
+    officer_link,
     officers_to_notify,
     save_attachments,
 )
@@ -157,7 +158,7 @@ def initiative_submit(
             dedup_key=f"officer-new:{initiative.pk}:{officer.user_id}",
             initiative=initiative,
             recipient=officer.user,
-            context={"officer_name": officer.user.get_full_name()},
+            context={"officer_name": officer.user.get_full_name(), "link": officer_link(initiative)},
         )
         for officer in officers_to_notify(initiative)
         if officer.user_id != getattr(registered_by, "pk", None)

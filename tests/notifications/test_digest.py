@@ -8,7 +8,7 @@ from django.core import mail
 from initiatives.services.officers import initiative_assign
 from notifications.constants import OutboxStatus
 from notifications.models import NotificationPreference, OutboxMail
-from notifications.services import digest_send, notification_preference_set
+from notifications.services import digest_send, mail_enqueue, notification_preference_set
 from notifications.tasks import digest_daily
 from tests.initiatives.factories import InitiativeFactory
 from tests.municipalities.factories import OfficerMembershipFactory
@@ -55,6 +55,27 @@ class DigestTests:
         with django_capture_on_commit_callbacks(execute=True):
             assert digest_send(today=date(2026, 11, 23)) == 0  # nothing held any more
         assert len(mail.outbox) == 1
+
+    def test_the_digest_shows_the_link_the_sender_gave(self, officers, settings, django_capture_on_commit_callbacks):
+        officer, colleague = officers
+        notification_preference_set(user=colleague.user, daily_digest=True)
+        initiative = InitiativeFactory(village__municipality=officer.municipality)
+        with django_capture_on_commit_callbacks(execute=True):
+            initiative_assign(initiative=initiative, officer=colleague.user, actor=officer.user)
+            mail_enqueue(
+                to=colleague.user.email,
+                template="initiatives/email/officer_assigned",
+                dedup_key="no-link",
+                recipient=colleague.user,
+                context={"officer_name": "Ria"},
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            digest_send(today=date(2026, 11, 23))
+        lines = [line.strip() for line in mail.outbox[0].body.splitlines()]
+        assert len([line for line in lines if line.startswith("- ")]) == 2  # both mails are listed
+        assert [line for line in lines if line.startswith(settings.SITE_URL)] == [
+            f"{settings.SITE_URL}/dashboard/initiatieven/{initiative.pk}/"  # only the one with a link has a URL
+        ]
 
     def test_mails_to_residents_are_never_held(self, officers, django_capture_on_commit_callbacks):
         officer, _colleague = officers
