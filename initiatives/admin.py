@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
@@ -22,6 +23,7 @@ from initiatives.models import (
     Theme,
     TrackingToken,
 )
+from notifications.models import OutboxMail
 
 TIMESTAMPS = ("created_at", "updated_at")
 # Files are private: the admin shows what was uploaded, never a link to the stored path.
@@ -82,6 +84,17 @@ class SatisfactionInline(ReadOnlyInlineMixin, ScopedStackedInline):
 
     model = Satisfaction
     fields = ("score", "comment", "may_contact", "answered_at")
+
+
+class OutboxMailInline(ReadOnlyInlineMixin, GenericTabularInline):
+    """The mails about this initiative (the outbox itself knows no initiative)."""
+
+    model = OutboxMail
+    ct_field = "subject_type"
+    ct_fk_field = "subject_id"
+    fields = ("created_at", "template", "to", "status", "sent_at")
+    readonly_fields = fields
+    verbose_name_plural = _("mails")
 
 
 @admin.register(Initiative)
@@ -195,6 +208,7 @@ class InitiativeAdmin(ScopedModelAdmin):
         AttachmentInline,
         StatusChangeInline,
         SatisfactionInline,
+        OutboxMailInline,
     )
 
     def has_add_permission(self, request):

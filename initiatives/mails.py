@@ -16,8 +16,8 @@ def tracking_url(initiative: Initiative) -> str:
 @register("initiatives/email/")
 def build_initiative_mail(mail) -> Built:
     built = Built()
-    if mail.initiative_id:
-        initiative = mail.initiative
+    if isinstance(mail.subject, Initiative):
+        initiative = mail.subject
         built.context.update(initiative=initiative, municipality=initiative.municipality)
         if mail.context.get("tracking_link"):
             built.context["tracking_url"] = tracking_url(initiative)

@@ -4,6 +4,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -291,6 +292,14 @@ class Initiative(TimeStampedModel):
         blank=True,
         editable=False,
         help_text=_("The initiator's name, contact details, messages and files were removed after the retention term."),
+    )
+
+    # The outbox's rows about this initiative (notifications.OutboxMail.subject); deleted with it.
+    mails = GenericRelation(
+        "notifications.OutboxMail",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="initiative",
     )
 
     objects = InitiativeQuerySet.as_manager()

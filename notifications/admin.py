@@ -12,10 +12,10 @@ from notifications.services import outbox_retry
 class OutboxMailAdmin(ScopedModelAdmin):
     """What left (or did not leave) the platform; failed mails can be sent again."""
 
-    list_display = ("created_at", "template", "to", "status", "attempts", "sent_at", "initiative")
+    list_display = ("created_at", "template", "to", "status", "attempts", "sent_at", "municipality")
     list_filter = ("status", "template")
-    list_select_related = ("initiative",)
-    search_fields = ("to", "dedup_key", "initiative__reference")
+    list_select_related = ("municipality",)
+    search_fields = ("to", "dedup_key")
     readonly_fields = [f.name for f in OutboxMail._meta.fields]
     actions = ["retry"]
 

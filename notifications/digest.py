@@ -14,7 +14,11 @@ def build_digest(mail) -> Built:
     items = []
     # The rows the mails point to, loaded with them for the builders (whichever app's they are).
     related = [field.name for field in OutboxMail._meta.concrete_fields if field.is_relation]
-    held = OutboxMail.objects.filter(pk__in=mail.context.get("mail_ids", [])).select_related(*related)
+    held = (
+        OutboxMail.objects.filter(pk__in=mail.context.get("mail_ids", []))
+        .select_related(*related)
+        .prefetch_related("subject")
+    )
     for item in held.order_by("created_at"):
         subject = " ".join(render_to_string(f"{item.template}_subject.txt", mail_build(item).context).split())
         # The path the mail's sender gave (mail_enqueue's `link`); none for mails without a page.

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,11 +10,14 @@ from notifications.constants import OutboxStatus
 
 
 class OutboxMailQuerySet(MunicipalityScopedQuerySet):
-    municipality_path = "initiative__municipality"
     audience = OFFICERS
 
     def pending(self):
         return self.filter(status=OutboxStatus.PENDING)
+
+    def about(self, model, ids):
+        """The mails about the objects of `model` with these ids."""
+        return self.filter(subject_type=ContentType.objects.get_for_model(model), subject_id__in=ids)
 
 
 class OutboxMail(models.Model):
@@ -20,7 +25,9 @@ class OutboxMail(models.Model):
 
     The row holds who gets it, in which language, from which template, and ids to build
     the context from at send time (so secrets such as tracking links are minted when the
-    mail leaves, never stored).
+    mail leaves, never stored). `subject` is what the mail is about (an initiative, say), any
+    object of any app: the outbox knows none of them. Its municipality is kept beside it, so
+    the municipality's officers see the mail in the admin.
     """
 
     to = models.EmailField(_("to"))
@@ -37,8 +44,23 @@ class OutboxMail(models.Model):
         related_name="+",
         help_text=_("Set for staff: their mails can wait for the daily digest."),
     )
-    initiative = models.ForeignKey(
-        "initiatives.Initiative", null=True, blank=True, on_delete=models.CASCADE, related_name="mails"
+    subject_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("about (kind)"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    subject_id = models.PositiveBigIntegerField(_("about (number)"), null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     status = models.CharField(_("status"), max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -52,10 +74,20 @@ class OutboxMail(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("outbox mail")
         verbose_name_plural = _("outbox mails")
-        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outbox_status_created"),
+            models.Index(fields=["subject_type", "subject_id"], name="outbox_subject"),
+        ]
 
     def __str__(self):
         return f"{self.template} → {self.to} ({self.get_status_display()})"
+
+    @classmethod
+    def about(cls, subject=None, **fields) -> "OutboxMail":
+        """A new, unsaved row about `subject` (or about nothing), with the subject's municipality."""
+        if subject is not None:
+            fields.update(subject=subject, municipality_id=getattr(subject, "municipality_id", None))
+        return cls(**fields)
 
 
 class NotificationPreference(models.Model):

@@ -34,13 +34,15 @@ def mail_enqueue(
     template: str,
     dedup_key: str,
     language: str = "nl",
-    initiative=None,
+    subject=None,
     context=None,
     recipient=None,
     link: str = "",
 ):
     """Store a mail to send (once per `dedup_key`) and send it after the surrounding commit.
 
+    `subject` is the object the mail is about (the builder of its template reads it when the
+    mail leaves); the outbox keeps the subject's municipality for scoping.
     `recipient` is the staff account the mail is for: when they chose the daily digest, the mail
     waits for it instead; `link` is the path the digest then shows for it (the page to act on),
     kept in the context as ``"link"``. Returns the row, or None when a mail with this key
@@ -56,7 +58,8 @@ def mail_enqueue(
             "to": to,
             "template": template,
             "language": language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
-            "initiative": initiative,
+            "subject": subject,
+            "municipality_id": getattr(subject, "municipality_id", None),
             "recipient": recipient,
             "context": context,
             "status": OutboxStatus.HELD if held else OutboxStatus.PENDING,

@@ -61,7 +61,7 @@ def apply() -> None:
     forms.GroupedVillageField.valid_value = lambda self, value: True
 
     # 3. One INSERT per mail of a new initiative.
-    def mail_enqueue(*, to, template, dedup_key, language="nl", initiative=None, context=None, recipient=None, link=""):
+    def mail_enqueue(*, to, template, dedup_key, language="nl", subject=None, context=None, recipient=None, link=""):
         held = recipient is not None and recipient.pk in outbox._digest_user_ids([recipient.pk])
         context = {**(context or {}), **({"link": link} if link else {})}
         mail = OutboxMail.objects.create(
@@ -69,7 +69,8 @@ def apply() -> None:
             template=template,
             dedup_key=dedup_key,
             language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
-            initiative=initiative,
+            subject=subject,
+            municipality_id=getattr(subject, "municipality_id", None),
             recipient=recipient,
             context=context,
             status=OutboxStatus.HELD if held else OutboxStatus.PENDING,

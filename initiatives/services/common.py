@@ -21,7 +21,7 @@ def mail_initiator(initiative: Initiative, *, template: str, key: str, context=N
         template=template,
         dedup_key=key,
         language=initiative.preferred_language,
-        initiative=initiative,
+        subject=initiative,
         context={"tracking_link": True, **(context or {})},
     )
 
@@ -64,7 +64,7 @@ def notify_handler(initiative: Initiative, *, template: str, key: str):
                 to=user.email,
                 template=template,
                 dedup_key=f"{key}:{user.pk}",
-                initiative=initiative,
+                subject=initiative,
                 recipient=user,
                 link=officer_link(initiative),
                 context={"officer_name": user.get_full_name()},

@@ -43,7 +43,7 @@ def initiative_assign(*, initiative: Initiative, officer, actor) -> Initiative:
             template="initiatives/email/officer_assigned",
             recipient=officer,
             dedup_key=f"assigned:{initiative.pk}:{officer.pk}:{uuid.uuid4().hex[:8]}",
-            initiative=initiative,
+            subject=initiative,
             link=officer_link(initiative),
             context={"officer_name": officer.get_full_name(), "by_name": actor.get_full_name()},
         )

@@ -56,11 +56,11 @@ class Officers:
 
 
 def _officer_mail(user, initiative, template, key) -> OutboxMail:
-    return OutboxMail(
+    return OutboxMail.about(
         to=user.email,
         template=f"initiatives/email/{template}",
         dedup_key=f"{key}:{user.pk}",
-        initiative=initiative,
+        subject=initiative,
         recipient_id=user.pk,
         language=settings.LANGUAGE_CODE,
         context={"officer_name": user.get_full_name(), "link": officer_link(initiative)},
@@ -70,11 +70,11 @@ def _officer_mail(user, initiative, template, key) -> OutboxMail:
 def _initiator_mail(initiative, template, key) -> OutboxMail | None:
     if not initiative.initiator_email:
         return None
-    return OutboxMail(
+    return OutboxMail.about(
         to=initiative.initiator_email,
         template=f"initiatives/email/{template}",
         dedup_key=key,
-        initiative=initiative,
+        subject=initiative,
         language=initiative.preferred_language,
         context={"tracking_link": True},
     )

@@ -150,7 +150,7 @@ def _anonymise_mails(*, ids: list[int], emails: set[str]) -> None:
     """
     cannot_send = Case(When(status=OutboxStatus.PENDING, then=Value(OutboxStatus.FAILED)), default=F("status"))
     staff_addresses = get_user_model().objects.exclude(email="").annotate(address=Lower("email")).values("address")
-    OutboxMail.objects.filter(initiative_id__in=ids).exclude(In(Lower("to"), staff_addresses)).update(
+    OutboxMail.objects.about(Initiative, ids).exclude(In(Lower("to"), staff_addresses)).update(
         to=REMOVED_EMAIL, status=cannot_send
     )
     if not emails:
@@ -162,7 +162,7 @@ def _anonymise_mails(*, ids: list[int], emails: set[str]) -> None:
         .annotate(address=Lower("initiator_email"))
         .values("address")
     )
-    OutboxMail.objects.filter(initiative__isnull=True, template="initiatives/email/lost_link").filter(
+    OutboxMail.objects.filter(subject_id__isnull=True, template="initiatives/email/lost_link").filter(
         In(Lower("to"), sorted(emails))
     ).exclude(In(Lower("to"), still_held)).update(to=REMOVED_EMAIL, status=cannot_send)
 

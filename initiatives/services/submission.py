@@ -152,11 +152,11 @@ def initiative_submit(
         )
     # The receipt and the officers' notices in one INSERT (a new initiative has no mails yet).
     mails = [
-        OutboxMail(
+        OutboxMail.about(
             to=officer.user.email,
             template="initiatives/email/officer_new",
             dedup_key=f"officer-new:{initiative.pk}:{officer.user_id}",
-            initiative=initiative,
+            subject=initiative,
             recipient=officer.user,
             context={"officer_name": officer.user.get_full_name(), "link": officer_link(initiative)},
         )
@@ -166,12 +166,12 @@ def initiative_submit(
     if initiative.initiator_email:
         mails.insert(
             0,
-            OutboxMail(
+            OutboxMail.about(
                 to=initiative.initiator_email,
                 template="initiatives/email/receipt",
                 dedup_key=f"receipt:{initiative.pk}",
                 language=initiative.preferred_language,
-                initiative=initiative,
+                subject=initiative,
                 context={"tracking_link": True},
             ),
         )

@@ -217,7 +217,7 @@ def one_of_everything(world):
     StandardText.objects.create(municipality=world.a, title="Eerste contact", body="Welkom")
     audit_log(actor=None, action="initiative.assign", obj=initiative, municipality=world.a)
     OutboxMail.objects.create(
-        to="a@example.nl", template="initiatives/email/receipt", dedup_key="x", initiative=initiative
+        to="a@example.nl", template="initiatives/email/receipt", dedup_key="x", subject=initiative
     )
     NotificationPreference.objects.create(user=OfficerMembershipFactory(municipality=world.a).user, daily_digest=True)
     # Two-step login and lockout: recovery codes, a failed login (the app comes with force_login).

@@ -97,7 +97,7 @@ class PageTests:
         MessageFactory(initiative=initiative, internal=True, author=officer.user, body="Buren zijn kritisch.")
         AgreementFactory(initiative=initiative, description="Vergunning aanvragen")
         OutboxMail.objects.create(
-            to=initiative.initiator_email, template="initiatives/email/receipt", dedup_key="x", initiative=initiative
+            to=initiative.initiator_email, template="initiatives/email/receipt", dedup_key="x", subject=initiative
         )
         attachment = AttachmentFactory(initiative=initiative, original_name="begroting-speeltuin.pdf")
 
@@ -223,7 +223,7 @@ class PageTests:
             message = MessageFactory(initiative=initiative, internal=n % 3 == 0, author=officer.user)
             AttachmentFactory(initiative=initiative, message=message)
             StatusChangeFactory(initiative=initiative, actor=officer.user)
-            OutboxMail.objects.create(to="a@example.nl", template="t", dedup_key=f"k{n}", initiative=initiative)
+            OutboxMail.objects.create(to="a@example.nl", template="t", dedup_key=f"k{n}", subject=initiative)
         with django_assert_max_num_queries(20):
             response = officer_client.get(page_url(initiative))
         assert response.status_code == 200

@@ -102,20 +102,20 @@ def old(officer):
             to="fatima@example.nl",
             template="initiatives/email/receipt",
             dedup_key=f"receipt:{initiative.pk}",
-            initiative=initiative,
+            subject=initiative,
             status=OutboxStatus.SENT,
         ),
         "pending": OutboxMail.objects.create(
             to="fatima@example.nl",
             template="initiatives/email/status_changed",
             dedup_key=f"status:{initiative.pk}",
-            initiative=initiative,
+            subject=initiative,
         ),
         "officer": OutboxMail.objects.create(
             to=officer.user.email,
             template="initiatives/email/officer_new",
             dedup_key=f"officer-new:{initiative.pk}",
-            initiative=initiative,
+            subject=initiative,
             status=OutboxStatus.SENT,
         ),
         "lost_link": OutboxMail.objects.create(
@@ -263,7 +263,7 @@ class RetentionTests:
                     to=initiative.initiator_email,
                     template="initiatives/email/receipt",
                     dedup_key=f"receipt:{initiative.pk}",
-                    initiative=initiative,
+                    subject=initiative,
                 )
 
         make(3, months=13)
@@ -303,7 +303,7 @@ class DataExportTests:
         GrantFactory(initiative=initiative, decision=decision, amount="1500.00")
         satisfaction_answer(initiative=initiative, score=5, comment="Top", may_contact=True)
         OutboxMail.objects.create(
-            to="fatima@example.nl", template="initiatives/email/receipt", dedup_key="r", initiative=initiative
+            to="fatima@example.nl", template="initiatives/email/receipt", dedup_key="r", subject=initiative
         )
         InitiativeFactory(village=initiative.village, initiator_name="Iemand Anders", title="Ander plan")
         return initiative

@@ -55,7 +55,7 @@ def enqueue_receipt(initiative) -> OutboxMail:
             to=initiative.initiator_email,
             template=RECEIPT,
             dedup_key=f"receipt:{initiative.pk}",
-            initiative=initiative,
+            subject=initiative,
             context={"tracking_link": True},
         )
     return mail
@@ -175,7 +175,7 @@ class ConcurrentSweepTests:
     def test_two_sweeps_at_the_same_moment_send_each_mail_once(self, lab):
         initiatives = InitiativeFactory.create_batch(8)
         OutboxMail.objects.bulk_create(  # pending rows whose dispatch was lost
-            OutboxMail(to=f"bewoner{n}@example.nl", template=RECEIPT, dedup_key=f"lost:{n}", initiative=initiative)
+            OutboxMail.about(to=f"bewoner{n}@example.nl", template=RECEIPT, dedup_key=f"lost:{n}", subject=initiative)
             for n, initiative in enumerate(initiatives)
         )
         lab.mail_server_slow(0.2)  # long enough for both workers to reach the same rows

@@ -42,7 +42,7 @@ def receipt(initiative, key=None) -> OutboxMail | None:
         to=initiative.initiator_email,
         template=RECEIPT,
         dedup_key=key or f"receipt:{initiative.pk}",
-        initiative=initiative,
+        subject=initiative,
         context={"tracking_link": True},
     )
 
@@ -53,7 +53,7 @@ def stored_receipt(initiative, **fields) -> OutboxMail:
         to=initiative.initiator_email,
         template=RECEIPT,
         dedup_key=f"receipt:{initiative.pk}",
-        initiative=initiative,
+        subject=initiative,
         context={"tracking_link": True},
         **fields,
     )
@@ -104,7 +104,9 @@ class MailEnqueueTests:
     def test_many_mails_are_stored_once_per_key(self, initiative, django_capture_on_commit_callbacks):
         def batch():
             return [
-                OutboxMail(to=f"officer{n}@example.nl", template=RECEIPT, dedup_key=f"batch:{n}", initiative=initiative)
+                OutboxMail.about(
+                    to=f"officer{n}@example.nl", template=RECEIPT, dedup_key=f"batch:{n}", subject=initiative
+                )
                 for n in range(3)
             ]
 
@@ -190,7 +192,7 @@ class SweepTests:
         def row(key, **fields):
             return OutboxMail.objects.create(to="x@example.nl", template=RECEIPT, dedup_key=key, **fields)
 
-        lost = row("lost", created_at=long_ago, initiative=initiative)
+        lost = row("lost", created_at=long_ago, subject=initiative)
         row("fresh")  # its own dispatch may still be under way
         row("sent", created_at=long_ago, status=OutboxStatus.SENT)
         row("failed", created_at=long_ago, status=OutboxStatus.FAILED)
@@ -243,7 +245,7 @@ class BrokerDownTests:
         self, initiative, broker_down, django_capture_on_commit_callbacks
     ):
         mails = [
-            OutboxMail(to=f"officer{n}@example.nl", template=RECEIPT, dedup_key=f"batch:{n}", initiative=initiative)
+            OutboxMail.about(to=f"officer{n}@example.nl", template=RECEIPT, dedup_key=f"batch:{n}", subject=initiative)
             for n in range(50)
         ]
         with django_capture_on_commit_callbacks(execute=True):
@@ -262,3 +264,29 @@ class BrokerDownTests:
         assert outbox_sweep.delay().get() == 1
         assert len(outbox.outbox) == 1
         assert outbox_sweep.delay().get() == 0
+
+
+class SubjectTests:
+    """The outbox knows no initiative: a mail is about a subject of any app."""
+
+    def test_a_mail_keeps_its_subject_and_the_subjects_municipality(self, initiative):
+        mail = receipt(initiative)
+        mail.refresh_from_db()
+        assert mail.subject == initiative
+        assert mail.municipality_id == initiative.municipality_id
+        assert list(OutboxMail.objects.about(type(initiative), [initiative.pk])) == [mail]
+        assert list(initiative.mails.all()) == [mail]
+
+    def test_officers_see_the_mails_about_their_own_municipality_only(self, initiative):
+        from tests.municipalities.factories import OfficerMembershipFactory
+
+        mail = receipt(initiative)
+        own = OfficerMembershipFactory(municipality=initiative.municipality).user
+        other = OfficerMembershipFactory().user
+        assert list(OutboxMail.objects.visible_to(own)) == [mail]
+        assert not OutboxMail.objects.visible_to(other).exists()
+
+    def test_the_mails_go_when_their_initiative_goes(self, initiative):
+        receipt(initiative)
+        initiative.delete()
+        assert not OutboxMail.objects.exists()
