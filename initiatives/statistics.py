@@ -11,7 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -19,8 +30,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.working_days import working_days_between
-from initiatives.constants import OPEN_STATUSES, DecisionOutcome, GrantStatus, MunicipalRole, Status
-from initiatives.models import SATISFIED_FROM, Decision, Grant, Satisfaction, SatisfactionScore
+from initiatives.constants import DecisionOutcome, GrantStatus, MunicipalRole, Status
+from initiatives.models import NO_FIRST_RESPONSE_OWED, SATISFIED_FROM, Decision, Grant, Satisfaction, SatisfactionScore
 
 TEXT, COUNT, MONEY, MONEY_WHOLE, PERCENT, DAYS = "text", "count", "money", "money_whole", "percent", "days"
 SCORE = "score"  # an average on a scale, one decimal
@@ -220,39 +231,66 @@ class _Responses:
     norm: int | None = None
     days: list[int] = field(default_factory=list)
     within: int = 0
-    waiting: int = 0
+    overdue: int = 0  # no first response and past the norm: late, from the day it is overdue
+    waiting: int = 0  # no first response, still within the norm: not counted either way yet
+
+    @property
+    def counted(self) -> int:
+        """What the share within the norm is over: a first response, or past the norm without one."""
+        return len(self.days) + self.overdue
 
     def row(self, label):
         median = statistics.median(self.days) if self.days else None
-        return [label, self.norm, len(self.days), median, self.within, share(self.within, len(self.days)), self.waiting]
+        return [
+            label,
+            self.norm,
+            len(self.days),
+            median,
+            self.within,
+            self.overdue,
+            share(self.within, self.counted),
+            self.waiting,
+        ]
 
 
-def response_table(initiatives: QuerySet) -> Table:
+def response_table(initiatives: QuerySet, today: date | None = None) -> Table:
     """Working days from the day of submission to the day of the first response (local dates).
 
-    Within the norm: at most the municipality's own `first_response_working_days`. Waiting:
-    no first response yet while the initiative is still open.
+    Within the norm: at most the municipality's own `first_response_working_days`. Without a first
+    response, an initiative counts as late from the day it is overdue, by the dashboard's rule
+    (`InitiativeQuerySet.overdue_first_response_q`); one still within its norm does not count yet
+    (waiting), and a closed or withdrawn one owes no first response.
     """
+    today = today or timezone.localdate()
     per_municipality: dict[str, _Responses] = defaultdict(_Responses)
     overall = _Responses()
     values = (
         initiatives.order_by()
-        .annotate(submitted_on=TruncDate("submitted_at"), first_response_on=TruncDate("first_response_at"))
+        .annotate(
+            submitted_on=TruncDate("submitted_at"),
+            first_response_on=TruncDate("first_response_at"),
+            first_response_overdue=ExpressionWrapper(
+                initiatives.overdue_first_response_q(today), output_field=BooleanField()
+            ),
+        )
         .values_list(
             "municipality__name",
             "municipality__first_response_working_days",
             "status",
             "submitted_on",  # local dates, worked out by the database (the current time zone)
             "first_response_on",
+            "first_response_overdue",
         )
     )
-    for municipality, norm, status, submitted_on, first_response_on in values:
+    for municipality, norm, status, submitted_on, first_response_on, overdue in values:
         bucket = per_municipality[municipality]
         bucket.norm = norm
         if first_response_on is None:
-            if status in OPEN_STATUSES:
-                bucket.waiting += 1
-                overall.waiting += 1
+            for target in (bucket, overall):
+                if overdue:
+                    target.overdue += 1
+                elif status not in NO_FIRST_RESPONSE_OWED:
+                    target.waiting += 1
             continue
         days = working_days_between(submitted_on, first_response_on)
         for target in (bucket, overall):
@@ -260,7 +298,7 @@ def response_table(initiatives: QuerySet) -> Table:
             target.within += days <= norm
 
     rows = [per_municipality[name].row(name) for name in sorted(per_municipality)]
-    late = len(overall.days) - overall.within
+    answered_late = len(overall.days) - overall.within
     return Table(
         slug="response",
         title=_("Time to the first response"),
@@ -270,24 +308,34 @@ def response_table(initiatives: QuerySet) -> Table:
             Column(_("With a first response")),
             Column(_("Median working days"), DAYS),
             Column(_("Within the norm")),
+            Column(_("Past the norm, no first response yet")),
             Column(_("Share within the norm"), PERCENT),
-            Column(_("Waiting for a first response")),
+            Column(_("Still within the norm, no first response yet")),
         ],
         rows=rows,
         footer=[overall.row(_("All municipalities"))] if len(rows) > 1 else [],
         chart=[
             (_("Within the norm"), overall.within),
-            (_("Later than the norm"), late),
-            (_("No first response yet"), overall.waiting),
+            (_("Later than the norm"), answered_late),
+            (_("Past the norm, no first response yet"), overall.overdue),
+            (_("Still within the norm, no first response yet"), overall.waiting),
         ],
         note=_(
             "Working days count from the day after submission up to and including the day of the first "
             "response; weekends and public holidays do not count."
+        )
+        + " "
+        + _(
+            "The share within the norm is over the initiatives with a first response or past their norm: "
+            "without a first response, an initiative counts as late from the day after its due date. One that "
+            "is still within its norm does not count yet."
         ),
         wide=True,
         figures={
             "median": statistics.median(overall.days) if overall.days else None,
-            "within_share": share(overall.within, len(overall.days)),
+            "within_share": share(overall.within, overall.counted),
+            "counted": overall.counted,
+            "first_response_overdue": overall.overdue,
         },
     )
 

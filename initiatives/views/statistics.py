@@ -105,6 +105,7 @@ class StatisticsView(StatisticsScopeMixin, TemplateView):
                 "total": tables["status"].figures["total"],
                 "median": tables["response"].figures["median"],
                 "within_share": display(tables["response"].figures["within_share"], PERCENT),
+                "within_counted": tables["response"].figures["counted"],
                 "supported_share": display(tables["support"].figures["supported_share"], PERCENT),
                 "granted": display(tables["funds"].figures["granted"], MONEY_WHOLE),
                 "satisfied_share": display(tables["satisfaction"].figures["satisfied_share"], PERCENT),

@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from xml.etree import ElementTree
 
@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import charts
-from initiatives.constants import DecisionOutcome, GrantStatus, MunicipalRole, Status
-from initiatives.models import Theme
+from initiatives.constants import OPEN_STATUSES, DecisionOutcome, GrantStatus, MunicipalRole, Status
+from initiatives.models import OVERDUE_DECISION, OVERDUE_FIRST_RESPONSE, Theme
 from initiatives.statistics import Period, submitted_in
 from initiatives.views.statistics import csv_safe
 from tests.initiatives.factories import DecisionFactory, GrantFactory, InitiativeFactory, ThemeFactory
@@ -182,11 +182,18 @@ class TestNumbers:
         table = tables_of(client.get(URL, YEAR_2026))["response"]
 
         assert len(table.rows) == 1
-        name, norm, responded, median, within, within_share, waiting = table.rows[0]
-        assert (name, norm, responded, median, within, waiting) == (world.a.name, 5, 5, 1, 4, 1)
-        assert within_share == pytest.approx(0.8)
-        assert table.figures == {"median": 1, "within_share": pytest.approx(0.8)}
-        assert [value for _label, value in table.chart] == [4, 1, 1]
+        name, norm, responded, median, within, overdue, within_share, waiting = table.rows[0]
+        # "waiting" (due 8 June 2026) is past its norm without a first response: it counts as late;
+        # "withdrawn" owes none and does not count.
+        assert (name, norm, responded, median, within, overdue, waiting) == (world.a.name, 5, 5, 1, 4, 1, 0)
+        assert within_share == pytest.approx(4 / 6)
+        assert table.figures == {
+            "median": 1,
+            "within_share": pytest.approx(4 / 6),
+            "counted": 6,
+            "first_response_overdue": 1,
+        }
+        assert [value for _label, value in table.chart] == [4, 1, 1, 0]
 
     def test_even_number_of_responses_gives_the_mean_of_the_middle_two(self, client, world):
         InitiativeFactory(village=world.north, submitted_at=at(2026, 3, 2, 9), first_response_at=at(2026, 3, 3, 9))
@@ -234,7 +241,12 @@ class TestNumbers:
         assert response.status_code == 200
         tables = tables_of(response)
         assert tables["village"].rows == [] and tables["funds"].rows == [] and tables["theme"].rows == []
-        assert tables["response"].figures == {"median": None, "within_share": None}
+        assert tables["response"].figures == {
+            "median": None,
+            "within_share": None,
+            "counted": 0,
+            "first_response_overdue": 0,
+        }
         assert tables["support"].figures["supported_share"] is None
 
 
@@ -361,8 +373,8 @@ class TestCsv:
     def test_response(self, client):
         rows = read_csv(client.get(csv_url("response"), YEAR_2026))
 
-        assert len(rows[0]) == 7
-        assert rows[1] == [rows[1][0], "5", "5", "1", "4", "80.0", "1"]
+        assert len(rows[0]) == 8
+        assert rows[1] == [rows[1][0], "5", "5", "1", "4", "1", "66.7", "0"]
 
     def test_support(self, client):
         rows = read_csv(client.get(csv_url("support"), YEAR_2026))
@@ -498,6 +510,160 @@ class TestPage:
         assert response.status_code == 200
         assert response.context["figures"]["total"] == 100
         assert len(captured.captured_queries) <= 13
+
+
+DASHBOARD = reverse("initiatives:dashboard")
+
+
+class TestAgreesWithTheDashboard:
+    """One world, read through both pages: the figures they share are the same figures.
+
+    The dashboard counts an initiative whose first response is overdue and still missing; the
+    statistics count it as late (not within the norm) from the same day, by the same rule.
+    """
+
+    @pytest.fixture
+    def today(self):
+        return timezone.localdate()
+
+    @pytest.fixture
+    def mixed(self, world, today):
+        def day(offset, hour=12):
+            moment = today + timedelta(days=offset)
+            return timezone.make_aware(datetime(moment.year, moment.month, moment.day, hour))
+
+        def make(village=world.north, *, submitted, first_response_due, decision_due, **kwargs):
+            return InitiativeFactory(
+                village=village,
+                submitted_at=day(submitted, 9),
+                first_response_due=today + timedelta(days=first_response_due),
+                decision_due=today + timedelta(days=decision_due),
+                **kwargs,
+            )
+
+        made = {
+            # Answered: on time (the same day, 0 working days) and late (20 calendar days on).
+            "answered_on_time": make(
+                submitted=-30, first_response_due=-23, decision_due=20, status=Status.INTAKE, first_response_at=day(-30)
+            ),
+            "answered_late": make(
+                submitted=-60,
+                first_response_due=-53,
+                decision_due=20,
+                status=Status.IN_CONVERSATION,
+                first_response_at=day(-40),
+            ),
+            # No first response and past the norm: late, from the day after the due date.
+            "unanswered_overdue": make(submitted=-20, first_response_due=-5, decision_due=30),
+            "unanswered_overdue_since_today": make(
+                submitted=-8, first_response_due=-1, decision_due=30, status=Status.WAITING_FOR_INITIATOR
+            ),
+            "decided_without_response": make(
+                submitted=-90, first_response_due=-83, decision_due=-40, status=Status.DECIDED, decided_at=day(-45)
+            ),
+            # No first response, still within the norm: not counted either way yet.
+            "unanswered_due_today": make(submitted=-7, first_response_due=0, decision_due=40),
+            "unanswered_new": make(submitted=0, first_response_due=7, decision_due=56),
+            # Decisions: on time, late, and overdue while still undecided.
+            "decided_on_time": make(
+                submitted=-100,
+                first_response_due=-93,
+                decision_due=-30,
+                status=Status.DECIDED,
+                first_response_at=day(-99),
+                decided_at=day(-35),
+            ),
+            "decided_late": make(
+                submitted=-120,
+                first_response_due=-113,
+                decision_due=-60,
+                status=Status.DECIDED,
+                first_response_at=day(-119),
+                decided_at=day(-50),
+            ),
+            "decision_overdue": make(
+                world.south,
+                submitted=-80,
+                first_response_due=-73,
+                decision_due=-3,
+                status=Status.IN_CONVERSATION,
+                first_response_at=day(-80),
+            ),
+            # Closed and withdrawn owe nothing, even without a first response.
+            "closed": make(submitted=-200, first_response_due=-193, decision_due=-100, status=Status.CLOSED),
+            "withdrawn": make(
+                world.south, submitted=-50, first_response_due=-43, decision_due=-10, status=Status.WITHDRAWN
+            ),
+        }
+        # Municipality B: overdue in every way, never counted for A's officer.
+        make(world.b_village, submitted=-30, first_response_due=-20, decision_due=-2)
+        make(world.b_village, submitted=-30, first_response_due=-20, decision_due=-2, status=Status.INTAKE)
+        return made
+
+    def test_statistics_and_dashboard_counters_agree(self, client, world, mixed, today, django_assert_max_num_queries):
+        client.force_login(world.officer)
+        period = {"from": (today - timedelta(days=365)).isoformat(), "to": today.isoformat()}
+
+        with django_assert_max_num_queries(13):
+            statistics_page = client.get(URL, period)
+        dashboard = client.get(DASHBOARD)
+
+        assert statistics_page.status_code == dashboard.status_code == 200
+        counters = {counter["key"]: counter["count"] for counter in dashboard.context["counters"]}
+        tables = tables_of(statistics_page)
+        response, statuses = tables["response"], column(tables["status"])
+
+        def listed(params):
+            return client.get(DASHBOARD, params).context["paginator"].count
+
+        # First responses overdue and still missing: the same three initiatives on both pages.
+        assert counters["first_response_overdue"] == 3
+        assert response.figures["first_response_overdue"] == counters["first_response_overdue"]
+        assert listed({"overdue": OVERDUE_FIRST_RESPONSE}) == counters["first_response_overdue"]
+        [(name, norm, responded, _median, within, overdue, within_share, waiting)] = response.rows
+        assert (name, norm, responded, within, overdue, waiting) == (world.a.name, 5, 5, 4, 3, 2)
+        # Within the norm: 4 (all answered but answered_late) of 5 answered + 3 overdue.
+        assert response.figures["counted"] == 8
+        assert within_share == response.figures["within_share"] == pytest.approx(4 / 8)
+        assert [value for _label, value in response.chart] == [4, 1, 3, 2]
+        html = statistics_page.content.decode()
+        assert statistics_page.context["figures"]["within_share"] == "50%"
+        assert "van 8 initiatieven met een eerste reactie of met de norm voorbij" in html
+        assert "Norm voorbij, nog geen eerste reactie" in html
+
+        # Decisions overdue: the one undecided initiative past its term (the statistics page
+        # reports no decision term; its outcomes count only decided initiatives).
+        assert counters["decision_overdue"] == listed({"overdue": OVERDUE_DECISION}) == 1
+        assert tables["support"].figures["decided"] == 0  # no Decision rows in this world
+
+        # Open and waiting counts, and the total: the same initiatives.
+        assert counters["waiting"] == statuses[Status.WAITING_FOR_INITIATOR.label] == 1
+        open_statuses = [status for status in Status if status in OPEN_STATUSES]
+        assert sum(statuses[status.label] for status in open_statuses) == 7
+        assert listed({"status": [status.value for status in open_statuses]}) == 7
+        assert counters["new_unassigned"] == statuses[Status.SUBMITTED.label] == 3  # none assigned here
+        assert listed({}) == tables["status"].figures["total"] == len(mixed)
+
+    def test_overdue_from_the_day_after_the_due_date(self, client, world, today):
+        due_today = InitiativeFactory(
+            village=world.north, submitted_at=timezone.now() - timedelta(days=7), first_response_due=today
+        )
+        client.force_login(world.officer)
+        period = {"from": (today - timedelta(days=30)).isoformat(), "to": today.isoformat()}
+
+        figures = tables_of(client.get(URL, period))["response"].figures
+        counters = {c["key"]: c["count"] for c in client.get(DASHBOARD).context["counters"]}
+
+        assert figures["first_response_overdue"] == counters["first_response_overdue"] == 0
+        assert figures["within_share"] is None and figures["counted"] == 0
+        due_today.first_response_due = today - timedelta(days=1)
+        due_today.save(update_fields=["first_response_due"])
+
+        figures = tables_of(client.get(URL, period))["response"].figures
+        counters = {c["key"]: c["count"] for c in client.get(DASHBOARD).context["counters"]}
+
+        assert figures["first_response_overdue"] == counters["first_response_overdue"] == 1
+        assert figures["within_share"] == 0 and figures["counted"] == 1
 
 
 class TestChart:
