@@ -4,9 +4,37 @@ The client's IP address is hashed before it becomes a cache key: it is never sto
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+PROXY_MISCONFIGURED = "X-Forwarded-For seen but NUM_PROXIES=0"
+_forwarded_without_proxies = False  # per process: once seen, /healthz/ says so until a restart
+
+
+def note_forwarded_header(request) -> None:
+    """Tell the operator once when a proxy forwards addresses the app does not trust.
+
+    With NUM_PROXIES=0 behind a proxy, every visitor has the proxy's address: one rate limit and
+    one login lockout for everybody. The header's value (visitors' addresses) is never logged.
+    """
+    global _forwarded_without_proxies
+    if _forwarded_without_proxies or settings.NUM_PROXIES or "HTTP_X_FORWARDED_FOR" not in request.META:
+        return
+    _forwarded_without_proxies = True
+    logger.warning(
+        "%s: every visitor shares the proxy's address for rate limits and the login lockout; "
+        "set NUM_PROXIES to the number of proxies in front of the app.",
+        PROXY_MISCONFIGURED,
+    )
+
+
+def proxy_warning() -> str:
+    """What /healthz/ reports about proxies: empty while nothing is wrong."""
+    return PROXY_MISCONFIGURED if _forwarded_without_proxies else ""
 
 
 def client_ip(request) -> str:

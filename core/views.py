@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from core import ratelimit
 from core.forms import add_service_error
 
 logger = logging.getLogger(__name__)
@@ -144,7 +145,10 @@ def platform_version() -> str:
 
 @require_safe
 def healthz(request):
-    """Machine-readable health: 503 only when the database is down; a broker outage degrades."""
+    """Machine-readable health: 503 only when the database is down; a broker outage degrades.
+
+    `proxy` appears when requests came with X-Forwarded-For while NUM_PROXIES is 0.
+    """
     try:
         database_ok = check_database()
         broker_ok = check_broker()
@@ -160,6 +164,8 @@ def healthz(request):
             "broker": "ok" if broker_ok else "error",
             "version": platform_version(),
         }
+        if proxy := ratelimit.proxy_warning():
+            body["proxy"] = proxy  # a warning for the operator, not an outage: the status stays
     except Exception:
         logger.exception("Health check failed")
         body, http_status = {"status": "error", "database": "error", "broker": "error", "version": "unknown"}, 503

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.ForwardedForCheckMiddleware",  # first: warns about NUM_PROXIES=0 behind a proxy
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -240,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.retention_daily",
         "schedule": crontab(hour=3, minute=30),  # Europe/Amsterdam; removes nothing twice
     },
+    "pending-uploads-purge": {
+        "task": "initiatives.pending_uploads_purge",
+        "schedule": crontab(minute=45),  # hourly; deletes files of forms abandoned more than a day ago
+    },
     "meeting-reminders": {
         "task": "vision.tasks.meeting_reminders",
         "schedule": crontab(hour=8, minute=0),  # two days before each meeting; safe to repeat
@@ -317,6 +322,9 @@ SUBMISSION_RATE_PERIOD = env.int("SUBMISSION_RATE_PERIOD", default=3600)  # seco
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)  # trusted proxies in front of the app (X-Forwarded-For)
 ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=5)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Files kept while a resident fixes the form (MEDIA_ROOT/private/pending/): per session, and all together.
+PENDING_UPLOADS_SESSION_MAX_BYTES = env.int("PENDING_UPLOADS_SESSION_MAX_BYTES", default=25 * 1024 * 1024)
+PENDING_UPLOADS_TOTAL_MAX_BYTES = env.int("PENDING_UPLOADS_TOTAL_MAX_BYTES", default=1024 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

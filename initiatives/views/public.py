@@ -64,15 +64,22 @@ class InitiativeSubmitView(View):
     def post(self, request):
         if ratelimit.is_limited(self.scope, request, limit=settings.SUBMISSION_RATE_LIMIT):
             return _rate_limited(request)
+        # Every post with files counts, sent or not: failed forms keep their files on disk.
+        counted = bool(request.FILES)
+        if counted:
+            ratelimit.record(self.scope, request, period=settings.SUBMISSION_RATE_PERIOD)
         kept = pending_uploads.drop(request, request.POST.getlist("keep_upload"))
         form = InitiativeSubmitForm(request.POST, request.FILES, kept_uploads=len(kept))
         formset = CostLineFormSet(request.POST, prefix="costs")
         form.check_money(formset)
-        if form.errors.get("website"):  # the honeypot: count it, store nothing
+        if form.errors.get("website") and not counted:  # the honeypot: count it, store nothing
             ratelimit.record(self.scope, request, period=settings.SUBMISSION_RATE_PERIOD)
+            counted = True
         if not (form.is_valid() and formset.is_valid()):
             if "attachments" not in form.errors and form.cleaned_data.get("attachments"):
-                pending_uploads.keep(request, form.cleaned_data["attachments"])
+                not_kept = pending_uploads.keep(request, form.cleaned_data["attachments"])
+                if not_kept:
+                    form.add_error("attachments", pending_uploads.not_kept_message(not_kept))
             return self.render(form, formset, kept=pending_uploads.listed(request), status=200)
         try:
             initiative = initiative_submit(
@@ -83,7 +90,8 @@ class InitiativeSubmitView(View):
         except ValidationError as error:
             form.add_error(None, error)
             return self.render(form, formset, kept=pending_uploads.listed(request), status=200)
-        ratelimit.record(self.scope, request, period=settings.SUBMISSION_RATE_PERIOD)
+        if not counted:
+            ratelimit.record(self.scope, request, period=settings.SUBMISSION_RATE_PERIOD)
         pending_uploads.clear(request, delete_files=True)
         request.session[SUBMITTED_SESSION_KEY] = initiative.pk
         return redirect("initiatives:submitted")

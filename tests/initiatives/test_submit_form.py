@@ -1,13 +1,14 @@
 """Every rule of the public form: a clear message, nothing lost, never a 5xx."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from initiatives.models import Initiative
-from tests.initiatives.helpers import PNG_BYTES, docx, form_data, odt, pdf
+from tests.initiatives.helpers import PDF_BYTES, PNG_BYTES, docx, form_data, odt, pdf
 from tests.municipalities.factories import MunicipalityFactory
 from tests.villages.factories import VillageFactory, VillageOrganisationFactory
 
@@ -22,6 +23,11 @@ def village():
 
 def post(client, data):
     return client.post(URL, data)
+
+
+def pending_files(settings) -> list[Path]:
+    folder = Path(settings.MEDIA_ROOT) / "private" / "pending"
+    return sorted(folder.iterdir()) if folder.exists() else []
 
 
 def errors(response):
@@ -166,6 +172,58 @@ class AttachmentRulesTests:
         assert response.context["kept_uploads"]
         post(client, form_data(village))
         assert Initiative.objects.get().attachments.count() == 0
+
+
+class PendingAreaTests:
+    """Files of a form that failed are kept on disk: the area is capped and uploads count."""
+
+    def test_every_post_with_files_counts_towards_the_limit(self, client, village, settings):
+        settings.SUBMISSION_RATE_LIMIT = 2
+        for name in ("a.pdf", "b.pdf"):
+            response = post(client, form_data(village, title="", attachments=pdf(name)))
+            assert response.status_code == 200
+        response = post(client, form_data(village, title="", attachments=pdf("c.pdf")))
+        assert response.status_code == 429
+        assert "initiatives/rate_limited.html" in [t.name for t in response.templates]
+
+    def test_a_post_with_files_that_succeeds_counts_once(self, client, village, settings):
+        settings.SUBMISSION_RATE_LIMIT = 2
+        assert post(client, form_data(village, attachments=pdf())).status_code == 302
+        assert post(client, form_data(village)).status_code == 302
+        assert post(client, form_data(village)).status_code == 429
+
+    def test_failed_posts_without_files_do_not_count(self, client, village, settings):
+        settings.SUBMISSION_RATE_LIMIT = 1
+        for _ in range(3):
+            assert post(client, form_data(village, title="")).status_code == 200
+        assert post(client, form_data(village)).status_code == 302
+
+    def test_session_cap_keeps_what_fits_and_says_what_to_add_again(self, client, village, settings):
+        settings.PENDING_UPLOADS_SESSION_MAX_BYTES = len(PDF_BYTES) + 10
+        response = post(client, form_data(village, title="", attachments=[pdf("plan.pdf"), pdf("foto.pdf")]))
+        assert response.status_code == 200
+        assert [item["name"] for item in response.context["kept_uploads"]] == ["plan.pdf"]
+        message = " ".join(errors(response)["attachments"])
+        assert "foto.pdf" in message and "plan.pdf" not in message
+        html = response.content.decode()
+        assert "foto.pdf" in html
+        assert "Klimrek" in html and "fatima@example.nl" in html  # nothing typed is lost
+        assert len(pending_files(settings)) == 1
+
+    def test_total_cap_keeps_nothing_more_when_the_area_is_full(self, client, village, settings):
+        settings.PENDING_UPLOADS_TOTAL_MAX_BYTES = 100
+        folder = Path(settings.MEDIA_ROOT) / "private" / "pending"
+        folder.mkdir(parents=True)
+        (folder / "someone-else.pdf").write_bytes(b"x" * 90)
+        response = post(client, form_data(village, title="", attachments=pdf("plan.pdf")))
+        assert response.status_code == 200
+        assert response.context["kept_uploads"] == []
+        assert "plan.pdf" in " ".join(errors(response)["attachments"])
+        assert "Klimrek" in response.content.decode()
+        assert len(pending_files(settings)) == 1
+        # Sent in one go, the file still arrives: the cap is only about keeping it.
+        assert post(client, form_data(village, attachments=pdf("plan.pdf"))).status_code == 302
+        assert Initiative.objects.get().attachments.get().original_name == "plan.pdf"
 
 
 class SpamTests:

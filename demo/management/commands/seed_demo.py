@@ -21,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -1143,10 +1143,37 @@ def write_recovery_codes(path, codes: dict[str, list[str]]) -> Path:
     return path
 
 
+# The settings a demo belongs to; any other settings module needs DEMO=true in the environment.
+DEMO_SETTINGS = ("config.settings.local", "config.settings.test")
+
+
+def refuse_outside_demo_settings() -> None:
+    """Demo accounts (`admin` included) get a public password: never in a real installation.
+
+    The settings module is the one DJANGO_SETTINGS_MODULE chose (`settings.SETTINGS_MODULE` is
+    None while a test overrides a setting).
+    """
+    settings_module = os.environ.get("DJANGO_SETTINGS_MODULE")
+    if settings_module in DEMO_SETTINGS:
+        return
+    if os.environ.get("DEMO", "").strip().lower() == "true":
+        return
+    raise CommandError(
+        f"seed_demo refused: the settings are {settings_module!r}, not one of {', '.join(DEMO_SETTINGS)}. "
+        "seed_demo creates demo accounts, the superuser `admin` among them, with the public demo password; "
+        "never run it on a real installation. For a demo server on other settings, set DEMO=true in the "
+        "environment (DEMO=true python manage.py seed_demo)."
+    )
+
+
 class Command(BaseCommand):
-    help = "Fill the database with realistic Gelderland demo data. Safe to run more than once."
+    help = (
+        "Fill the database with realistic Gelderland demo data (accounts with a public password: never for a real "
+        "installation). Safe to run more than once. Runs on the local and test settings, or with DEMO=true."
+    )
 
     def handle(self, *args, **options):
+        refuse_outside_demo_settings()
         started = time.monotonic()
         hashes = hash_passwords(settings.DEMO_PASSWORD, len(data.USERS))
         with transaction.atomic():
