@@ -4,10 +4,14 @@ Every tenant-scoped admin starts from what the user may see (STYLE.md §4): the 
 change list, the objects its change pages open, and the choices of its foreign keys all go
 through `visible_to(request.user)`. Someone else's object is simply not in the queryset, so the
 admin answers for it as for a missing one.
+
+At the end: the admin of core's own model, the extra holidays of the working-day calendar.
 """
 
 from django.contrib import admin
 from django.db import models
+
+from core.models import ExtraHoliday
 
 
 def scoped(queryset, user):
@@ -84,3 +88,12 @@ class ScopedTabularInline(ScopedAdminMixin, admin.TabularInline):
 
 class ScopedStackedInline(ScopedAdminMixin, admin.StackedInline):
     extra = 0
+
+
+@admin.register(ExtraHoliday)
+class ExtraHolidayAdmin(admin.ModelAdmin):
+    """Platform-wide, not tenant-scoped: only users with the model permissions (superusers) change it."""
+
+    list_display = ("date", "description")
+    date_hierarchy = "date"
+    search_fields = ("description",)

@@ -1,11 +1,21 @@
 """The Dutch working-day calendar: weekends and the general holidays of the Algemene termijnenwet.
 
-The holidays are computed per year (Easter-based ones included), so no calendar needs updating."""
+The holidays are computed per year (Easter-based ones included), so no calendar needs updating.
+The days a Royal Decree makes equal to them (art. 3 lid 2) are data: `core.ExtraHoliday` rows,
+which a platform admin adds in the admin when a new decree appears."""
 
+import time
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from django.utils import timezone
+
+from core.models import ExtraHoliday
+
+# Other processes (web workers, the Celery worker) see a changed row after at most this long.
+EXTRA_HOLIDAYS_MAX_AGE = 3600  # seconds
+
+_extra_holidays: tuple[frozenset[date], float] | None = None  # (days, time.monotonic() when read)
 
 
 def easter_sunday(year: int) -> date:
@@ -45,8 +55,37 @@ def dutch_holidays(year: int) -> frozenset[date]:
     )
 
 
+def extra_holidays() -> frozenset[date]:
+    """The days a Royal Decree makes equal to general holidays (the `core.ExtraHoliday` rows).
+
+    One query per process, not per call: the days are kept until a row is saved or deleted
+    (the signals in `CoreConfig.ready` clear them in that process) or EXTRA_HOLIDAYS_MAX_AGE
+    has passed (for the other processes)."""
+    cached = _extra_holidays
+    if cached is not None and time.monotonic() - cached[1] < EXTRA_HOLIDAYS_MAX_AGE:
+        return cached[0]
+    days = frozenset(ExtraHoliday.objects.values_list("date", flat=True))
+    if cached is not None and cached[0] != days:
+        working_days_between.cache_clear()
+    cache_extra_holidays(days)
+    return days
+
+
+def cache_extra_holidays(days) -> None:
+    """Keep `days` as the extra holidays of this process (from now on, for EXTRA_HOLIDAYS_MAX_AGE)."""
+    global _extra_holidays
+    _extra_holidays = (frozenset(days), time.monotonic())
+
+
+def clear_extra_holidays_cache() -> None:
+    """Forget the extra holidays and every count made with them; the next computation reads the rows."""
+    global _extra_holidays
+    _extra_holidays = None
+    working_days_between.cache_clear()
+
+
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in dutch_holidays(day.year)
+    return day.weekday() < 5 and day not in dutch_holidays(day.year) and day not in extra_holidays()
 
 
 def add_working_days(start: date, days: int) -> date:

@@ -1,11 +1,14 @@
 """Fixtures shared by the whole suite. App-specific factories live in tests/<app>/factories.py."""
 
+import importlib
+
 import pytest
 from django.test.client import ClientMixin
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa import user_needs_mfa
+from core.working_days import cache_extra_holidays, working_days_between
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +46,15 @@ def _force_login_completes_two_step_verification(monkeypatch):
             verify_session(self, user)
 
     monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _extra_holidays_as_seeded():
+    """Every test starts with the decreed days of the data migration in the per-process cache of
+    core.working_days, as a running process has them after its first computation: query counts
+    then do not depend on which test computed a deadline first, rows another test added (and its
+    rollback removed) do not linger, and tests without a database can compute deadlines too.
+    Saving or deleting an ExtraHoliday clears the cache, so the next computation reads the rows."""
+    seeded = importlib.import_module("core.migrations.0002_extra_holidays").DECREED
+    cache_extra_holidays(day for day, _ in seeded)
+    working_days_between.cache_clear()

@@ -1,5 +1,7 @@
 """The admin is scoped like every other page: an officer manages their own municipality only."""
 
+from datetime import date
+
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
@@ -10,6 +12,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from audit.services import audit_log
+from core.models import ExtraHoliday
 from initiatives.models import Initiative, ReferenceSequence, StatusChange
 from municipalities.models import StandardText
 from notifications.models import NotificationPreference, OutboxMail
@@ -225,6 +228,8 @@ def one_of_everything(world):
     AccessAttempt.objects.create(username="iemand", ip_address="192.0.2.1", failures_since_start=1)
     AccessLog.objects.create(username="iemand", ip_address="192.0.2.1")  # none are written (AXES_DISABLE_ACCESS_LOG)
     AccessFailureLog.objects.create(username="iemand", ip_address="192.0.2.1")
+    # The data migration seeds decreed days, but a transactional test may have flushed them.
+    ExtraHoliday.objects.get_or_create(date=date(2026, 5, 15), defaults={"description": "Vrijdag na Hemelvaartsdag"})
     return world
 
 

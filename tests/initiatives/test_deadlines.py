@@ -36,3 +36,9 @@ class TestInitiativeDueDates:
         first, decision = initiative_due_dates(municipality=self.municipality(days=10, weeks=2), submitted_at=submitted)
         assert first == date(2026, 12, 7)
         assert decision == date(2026, 12, 7)
+
+    def test_first_response_skips_ascension_day_and_the_decreed_friday(self):
+        # Mon 11 May 2026: Thu 14 May is Ascension Day, Fri 15 May a day of the Royal Decree for 2026.
+        submitted = datetime(2026, 5, 11, 10, 0, tzinfo=AMSTERDAM)
+        first, _ = initiative_due_dates(municipality=self.municipality(days=5), submitted_at=submitted)
+        assert first == date(2026, 5, 20)

@@ -127,7 +127,8 @@ class WaitingForInitiatorTests:
         # 10 working days after Monday 20 April (King's Day, Liberation Day and Ascension skipped).
         assert sent[date(2026, 5, 6)] == [f"waiting-nudge:{initiative.pk}:2026-04-20"]
         closed_on = [day for day, keys in sent.items() if "waiting-closed" in kinds(keys)]
-        assert closed_on == [date(2026, 6, 5)]  # the 30th working day (Ascension, Whit Monday skipped)
+        # The 30th working day (Ascension, the decreed Friday 15 May and Whit Monday skipped).
+        assert closed_on == [date(2026, 6, 8)]
         initiative.refresh_from_db()
         assert initiative.status == Status.CLOSED
         assert AuditLogEntry.objects.filter(action="initiative.auto_close").count() == 1
