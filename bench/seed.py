@@ -942,7 +942,14 @@ def seed_trajectories(rng: random.Random, now: datetime, facilitator, clock: Clo
         if invitation.used_at is None:
             continue
         for item in ScanItem:
-            scores.append(ScanScore(invitation=invitation, item=item, score=min(5, max(1, round(rng.gauss(3, 1))))))
+            scores.append(
+                ScanScore(
+                    scan_id=invitation.scan_id,
+                    category=invitation.member.category,
+                    item=item,
+                    score=min(5, max(1, round(rng.gauss(3, 1)))),
+                )
+            )
     ScanScore.objects.bulk_create(scores)
     clock.say(f"{len(cases)} cases, {scans} scans, {len(invitations)} scan invitations, {len(scores)} scores")
     return {

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.db.models import Count, OuterRef, Subquery
 
-from core.admin import ScopedModelAdmin, ScopedTabularInline
+from core.admin import ReadOnlyAdminMixin, ScopedModelAdmin, ScopedTabularInline
 from vision.models import (
     ActionItem,
     Attendance,
@@ -19,6 +20,7 @@ from vision.models import (
     VisionSection,
     VisionVersion,
 )
+from vision.services.scans import MIN_CATEGORY_ANSWERS
 from vision.services.trajectories import trajectory_ensure_stages
 
 TIMESTAMPS = ("created_at", "updated_at")
@@ -224,12 +226,32 @@ class ScanInvitationAdmin(ScopedModelAdmin):
 
 
 @admin.register(ScanScore)
-class ScanScoreAdmin(ScopedModelAdmin):
-    list_display = ("item", "score", "invitation")
-    list_filter = ("item", "score")
-    list_select_related = ("invitation__member", "invitation__scan__trajectory__municipality")
-    search_fields = ("invitation__member__name", "comment")
-    autocomplete_fields = ("invitation",)
+class ScanScoreAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    # Anonymous by design: a score knows its scan and the category of whoever gave it, never
+    # the member. Only the answer service writes scores; the admin cannot add or change them.
+    list_display = ("item", "score", "category", "scan")
+    list_filter = ("item", "category", "score")
+    list_select_related = ("scan__trajectory__municipality",)
+    search_fields = ("scan__trajectory__title", "scan__trajectory__municipality__name")
+    fields = ("scan", "category", "item", "score")
+    str_select_related = ("scan__trajectory__municipality",)
+
+    def get_queryset(self, request):
+        """As on the results page, a category with fewer than MIN_CATEGORY_ANSWERS answers in a
+        scan is not shown: its scores would be that one member's own answers."""
+        same_group = (
+            ScanScore.objects.filter(scan=OuterRef("scan"), category=OuterRef("category"), item=OuterRef("item"))
+            .order_by()
+            .values("scan")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(answers_in_category=Subquery(same_group))
+            .filter(answers_in_category__gte=MIN_CATEGORY_ANSWERS)
+        )
 
 
 @admin.register(StandardDeliverable)

@@ -97,9 +97,9 @@ class TrajectoryQuerySet(TrajectoryScopedQuerySet):
         latest_scan = Scan.objects.filter(trajectory=OuterRef("pk")).order_by("-opened_on", "-pk")
         latest_version = VisionVersion.objects.filter(document__trajectory=OuterRef("pk")).order_by("-number")
         scan_average = (
-            ScanScore.objects.filter(invitation__scan=OuterRef("latest_scan_id"))
+            ScanScore.objects.filter(scan=OuterRef("latest_scan_id"))
             .order_by()
-            .values("invitation__scan")
+            .values("scan")
             .annotate(average=Avg("score", output_field=models.FloatField()))
             .values("average")
         )
@@ -494,7 +494,8 @@ class ScanInvitationQuerySet(TrajectoryScopedQuerySet):
 
 
 class ScanInvitation(models.Model):
-    """A member's personal link to a scan: works once, can be reopened by the facilitator."""
+    """A member's personal link to a scan: works once. It records *that* the member answered
+    (`used_at`), never what: the scores are stored apart, without a way back to the member."""
 
     scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="invitations")
     member = models.ForeignKey(ProgressGroupMember, on_delete=models.CASCADE, related_name="scan_invitations")
@@ -515,12 +516,19 @@ class ScanInvitation(models.Model):
 
 
 class ScanScoreQuerySet(TrajectoryScopedQuerySet):
-    municipality_path = "invitation__scan__trajectory__municipality"
-    trajectory_path = "invitation__scan__trajectory"
+    municipality_path = "scan__trajectory__municipality"
+    trajectory_path = "scan__trajectory"
 
 
 class ScanScore(models.Model):
-    invitation = models.ForeignKey(ScanInvitation, on_delete=models.CASCADE, related_name="scores")
+    """One score of an anonymous answer. No member, no invitation, no time and no order: the
+    primary key is random, so neither the rows nor their ids can be matched to the moment a
+    member's link was used. `category` is the member's category when they answered (for the
+    breakdown per category, which hides categories with few answers)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    scan = models.ForeignKey(Scan, verbose_name=_("scan"), on_delete=models.CASCADE, related_name="scores")
+    category = models.CharField(_("category"), max_length=24, choices=MemberCategory.choices)
     item = models.CharField(_("item"), max_length=20, choices=ScanItem.choices)
     score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
@@ -528,10 +536,10 @@ class ScanScore(models.Model):
     objects = ScanScoreQuerySet.as_manager()
 
     class Meta:
+        ordering = ["scan", "item", "category", "score"]
         verbose_name = _("scan score")
         verbose_name_plural = _("scan scores")
         constraints = [
-            models.UniqueConstraint(fields=["invitation", "item"], name="scan_score_once"),
             models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="scan_score_1_to_5"),
         ]
 

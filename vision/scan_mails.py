@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from notifications.builders import Built, register
 from vision.models import ScanInvitation
-from vision.services.scans import scan_token_issue
+from vision.services.scans import MIN_CATEGORY_ANSWERS, scan_token_issue
 
 
 @register("vision/email/scan_")
@@ -42,6 +42,9 @@ def build_scan_mail(mail) -> Built:
             "reopened": bool(generation),
             "scan_url": scan_url,
             "contact": _contact(scan.trajectory),
+            # What the mail promises is what is stored: the scores with the category, no name.
+            "category": invitation.member.get_category_display(),
+            "min_category_answers": MIN_CATEGORY_ANSWERS,
         }
     )
 

@@ -213,7 +213,9 @@ def one_of_everything(world):
     StageDeliverableFactory(stage__trajectory=trajectory)
     CaseFactory(trajectory=trajectory, village=world.village_a, initiative=initiative)
     VisionSectionFactory(version__document__trajectory=trajectory)
-    ScanScoreFactory(invitation__scan__trajectory=trajectory)
+    scan = ScanInvitationFactory(scan__trajectory=trajectory).scan
+    # Two answers of one category: the admin hides the scores of a category with fewer.
+    ScanScoreFactory.create_batch(2, scan=scan, item="cultuuromslag")
     FacilitatorFactory(association=world.provincial)
     ReferenceSequence.objects.create(year=2026, last_number=2)
     Group.objects.create(name="Contactfunctionarissen")

@@ -1,6 +1,6 @@
 """`manage.py seed_demo`: believable Gelderland demo data that keeps the domain's own rules."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 import pytest
@@ -30,7 +30,14 @@ from initiatives.models import (
 )
 from municipalities.models import Fund, Municipality, OfficerMembership
 from villages.models import Association, PlanAction, Village, VillageOrganisation, VillagePlan
-from vision.constants import REQUIRED_MEMBER_CATEGORIES, STAGE_ORDER, MemberCategory, ScanKind, VisionSectionKey
+from vision.constants import (
+    REQUIRED_MEMBER_CATEGORIES,
+    STAGE_ORDER,
+    MemberCategory,
+    ScanItem,
+    ScanKind,
+    VisionSectionKey,
+)
 from vision.models import (
     ActionItem,
     Attendance,
@@ -306,6 +313,17 @@ def test_every_trajectory_has_six_stages_in_order(seeded):
         assert all(2 <= s.deliverables.count() <= 4 for s in stages)
 
 
+def test_scan_scores_are_anonymous_and_match_who_answered(seeded):
+    """Each answered invitation gave a score for every item, stored with the member's category."""
+    for scan in Scan.objects.all():
+        answered = ScanInvitation.objects.filter(scan=scan, used_at__isnull=False)
+        expected = Counter(answered.values_list("member__category", flat=True))
+        scores = ScanScore.objects.filter(scan=scan)
+        assert scores.count() == answered.count() * len(ScanItem)
+        for item in ScanItem:
+            assert Counter(scores.filter(item=item).values_list("category", flat=True)) == expected
+
+
 def test_doetinchem_adopted_its_vision_and_scores_higher_after(seeded):
     trajectory = Trajectory.objects.get(municipality__name="Doetinchem")
     versions = list(trajectory.vision.versions.order_by("number"))
@@ -315,7 +333,7 @@ def test_doetinchem_adopted_its_vision_and_scores_higher_after(seeded):
         assert set(version.sections.values_list("key", flat=True)) == set(VisionSectionKey.values)
 
     def average(kind):
-        scores = ScanScore.objects.filter(invitation__scan__trajectory=trajectory, invitation__scan__kind=kind)
+        scores = ScanScore.objects.filter(scan__trajectory=trajectory, scan__kind=kind)
         values = list(scores.values_list("score", flat=True))
         return sum(values) / len(values)
 

@@ -210,7 +210,10 @@ class ScanInvitationFactory(factory.django.DjangoModelFactory):
 
 
 class ScanScoreFactory(factory.django.DjangoModelFactory):
-    invitation = factory.SubFactory(ScanInvitationFactory)
+    """An anonymous score: its scan and a member category, never a member or an invitation."""
+
+    scan = factory.SubFactory(ScanFactory)
+    category = MemberCategory.CITIZEN_INITIATIVES
     item = factory.Iterator(ScanItem)
     score = 3
     comment = ""

@@ -3,12 +3,14 @@ and a before/after chart once a baseline and a follow-up both have answers."""
 
 import hashlib
 import re
+import uuid
 from datetime import date
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,13 +18,12 @@ from django.utils import timezone, translation
 from audit.models import AuditLogEntry
 from core.charts import grouped_bar_chart
 from notifications.models import OutboxMail
-from tests.municipalities.factories import OfficerMembershipFactory, two_municipalities
+from tests.municipalities.factories import OfficerMembershipFactory, UserFactory, two_municipalities
 from tests.vision.factories import (
     FacilitatorFactory,
     ProgressGroupMemberFactory,
     ScanFactory,
     ScanInvitationFactory,
-    ScanScoreFactory,
     TrajectoryFactory,
 )
 from vision.constants import MemberCategory, ScanItem, ScanKind
@@ -93,12 +94,12 @@ def all_scores(value="3", **overrides):
 
 
 def answer(invitation, scores: dict[str, int], comments: dict[str, str] | None = None):
-    """Known answers for results tests, stored as the service would."""
+    """Known answers for results tests, stored by the service (anonymously)."""
     comments = comments or {}
-    for item in ScanItem.values:
-        ScanScoreFactory(invitation=invitation, item=item, score=scores.get(item, 3), comment=comments.get(item, ""))
-    invitation.used_at = timezone.now()
-    invitation.save(update_fields=["used_at"])
+    scan_submit(
+        invitation=invitation,
+        scores={item: (scores.get(item, 3), comments.get(item, "")) for item in ScanItem.values},
+    )
 
 
 def open_invitation(trajectory, **kwargs):
@@ -198,7 +199,7 @@ class ScanRespondTests:
         assert response.url == reverse("vision:scan_thanks", kwargs={"token": token})
         invitation.refresh_from_db()
         assert invitation.used_at is not None
-        scores = {s.item: (s.score, s.comment) for s in ScanScore.objects.filter(invitation=invitation)}
+        scores = {s.item: (s.score, s.comment) for s in ScanScore.objects.filter(scan=invitation.scan)}
         assert len(scores) == 10
         assert scores["cultuuromslag"] == (5, "Goed bezig")
         assert scores["los_laten"] == (3, "")
@@ -213,7 +214,7 @@ class ScanRespondTests:
         assert again.status_code == 200
         assert "vision/scan_answered.html" in [t.name for t in again.templates]
         assert "form" not in again.context
-        assert set(ScanScore.objects.filter(invitation=invitation).values_list("score", flat=True)) == {4}
+        assert set(ScanScore.objects.filter(scan=invitation.scan).values_list("score", flat=True)) == {4}
         assert ScanScore.objects.count() == 10
         visit = client.get(respond_url(token))
         assert visit.status_code == 200
@@ -286,9 +287,8 @@ class ScanReopenTests:
     ):
         with django_capture_on_commit_callbacks(execute=True):
             scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
-        member = members[0]
+        member = members[0]  # lost the mail before answering
         old_token = LINK.search(next(m.body for m in mail.outbox if m.to == [member.email])).group(1)
-        assert client.post(respond_url(old_token), all_scores("2")).status_code == 302
         invitation = ScanInvitation.objects.get(scan=scan, member=member)
         mail.outbox.clear()
 
@@ -309,8 +309,43 @@ class ScanReopenTests:
         assert hashlib.sha256(new_token.encode()).hexdigest() == invitation.token_hash
         assert client.get(respond_url(new_token)).status_code == 200
         assert client.post(respond_url(new_token), all_scores("5")).status_code == 302
-        assert set(ScanScore.objects.filter(invitation=invitation).values_list("score", flat=True)) == {5}
-        assert ScanScore.objects.filter(invitation=invitation).count() == 10
+        assert set(ScanScore.objects.filter(scan=scan).values_list("score", flat=True)) == {5}
+        assert ScanScore.objects.filter(scan=scan).count() == 10
+
+    def test_a_member_who_answered_gets_no_new_link(
+        self, client, trajectory, facilitator, members, django_capture_on_commit_callbacks
+    ):
+        """Answers are anonymous, so they cannot be replaced; a second answer would count twice."""
+        with django_capture_on_commit_callbacks(execute=True):
+            scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        member = members[0]
+        token = LINK.search(next(m.body for m in mail.outbox if m.to == [member.email])).group(1)
+        assert client.post(respond_url(token), all_scores("2")).status_code == 302
+        invitation = ScanInvitation.objects.get(scan=scan, member=member)
+        mail.outbox.clear()
+
+        client.force_login(facilitator.user)
+        detail = client.get(reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": scan.pk}))
+        buttons = {
+            other.pk: reverse(
+                "vision:scan_reopen", kwargs={"trajectory": trajectory.pk, "scan": scan.pk, "invitation": other.pk}
+            )
+            for other in scan.invitations.all()
+        }
+        reopen = buttons.pop(invitation.pk)
+        assert reopen not in detail.content.decode()  # no button for a member who answered
+        assert all(url in detail.content.decode() for url in buttons.values())  # the others keep theirs
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reopen, follow=True)
+        assert "Dit lid heeft al geantwoord." in " ".join(str(m) for m in response.context["messages"])
+        before = (invitation.used_at, invitation.token_hash)
+        invitation.refresh_from_db()
+        assert (invitation.used_at, invitation.token_hash, invitation.reopened_at) == (*before, None)
+        assert mail.outbox == []
+        assert not AuditLogEntry.objects.filter(action="scan.reopen").exists()
+        assert ScanScore.objects.filter(scan=scan).count() == 10
+        client.logout()
+        assert "vision/scan_answered.html" in [t.name for t in client.get(respond_url(token)).templates]
 
     def test_a_late_older_mail_does_not_replace_the_newer_link(
         self, trajectory, facilitator, members, django_capture_on_commit_callbacks
@@ -467,6 +502,116 @@ class ScanResultsTests:
         large = queries()
         assert small == large
         assert large <= 15
+
+
+class ScanAnonymityTests:
+    """Once stored, an answer cannot be tied to the member: not in the data, not in the admin."""
+
+    def test_a_score_has_no_field_that_points_to_a_member_or_a_moment(self):
+        fields = {field.name: field for field in ScanScore._meta.concrete_fields}
+        assert set(fields) == {"id", "scan", "category", "item", "score", "comment"}
+        assert isinstance(fields["id"], models.UUIDField)  # random: no order of answering
+        assert fields["scan"].related_model is Scan
+        assert not any(isinstance(field, (models.DateField, models.TimeField)) for field in fields.values())
+        # Nothing in the product points to an invitation, so no row can tie a score to its member.
+        for model in apps.get_models():
+            for field in model._meta.get_fields():
+                assert not (field.is_relation and field.related_model is ScanInvitation and field.concrete), (
+                    f"{model._meta.label}.{field.name} points to a scan invitation"
+                )
+
+    def test_after_answering_no_row_names_the_member(self, client, trajectory):
+        invitation, token = open_invitation(trajectory)
+        member = invitation.member
+        counts = {model: model._default_manager.count() for model in apps.get_models()}
+        assert client.post(respond_url(token), all_scores("4", comment_los_laten="Prima")).status_code == 302
+
+        grown = {model for model in apps.get_models() if model._default_manager.count() != counts[model]}
+        assert grown == {ScanScore, AuditLogEntry}
+        rows = list(ScanScore.objects.values())
+        assert len(rows) == len(ScanItem)
+        for row in rows:
+            assert set(row) == {"id", "scan_id", "category", "item", "score", "comment"}
+            assert (row["scan_id"], row["category"]) == (invitation.scan_id, member.category)
+            assert isinstance(row["id"], uuid.UUID) and row["id"].version == 4
+        text = str(rows)
+        assert member.name not in text and member.email not in text and invitation.token_hash not in text
+        invitation.refresh_from_db()
+        assert invitation.used_at is not None  # the invitation knows *that* the member answered
+
+    @pytest.fixture
+    def answered(self, trajectory):
+        """Two village councillors with names one would recognise, and one council member."""
+        scan = ScanFactory(trajectory=trajectory, kind=ScanKind.BASELINE)
+        people = []
+        for name, category, value in (
+            ("Geertruida Verborgen", MemberCategory.VILLAGE_COUNCIL, 2),
+            ("Hendrikus Naamloos", MemberCategory.VILLAGE_COUNCIL, 4),
+            ("Wilhelmina Alleen", MemberCategory.COUNCIL, 5),
+        ):
+            member = ProgressGroupMemberFactory(trajectory=trajectory, name=name, category=category)
+            answer(ScanInvitationFactory(scan=scan, member=member), {item: value for item in ScanItem.values})
+            people.append(member)
+        return scan, people
+
+    def test_the_admin_lists_and_shows_scores_without_names(self, client, answered):
+        scan, people = answered
+        client.force_login(UserFactory(superuser=True))
+
+        changelist = client.get(reverse("admin:vision_scanscore_changelist"))
+        assert changelist.status_code == 200
+        html = changelist.content.decode()
+        for member in people:
+            assert member.name not in html and member.email not in html
+        shown = list(changelist.context["cl"].result_list)
+        assert len(shown) == 2 * len(ScanItem)
+        assert {score.category for score in shown} == {MemberCategory.VILLAGE_COUNCIL}
+
+        score = shown[0]
+        page = client.get(reverse("admin:vision_scanscore_change", args=[score.pk]))
+        assert page.status_code == 200
+        html = page.content.decode()
+        for member in people:
+            assert member.name not in html and member.email not in html
+        assert str(score.scan) in html and 'name="_save"' not in html
+        assert client.get(reverse("admin:vision_scanscore_add")).status_code == 403
+
+    def test_the_admin_hides_a_category_with_one_answer(self, client, answered):
+        """One council member answered: the council's scores would be that member's answers."""
+        scan, _people = answered
+        client.force_login(UserFactory(superuser=True))
+        lonely = ScanScore.objects.filter(scan=scan, category=MemberCategory.COUNCIL).first()
+
+        changelist = client.get(reverse("admin:vision_scanscore_changelist"), {"category": MemberCategory.COUNCIL})
+        assert changelist.status_code == 200
+        assert list(changelist.context["cl"].result_list) == []
+        assert client.get(reverse("admin:vision_scanscore_change", args=[lonely.pk])).status_code == 302
+
+    def test_the_results_are_the_same_without_the_link_to_the_member(self, trajectory, answered, facilitator_client):
+        scan, _people = answered
+        response = facilitator_client.get(
+            reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
+        )
+        assert response.status_code == 200
+        assert [(r.average, r.answers) for r in response.context["results"]] == [(11 / 3, 3)] * len(ScanItem)
+        (village,) = response.context["category_columns"]
+        assert (village["category"], village["respondents"]) == (MemberCategory.VILLAGE_COUNCIL, 2)
+        assert village["averages"] == [3.0] * len(ScanItem)
+        assert [(c["category"], c["respondents"]) for c in response.context["hidden_categories"]] == [
+            (MemberCategory.COUNCIL, 1)
+        ]
+        assert response.context["answered"] == 3
+
+    def test_the_mail_says_what_is_stored(self, trajectory, facilitator, members, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        message = next(m for m in mail.outbox if m.to == [members[0].email])
+        with translation.override("nl"):
+            category = members[0].get_category_display()
+        for body in (message.body, message.alternatives[0][0]):
+            text = " ".join(body.split())
+            assert f"met je categorie in de voortgangsgroep ({category}), niet met je naam of je link" in text
+            assert "Een categorie met minder dan 2 antwoorden tonen we niet apart." in text
 
 
 class GroupedBarChartTests:

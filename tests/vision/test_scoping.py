@@ -84,7 +84,7 @@ def trajectory_objects(municipality):
         VisionSection: VisionSectionFactory(version=version),
         Scan: invitation.scan,
         ScanInvitation: invitation,
-        ScanScore: ScanScoreFactory(invitation=invitation),
+        ScanScore: ScanScoreFactory(scan=invitation.scan),
     }
 
 

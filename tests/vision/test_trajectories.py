@@ -25,7 +25,6 @@ from tests.vision.factories import (
     MeetingFactory,
     ProgressGroupMemberFactory,
     ScanFactory,
-    ScanInvitationFactory,
     ScanScoreFactory,
     StageDeliverableFactory,
     TrajectoryFactory,
@@ -273,11 +272,11 @@ class TrajectoryOverviewTests:
         ProgressGroupMemberFactory(trajectory=trajectory, category=MemberCategory.COUNCIL)
         ProgressGroupMemberFactory(trajectory=trajectory, category=MemberCategory.YOUNG_PEOPLE, left_on=today)
         old = ScanFactory(trajectory=trajectory, kind=ScanKind.BASELINE, opened_on=today - timedelta(days=300))
-        council = {"member__category": MemberCategory.COUNCIL}
-        ScanScoreFactory(invitation=ScanInvitationFactory(scan=old, **council), score=1)
+        council = {"category": MemberCategory.COUNCIL}
+        ScanScoreFactory(scan=old, **council, score=1)
         latest = ScanFactory(trajectory=trajectory, kind=ScanKind.FOLLOW_UP, opened_on=today - timedelta(days=3))
-        ScanScoreFactory(invitation=ScanInvitationFactory(scan=latest, **council), score=4)
-        ScanScoreFactory(invitation=ScanInvitationFactory(scan=latest, **council), score=5)
+        ScanScoreFactory(scan=latest, **council, score=4)
+        ScanScoreFactory(scan=latest, **council, score=5)
         document = VisionDocumentFactory(trajectory=trajectory)
         VisionVersionFactory(document=document, number=1, consultation=True)
         VisionVersionFactory(document=document, number=2, status=VisionStatus.DRAFT)
@@ -311,7 +310,7 @@ class TrajectoryOverviewTests:
             MeetingFactory(trajectory=trajectory)
             ActionItemFactory(trajectory=trajectory)
             ProgressGroupMemberFactory(trajectory=trajectory)
-            ScanScoreFactory(invitation=ScanInvitationFactory(scan=ScanFactory(trajectory=trajectory)))
+            ScanScoreFactory(scan=ScanFactory(trajectory=trajectory))
         client.force_login(facilitator)
 
         # 6: one of them loads the session's verified app (django-otp's OTPMiddleware, two-step login).

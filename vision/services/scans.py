@@ -133,9 +133,11 @@ def scan_open(*, trajectory: Trajectory, kind: str, actor) -> Scan:
 
 @transaction.atomic
 def scan_reopen(*, invitation: ScanInvitation, actor) -> ScanInvitation:
-    """Let a member answer again: the old link stops working at once and a new one is mailed.
+    """Mail a member who has not answered yet a new link (lost mail, expired link): the old
+    link stops working at once.
 
-    Earlier answers count until the member answers again; then they are replaced.
+    A member who answered cannot answer again: the answers are stored without a way back to
+    the member, so they cannot be replaced, and a second answer would count twice.
     """
     invitation = (
         ScanInvitation.objects.select_for_update(of=("self",))
@@ -146,12 +148,15 @@ def scan_reopen(*, invitation: ScanInvitation, actor) -> ScanInvitation:
     require_editor(actor, trajectory, EDIT_REFUSED)
     if invitation.scan.closed_on is not None:
         raise ValidationError(_("This scan is closed. Open a new scan instead."))
+    if invitation.used_at is not None:
+        raise ValidationError(
+            _("This member has answered already. Answers are stored without names, so they cannot be changed.")
+        )
     if not invitation.member.email:
         raise ValidationError(_("This member has no email address any more."))
-    invitation.used_at = None
     invitation.reopened_at = timezone.now()
     invitation.token_hash = _throwaway_hash()
-    invitation.save(update_fields=["used_at", "reopened_at", "token_hash"])
+    invitation.save(update_fields=["reopened_at", "token_hash"])
     _mail_invitation(invitation, key=f"reopened:{invitation.reopened_at.timestamp()}")
     audit_log(
         actor=actor,
@@ -186,10 +191,12 @@ def scan_submit(*, invitation: ScanInvitation, scores: dict[str, tuple[int, str]
 
     `scores` maps each item to (score, comment). All or nothing: the scores and `used_at`
     are saved in one transaction, and a link that was used, replaced or closed is refused.
+    The scores are anonymous: they keep the scan and the member's category, not the member
+    or the invitation, and get a random id (no time, no order).
     """
     locked = (
         ScanInvitation.objects.select_for_update(of=("self",))
-        .select_related("scan__trajectory__municipality")
+        .select_related("scan__trajectory__municipality", "member")
         .filter(pk=invitation.pk, token_hash=invitation.token_hash)
         .first()
     )
@@ -206,11 +213,15 @@ def scan_submit(*, invitation: ScanInvitation, scores: dict[str, tuple[int, str]
         score, comment = scores[item]
         if not isinstance(score, int) or isinstance(score, bool) or score not in SCORE_RANGE:
             raise ValidationError(_("Every score is a whole number from 1 to 5."))
-        row = ScanScore(invitation=locked, item=item, score=score, comment=(comment or "").strip())
-        row.full_clean(exclude=["invitation"])
+        row = ScanScore(
+            scan=locked.scan,
+            category=locked.member.category,
+            item=item,
+            score=score,
+            comment=(comment or "").strip(),
+        )
+        row.full_clean()
         rows.append(row)
-    # After a reopen the earlier answers are replaced by the new ones.
-    ScanScore.objects.filter(invitation=locked).delete()
     ScanScore.objects.bulk_create(rows)
     locked.used_at = timezone.now()
     locked.save(update_fields=["used_at"])
@@ -233,7 +244,7 @@ class ItemResult:
 
 
 def _scores(scan_ids):
-    return ScanScore.objects.filter(invitation__scan_id__in=scan_ids)
+    return ScanScore.objects.filter(scan_id__in=scan_ids)
 
 
 def scan_results_per_item(scan: Scan) -> list[ItemResult]:
@@ -262,20 +273,18 @@ class CategoryResults:
 
 
 def scan_results_per_category(scan: Scan, *, minimum: int = MIN_CATEGORY_ANSWERS) -> CategoryResults:
-    """Per member category: respondents and the average per item: one query.
+    """Per member category (when they answered): respondents and the average per item: one query.
 
     A category with fewer than `minimum` respondents is not broken down: with one respondent,
-    the "average" would be that person's own answers.
+    the "average" would be that person's own answers. Every answer scores every item, so the
+    respondents of a category are its number of scores for an item.
     """
     rows = (
-        _scores([scan.pk])
-        .values("invitation__member__category", "item")
-        .annotate(average=Avg("score"), respondents=Count("invitation", distinct=True))
-        .order_by()
+        _scores([scan.pk]).values("category", "item").annotate(average=Avg("score"), respondents=Count("pk")).order_by()
     )
     by_category: dict[str, dict] = {}
     for row in rows:
-        entry = by_category.setdefault(row["invitation__member__category"], {"respondents": 0, "averages": {}})
+        entry = by_category.setdefault(row["category"], {"respondents": 0, "averages": {}})
         entry["respondents"] = max(entry["respondents"], row["respondents"])
         entry["averages"][row["item"]] = row["average"]
     shown, hidden = [], []
@@ -302,7 +311,7 @@ def scan_comparison(trajectory: Trajectory) -> Comparison | None:
     """The nulmeting against the latest eenmeting, both with answers: two queries, or None."""
     scans = list(
         Scan.objects.filter(trajectory=trajectory)
-        .annotate(answers=Count("invitations__scores"))
+        .annotate(answers=Count("scores"))
         .filter(answers__gt=0)
         .order_by("opened_on", "pk")
     )
@@ -311,11 +320,8 @@ def scan_comparison(trajectory: Trajectory) -> Comparison | None:
     if before is None or after is None:
         return None
     averages = {
-        (row["invitation__scan_id"], row["item"]): row["average"]
-        for row in _scores([before.pk, after.pk])
-        .values("invitation__scan_id", "item")
-        .annotate(average=Avg("score"))
-        .order_by()
+        (row["scan_id"], row["item"]): row["average"]
+        for row in _scores([before.pk, after.pk]).values("scan_id", "item").annotate(average=Avg("score")).order_by()
     }
     rows = [
         (str(item.label), averages.get((before.pk, item.value)), averages.get((after.pk, item.value)))

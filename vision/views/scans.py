@@ -48,7 +48,7 @@ class ScanListView(TrajectoryMixin, TemplateView):
             .filter(trajectory=self.trajectory)
             .annotate(
                 invited=Count("invitations", distinct=True),
-                answered=Count("invitations", filter=Q(invitations__scores__isnull=False), distinct=True),
+                answered=Count("invitations", filter=Q(invitations__used_at__isnull=False), distinct=True),
             )
             .order_by("-opened_on", "-pk")
         )
@@ -114,11 +114,10 @@ class ScanDetailView(ScanMixin, TemplateView):
             ScanInvitation.objects.visible_to(self.request.user)
             .filter(scan=scan)
             .select_related("member")
-            .annotate(answers=Count("scores"))
             .order_by("member__category", "member__name", "pk")
         )
         results = scan_results_per_item(scan)
-        answered = sum(1 for invitation in invitations if invitation.answers)
+        answered = sum(1 for invitation in invitations if invitation.used_at)
         per_category = scan_results_per_category(scan)
         comparison = scan_comparison(self.trajectory)
         context.update(
@@ -179,7 +178,7 @@ def _comparison_chart(comparison):
 
 
 class ScanReopenView(ScanMixin, View):
-    """POST: a member may answer again; the old link stops working and a new one is mailed."""
+    """POST: a member who has not answered gets a new link; the old one stops working."""
 
     edit = True
     http_method_names = ["post"]

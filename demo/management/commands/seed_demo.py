@@ -1120,7 +1120,12 @@ class DemoSeeder:
                     comment = (
                         data.SCAN_COMMENTS.get(item.value, "") if position == 0 and kind == ScanKind.FOLLOW_UP else ""
                     )
-                    scores.append(ScanScore(invitation=invitation, item=item, score=score, comment=comment))
+                    # Anonymous, as scan_submit stores them: the scan and the category, no member.
+                    scores.append(
+                        ScanScore(
+                            scan=scan, category=invitation.member.category, item=item, score=score, comment=comment
+                        )
+                    )
         ScanScore.objects.bulk_create(scores)
 
 
