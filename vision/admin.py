@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import ScopedModelAdmin, ScopedTabularInline
+from core.admin import AuditedModelAdmin, ScopedModelAdmin, ScopedTabularInline
 from vision.models import (
     ActionItem,
     Attendance,
@@ -233,7 +233,7 @@ class ScanScoreAdmin(ScopedModelAdmin):
 
 
 @admin.register(StandardDeliverable)
-class StandardDeliverableAdmin(admin.ModelAdmin):
+class StandardDeliverableAdmin(AuditedModelAdmin):
     """The standard checklist per stage that new trajectories start with (not tenant data)."""
 
     list_display = ("title", "stage", "order", "required")
