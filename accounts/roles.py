@@ -50,8 +50,9 @@ _CONTACT_OFFICER = {
     "municipalities": {"municipality": ("view",), "officermembership": ("view",), "fund": ("view",)},
 }
 _COORDINATOR = {
+    # Decisions and grants only through the services (initiatives.services.funds): view only,
+    # like the contact officer's; the admin leaves editing them to a superuser.
     **_CONTACT_OFFICER,
-    "initiatives": {**_CONTACT_OFFICER["initiatives"], "decision": VAC, "grant": VAC},
     "municipalities": {
         "municipality": ("view", "change"),
         "officermembership": VAC,

@@ -56,3 +56,7 @@ class AuditAction(models.TextChoices):
     ACTION_ITEM_ADD = "action_item.add", _("Action item added")
     ACTION_ITEM_DONE = "action_item.done", _("Action item done")
     ACTION_ITEM_REOPEN = "action_item.reopen", _("Action item reopened")
+    # the admin (any model)
+    ADMIN_ADD = "admin.add", _("Added in the admin")
+    ADMIN_CHANGE = "admin.change", _("Changed in the admin")
+    ADMIN_DELETE = "admin.delete", _("Deleted in the admin")

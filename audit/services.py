@@ -2,7 +2,9 @@
 
 from contextvars import ContextVar
 
+from audit.constants import AuditAction
 from audit.models import AuditLogEntry, AuditResult
+from core.admin import ADMIN_ADD, ADMIN_DELETE
 
 current_origin: ContextVar[str] = ContextVar("audit_origin", default="")
 
@@ -20,4 +22,41 @@ def audit_log(*, actor, action: str, obj, municipality=None, result: str = Audit
         result=result,
         origin=current_origin.get(),
         detail=detail[:300],
+    )
+
+
+def _municipality_of(obj):
+    """The municipality a row belongs to, along its queryset's `municipality_path`; None when
+    the model is not tenant data."""
+    path = getattr(type(obj)._default_manager.get_queryset(), "municipality_path", None)
+    if path is None:
+        return None
+    if path == "pk":
+        return obj
+    target = obj
+    for name in path.split("__"):
+        target = getattr(target, name, None)
+        if target is None:
+            return None
+    return target
+
+
+def audit_admin_change(*, request, obj, action: str, fields=()):
+    """The admin's change hook (registered in AuditConfig.ready): one line per object added,
+    changed or deleted in the admin, with the names of the changed fields."""
+    municipality = _municipality_of(obj)
+    if action == ADMIN_DELETE and municipality is obj:
+        municipality = None  # a line that pointed at the municipality would keep it from going
+    audit_log(
+        actor=request.user,
+        action=(
+            AuditAction.ADMIN_ADD
+            if action == ADMIN_ADD
+            else AuditAction.ADMIN_DELETE
+            if action == ADMIN_DELETE
+            else AuditAction.ADMIN_CHANGE
+        ),
+        obj=obj,
+        municipality=municipality,
+        detail="; ".join(fields),
     )

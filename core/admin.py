@@ -8,10 +8,73 @@ admin answers for it as for a missing one.
 At the end: the admin of core's own model, the extra holidays of the working-day calendar.
 """
 
+from collections.abc import Callable
+
 from django.contrib import admin
 from django.db import models
 
 from core.models import ExtraHoliday
+
+# What the admin did to an object, as passed to the change hooks.
+ADMIN_ADD, ADMIN_CHANGE, ADMIN_DELETE = "add", "change", "delete"
+
+# Who records the admin's changes: the audit app registers its writer in AppConfig.ready()
+# (core knows no app above it). A hook is called as hook(request=, obj=, action=, fields=):
+# `fields` names what changed (field names, never values).
+_admin_change_hooks: list[Callable[..., object]] = []
+
+
+def register_admin_change_hook(hook: Callable[..., object]) -> None:
+    if hook not in _admin_change_hooks:
+        _admin_change_hooks.append(hook)
+
+
+def _notify(request, obj, action: str, fields: tuple[str, ...] = ()) -> None:
+    for hook in _admin_change_hooks:
+        hook(request=request, obj=obj, action=action, fields=fields)
+
+
+def changed_fields(form, formsets) -> tuple[str, ...]:
+    """The names of what an admin form and its inlines changed: "title", "grant added: amount",
+    "agreement changed: done", "costline deleted". Names only: no value ever leaves the form."""
+    names = list(form.changed_data) if form is not None else []
+    for formset in formsets or ():
+        label = formset.model._meta.model_name
+        for added in formset.new_objects:
+            fields = next((f.changed_data for f in formset.forms if f.instance is added), ())
+            names.append(f"{label} added: {', '.join(fields)}" if fields else f"{label} added")
+        for _changed, fields in formset.changed_objects:
+            names.append(f"{label} changed: {', '.join(fields)}")
+        names.extend(f"{label} deleted" for _deleted in formset.deleted_objects)
+    return tuple(names)
+
+
+class AuditedAdminMixin:
+    """For ModelAdmin: every add, change and delete made in the admin is passed to the change
+    hooks (the audit log), besides Django's own admin history."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The form and its inlines are only at hand here; log_addition/log_change follow.
+        request._admin_changed_fields = changed_fields(form, formsets)
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        _notify(request, obj, ADMIN_ADD, request.__dict__.pop("_admin_changed_fields", ()))
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        _notify(request, obj, ADMIN_CHANGE, request.__dict__.pop("_admin_changed_fields", ()))
+        return entry
+
+    def log_deletions(self, request, queryset):
+        # Called before the rows go (the delete page and the "delete selected" action alike).
+        objects = list(queryset)
+        entries = super().log_deletions(request, objects)
+        for obj in objects:
+            _notify(request, obj, ADMIN_DELETE)
+        return entries
 
 
 def scoped(queryset, user):
@@ -78,7 +141,26 @@ class ReadOnlyInlineMixin(ReadOnlyAdminMixin):
     show_change_link = False
 
 
-class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class SuperuserEditOnlyMixin:
+    """Rows that services write with their checks (money, decisions): staff with the view
+    permission see them; only a superuser adds, changes or deletes them here (and the admin's
+    form then runs the same checks). For ModelAdmin and inlines."""
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+class AuditedModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """For models that are not tenant data: still audited."""
+
+
+class ScopedModelAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     pass
 
 
@@ -91,7 +173,7 @@ class ScopedStackedInline(ScopedAdminMixin, admin.StackedInline):
 
 
 @admin.register(ExtraHoliday)
-class ExtraHolidayAdmin(admin.ModelAdmin):
+class ExtraHolidayAdmin(AuditedModelAdmin):
     """Platform-wide, not tenant-scoped: only users with the model permissions (superusers) change it."""
 
     list_display = ("date", "description")

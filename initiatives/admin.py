@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
@@ -8,7 +10,10 @@ from core.admin import (
     ScopedModelAdmin,
     ScopedStackedInline,
     ScopedTabularInline,
+    SuperuserEditOnlyMixin,
 )
+from core.forms import add_service_error
+from initiatives.constants import GrantStatus
 from initiatives.models import (
     Agreement,
     Attachment,
@@ -23,6 +28,8 @@ from initiatives.models import (
     Theme,
     TrackingToken,
 )
+from initiatives.services.funds import fund_check_grant
+from municipalities.models import Fund
 from notifications.models import OutboxMail
 
 TIMESTAMPS = ("created_at", "updated_at")
@@ -67,14 +74,53 @@ class AgreementInline(ScopedTabularInline):
     fields = ("party", "partner_name", "role", "description", "due_date", "done", "done_at")
 
 
-class DecisionInline(ScopedStackedInline):
+# Decisions and grants are written by initiatives.services.funds (its checks, row locks and
+# audit lines): staff see them here; only a superuser edits them, and a grant still keeps the
+# fund's rules (GrantAdminForm).
+
+
+class GrantAdminForm(forms.ModelForm):
+    """A grant added or changed in the admin passes the service's rule (`fund_check_grant`) with
+    the fund row locked: the admin saves in one transaction, so the sums hold until the save."""
+
+    MONEY_FIELDS = ("initiative", "fund", "amount", "status")
+
+    class Meta:
+        model = Grant
+        fields = ("initiative", "decision", "fund", "amount", "status", "paid_at", "withdrawn_at")
+
+    def clean(self):
+        cleaned = super().clean()
+        fund, amount = cleaned.get("fund"), cleaned.get("amount")
+        initiative = cleaned.get("initiative") if "initiative" in self.fields else None
+        if initiative is None and self.instance.initiative_id:
+            initiative = self.instance.initiative
+        status = cleaned.get("status", self.instance.status)
+        touched = self.instance._state.adding or any(name in self.changed_data for name in self.MONEY_FIELDS)
+        if fund is None or amount is None or initiative is None or status == GrantStatus.WITHDRAWN or not touched:
+            return cleaned
+        locked = Fund.objects.select_for_update().get(pk=fund.pk)
+        try:
+            fund_check_grant(
+                fund=locked,
+                initiative=initiative,
+                amount=amount,
+                grant=None if self.instance._state.adding else self.instance,
+            )
+        except ValidationError as error:
+            add_service_error(self, error)
+        return cleaned
+
+
+class DecisionInline(SuperuserEditOnlyMixin, ScopedStackedInline):
     model = Decision
     fields = ("outcome", "motivation", "decided_by", "decided_at")
     autocomplete_fields = ("decided_by",)
 
 
-class GrantInline(ScopedTabularInline):
+class GrantInline(SuperuserEditOnlyMixin, ScopedTabularInline):
     model = Grant
+    form = GrantAdminForm
     fields = ("fund", "amount", "status", "decision", "paid_at", "withdrawn_at")
     autocomplete_fields = ("fund", "decision")
 
@@ -260,7 +306,7 @@ class AgreementAdmin(ScopedModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ScopedModelAdmin):
+class DecisionAdmin(SuperuserEditOnlyMixin, ScopedModelAdmin):
     list_display = ("initiative", "outcome", "decided_by", "decided_at")
     list_filter = ("outcome",)
     list_select_related = ("initiative", "decided_by")
@@ -271,7 +317,8 @@ class DecisionAdmin(ScopedModelAdmin):
 
 
 @admin.register(Grant)
-class GrantAdmin(ScopedModelAdmin):
+class GrantAdmin(SuperuserEditOnlyMixin, ScopedModelAdmin):
+    form = GrantAdminForm
     list_display = ("initiative", "fund", "amount", "status", "paid_at")
     list_filter = ("status", ("fund", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("initiative", "fund")

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from core.admin import ScopedModelAdmin
@@ -39,8 +40,34 @@ class OfficerMembershipAdmin(ScopedModelAdmin):
     str_select_related = ("user",)
 
 
+class FundAdminForm(forms.ModelForm):
+    """Fund.clean refuses a budget below what the fund has committed and paid; the fund row is
+    locked first (the admin saves in one transaction), so no grant slips in meanwhile."""
+
+    class Meta:
+        model = Fund
+        fields = (
+            "municipality",
+            "name",
+            "year",
+            "budget",
+            "max_per_initiative",
+            "min_own_share_percent",
+            "budget_per_village",
+            "submit_weeks_before_start",
+            "description",
+            "is_open",
+        )
+
+    def clean(self):
+        if self.instance.pk is not None:
+            Fund.objects.select_for_update().get(pk=self.instance.pk)
+        return super().clean()
+
+
 @admin.register(Fund)
 class FundAdmin(ScopedModelAdmin):
+    form = FundAdminForm
     list_display = ("name", "year", "municipality", "budget", "max_per_initiative", "is_open")
     list_filter = ("is_open", "year", ("municipality", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("municipality",)

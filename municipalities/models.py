@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
@@ -11,6 +13,14 @@ from municipalities.constants import DirectionKind, OfficerRole
 from municipalities.scoping import OFFICERS, STAFF, MunicipalityScopedQuerySet
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY_FIELD = DecimalField(**MONEY)
+ZERO = Value(Decimal("0"), output_field=MONEY_FIELD)
+CENT = Decimal("0.01")
+
+# A fund's grants live in initiatives (a higher app): their statuses are named here by their
+# stored values (initiatives.constants.GrantStatus; tests/municipalities/test_funds.py checks
+# they agree). A withdrawn grant no longer counts.
+GRANT_COMMITTED, GRANT_PAID = "committed", "paid"
 
 
 class MunicipalityQuerySet(MunicipalityScopedQuerySet):
@@ -134,6 +144,20 @@ class FundQuerySet(MunicipalityScopedQuerySet):
     def open(self):
         return self.filter(is_open=True)
 
+    def with_totals(self, *, exclude_grant=None):
+        """Each fund with `committed` and `paid` (the sums of its grants), `taken` (both) and
+        `remaining` (the budget minus both). The fund page and every budget check count with
+        this. `exclude_grant` (a pk) leaves the grant being edited out of the sums."""
+        grants = Q() if exclude_grant is None else ~Q(grants__pk=exclude_grant)
+
+        def total(status):
+            return Coalesce(Sum("grants__amount", filter=grants & Q(grants__status=status)), ZERO)
+
+        return self.annotate(committed=total(GRANT_COMMITTED), paid=total(GRANT_PAID)).annotate(
+            taken=ExpressionWrapper(F("committed") + F("paid"), output_field=MONEY_FIELD),
+            remaining=ExpressionWrapper(F("budget") - F("committed") - F("paid"), output_field=MONEY_FIELD),
+        )
+
 
 class Fund(TimeStampedModel):
     """A liveability or initiative fund with a yearly budget; its rules are data."""
@@ -191,6 +215,22 @@ class Fund(TimeStampedModel):
             raise ValidationError(
                 {"max_per_initiative": _("The maximum per initiative cannot be more than the budget.")}
             )
+        if self.pk is not None and self.budget is not None:
+            taken = self.taken()
+            if self.budget < taken:
+                raise ValidationError(
+                    {
+                        "budget": _("The fund has already committed or paid € %(taken)s; the budget cannot be less.")
+                        % {"taken": taken}
+                    }
+                )
+
+    def taken(self, *, exclude_grant=None) -> Decimal:
+        """What the fund's committed and paid grants add up to (`FundQuerySet.with_totals`)."""
+        taken = (
+            Fund.objects.filter(pk=self.pk).with_totals(exclude_grant=exclude_grant).values_list("taken", flat=True)
+        ).first()
+        return Decimal(taken or 0).quantize(CENT)
 
 
 class StandardTextQuerySet(MunicipalityScopedQuerySet):

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import ScopedModelAdmin
+from core.admin import AuditedModelAdmin, ScopedModelAdmin
 from notifications.constants import OutboxStatus
 from notifications.models import NotificationPreference, OutboxMail
 from notifications.services import outbox_retry
@@ -39,7 +39,7 @@ class OutboxMailAdmin(ScopedModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(AuditedModelAdmin):
     list_display = ("user", "daily_digest")
     list_filter = ("daily_digest",)
     list_select_related = ("user",)

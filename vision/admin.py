@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 
-from core.admin import ReadOnlyAdminMixin, ScopedModelAdmin, ScopedTabularInline
+from core.admin import AuditedModelAdmin, ReadOnlyAdminMixin, ScopedModelAdmin, ScopedTabularInline
 from vision.models import (
     ActionItem,
     Attendance,
@@ -255,7 +255,7 @@ class ScanScoreAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
 
 
 @admin.register(StandardDeliverable)
-class StandardDeliverableAdmin(admin.ModelAdmin):
+class StandardDeliverableAdmin(AuditedModelAdmin):
     """The standard checklist per stage that new trajectories start with (not tenant data)."""
 
     list_display = ("title", "stage", "order", "required")

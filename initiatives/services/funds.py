@@ -23,10 +23,11 @@ from municipalities.access import require_officer
 from municipalities.models import Fund
 
 
-def fund_check_grant(*, fund: Fund, initiative: Initiative, amount: Decimal) -> None:
+def fund_check_grant(*, fund: Fund, initiative: Initiative, amount: Decimal, grant: Grant | None = None) -> None:
     """Raise with a plain message when `amount` from `fund` breaks one of the fund's rules.
 
     Call with the fund row locked: the sums below must not move until the grant is saved.
+    `grant` is the grant being changed (the admin): its current amount is left out of the sums.
     """
     if fund.municipality_id != initiative.municipality_id:
         raise ValidationError({"fund": _("Choose a fund of the initiative's own municipality.")})
@@ -51,13 +52,14 @@ def fund_check_grant(*, fund: Fund, initiative: Initiative, amount: Decimal) -> 
                     % {"pct": fund.min_own_share_percent.normalize(), "max": ceiling}
                 }
             )
-    live = Grant.objects.filter(fund=fund).exclude(status=GrantStatus.WITHDRAWN)
-    taken = live.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    exclude_grant = grant.pk if grant is not None else None
+    taken = fund.taken(exclude_grant=exclude_grant)
     if taken + amount > fund.budget:
         raise ValidationError(
             {"amount": _("The fund has € %(left)s left; this is more.") % {"left": fund.budget - taken}}
         )
     if fund.budget_per_village is not None:
+        live = Grant.objects.filter(fund=fund).exclude(status=GrantStatus.WITHDRAWN).exclude(pk=exclude_grant)
         village_taken = live.filter(initiative__village_id=initiative.village_id).aggregate(total=Sum("amount"))[
             "total"
         ] or Decimal("0")

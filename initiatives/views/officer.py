@@ -9,13 +9,11 @@ page again with the message at that form.
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,7 +30,7 @@ from audit.services import audit_log
 from core.forms import add_service_error
 from core.views import PageActionMixin
 from initiatives import officer_forms
-from initiatives.constants import TRANSITIONS, GrantStatus, Status
+from initiatives.constants import TRANSITIONS, Status
 from initiatives.forms import CostLineFormSet
 from initiatives.models import (
     OVERDUE_DECISION,
@@ -73,9 +71,6 @@ MAIL_DESCRIPTIONS = {
     "initiatives/email/officer_withdrawn": gettext_lazy("Withdrawal, to an officer"),
 }
 
-MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
-ZERO = Value(Decimal("0"), output_field=MONEY_FIELD)
-
 
 @dataclass
 class Deadline:
@@ -102,15 +97,7 @@ def initiative_deadlines(initiative: Initiative, today: date) -> list[Deadline]:
 def funds_with_totals(user, municipality):
     """The open funds of `municipality` with what is committed, paid and left: one query."""
     return list(
-        Fund.objects.visible_to(user)
-        .open()
-        .filter(municipality=municipality)
-        .annotate(
-            committed=Coalesce(Sum("grants__amount", filter=Q(grants__status=GrantStatus.COMMITTED)), ZERO),
-            paid=Coalesce(Sum("grants__amount", filter=Q(grants__status=GrantStatus.PAID)), ZERO),
-        )
-        .annotate(remaining=ExpressionWrapper(F("budget") - F("committed") - F("paid"), output_field=MONEY_FIELD))
-        .order_by("-year", "name")
+        Fund.objects.visible_to(user).open().filter(municipality=municipality).with_totals().order_by("-year", "name")
     )
 
 

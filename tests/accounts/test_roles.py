@@ -79,3 +79,13 @@ def test_roles_sync_works_with_the_historical_models_of_the_migration():
 
     for name, permissions in ROLES.items():
         assert granted(Group.objects.get(name=name)) == permissions
+
+
+def test_money_and_decisions_are_view_only_for_every_role():
+    """Grants and decisions change through initiatives.services.funds only; the admin leaves
+    editing them to a superuser."""
+    for name, permissions in ROLES.items():
+        for model in ("grant", "decision"):
+            for action in ("add", "change", "delete"):
+                assert f"initiatives.{action}_{model}" not in permissions, name
+    assert {"initiatives.view_grant", "initiatives.view_decision"} <= ROLES[COORDINATOR]

@@ -1,0 +1,59 @@
+"""A fund's budget cannot be lowered in the admin below what it has committed and paid."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.roles import COORDINATOR
+from initiatives.constants import GrantStatus
+from municipalities.models import Fund
+from tests.core.admin_helpers import admin_url, change_form_data
+from tests.initiatives.factories import GrantFactory
+from tests.municipalities.factories import FundFactory, OfficerMembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fund():
+    """€ 10,000.00, of which € 3,000.00 committed and € 2,000.00 paid (a withdrawn € 4,000.00 is free)."""
+    fund = FundFactory(budget=Decimal("10000.00"), max_per_initiative=Decimal("2500.00"))
+    for amount, status in (("3000.00", "committed"), ("2000.00", "paid"), ("4000.00", "withdrawn")):
+        GrantFactory(
+            initiative__village__municipality=fund.municipality, fund=fund, amount=amount, status=GrantStatus(status)
+        )
+    return fund
+
+
+@pytest.fixture(params=["coordinator", "superuser"])
+def staff_client(request, client, fund):
+    if request.param == "superuser":
+        user = UserFactory(superuser=True)
+    else:
+        user = OfficerMembershipFactory(municipality=fund.municipality, coordinator=True).user
+        user.groups.add(Group.objects.get(name=COORDINATOR))
+    client.force_login(user)
+    return client
+
+
+def post_budget(client, fund, budget):
+    url = admin_url(Fund, "change", fund.pk)
+    return client.post(url, change_form_data(client.get(url), budget=budget))
+
+
+def test_budget_below_what_is_committed_and_paid_is_refused(staff_client, fund):
+    response = post_budget(staff_client, fund, "4999.99")
+
+    assert response.status_code == 200
+    assert "5000.00" in str(response.context["adminform"].form.errors["budget"])
+    fund.refresh_from_db()
+    assert fund.budget == Decimal("10000.00")
+
+
+def test_budget_down_to_what_is_committed_and_paid_is_saved(staff_client, fund):
+    response = post_budget(staff_client, fund, "5000.00")
+
+    assert response.status_code == 302
+    fund.refresh_from_db()
+    assert fund.budget == Decimal("5000.00")
