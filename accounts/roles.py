@@ -77,8 +77,9 @@ _FACILITATOR = {
         "visiondocument": VAC,
         "visionversion": VAC,
         "visionsection": VAC,
-        "scan": VAC,
-        "scaninvitation": ("view", "add"),
+        # Scans are opened and closed on the trajectory's scan page (one-time links, audit).
+        "scan": ("view",),
+        "scaninvitation": ("view",),
         "scanscore": ("view",),
     },
     "villages": {

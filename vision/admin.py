@@ -24,6 +24,12 @@ from vision.services.scans import MIN_CATEGORY_ANSWERS
 from vision.services.trajectories import trajectory_ensure_stages
 
 TIMESTAMPS = ("created_at", "updated_at")
+# Status and progress change only on the trajectory pages, through the services with their
+# checks and audit rows (stage_complete, deliverable_set_done, vision_status_change,
+# scan_open/scan_close): read-only here, for a superuser too.
+TRAJECTORY_PROGRESS = ("status", "current_stage", "started_on", "ended_on")
+STAGE_PROGRESS = ("status", "actual_start", "actual_end")
+DELIVERABLE_PROGRESS = ("done", "done_at", "done_by")
 
 
 @admin.register(Facilitator)
@@ -40,6 +46,7 @@ class FacilitatorAdmin(ScopedModelAdmin):
 class TrajectoryStageInline(ScopedTabularInline):
     model = TrajectoryStage
     fields = ("stage", "order", "status", "planned_start", "planned_end", "actual_start", "actual_end")
+    readonly_fields = STAGE_PROGRESS
     show_change_link = True
 
 
@@ -56,7 +63,7 @@ class TrajectoryAdmin(ScopedModelAdmin):
     list_select_related = ("municipality", "facilitator__user")
     search_fields = ("title", "municipality__name")
     autocomplete_fields = ("municipality", "facilitator")
-    readonly_fields = TIMESTAMPS
+    readonly_fields = (*TRAJECTORY_PROGRESS, *TIMESTAMPS)
     inlines = (TrajectoryStageInline, ProgressGroupMemberInline)
     str_select_related = ("municipality",)
 
@@ -69,7 +76,7 @@ class TrajectoryAdmin(ScopedModelAdmin):
 class StageDeliverableInline(ScopedTabularInline):
     model = StageDeliverable
     fields = ("title", "required", "done", "done_at", "done_by")
-    autocomplete_fields = ("done_by",)
+    readonly_fields = DELIVERABLE_PROGRESS
 
 
 @admin.register(TrajectoryStage)
@@ -79,7 +86,7 @@ class TrajectoryStageAdmin(ScopedModelAdmin):
     list_select_related = ("trajectory__municipality",)
     search_fields = ("trajectory__title", "trajectory__municipality__name")
     autocomplete_fields = ("trajectory",)
-    readonly_fields = TIMESTAMPS
+    readonly_fields = (*STAGE_PROGRESS, "completion_reason", *TIMESTAMPS)
     inlines = (StageDeliverableInline,)
 
 
@@ -89,7 +96,8 @@ class StageDeliverableAdmin(ScopedModelAdmin):
     list_filter = ("required", "done", "stage__stage")
     list_select_related = ("stage__trajectory__municipality",)
     search_fields = ("title", "stage__trajectory__title")
-    autocomplete_fields = ("stage", "done_by")
+    autocomplete_fields = ("stage",)
+    readonly_fields = DELIVERABLE_PROGRESS
 
 
 @admin.register(ProgressGroupMember)
@@ -184,7 +192,7 @@ class VisionVersionAdmin(ScopedModelAdmin):
     list_select_related = ("document",)
     search_fields = ("document__title", "change_note")
     autocomplete_fields = ("document", "created_by")
-    readonly_fields = TIMESTAMPS
+    readonly_fields = ("status", "adopted_on", *TIMESTAMPS)
     inlines = (VisionSectionInline,)
     str_select_related = ("document",)
 
@@ -199,7 +207,8 @@ class VisionSectionAdmin(ScopedModelAdmin):
 
 
 @admin.register(Scan)
-class ScanAdmin(ScopedModelAdmin):
+class ScanAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    # Opened (with its one-time links) and closed only on the trajectory's scan page.
     list_display = ("__str__", "kind", "trajectory", "opened_on", "closed_on")
     list_filter = ("kind",)
     list_select_related = ("trajectory__municipality",)
@@ -210,19 +219,13 @@ class ScanAdmin(ScopedModelAdmin):
 
 
 @admin.register(ScanInvitation)
-class ScanInvitationAdmin(ScopedModelAdmin):
+class ScanInvitationAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     # Issued and reopened by the scan services (which make the token); the hash is never shown.
     list_display = ("member", "scan", "sent_at", "used_at", "reopened_at")
     list_select_related = ("member", "scan__trajectory__municipality")
     search_fields = ("member__name", "member__email", "scan__trajectory__title")
     fields = ("scan", "member", "sent_at", "used_at", "reopened_at")
     str_select_related = ("member", "scan__trajectory__municipality")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ScanScore)
