@@ -182,7 +182,7 @@ def request(client, model, obj, view):
 
 
 def _cases():
-    for model, by_role in EXPECTED.items():
+    for model in EXPECTED:
         for role in ROLES:
             for view in VIEWS:
                 yield pytest.param(model, role, view, id=f"{model._meta.label_lower}-{role}-{view}")
