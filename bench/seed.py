@@ -414,6 +414,8 @@ class Builder:
             "own_contribution_money": total - requested,
             "own_contribution_hours": rng.randint(0, 400),
             "publication_consent": consent,
+            # An officer approved the publication of those they took up; new ones wait for review.
+            "publication": "approved" if consent and status != "submitted" else "pending",
             "privacy_acknowledged_at": submitted,
             "status": status,
             "assigned_officer_id": assigned,
@@ -425,7 +427,7 @@ class Builder:
             "decided_at": decided_at,
             "closed_at": times[-1] if status in ("closed", "withdrawn") else None,
         }
-        self.rows["published"] += consent and status != "withdrawn"
+        self.rows["published"] += consent and status not in ("withdrawn", "submitted")
         story.themes = rng.sample(self.themes, rng.choice((1, 1, 2)))
 
         # Messages: the initiator's question, the officer's answers, sometimes an internal note.
@@ -699,11 +701,12 @@ def followed_initiatives(builder: Builder):
         decided_at=times[11],
         assigned_officer_id=officer,
         publication_consent=True,
+        publication="approved",
     )
     heavy["first_response_due"], heavy["decision_due"] = builder.dues(village[1], start)
 
     typical, typical_story = builder.plan("in_conversation", village)
-    typical.update(assigned_officer_id=officer, publication_consent=True)
+    typical.update(assigned_officer_id=officer, publication_consent=True, publication="approved")
     typical_story.agreements = typical_story.agreements or [
         (
             AgreementParty.INITIATOR,

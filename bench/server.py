@@ -243,7 +243,8 @@ def data_summary(url: str) -> dict:
         " (SELECT count(*) FROM municipalities_officermembership WHERE is_active),"
         " (SELECT count(*) FROM initiatives_initiative),"
         " (SELECT count(*) FROM initiatives_initiative i JOIN municipalities_municipality m"
-        "   ON m.id = i.municipality_id WHERE i.publication_consent AND m.is_active AND i.status <> 'withdrawn')",
+        "   ON m.id = i.municipality_id WHERE i.publication_consent AND i.publication = 'approved' AND m.is_active"
+        " AND i.status <> 'withdrawn')",
     )[0]
     return {
         "municipalities": municipalities,
@@ -774,7 +775,8 @@ def page_mix(url: str) -> list[tuple[str, list[str], int]]:
         for row in sql(
             url,
             "SELECT i.reference FROM initiatives_initiative i JOIN municipalities_municipality m "
-            "ON m.id = i.municipality_id WHERE i.publication_consent AND m.is_active AND i.status <> 'withdrawn' "
+            "ON m.id = i.municipality_id WHERE i.publication_consent AND i.publication = 'approved' AND m.is_active"
+            " AND i.status <> 'withdrawn' "
             "AND i.reference ~ '^[0-9]{4}-[0-9]{4,6}$' ORDER BY i.id LIMIT 40",
         )
     ]

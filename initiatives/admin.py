@@ -153,6 +153,7 @@ class InitiativeAdmin(ScopedModelAdmin):
         "is_right_to_challenge",
         "asks_money",
         "publication_consent",
+        "publication",
     )
     # One query for the page however many rows: every relation in list_display is joined.
     list_select_related = ("village", "municipality", "assigned_officer")
@@ -175,6 +176,11 @@ class InitiativeAdmin(ScopedModelAdmin):
         "decided_at",
         "closed_at",
         "personal_data_removed_at",
+        # The publication review happens on the officer's page (initiatives.services.publication).
+        "publication",
+        "publication_reason",
+        "publication_decided_at",
+        "publication_decided_by",
         *TIMESTAMPS,
     )
     fieldsets = (
@@ -228,6 +234,10 @@ class InitiativeAdmin(ScopedModelAdmin):
                     "privacy_acknowledged_at",
                 )
             },
+        ),
+        (
+            _("Publication"),
+            {"fields": ("publication", "publication_reason", "publication_decided_at", "publication_decided_by")},
         ),
         (
             _("Dates"),

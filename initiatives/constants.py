@@ -34,6 +34,28 @@ TERMINAL_STATUSES = frozenset(s for s, targets in TRANSITIONS.items() if not tar
 OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.INTAKE, Status.IN_CONVERSATION, Status.WAITING_FOR_INITIATOR})
 
 
+class Publication(models.TextChoices):
+    """Whether an initiative with the initiator's consent is on the public pages.
+
+    Nothing is public before an officer of the municipality approves it (unless the municipality
+    publishes without review, `Municipality.publish_without_review`). Consent and "not withdrawn"
+    are needed as well: `InitiativeQuerySet.published_q` is the whole rule.
+    """
+
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved for publication")
+    HIDDEN = "hidden", _("Not published")
+
+
+# The publication review, as data (STYLE.md §6): one service applies it, a test walks every edge.
+# A hidden initiative may be approved later; an approved one may be taken offline again.
+PUBLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    Publication.PENDING: frozenset({Publication.APPROVED, Publication.HIDDEN}),
+    Publication.APPROVED: frozenset({Publication.HIDDEN}),
+    Publication.HIDDEN: frozenset({Publication.APPROVED}),
+}
+
+
 class HelpKind(models.TextChoices):
     ADVICE = "advice", _("Advice and thinking along")
     MONEY = "money", _("Money")

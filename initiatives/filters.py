@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import DateInput, FastSelect, add_bootstrap_classes
-from initiatives.constants import GrantStatus, HelpKind, Status
+from initiatives.constants import GrantStatus, HelpKind, Publication, Status
 from initiatives.models import OVERDUE_DECISION, OVERDUE_FIRST_RESPONSE, Grant, Initiative, Theme
 from municipalities.models import Fund, Municipality, OfficerMembership
 from municipalities.scoping import OFFICERS
@@ -149,6 +149,17 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
         empty_label=_("Overdue or not"),
         widget=FastSelect,
     )
+    publication = django_filters.ChoiceFilter(
+        label=_("Publication"),
+        choices=[
+            (Publication.PENDING.value, _("Waiting for publication review")),
+            (Publication.APPROVED.value, _("Public")),
+            (Publication.HIDDEN.value, _("Not published")),
+        ],
+        method="filter_publication",
+        empty_label=_("Public or not"),
+        widget=FastSelect,
+    )
     submitted_from = django_filters.DateFilter(
         label=_("Submitted from"), method="filter_submitted_from", widget=DateInput, validators=DATE_VALIDATORS
     )
@@ -207,6 +218,14 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(value, timezone.localdate())
+
+    def filter_publication(self, queryset, name, value):
+        """The same rules as the public pages and the dashboard's counter (InitiativeQuerySet)."""
+        if value == Publication.PENDING:
+            return queryset.filter(Initiative.objects.publication_review_q())
+        if value == Publication.APPROVED:
+            return queryset.filter(Initiative.objects.published_q())
+        return queryset.filter(publication_consent=True, publication=Publication.HIDDEN)
 
     def filter_submitted_from(self, queryset, name, value):
         return queryset.filter(submitted_at__gte=_start_of_day(value))

@@ -24,6 +24,7 @@ from initiatives.constants import (
     Language,
     MessageKind,
     MunicipalRole,
+    Publication,
     Status,
 )
 from municipalities.scoping import OFFICERS, MunicipalityScopedQuerySet
@@ -68,9 +69,31 @@ NO_FIRST_RESPONSE_OWED = (Status.WITHDRAWN, Status.CLOSED)
 class InitiativeQuerySet(MunicipalityScopedQuerySet):
     audience = OFFICERS
 
+    @staticmethod
+    def published_q(prefix: str = "") -> models.Q:
+        """What anyone may see: consent given, publication approved by an officer (or by the
+        municipality's choice to publish without review), an active municipality, not withdrawn.
+
+        `prefix` is the path to the initiative from another model (`"initiatives__"` from a village).
+        """
+        return models.Q(
+            **{
+                f"{prefix}publication_consent": True,
+                f"{prefix}publication": Publication.APPROVED,
+                f"{prefix}municipality__is_active": True,
+            }
+        ) & ~models.Q(**{f"{prefix}status": Status.WITHDRAWN})
+
     def published(self):
-        """What anyone may see: consent given, an active municipality, not withdrawn."""
-        return self.filter(publication_consent=True, municipality__is_active=True).exclude(status=Status.WITHDRAWN)
+        return self.filter(self.published_q())
+
+    @staticmethod
+    def publication_review_q() -> models.Q:
+        """Waiting for an officer's review: consent given, not reviewed yet, not withdrawn."""
+        return models.Q(publication_consent=True, publication=Publication.PENDING) & ~models.Q(status=Status.WITHDRAWN)
+
+    def awaiting_publication_review(self):
+        return self.filter(self.publication_review_q())
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -126,6 +149,7 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             first_response_overdue=count("pk", filter=self.overdue_first_response_q(today)),
             decision_overdue=count("pk", filter=self.overdue_decision_q(today)),
             waiting=count("pk", filter=models.Q(status=Status.WAITING_FOR_INITIATOR)),
+            publication_review=count("pk", filter=self.publication_review_q()),
         )
 
     def search(self, text: str):
@@ -249,6 +273,26 @@ class Initiative(TimeStampedModel):
         help_text=_("The residents ask to take over a task of the municipality (uitdaagrecht)."),
     )
     publication_consent = models.BooleanField(_("may be published (without personal data)"), default=False)
+    # The review of the publication (PUBLICATION_TRANSITIONS; only initiatives.services.publication writes it).
+    publication = models.CharField(
+        _("publication"), max_length=10, choices=Publication.choices, default=Publication.PENDING
+    )
+    publication_reason = models.TextField(
+        _("reason for not publishing"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why the initiative is not (or no longer) public. The initiator reads it."),
+    )
+    publication_decided_at = models.DateTimeField(_("publication reviewed at"), null=True, blank=True)
+    publication_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publication reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty when the municipality publishes without review."),
+    )
     privacy_acknowledged_at = models.DateTimeField(_("privacy statement acknowledged at"), null=True, blank=True)
 
     # Handling by the municipality.
@@ -317,7 +361,8 @@ class Initiative(TimeStampedModel):
             models.Index(
                 fields=["-submitted_at"],
                 include=["municipality"],
-                condition=models.Q(publication_consent=True) & ~models.Q(status=Status.WITHDRAWN),
+                condition=models.Q(publication_consent=True, publication=Publication.APPROVED)
+                & ~models.Q(status=Status.WITHDRAWN),
                 name="init_published_recent",
             ),
             models.Index(fields=["municipality", "status", "submitted_at"], name="init_muni_status_submitted"),
@@ -342,6 +387,16 @@ class Initiative(TimeStampedModel):
     def clean(self):
         if self.village_id and self.municipality_id and self.village.municipality_id != self.municipality_id:
             raise ValidationError({"village": _("This village is not in the chosen municipality.")})
+
+    @property
+    def is_published(self) -> bool:
+        """`InitiativeQuerySet.published_q` for an initiative in memory (reads its municipality)."""
+        return (
+            self.publication_consent
+            and self.publication == Publication.APPROVED
+            and self.status != Status.WITHDRAWN
+            and self.municipality.is_active
+        )
 
     @property
     def help_kinds(self) -> list[HelpKind]:

@@ -292,6 +292,19 @@ class GrantWithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason for withdrawing"), max_length=200)
 
 
+class PublicationApproveForm(forms.Form):
+    """Approve the publication: a button only; the service checks consent and the state."""
+
+
+class PublicationHideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The initiator reads this reason on their page. Write it in plain words."),
+    )
+
+
 class InitiativeRegisterForm(InitiativeSubmitForm):
     """The public form for an officer who enters a phone, paper, email or counter application.
 

@@ -45,6 +45,16 @@ urlpatterns = [
     ),
     path(f"{officer_initiative}/besluit/", officer.InitiativeDecideView.as_view(), name="officer_decide"),
     path(
+        f"{officer_initiative}/publicatie/goedkeuren/",
+        officer.PublicationApproveView.as_view(),
+        name="officer_publication_approve",
+    ),
+    path(
+        f"{officer_initiative}/publicatie/verbergen/",
+        officer.PublicationHideView.as_view(),
+        name="officer_publication_hide",
+    ),
+    path(
         f"{officer_initiative}/bijlagen/<int:attachment_pk>/",
         officer.OfficerAttachmentView.as_view(),
         name="officer_attachment",

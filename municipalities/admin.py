@@ -9,9 +9,18 @@ TIMESTAMPS = ("created_at", "updated_at")
 
 @admin.register(Municipality)
 class MunicipalityAdmin(ScopedModelAdmin):
-    list_display = ("name", "cbs_code", "province", "supporting_association", "direction_kind", "is_active")
+    list_display = (
+        "name",
+        "cbs_code",
+        "province",
+        "supporting_association",
+        "direction_kind",
+        "publish_without_review",
+        "is_active",
+    )
     list_filter = (
         "is_active",
+        "publish_without_review",
         "province",
         "direction_kind",
         ("supporting_association", admin.RelatedOnlyFieldListFilter),

@@ -72,6 +72,14 @@ class Municipality(TimeStampedModel):
     is_active = models.BooleanField(
         _("active on the platform"), default=True, help_text=_("Only active municipalities accept initiatives.")
     )
+    publish_without_review = models.BooleanField(
+        _("publish without review"),
+        default=False,
+        help_text=_(
+            "When on, an initiative whose initiator agrees to publication is public at once. When off (the "
+            "default), an officer first approves the publication on the dashboard."
+        ),
+    )
 
     objects = MunicipalityQuerySet.as_manager()
 

@@ -246,6 +246,7 @@ def personal_data_export(*, initiative: Initiative) -> dict:
             "planned_start": _when(initiative.planned_start),
             "is_right_to_challenge": initiative.is_right_to_challenge,
             "publication_consent": initiative.publication_consent,
+            "publication": initiative.publication,
             "privacy_acknowledged_at": _when(initiative.privacy_acknowledged_at),
             "intake_channel": initiative.intake_channel,
             "status": initiative.status,

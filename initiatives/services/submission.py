@@ -30,6 +30,7 @@ from initiatives.services.common import (
     officers_to_notify,
     save_attachments,
 )
+from initiatives.services.publication import publication_at_submission, publication_audit_submission
 from initiatives.services.workflow import initiative_transition
 from notifications.models import OutboxMail
 from notifications.services import mail_enqueue, mail_enqueue_many
@@ -122,6 +123,7 @@ def initiative_submit(
     )
     if channel == IntakeChannel.WEB:
         initiative.privacy_acknowledged_at = submitted_at
+    publication_at_submission(initiative, now=submitted_at)
     # The form checked every field, the related rows come from it and the reference from the
     # locked sequence: check the values, but leave the related rows, uniqueness and the CHECK
     # constraints to PostgreSQL on the INSERT (each was a query here: bench/results/server.md).
@@ -150,6 +152,7 @@ def initiative_submit(
             obj=initiative,
             municipality=initiative.municipality,
         )
+    publication_audit_submission(initiative)
     # The receipt and the officers' notices in one INSERT (a new initiative has no mails yet).
     mails = [
         OutboxMail.about(

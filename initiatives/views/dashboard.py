@@ -26,7 +26,7 @@ from django_filters.views import FilterView
 
 from core.csv import csv_safe
 from core.forms import ModelMultipleChoiceField
-from initiatives.constants import Status
+from initiatives.constants import Publication, Status
 from initiatives.filters import (
     ME,
     UNASSIGNED,
@@ -55,6 +55,11 @@ COUNTERS = [
     ("first_response_overdue", gettext_lazy("First response overdue"), [("overdue", OVERDUE_FIRST_RESPONSE)]),
     ("decision_overdue", gettext_lazy("Decision overdue"), [("overdue", OVERDUE_DECISION)]),
     ("waiting", gettext_lazy("Waiting for the initiator"), [("status", Status.WAITING_FOR_INITIATOR.value)]),
+    (
+        "publication_review",
+        gettext_lazy("Waiting for publication review"),
+        [("publication", Publication.PENDING.value)],
+    ),
 ]
 
 # (sort parameter, column header)

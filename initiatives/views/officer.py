@@ -51,6 +51,7 @@ from initiatives.services.officers import (
     initiative_message_send,
     initiative_set_role,
 )
+from initiatives.services.publication import publication_approve, publication_hide
 from initiatives.services.submission import initiative_submit
 from initiatives.services.workflow import initiative_change_status
 from initiatives.timeline import officer_timeline
@@ -178,6 +179,8 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
                 ("role", officer_forms.RoleForm),
                 ("agreement", officer_forms.AgreementForm),
                 ("decision", officer_forms.DecisionForm),
+                ("publication_approve", officer_forms.PublicationApproveForm),
+                ("publication_hide", officer_forms.PublicationHideForm),
             )
         }
         agreements = list(initiative.agreements.all())
@@ -349,6 +352,24 @@ class InitiativeDecideView(InitiativeActionView):
             amount=data["amount"],
             actor=self.request.user,
         )
+
+
+class PublicationApproveView(InitiativeActionView):
+    form_class = officer_forms.PublicationApproveForm
+    name, anchor = "publication_approve", "publication"
+    success_message = gettext_lazy("The initiative is now public.")
+
+    def act(self, data):
+        publication_approve(initiative=self.initiative, actor=self.request.user)
+
+
+class PublicationHideView(InitiativeActionView):
+    form_class = officer_forms.PublicationHideForm
+    name, anchor = "publication_hide", "publication"
+    success_message = gettext_lazy("The initiative is not public. The initiator sees the reason on their page.")
+
+    def act(self, data):
+        publication_hide(initiative=self.initiative, reason=data["reason"], actor=self.request.user)
 
 
 class GrantActionView(InitiativeActionView):

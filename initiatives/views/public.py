@@ -4,7 +4,7 @@ initiative, and the pages of a municipality and a village."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -190,10 +190,7 @@ class MunicipalityDetailView(DetailView):
             Prefetch(
                 "villages",
                 queryset=Village.objects.annotate(
-                    published_count=Count(
-                        "initiatives",
-                        filter=Q(initiatives__publication_consent=True) & ~Q(initiatives__status="withdrawn"),
-                    )
+                    published_count=Count("initiatives", filter=Initiative.objects.published_q(prefix="initiatives__"))
                 ).prefetch_related(
                     Prefetch(
                         "officers",

@@ -14,6 +14,7 @@ from initiatives.constants import (
     STATUS_EXPLANATIONS,
     TERMINAL_STATUSES,
     MessageKind,
+    Publication,
     Status,
 )
 from initiatives.forms import (
@@ -45,6 +46,22 @@ class TrackedInitiativeMixin:
         response["Cache-Control"] = "no-store, private"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+def publication_state(initiative: Initiative) -> str:
+    """What the initiator reads about the website: "" without consent, else public, withdrawn,
+    hidden (with the officer's reason), pending (waiting for review), or not_public."""
+    if not initiative.publication_consent:
+        return ""
+    if initiative.is_published:
+        return "public"
+    if initiative.status == Status.WITHDRAWN:
+        return "withdrawn"
+    if initiative.publication == Publication.HIDDEN:
+        return "hidden"
+    if initiative.publication == Publication.PENDING:
+        return "pending"
+    return "not_public"  # approved, but the municipality is no longer on the platform
 
 
 class InitiativeTrackView(TrackedInitiativeMixin, FormView):
@@ -82,6 +99,7 @@ class InitiativeTrackView(TrackedInitiativeMixin, FormView):
             can_reply=initiative.status != Status.WITHDRAWN,
             can_withdraw=initiative.status not in TERMINAL_STATUSES | {Status.CLOSED, Status.REALISED},
             role_explanation=MUNICIPAL_ROLE_EXPLANATIONS.get(initiative.municipal_role),
+            publication=publication_state(self.initiative),
             satisfaction=satisfaction,
             satisfaction_form=(
                 SatisfactionForm() if satisfaction is None and satisfaction_can_answer(initiative) else None

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from initiatives.constants import AgreementParty, AgreementRole, DecisionOutcome, Status
+from initiatives.constants import AgreementParty, AgreementRole, DecisionOutcome, Publication, Status
 from initiatives.models import Agreement, Decision, Grant, Initiative, Message
 from initiatives.services.submission import tracking_token_issue
 from municipalities.models import StandardText
@@ -93,7 +93,7 @@ def harderwijk():
         total_cost=Decimal("8000.00"),
     )
     CostLineFactory(initiative=benches, description="Vijf bankjes", amount=Decimal("8000.00"))
-    InitiativeFactory(village=hierden, title="Moestuin voor de school")  # submitted
+    InitiativeFactory(village=hierden, title="Moestuin voor de school", publication_pending=True)  # submitted
     InitiativeFactory(decided=True, village=tonsel, title="Jeu-de-boulesbaan")
     message_text = StandardText.objects.create(
         municipality=municipality,
@@ -236,6 +236,40 @@ def test_officer_filters_messages_agrees_decides_and_is_refused_over_the_maximum
     assert benches.status == Status.INTAKE
     assert not Grant.objects.filter(initiative=benches).exists()
     assert not Decision.objects.filter(initiative=benches).exists()
+
+    # The publication review: the counter leads to the one initiative waiting for it; approve it,
+    # then take it offline again, which needs a reason.
+    garden = Initiative.objects.get(title="Moestuin voor de school")
+    page.goto(reverse("initiatives:dashboard"))
+    counter = page.locator("#counter-publication_review")
+    assert counter.locator(".fs-2").inner_text() == "1"
+    with page.expect_navigation():
+        counter.click()
+    assert page.locator("tbody tr[data-initiative]").count() == 1
+    with page.expect_navigation():
+        page.locator(f'tbody tr[data-initiative="{garden.pk}"] a').first.click()
+    publication = page.locator("#publication")
+    assert "Wacht op controle" in publication.inner_text()
+    assert_accessible(page)
+    with page.expect_navigation():
+        publication.get_by_role("button", name="Publicatie goedkeuren").click()
+    assert page.url.endswith("#publication")
+    assert success_message(page).is_visible()
+    assert "Openbaar" in publication.inner_text()
+    publication.locator("summary").click()
+    with page.expect_navigation():
+        publication.get_by_role("button", name="Offline halen").click()
+    assert publication.locator("[data-error-summary][role=alert]").is_visible()
+    assert_accessible(page)
+    publication.get_by_label("Reden").fill("De school wil eerst zelf de ouders informeren.")
+    with page.expect_navigation():
+        publication.get_by_role("button", name="Offline halen").click()
+    assert "Niet gepubliceerd" in publication.inner_text()
+    assert "De school wil eerst zelf de ouders informeren." in publication.inner_text()
+    assert_accessible(page)
+    garden.refresh_from_db()
+    assert (garden.publication, garden.publication_decided_by) == (Publication.HIDDEN, harderwijk.officer)
+    shot(page, "5-publication")
 
     # The same two pages on a phone.
     page.set_viewport_size(PHONE)

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from initiatives.constants import Status
 from initiatives.models import Initiative
+from initiatives.services.publication import publication_approve
+from municipalities.models import OfficerMembership
 from tests.initiatives.helpers import PDF_BYTES
 from tests.municipalities.factories import MunicipalityFactory, OfficerMembershipFactory
 from tests.villages.factories import VillageFactory, VillageOrganisationFactory
@@ -43,6 +45,10 @@ def nunspeet():
         municipality=municipality, villages=[elspeet], user__first_name="Anouk", user__last_name="Bos"
     )
     return elspeet
+
+
+def officer_of(village):
+    return OfficerMembership.objects.get(municipality=village.municipality).user
 
 
 def shot(page, name):
@@ -91,6 +97,7 @@ def test_resident_submits_follows_replies_and_withdraws(browser, live_server, pa
     page.locator("#id_planned_start").fill((timezone.localdate() + timedelta(days=60)).isoformat())
     page.get_by_label("Je naam").fill("Fatima de Vries")
     page.get_by_label("Je e-mailadres").fill("fatima-zonder-apenstaartje")
+    page.get_by_label(re.compile("op de website laten zien")).check()
     page.get_by_label("Ik heb de privacyverklaring gelezen").check()
     page.get_by_role("button", name="Verstuur mijn initiatief").click()
 
@@ -133,6 +140,22 @@ def test_resident_submits_follows_replies_and_withdraws(browser, live_server, pa
     assert_accessible(page)
     shot(page, "4-tracking")
 
+    # Consent given, but nothing is public before an officer of the municipality approves it.
+    publication = page.locator("#publication")
+    assert "Nog niet openbaar." in publication.inner_text()
+    public_url = f"{live_server.url}/initiatieven/{initiative.reference}/"
+    assert page.request.get(public_url).status == 404
+    publication_approve(initiative=initiative, actor=officer_of(nunspeet))
+    page.reload()
+    assert "Openbaar." in publication.inner_text()
+    assert_accessible(page)
+    publication.get_by_role("link", name="Bekijk je initiatief op de website").click()
+    page.wait_for_url(public_url)
+    assert "Speeltuin bij het dorpshuis" in page.locator("main").inner_text()
+    assert "Fatima" not in page.content()
+    assert_accessible(page)
+    page.go_back()
+
     # Reply to the officer.
     page.get_by_label("Je bericht").fill("Wij hebben ook een offerte van een hovenier.")
     page.get_by_role("button", name="Bericht versturen").click()
@@ -149,6 +172,8 @@ def test_resident_submits_follows_replies_and_withdraws(browser, live_server, pa
     assert "Ingetrokken" in page.locator("main").inner_text()
     initiative.refresh_from_db()
     assert initiative.status == Status.WITHDRAWN
+    assert "Niet openbaar." in page.locator("#publication").inner_text()
+    assert page.request.get(public_url).status == 404
     assert_accessible(page)
 
 

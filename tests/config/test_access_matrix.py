@@ -275,6 +275,8 @@ EXPECTED: dict[str, Rule] = {
         officer_kwargs(pk=lambda t: t.initiative.pk, agreement_pk=lambda t: t.agreement.pk), "post"
     ),
     "initiatives:officer_decide": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "initiatives:officer_publication_approve": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "initiatives:officer_publication_hide": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
     "initiatives:officer_attachment": officer_page(
         officer_kwargs(pk=lambda t: t.initiative.pk, attachment_pk=lambda t: t.attachment.pk)
     ),

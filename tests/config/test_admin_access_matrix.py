@@ -223,7 +223,7 @@ def test_another_municipalitys_row_is_not_shown(client, world, model, role):
 # --- status fields: read-only for every role, a superuser too ------------------------------------
 
 STATUS_FIELDS = {
-    Initiative: ("coordinator", {"status": "closed"}),
+    Initiative: ("coordinator", {"status": "closed", "publication": "hidden", "publication_reason": "Niet openbaar"}),
     Trajectory: ("facilitator", {"status": "stopped", "current_stage": "vision", "ended_on": "2026-06-01"}),
     TrajectoryStage: ("facilitator", {"status": "completed", "actual_end": "2026-06-01"}),
     VisionVersion: ("facilitator", {"status": "adopted", "adopted_on": "2026-06-01"}),

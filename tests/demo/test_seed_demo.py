@@ -167,6 +167,16 @@ def test_about_sixty_initiatives_in_every_status(seeded):
     assert per_municipality["Doetinchem"] > per_municipality["Harderwijk"]
 
 
+def test_the_gallery_has_approved_initiatives_and_a_few_wait_for_review(seeded):
+    """Officers approved the consenting initiatives they took up; new ones wait on the dashboard."""
+    published = Initiative.objects.published()
+    assert published.count() >= 20
+    assert not published.filter(publication_decided_by__isnull=True).exists()
+    waiting = Initiative.objects.awaiting_publication_review()
+    assert 1 <= waiting.count() <= 10
+    assert set(waiting.values_list("status", flat=True)) == {Status.SUBMITTED}
+
+
 def test_municipalities_are_the_real_ones_supported_by_dkk_gelderland(seeded):
     assert dict(Municipality.objects.values_list("name", "cbs_code")) == CBS_CODES
     dkk = Association.objects.get(short_name="DKK Gelderland")

@@ -10,6 +10,7 @@ from initiatives.constants import (
     DecisionOutcome,
     GrantStatus,
     MessageKind,
+    Publication,
     Status,
 )
 from initiatives.models import (
@@ -61,6 +62,10 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
     own_contribution_money = Decimal("500.00")
     own_contribution_hours = 40
     publication_consent = True
+    # Like the rows from before the review: consent means approved. A trait for the other states.
+    publication = factory.LazyAttribute(
+        lambda o: Publication.APPROVED if o.publication_consent else Publication.PENDING
+    )
     privacy_acknowledged_at = factory.SelfAttribute("submitted_at")
     status = Status.SUBMITTED
     submitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
@@ -95,6 +100,13 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
             closed_at=_days_after("submitted_at", 300),
         )
         withdrawn = factory.Trait(status=Status.WITHDRAWN, closed_at=_days_after("submitted_at", 3))
+        # The publication review (initiatives.services.publication).
+        publication_pending = factory.Trait(publication=Publication.PENDING)
+        publication_hidden = factory.Trait(
+            publication=Publication.HIDDEN,
+            publication_reason="Er staat een telefoonnummer in de tekst.",
+            publication_decided_at=_days_after("submitted_at", 1),
+        )
 
     @factory.post_generation
     def themes(self, create, extracted, **kwargs):

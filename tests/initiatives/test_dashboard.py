@@ -151,6 +151,7 @@ class DashboardScopingTests:
         InitiativeFactory(village=other_village, first_response_due=today - timedelta(days=3))
         InitiativeFactory(village=other_village, waiting=True, decision_due=today - timedelta(days=1))
         InitiativeFactory(village=other_village, assigned_officer=officer.user)  # wrongly pointed at us
+        InitiativeFactory(village=other_village, publication_pending=True)
         counts = {c["key"]: c["count"] for c in officer_client.get(DASHBOARD).context["counters"]}
         assert counts == {
             "new_unassigned": 0,
@@ -158,6 +159,7 @@ class DashboardScopingTests:
             "first_response_overdue": 0,
             "decision_overdue": 0,
             "waiting": 0,
+            "publication_review": 0,
         }
 
     def test_csv_never_contains_another_municipality(self, officer_client, village, theirs):
@@ -331,6 +333,12 @@ class DashboardCounterTests:
         InitiativeFactory(village=village, decided=True, assigned_officer=officer.user)
         InitiativeFactory(village=village, closed=True, assigned_officer=officer.user)  # done: not "mine"
         InitiativeFactory(village=village, withdrawn=True, first_response_due=yesterday)
+        # The publication review: only a consenting, not withdrawn one that nobody reviewed waits.
+        handled = {"intake": True, "assigned_officer": colleague.user}
+        InitiativeFactory(village=village, publication_pending=True, **handled)  # waits for review
+        InitiativeFactory(village=village, publication_pending=True, publication_consent=False, **handled)
+        InitiativeFactory(village=village, publication_hidden=True, **handled)
+        InitiativeFactory(village=village, publication_pending=True, withdrawn=True)
 
     def test_values(self, officer_client, initiatives):
         counters = officer_client.get(DASHBOARD).context["counters"]
@@ -340,6 +348,7 @@ class DashboardCounterTests:
             "first_response_overdue": 1,
             "decision_overdue": 1,
             "waiting": 2,
+            "publication_review": 1,
         }
 
     def test_each_counter_links_to_the_same_initiatives(self, officer_client, initiatives):

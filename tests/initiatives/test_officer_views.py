@@ -269,6 +269,8 @@ def foreign_urls(initiative):
         "initiatives:agreement_add": action_url("initiatives:agreement_add", initiative),
         "initiatives:agreement_done": reverse("initiatives:agreement_done", args=[initiative.pk, agreement.pk]),
         "initiatives:officer_decide": action_url("initiatives:officer_decide", initiative),
+        "initiatives:officer_publication_approve": action_url("initiatives:officer_publication_approve", initiative),
+        "initiatives:officer_publication_hide": action_url("initiatives:officer_publication_hide", initiative),
         "initiatives:grant_paid": reverse("initiatives:grant_paid", args=[grant.pk]),
         "initiatives:grant_withdraw": reverse("initiatives:grant_withdraw", args=[grant.pk]),
         "initiatives:officer_attachment": reverse(
@@ -285,6 +287,8 @@ ACTIONS = [
     "initiatives:agreement_add",
     "initiatives:agreement_done",
     "initiatives:officer_decide",
+    "initiatives:officer_publication_approve",
+    "initiatives:officer_publication_hide",
     "initiatives:grant_paid",
     "initiatives:grant_withdraw",
 ]

@@ -42,6 +42,7 @@ from initiatives.constants import (
     GrantStatus,
     IntakeChannel,
     MessageKind,
+    Publication,
     Status,
 )
 from initiatives.deadlines import initiative_due_dates
@@ -659,6 +660,12 @@ class DemoSeeder:
         decisions = [s for s in steps if s.status == D]
         initiative.decided_at = decisions[-1].at if decisions else None
         initiative.closed_at = steps[-1].at if status in (X, WD) else None
+        # Publication: an officer approved the consenting ones they took up; the new ones wait
+        # for review (the dashboard's queue), so the gallery has content and the queue has work.
+        if initiative.publication_consent and officer_steps:
+            initiative.publication = Publication.APPROVED
+            initiative.publication_decided_at = officer_steps[0].at
+            initiative.publication_decided_by = officer.user
         initiative.full_clean()
         initiative.save()
         Initiative.objects.filter(pk=initiative.pk).update(created_at=plan.submitted_at, updated_at=steps[-1].at)
