@@ -444,6 +444,35 @@ class CostLineForm(forms.Form):
 
 
 class BaseCostLineFormSet(forms.BaseFormSet):
+    """The cost lines: one empty line to start with and as many as needed (up to `max_num`).
+
+    "Add a line" is a submit button named `ADD_LINE`. With JavaScript it adds an empty line in
+    the page (static/js/site.js, from the formset's `empty_form`); without, the form comes back
+    from the server with everything kept, one line more and no error messages yet.
+    """
+
+    ADD_LINE = "costs-add"
+
+    @classmethod
+    def add_line_requested(cls, data) -> bool:
+        return cls.ADD_LINE in data
+
+    @classmethod
+    def with_added_line(cls, data, **kwargs):
+        """A bound formset of the posted lines and one empty line more (at most `max_num`)."""
+        data = data.copy()
+        key = f"{kwargs.get('prefix') or cls.get_default_prefix()}-TOTAL_FORMS"
+        try:
+            total = int(data.get(key, 0))
+        except (TypeError, ValueError):
+            total = 0
+        data[key] = str(min(max(total, 0) + 1, cls.max_num))
+        return cls(data, **kwargs)
+
+    @property
+    def can_add_line(self) -> bool:
+        return self.total_form_count() < self.max_num
+
     def lines(self) -> list[dict]:
         return [
             {"description": f.cleaned_data["description"], "amount": f.cleaned_data["amount"]}
@@ -453,7 +482,7 @@ class BaseCostLineFormSet(forms.BaseFormSet):
 
 
 CostLineFormSet = forms.formset_factory(
-    CostLineForm, formset=BaseCostLineFormSet, extra=3, max_num=20, absolute_max=20, validate_max=True
+    CostLineForm, formset=BaseCostLineFormSet, extra=1, max_num=20, absolute_max=20, validate_max=True
 )
 
 
