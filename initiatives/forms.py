@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -179,6 +180,14 @@ def intake_layout(form, *, legends: dict, intros: dict | None = None, before=(),
     )
 
 
+def attachments_help_text() -> str:
+    return _("At most %(count)s files of at most %(mb)s MB each: %(types)s.") % {
+        "count": settings.ATTACHMENT_MAX_FILES,
+        "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        "types": ALLOWED_DESCRIPTION,
+    }
+
+
 class InitiativeSubmitForm(forms.Form):
     """The public form. Fields are grouped in sections (`helper`) in the order residents think."""
 
@@ -264,12 +273,7 @@ class InitiativeSubmitForm(forms.Form):
 
     attachments = AttachmentsField(
         label=_("Attachments (optional)"),
-        help_text=_("At most %(count)s files of at most %(mb)s MB each: %(types)s.")
-        % {
-            "count": settings.ATTACHMENT_MAX_FILES,
-            "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
-            "types": ALLOWED_DESCRIPTION,
-        },
+        help_text=lazy(attachments_help_text, str)(),  # in the language of the page, not of the import
     )
 
     # About you
