@@ -111,6 +111,39 @@ class GroupedVillageField(forms.TypedChoiceField):
         return village
 
 
+class OrganisationChoiceIterator(forms.models.ModelChoiceIterator):
+    """The organisations grouped by village (an optgroup each), after a plain empty choice."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for organisation in self.queryset.order_by("village__name", "name", "pk"):
+            groups.setdefault(organisation.village.name, []).append(self.choice(organisation))
+        yield from groups.items()
+
+
+class OrganisationSelect(forms.Select):
+    """Each option says its village (`data-village`): static/js/site.js then offers only the
+    chosen village's organisations. Without JavaScript the list stays grouped by village."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-village"] = str(instance.village_id)
+        return option
+
+
+class OrganisationField(forms.ModelChoiceField):
+    iterator = OrganisationChoiceIterator
+    widget = OrganisationSelect
+
+    def __init__(self, **kwargs):
+        queryset = VillageOrganisation.objects.filter(village__municipality__is_active=True).select_related("village")
+        super().__init__(queryset=queryset, empty_label=_("No organisation"), required=False, **kwargs)
+
+
 class IntakeSection(Fieldset):
     """One numbered section of an intake form: a fieldset with an h3 legend and, when given,
     a first paragraph (`intro`) before its fields."""
@@ -213,10 +246,8 @@ class InitiativeSubmitForm(forms.Form):
         help_text=_("For example: children, elderly people, everyone in the village."),
     )
     village = GroupedVillageField(label=_("Village"))
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationField(
         label=_("Organisation (optional)"),
-        queryset=VillageOrganisation.objects.filter(village__municipality__is_active=True).select_related("village"),
-        required=False,
         help_text=_("Only if you start this initiative on behalf of an organisation."),
     )
     themes = ModelMultipleChoiceField(
@@ -311,7 +342,6 @@ class InitiativeSubmitForm(forms.Form):
         self.kept_uploads = kept_uploads
         if municipality_slug:
             self.fields["village"].choices = village_choices(municipality_slug)
-        self.fields["organisation"].label_from_instance = lambda org: f"{org.name} ({org.village.name})"
         self.fields["initiator_phone"].validators.append(_validate_phone)
 
     @cached_property

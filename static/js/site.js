@@ -49,3 +49,35 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// The organisation list offers only the chosen village's organisations (each option names its
+// village in data-village); with no village chosen, or without JavaScript, all of them, grouped.
+document.addEventListener("DOMContentLoaded", () => {
+  const village = document.getElementById("id_village");
+  const organisation = document.getElementById("id_organisation");
+  if (!village || !organisation) {
+    return;
+  }
+  const empty = organisation.querySelector("option[value='']");
+  const groups = Array.from(organisation.querySelectorAll("optgroup")).map((group) => group.cloneNode(true));
+  const show = () => {
+    const chosen = organisation.value;
+    const options = [];
+    groups.forEach((group) => {
+      group.querySelectorAll("option").forEach((option) => {
+        if (!village.value || option.dataset.village === village.value) {
+          options.push(option);
+        }
+      });
+    });
+    organisation.replaceChildren(...(empty ? [empty] : []));
+    if (village.value) {
+      options.forEach((option) => organisation.append(option.cloneNode(true)));
+    } else {
+      groups.forEach((group) => organisation.append(group.cloneNode(true)));
+    }
+    organisation.value = options.some((option) => option.value === chosen) ? chosen : "";
+  };
+  village.addEventListener("change", show);
+  show();
+});

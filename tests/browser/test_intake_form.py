@@ -1,5 +1,6 @@
-"""Cost lines in Chromium at phone width: "add a line" adds one in the page, keeps focus in the
-new line, Enter in a field still sends the form, and every line is stored."""
+"""The intake form in Chromium at phone width: "add a line" adds one in the page with focus in
+it, Enter in a field still sends the form, every line is stored; the organisation list offers
+only the chosen village's organisations."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from initiatives.models import Initiative
 from tests.municipalities.factories import MunicipalityFactory
-from tests.villages.factories import VillageFactory
+from tests.villages.factories import VillageFactory, VillageOrganisationFactory
 
 from .conftest import assert_accessible
 
@@ -53,3 +54,25 @@ def test_add_cost_lines_in_the_page_and_send(live_server, page):
     page.wait_for_url("**/initiatieven/nieuw/ontvangen/")
     initiative = Initiative.objects.get()
     assert sorted(initiative.cost_lines.values_list("description", flat=True)) == ["Klimrek", "Schommels", "Zand"]
+
+
+def test_the_organisation_list_follows_the_village(live_server, page):
+    municipality = MunicipalityFactory(name="Nunspeet")
+    elspeet = VillageFactory(name="Elspeet", municipality=municipality)
+    vierhouten = VillageFactory(name="Vierhouten", municipality=municipality)
+    VillageOrganisationFactory(village=elspeet, name="Dorpshuis Elspeet")
+    VillageOrganisationFactory(village=vierhouten, name="IJsclub Vierhouten")
+    page.goto("/initiatieven/nieuw/")
+    organisation = page.locator("#id_organisation")
+
+    def offered():
+        return organisation.locator("option").all_inner_texts()
+
+    assert offered() == ["Geen organisatie", "Dorpshuis Elspeet", "IJsclub Vierhouten"]  # grouped by village
+    page.locator("#id_village").select_option(label="Elspeet")
+    assert offered() == ["Geen organisatie", "Dorpshuis Elspeet"]
+    organisation.select_option(label="Dorpshuis Elspeet")
+    page.locator("#id_village").select_option(label="Vierhouten")
+    assert offered() == ["Geen organisatie", "IJsclub Vierhouten"]
+    assert organisation.input_value() == ""  # the other village's organisation is no longer chosen
+    assert_accessible(page)
