@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict, ErrorList
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:
@@ -32,3 +33,16 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                 )
         return super()._check_values(value)
+
+
+def forget_errors(*forms_or_formsets) -> None:
+    """Show bound forms (and formsets) again as typed, without error messages: for a button that
+    changes the form itself ("add a line") rather than sends it. Validate first if the form
+    must keep its files."""
+    for item in forms_or_formsets:
+        if isinstance(item, forms.BaseFormSet):
+            forget_errors(*item.forms)
+            item._errors = [ErrorDict() for _ in item.forms]
+            item._non_form_errors = ErrorList()
+        else:
+            item._errors = ErrorDict()

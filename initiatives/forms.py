@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -110,6 +111,39 @@ class GroupedVillageField(forms.TypedChoiceField):
         return village
 
 
+class OrganisationChoiceIterator(forms.models.ModelChoiceIterator):
+    """The organisations grouped by village (an optgroup each), after a plain empty choice."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for organisation in self.queryset.order_by("village__name", "name", "pk"):
+            groups.setdefault(organisation.village.name, []).append(self.choice(organisation))
+        yield from groups.items()
+
+
+class OrganisationSelect(forms.Select):
+    """Each option says its village (`data-village`): static/js/site.js then offers only the
+    chosen village's organisations. Without JavaScript the list stays grouped by village."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-village"] = str(instance.village_id)
+        return option
+
+
+class OrganisationField(forms.ModelChoiceField):
+    iterator = OrganisationChoiceIterator
+    widget = OrganisationSelect
+
+    def __init__(self, **kwargs):
+        queryset = VillageOrganisation.objects.filter(village__municipality__is_active=True).select_related("village")
+        super().__init__(queryset=queryset, empty_label=_("No organisation"), required=False, **kwargs)
+
+
 class IntakeSection(Fieldset):
     """One numbered section of an intake form: a fieldset with an h3 legend and, when given,
     a first paragraph (`intro`) before its fields."""
@@ -179,6 +213,14 @@ def intake_layout(form, *, legends: dict, intros: dict | None = None, before=(),
     )
 
 
+def attachments_help_text() -> str:
+    return _("At most %(count)s files of at most %(mb)s MB each: %(types)s.") % {
+        "count": settings.ATTACHMENT_MAX_FILES,
+        "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        "types": ALLOWED_DESCRIPTION,
+    }
+
+
 class InitiativeSubmitForm(forms.Form):
     """The public form. Fields are grouped in sections (`helper`) in the order residents think."""
 
@@ -204,10 +246,8 @@ class InitiativeSubmitForm(forms.Form):
         help_text=_("For example: children, elderly people, everyone in the village."),
     )
     village = GroupedVillageField(label=_("Village"))
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationField(
         label=_("Organisation (optional)"),
-        queryset=VillageOrganisation.objects.filter(village__municipality__is_active=True).select_related("village"),
-        required=False,
         help_text=_("Only if you start this initiative on behalf of an organisation."),
     )
     themes = ModelMultipleChoiceField(
@@ -264,12 +304,7 @@ class InitiativeSubmitForm(forms.Form):
 
     attachments = AttachmentsField(
         label=_("Attachments (optional)"),
-        help_text=_("At most %(count)s files of at most %(mb)s MB each: %(types)s.")
-        % {
-            "count": settings.ATTACHMENT_MAX_FILES,
-            "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
-            "types": ALLOWED_DESCRIPTION,
-        },
+        help_text=lazy(attachments_help_text, str)(),  # in the language of the page, not of the import
     )
 
     # About you
@@ -307,7 +342,6 @@ class InitiativeSubmitForm(forms.Form):
         self.kept_uploads = kept_uploads
         if municipality_slug:
             self.fields["village"].choices = village_choices(municipality_slug)
-        self.fields["organisation"].label_from_instance = lambda org: f"{org.name} ({org.village.name})"
         self.fields["initiator_phone"].validators.append(_validate_phone)
 
     @cached_property
@@ -444,6 +478,35 @@ class CostLineForm(forms.Form):
 
 
 class BaseCostLineFormSet(forms.BaseFormSet):
+    """The cost lines: one empty line to start with and as many as needed (up to `max_num`).
+
+    "Add a line" is a submit button named `ADD_LINE`. With JavaScript it adds an empty line in
+    the page (static/js/site.js, from the formset's `empty_form`); without, the form comes back
+    from the server with everything kept, one line more and no error messages yet.
+    """
+
+    ADD_LINE = "costs-add"
+
+    @classmethod
+    def add_line_requested(cls, data) -> bool:
+        return cls.ADD_LINE in data
+
+    @classmethod
+    def with_added_line(cls, data, **kwargs):
+        """A bound formset of the posted lines and one empty line more (at most `max_num`)."""
+        data = data.copy()
+        key = f"{kwargs.get('prefix') or cls.get_default_prefix()}-TOTAL_FORMS"
+        try:
+            total = int(data.get(key, 0))
+        except (TypeError, ValueError):
+            total = 0
+        data[key] = str(min(max(total, 0) + 1, cls.max_num))
+        return cls(data, **kwargs)
+
+    @property
+    def can_add_line(self) -> bool:
+        return self.total_form_count() < self.max_num
+
     def lines(self) -> list[dict]:
         return [
             {"description": f.cleaned_data["description"], "amount": f.cleaned_data["amount"]}
@@ -453,7 +516,7 @@ class BaseCostLineFormSet(forms.BaseFormSet):
 
 
 CostLineFormSet = forms.formset_factory(
-    CostLineForm, formset=BaseCostLineFormSet, extra=3, max_num=20, absolute_max=20, validate_max=True
+    CostLineForm, formset=BaseCostLineFormSet, extra=1, max_num=20, absolute_max=20, validate_max=True
 )
 
 

@@ -111,7 +111,8 @@ class Table:
         return self._display(self.footer)
 
     def csv_rows(self):
-        """The header, the rows and the footer as plain values (dot decimals, no currency sign)."""
+        """The header, the rows and the footer as plain values (numbers, no currency sign); the
+        CSV writer gives them a decimal comma (core/csv.py)."""
         yield [column.label for column in self.columns]
         for row in [*self.rows, *self.footer]:
             yield [raw(value, column.kind) for value, column in zip(row, self.columns, strict=True)]
@@ -140,13 +141,13 @@ def raw(value, kind: str):
     if value is None:
         return ""
     if kind == MONEY:
-        return f"{Decimal(value):.2f}"
+        return Decimal(value).quantize(Decimal("0.01"))
     if kind == PERCENT:
-        return f"{value * 100:.1f}"
+        return Decimal(f"{value * 100:.1f}")
     if kind == DAYS:
-        return f"{value:g}"
+        return Decimal(f"{value:g}")
     if kind == SCORE:
-        return f"{value:.1f}"
+        return Decimal(f"{value:.1f}")
     if kind == COUNT:
         return int(value)
     return str(value)

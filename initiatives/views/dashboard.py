@@ -4,7 +4,6 @@ Every queryset starts from `Initiative.objects.visible_to(request.user)`: an off
 counts, exports or assigns another municipality's initiatives.
 """
 
-import csv
 from datetime import datetime
 
 from django import forms
@@ -24,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 from django_filters.views import FilterView
 
-from core.csv import csv_safe
+from core.csv import BOM, spreadsheet_writer
 from core.forms import ModelMultipleChoiceField
 from initiatives.constants import Publication, Status
 from initiatives.filters import (
@@ -344,10 +343,10 @@ class DashboardExportView(OfficerRequiredMixin, View):
             _("Total cost"),
         ]
         status_labels = {status.value: str(status.label) for status in Status}
-        writer = csv.writer(_Echo())
+        writer = spreadsheet_writer(_Echo())
 
         def lines():
-            yield "\ufeff"  # a byte-order mark, so spreadsheets read the accents right
+            yield BOM  # so spreadsheets read the accents right (core/csv.py)
             yield writer.writerow(header)
             for initiative in initiatives.iterator(chunk_size=500):
                 officer = initiative.assigned_officer
@@ -363,7 +362,7 @@ class DashboardExportView(OfficerRequiredMixin, View):
                     initiative.amount_requested,
                     initiative.total_cost,
                 ]
-                yield writer.writerow([csv_safe(cell) for cell in row])
+                yield writer.writerow(row)
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         filename = f"{_('initiatives')}-{today.isoformat()}.csv"

@@ -27,7 +27,7 @@ from django.views.generic import FormView
 
 from audit.constants import AuditAction
 from audit.services import audit_log
-from core.forms import add_service_error
+from core.forms import add_service_error, forget_errors
 from core.views import PageActionMixin
 from initiatives import officer_forms
 from initiatives.constants import TRANSITIONS, Status
@@ -448,6 +448,10 @@ class InitiativeRegisterView(OfficerRequiredMixin, View):
 
     def post(self, request):
         form = officer_forms.InitiativeRegisterForm(request.POST, request.FILES, municipality=self.municipality)
+        if CostLineFormSet.add_line_requested(request.POST):  # "Add a line" without JavaScript
+            formset = CostLineFormSet.with_added_line(request.POST, prefix="costs")
+            forget_errors(form, formset)
+            return self.render(form, formset)
         formset = CostLineFormSet(request.POST, prefix="costs")
         form.check_money(formset)
         if form.is_valid() and formset.is_valid():

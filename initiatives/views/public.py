@@ -13,6 +13,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from core import ratelimit
+from core.forms import forget_errors
 from initiatives import pending_uploads
 from initiatives.constants import (
     MUNICIPAL_ROLE_EXPLANATIONS,
@@ -70,6 +71,13 @@ class InitiativeSubmitView(View):
             ratelimit.record(self.scope, request, period=settings.SUBMISSION_RATE_PERIOD)
         kept = pending_uploads.drop(request, request.POST.getlist("keep_upload"))
         form = InitiativeSubmitForm(request.POST, request.FILES, kept_uploads=len(kept))
+        if CostLineFormSet.add_line_requested(request.POST):  # "Add a line" without JavaScript
+            formset = CostLineFormSet.with_added_line(request.POST, prefix="costs")
+            form.is_valid()  # for the files: they are kept as after a form with errors
+            if "attachments" not in form.errors and form.cleaned_data.get("attachments"):
+                pending_uploads.keep(request, form.cleaned_data["attachments"])
+            forget_errors(form, formset)
+            return self.render(form, formset, kept=pending_uploads.listed(request))
         formset = CostLineFormSet(request.POST, prefix="costs")
         form.check_money(formset)
         if form.errors.get("website") and not counted:  # the honeypot: count it, store nothing

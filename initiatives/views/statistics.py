@@ -4,7 +4,6 @@ Both pages only read. Statistics start from `Initiative.objects.visible_to(user)
 log from `AuditLogEntry.objects.visible_to(user)`: another municipality's data never counts.
 """
 
-import csv
 from datetime import date
 
 from django import forms
@@ -18,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from core import charts
-from core.csv import csv_safe
+from core.csv import BOM, spreadsheet_writer
 from core.widgets import DateInput
 from initiatives.models import Initiative
 from initiatives.statistics import MONEY_WHOLE, PERCENT, TABLES, Period, all_tables, display, submitted_in
@@ -137,10 +136,10 @@ class StatisticsCsvView(StatisticsScopeMixin, View):
         filename = f"{label}-{table}-{self.period.start:%Y%m%d}-{self.period.end:%Y%m%d}.csv"
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response.write("\ufeff")  # a byte order mark, so spreadsheets read the accents right
-        writer = csv.writer(response)
+        response.write(BOM)  # so spreadsheets read the accents right (core/csv.py)
+        writer = spreadsheet_writer(response)
         for row in rows:
-            writer.writerow([csv_safe(cell) for cell in row])
+            writer.writerow(row)
         return response
 
 

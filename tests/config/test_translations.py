@@ -206,3 +206,64 @@ def test_dutch_is_served_from_the_compiled_catalogue(compiled_catalogue):
         )
     with translation.override("en"):
         assert translation.gettext("Submitted") == "Submitted"
+
+
+APPS = [
+    "accounts",
+    "audit",
+    "core",
+    "config",
+    "demo",
+    "initiatives",
+    "municipalities",
+    "notifications",
+    "villages",
+    "vision",
+]
+LAZY_GETTEXT = {"_", "gettext_lazy", "pgettext_lazy", "ngettext_lazy"}
+
+
+def _formatted_at_import_time(tree):
+    """`_("...") % {...}` or `_("...").format(...)` outside a function: formatted once, in the
+    language that was active when the module was imported, and so Dutch on an English page."""
+
+    def walk(node, in_function):
+        for child in ast.iter_child_nodes(node):
+            inside = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            if not inside:
+                call = None
+                if isinstance(child, ast.BinOp) and isinstance(child.op, ast.Mod):
+                    call = child.left
+                elif (
+                    isinstance(child, ast.Call)
+                    and isinstance(child.func, ast.Attribute)
+                    and child.func.attr == "format"
+                ):
+                    call = child.func.value
+                if isinstance(call, ast.Call):
+                    name = getattr(call.func, "id", getattr(call.func, "attr", None))
+                    if name in LAZY_GETTEXT:
+                        yield child.lineno
+            yield from walk(child, inside)
+
+    yield from walk(tree, False)
+
+
+def test_no_translated_text_is_formatted_at_import_time():
+    found = []
+    for app in APPS:
+        for path in sorted((Path(settings.BASE_DIR) / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            found += [f"{path.relative_to(settings.BASE_DIR)}:{line}" for line in _formatted_at_import_time(tree)]
+    assert found == [], "format these in a function (django.utils.functional.lazy), not at import time"
+
+
+@pytest.mark.django_db
+def test_the_attachment_help_text_is_english_on_an_english_page(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get("/initiatieven/nieuw/").content.decode()
+    assert "At most 5 files of at most 10 MB each" in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    assert "At most 5 files" not in client.get("/initiatieven/nieuw/").content.decode()

@@ -1,9 +1,11 @@
 """The platform's own pages: home, auth, language switch, statements, errors and /healthz/."""
 
 import json
+from xml.etree import ElementTree
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles import finders
 from django.core import mail
 from django.urls import reverse
 
@@ -276,3 +278,11 @@ class TestServerError:
 
         assert '<html lang="nl">' in content
         assert "css/site.css" in content
+
+
+@pytest.mark.django_db
+def test_every_page_names_the_sites_own_favicon(client, settings):
+    link = f'<link rel="icon" href="{settings.STATIC_URL}img/favicon.svg" type="image/svg+xml">'
+    assert link in client.get("/").content.decode()
+    root = ElementTree.parse(finders.find("img/favicon.svg")).getroot()  # noqa: S314 (our own file)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"

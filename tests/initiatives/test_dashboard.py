@@ -4,8 +4,6 @@ Every test also guards the tenant wall: an officer of one municipality never see
 exports or assigns an initiative of another.
 """
 
-import csv
-import io
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -16,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditLogEntry
+from core.csv import BOM, spreadsheet_rows
 from initiatives.constants import GrantStatus, Status
 from initiatives.models import Initiative
 from tests.initiatives.factories import GrantFactory, InitiativeFactory, ThemeFactory
@@ -66,8 +65,9 @@ def listed(response) -> list[int]:
 
 
 def csv_rows(response) -> list[list[str]]:
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(body)))
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith(BOM)
+    return spreadsheet_rows(body)
 
 
 def local(year, month, day, hour=12, minute=0):
@@ -464,8 +464,8 @@ class DashboardExportTests:
             "2026-02-10",
             "2026-03-31",
             officer.user.get_full_name(),
-            "1250.50",
-            "2000.00",
+            "1250,50",
+            "2000,00",
         ]
         assert initiative.initiator_email not in row  # no personal data of the initiator
 

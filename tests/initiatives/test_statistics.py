@@ -1,7 +1,5 @@
 """Statistics for officers: the numbers, the scope, the period, the CSV files and the charts."""
 
-import csv
-import io
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -12,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import charts
+from core.csv import BOM, csv_safe, spreadsheet_rows
 from initiatives.constants import OPEN_STATUSES, DecisionOutcome, GrantStatus, MunicipalRole, Status
 from initiatives.models import OVERDUE_DECISION, OVERDUE_FIRST_RESPONSE, Theme
 from initiatives.statistics import Period, submitted_in
-from initiatives.views.statistics import csv_safe
 from tests.initiatives.factories import DecisionFactory, GrantFactory, InitiativeFactory, ThemeFactory
 from tests.municipalities.factories import OfficerMembershipFactory, UserFactory, two_municipalities
 from tests.villages.factories import VillageFactory
@@ -38,7 +36,9 @@ def csv_url(table):
 def read_csv(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    body = response.content.decode("utf-8")
+    assert body.startswith(BOM)
+    return spreadsheet_rows(body)
 
 
 @pytest.fixture
@@ -374,17 +374,17 @@ class TestCsv:
         rows = read_csv(client.get(csv_url("response"), YEAR_2026))
 
         assert len(rows[0]) == 8
-        assert rows[1] == [rows[1][0], "5", "5", "1", "4", "1", "66.7", "0"]
+        assert rows[1] == [rows[1][0], "5", "5", "1", "4", "1", "66,7", "0"]
 
     def test_support(self, client):
         rows = read_csv(client.get(csv_url("support"), YEAR_2026))
 
         assert [row[1:] for row in rows[1:]] == [
-            ["1", "33.3"],
-            ["1", "33.3"],
-            ["1", "33.3"],
-            ["2", "66.7"],
-            ["3", "100.0"],
+            ["1", "33,3"],
+            ["1", "33,3"],
+            ["1", "33,3"],
+            ["2", "66,7"],
+            ["3", "100,0"],
         ]
 
     def test_funds(self, client):
@@ -392,9 +392,9 @@ class TestCsv:
 
         assert len(rows[0]) == 4
         assert rows[1:] == [
-            ["Hulshorst", "1000.00", "500.00", "1500.00"],
-            ["Vierhouten", "0.00", "2000.00", "2000.00"],
-            [rows[3][0], "1000.00", "2500.00", "3500.00"],
+            ["Hulshorst", "1000,00", "500,00", "1500,00"],
+            ["Vierhouten", "0,00", "2000,00", "2000,00"],
+            [rows[3][0], "1000,00", "2500,00", "3500,00"],
         ]
 
     def test_roles(self, client):
