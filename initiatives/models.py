@@ -661,6 +661,26 @@ class TrackingToken(models.Model):
         return f"{self.initiative_id} ({self.created_at:%Y-%m-%d})"
 
 
+class LostLinkRequest(models.Model):
+    """A resident asked for their private links again, on the lost-link page.
+
+    The page only stores this row and hands its id to the worker, so it does the same work
+    whatever the address; the worker looks the address up, queues the mail for a known one and
+    deletes the row in the same transaction (seconds later). A row the broker never took is
+    answered by the sweep. The address is shown nowhere and kept no longer than that.
+    """
+
+    email = models.EmailField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("lost-link request")
+        verbose_name_plural = _("lost-link requests")
+
+    def __str__(self):
+        return f"{self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
 def tracking_token_hash(token: str) -> str:
     import hashlib
 

@@ -1,11 +1,13 @@
 """Thin adapters for the scheduler (STYLE.md §7)."""
 
 from celery import shared_task
+from django.db import DatabaseError
 from django.utils import timezone
 
 from initiatives.pending_uploads import pending_uploads_purge
 from initiatives.services.reminders import reminders_run
 from initiatives.services.retention import retention_run
+from initiatives.services.submission import lost_link_answer, lost_link_sweep
 
 
 @shared_task(name="initiatives.reminders_daily", acks_late=True)
@@ -24,3 +26,18 @@ def retention_daily():
 def pending_uploads_purge_hourly():
     """Every hour: delete files kept for forms that were never sent (older than a day). Safe to run twice."""
     return pending_uploads_purge(now=timezone.now())
+
+
+@shared_task(bind=True, name="initiatives.lost_link_answer", acks_late=True, max_retries=5)
+def lost_link_answer_task(self, request_id: int):
+    """A resident asked for their links again: look the address up and queue the mail. Safe to run twice."""
+    try:
+        return lost_link_answer(request_id=request_id)
+    except DatabaseError as exc:  # a busy database: the row is untouched (and the sweep is there too)
+        raise self.retry(countdown=min(5 * 2**self.request.retries, 300)) from exc
+
+
+@shared_task(name="initiatives.lost_link_sweep", acks_late=True)
+def lost_link_sweep_often():
+    """Every few minutes: answer lost-link requests the broker never took. Safe to run twice."""
+    return lost_link_sweep(now=timezone.now())

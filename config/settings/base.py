@@ -257,6 +257,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.outbox_sweep",
         "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=120.0),
     },
+    "lost-link-sweep": {
+        "task": "initiatives.lost_link_sweep",
+        "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=120.0),  # requests the broker never took
+    },
     "platform-heartbeat": {
         "task": "core.heartbeat",
         "schedule": env.float("HEARTBEAT_SECONDS", default=300.0),

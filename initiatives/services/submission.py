@@ -2,8 +2,10 @@
 call or letter), replying on the tracking page, withdrawing, asking for a lost link.
 """
 
+import logging
 import secrets
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -18,6 +20,7 @@ from initiatives.deadlines import initiative_due_dates
 from initiatives.models import (
     CostLine,
     Initiative,
+    LostLinkRequest,
     Message,
     ReferenceSequence,
     StatusChange,
@@ -34,6 +37,8 @@ from initiatives.services.publication import publication_at_submission, publicat
 from initiatives.services.workflow import initiative_transition
 from notifications.models import OutboxMail
 from notifications.services import mail_enqueue, mail_enqueue_many
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -202,21 +207,63 @@ def initiative_withdraw(*, initiative: Initiative, reason: str = "") -> Initiati
     return initiative
 
 
-def lost_link_request(*, email: str) -> None:
-    """Mail fresh links for every initiative of `email`. Says nothing about whether any exist."""
-    email = email.strip()
-    initiatives = list(
-        Initiative.objects.filter(initiator_email__iexact=email)
-        .order_by("-submitted_at")
-        .values_list("pk", "preferred_language")[:20]
-    )
-    if not initiatives:
-        return
+@transaction.atomic
+def lost_link_request(*, email: str) -> LostLinkRequest:
+    """Ask for fresh links for every initiative of `email`; the worker answers.
+
+    The same work for every address (one row, one task after the commit): neither the answer
+    nor its time says whether the address is known. `lost_link_answer` does the look-up.
+    """
+    request = LostLinkRequest(email=email.strip())
+    request.full_clean()
+    request.save()
+    transaction.on_commit(lambda: _lost_link_dispatch(request.pk))
+    return request
+
+
+def _lost_link_dispatch(request_id: int) -> None:
+    from initiatives.tasks import lost_link_answer_task
+
+    try:
+        lost_link_answer_task.delay(request_id)
+    except Exception:  # noqa: BLE001 - the row is safe in the database
+        logger.warning("lost link: could not enqueue request %s; the sweep answers it", request_id, exc_info=True)
+
+
+def lost_link_answer(*, request_id: int) -> bool:
+    """The worker's half: mail fresh links for every initiative of the request's address (none
+    for an unknown one) and forget the address. Safe to run twice: the row is deleted in the
+    transaction that queues the mail, so only one run sends. Returns whether a mail was queued.
+    """
     with transaction.atomic():
+        request = LostLinkRequest.objects.select_for_update().filter(pk=request_id).first()
+        if request is None:
+            return False
+        request.delete()
+        initiatives = list(
+            Initiative.objects.filter(initiator_email__iexact=request.email)
+            .order_by("-submitted_at")
+            .values_list("pk", "preferred_language")[:20]
+        )
+        if not initiatives:
+            return False
         mail_enqueue(
-            to=email,
+            to=request.email,
             template="initiatives/email/lost_link",
             dedup_key=f"lost-link:{uuid.uuid4().hex}",
             language=initiatives[0][1],
             context={"tracking_links_for": [pk for pk, _lang in initiatives]},
         )
+    return True
+
+
+LOST_LINK_SWEEP_AFTER = timedelta(minutes=1)
+
+
+def lost_link_sweep(*, now) -> int:
+    """Answer the requests the broker never took (older than a minute). Returns how many."""
+    stale = LostLinkRequest.objects.filter(created_at__lt=now - LOST_LINK_SWEEP_AFTER).order_by("pk")
+    ids = list(stale.values_list("pk", flat=True))
+    for request_id in ids:
+        lost_link_answer(request_id=request_id)
+    return len(ids)

@@ -169,8 +169,15 @@ def _format_violations(url: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def assert_accessible(page, *, tags=AXE_TAGS):
-    """Run axe-core on the page as it is now; fail with a readable list of violations."""
+def assert_accessible(page, *, tags=AXE_TAGS, wait_for_load=True):
+    """Run axe-core on the page once it has loaded; fail with a readable list of violations.
+
+    A click on a link returns as soon as the next page is committed, before its stylesheets have
+    arrived: axe would then measure a half-styled page (CI, issue 12: the header's contrast on the
+    withdraw page, measured before bootstrap.min.css was in). So wait for the load event first;
+    `wait_for_load=False` measures the page as it is now, for a test of such a state."""
+    if wait_for_load:
+        page.wait_for_load_state("load")
     if not AXE_SCRIPT.exists():
         pytest.fail(f"{AXE_SCRIPT} is missing: run `make setup` (npm ci) first", pytrace=False)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):

@@ -26,6 +26,26 @@ def test_page_loads_in_dutch_with_its_own_styles_and_passes_axe(page, path):
     assert_accessible(page)
 
 
+def test_the_header_keeps_its_contrast_while_bootstrap_is_still_loading(page):
+    """bootstrap.min.css is far larger than site.css, so it arrives last, and Playwright (or a
+    slow phone) may look at the page before it has. In that state the collapsed menu is open and
+    the brand, menu links and menu button must still be white on the dark blue (CI, issue 12:
+    color-contrast on .site-name, .navbar-toggler and .nav-link of the withdraw page)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    held = []
+    page.route("**/bootstrap.min.css", lambda route: held.append(route))
+    page.goto("/privacy/", wait_until="commit")
+    page.wait_for_function("document.readyState !== 'loading' && document.querySelector('footer')")
+    try:
+        assert held, "bootstrap.min.css is held back"
+        assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--bs-blue')") == ""
+        assert page.locator(".site-header .nav-link").first.is_visible(), "without Bootstrap the menu is open"
+        assert_accessible(page, wait_for_load=False)
+    finally:
+        for route in held:
+            route.continue_()
+
+
 def test_healthz_answers_json(page):
     response = page.goto("/healthz/")
 

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from audit.models import AuditLogEntry
 from initiatives.constants import MessageKind, Status
-from initiatives.models import Attachment, Initiative, Message, Satisfaction, StatusChange, TrackingToken
+from initiatives.models import (
+    Attachment,
+    Initiative,
+    LostLinkRequest,
+    Message,
+    Satisfaction,
+    StatusChange,
+    TrackingToken,
+)
 from initiatives.services.retention import REMOVED_EMAIL, months_before, removed_text, retention_run
 from initiatives.services.satisfaction import satisfaction_answer
 from initiatives.services.submission import tracking_token_issue
@@ -207,6 +215,22 @@ class RetentionTests:
         closed_months_ago(2, initiator_email="fatima@example.nl")
         retention_run(now=timezone.now())
         assert OutboxMail.objects.get(pk=old.outbox["lost_link"].pk).to == "Fatima@Example.nl"
+
+    def test_a_lost_link_mail_the_worker_queued_loses_the_address_too(self, client, django_capture_on_commit_callbacks):
+        """The page only stores a request; the worker queues the mail. That mail (about no
+        initiative) is what retention finds, and no request row keeps the address."""
+        initiative = closed_months_ago(13, initiator_email="Piet@Example.nl")
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("initiatives:lost_link"), {"email": "piet@example.nl"})
+        lost_link = OutboxMail.objects.get(template="initiatives/email/lost_link")
+        assert (lost_link.to, lost_link.subject_id) == ("piet@example.nl", None)
+
+        assert retention_run(now=timezone.now()) == 1
+
+        lost_link.refresh_from_db()
+        assert lost_link.to == REMOVED_EMAIL
+        assert not LostLinkRequest.objects.exists()
+        assert Initiative.objects.get(pk=initiative.pk).initiator_email == ""
 
     def test_the_retention_term_is_a_setting(self, old, settings):
         settings.INITIATOR_DATA_RETENTION_MONTHS = 24

@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlparse
 
@@ -12,15 +13,17 @@ from django.urls import reverse
 from django.utils import translation
 
 from initiatives.constants import Status
-from initiatives.models import Initiative, StatusChange, TrackingToken
+from initiatives.models import Initiative, LostLinkRequest, StatusChange, TrackingToken
 from initiatives.services.submission import (
     initiative_money_check,
     initiative_reply,
     initiative_submit,
     initiative_withdraw,
     lost_link_request,
+    lost_link_sweep,
 )
 from initiatives.services.workflow import TransitionNotAllowed
+from initiatives.tasks import lost_link_answer_task
 from notifications.constants import OutboxStatus
 from notifications.models import OutboxMail
 from tests.initiatives.factories import InitiativeFactory, ThemeFactory
@@ -191,6 +194,11 @@ class InitiatorActionsTests:
 
 
 class LostLinkTests:
+    """Side door 8: the page does the same work whatever the address; the worker looks it up."""
+
+    def post(self, client, address):
+        return client.post(reverse("initiatives:lost_link"), {"email": address}, follow=True)
+
     def test_known_address_gets_fresh_links_to_all_initiatives(self, django_capture_on_commit_callbacks):
         first = InitiativeFactory(initiator_email="Piet@Example.nl")
         second = InitiativeFactory(initiator_email="piet@example.nl")
@@ -207,13 +215,72 @@ class LostLinkTests:
 
     def test_the_page_answers_the_same_whether_or_not_the_address_is_known(self, client):
         InitiativeFactory(initiator_email="known@example.nl")
-        known = client.post(reverse("initiatives:lost_link"), {"email": "known@example.nl"}, follow=True)
-        unknown = client.post(reverse("initiatives:lost_link"), {"email": "unknown@example.nl"}, follow=True)
+        known = self.post(client, "known@example.nl")
+        unknown = self.post(client, "unknown@example.nl")
         assert known.status_code == unknown.status_code == 200
         assert known.redirect_chain == unknown.redirect_chain
         # Identical pages, apart from the per-response CSRF token in the header's forms.
         csrf = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
         assert csrf.sub(b"", known.content) == csrf.sub(b"", unknown.content)
+
+    def test_the_page_does_the_same_queries_for_a_known_and_an_unknown_address(self, client, django_assert_num_queries):
+        """No look-up in the request: one row stored, whatever the address (the task comes after commit)."""
+        InitiativeFactory.create_batch(3, initiator_email="known@example.nl")
+        url = reverse("initiatives:lost_link")
+        with django_assert_num_queries(3) as known:  # savepoint, INSERT, release savepoint
+            known_response = client.post(url, {"email": "known@example.nl"})
+        with django_assert_num_queries(3) as unknown:
+            unknown_response = client.post(url, {"email": "unknown@example.nl"})
+        assert [query["sql"].split()[0] for query in known] == [query["sql"].split()[0] for query in unknown]
+        assert not any("initiatives_initiative" in query["sql"] for query in known.captured_queries)
+        assert known_response.status_code == unknown_response.status_code == 302
+        assert known_response["Location"] == unknown_response["Location"] == reverse("initiatives:lost_link_sent")
+        # Nothing is queued in the request: both are a request row for the worker.
+        assert not OutboxMail.objects.exists()
+        assert sorted(LostLinkRequest.objects.values_list("email", flat=True)) == [
+            "known@example.nl",
+            "unknown@example.nl",
+        ]
+
+    def test_the_worker_mails_the_known_address_and_nothing_for_the_unknown(
+        self, client, django_capture_on_commit_callbacks
+    ):
+        initiative = InitiativeFactory(initiator_email="known@example.nl")
+        with django_capture_on_commit_callbacks(execute=True):  # the task runs eagerly after commit
+            self.post(client, "known@example.nl")
+            self.post(client, "unknown@example.nl")
+        assert [message.to for message in mail.outbox] == [["known@example.nl"]]
+        assert initiative.reference in mail.outbox[0].body
+        assert list(OutboxMail.objects.values_list("to", "template")) == [
+            ("known@example.nl", "initiatives/email/lost_link")
+        ]
+        assert not LostLinkRequest.objects.exists(), "the worker forgets the addresses"
+
+    def test_the_task_answers_a_request_once(self):
+        InitiativeFactory(initiator_email="known@example.nl")
+        request = LostLinkRequest.objects.create(email="known@example.nl")
+        assert lost_link_answer_task.apply(args=[request.pk]).get() is True
+        assert lost_link_answer_task.apply(args=[request.pk]).get() is False
+        assert OutboxMail.objects.count() == 1
+
+    def test_a_request_the_broker_did_not_take_is_answered_by_the_sweep(
+        self, client, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        InitiativeFactory(initiator_email="known@example.nl")
+
+        def broker_down(*args, **kwargs):
+            raise OSError("[Errno 111] Connection refused")
+
+        monkeypatch.setattr(lost_link_answer_task, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert self.post(client, "known@example.nl").status_code == 200
+        request = LostLinkRequest.objects.get()
+        monkeypatch.undo()
+        assert lost_link_sweep(now=request.created_at + timedelta(seconds=30)) == 0, "not yet: the task may come"
+        with django_capture_on_commit_callbacks(execute=True):
+            assert lost_link_sweep(now=request.created_at + timedelta(minutes=2)) == 1
+        assert [message.to for message in mail.outbox] == [["known@example.nl"]]
+        assert not LostLinkRequest.objects.exists()
 
 
 def test_the_form_post_submits_and_confirms(client, village, django_capture_on_commit_callbacks):

@@ -602,16 +602,47 @@ class ScanAnonymityTests:
         ]
         assert response.context["answered"] == 3
 
-    def test_the_mail_says_what_is_stored(self, trajectory, facilitator, members, django_capture_on_commit_callbacks):
-        with django_capture_on_commit_callbacks(execute=True):
+    WHAT_IS_STORED = {
+        "nl": [
+            "Dit bewaren we als je de scan invult:",
+            "je score van 1 tot 5 per vraag, en je toelichting als je die geeft;",
+            "je categorie in de voortgangsgroep ({category}), om de categorieën te vergelijken;",
+            "dat je link is gebruikt. De procesbegeleider ziet dat je de scan hebt ingevuld, "
+            "niet wat je hebt ingevuld.",
+            "Je naam, je link en het tijdstip bewaren we niet bij je scores. "
+            "Toelichtingen staan er zonder je naam bij.",
+            "Een categorie met minder dan 2 antwoorden tonen we niet apart.",
+        ],
+        "en": [
+            "What we store when you answer:",
+            "your score from 1 to 5 for each question, and your comment if you give one;",
+            "your category in the progress group ({category}), to compare the categories;",
+            "that your link has been used. The process facilitator sees that you answered, not what you answered.",
+            "We do not store your name, your link or the time with your scores. Comments are shown without your name.",
+            "A category with fewer than 2 answers is not shown separately.",
+        ],
+    }
+
+    @pytest.mark.parametrize("language", ["nl", "en"])
+    def test_the_mail_says_exactly_what_is_stored(
+        self, trajectory, facilitator, members, language, django_capture_on_commit_callbacks
+    ):
+        """The scores per question (and a comment), the category for the comparison, and that the
+        link was used: what `scan_submit` writes (test_after_answering_no_row_names_the_member)."""
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
             scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        OutboxMail.objects.filter(to=members[0].email).update(language=language)
+        for callback in callbacks:
+            callback()
         message = next(m for m in mail.outbox if m.to == [members[0].email])
-        with translation.override("nl"):
+        with translation.override(language):
             category = members[0].get_category_display()
+        expected = [line.format(category=category) for line in self.WHAT_IS_STORED[language]]
         for body in (message.body, message.alternatives[0][0]):
-            text = " ".join(body.split())
-            assert f"met je categorie in de voortgangsgroep ({category}), niet met je naam of je link" in text
-            assert "Een categorie met minder dan 2 antwoorden tonen we niet apart." in text
+            text = " ".join(re.sub(r"<[^>]+>", " ", body).split())
+            for line in expected:
+                assert line in text, f"{line!r} not in the {language} mail"
+            assert members[0].name not in text.split(",", 1)[1]  # only in the greeting
 
 
 class GroupedBarChartTests:
