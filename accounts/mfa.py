@@ -1,8 +1,10 @@
 """Who must sign in in two steps (password, then a code), and which devices they have.
 
 Officers, coordinators, DKK facilitators and platform admins work with residents' personal data
-or manage the platform: they need a second step. A progress-group member with an account but
-none of those roles does not (they see one trajectory and fill in scans).
+or manage the platform: they need a second step. So does everyone who steers a VO trajectory
+(its facilitators and admins, vision.access) or sees the contact data of its members. A
+progress-group member with an account but none of those roles does not: they read one
+trajectory, add cases and comment on its vision, and do not see other members' contact data.
 """
 
 from base64 import b32encode

@@ -31,6 +31,7 @@ class AuditAction(models.TextChoices):
     # vision
     VISION_VERSION = "vision.version", _("Vision version saved")
     VISION_STATUS = "vision.status", _("Vision status changed")
+    VISION_COMMENT = "vision.comment", _("Comment on the vision added")
     TRAJECTORY_STAGES_CREATED = "trajectory.stages_created", _("Trajectory stages created")
     TRAJECTORY_STAGE_UPDATE = "trajectory.stage_update", _("Stage changed")
     TRAJECTORY_STAGE_COMPLETE = "trajectory.stage_complete", _("Stage completed")

@@ -1,46 +1,99 @@
-"""Who may see and who may change a VO trajectory.
+"""Who may see a VO trajectory, who steers it, and what the members of its progress group do.
 
 See: `Trajectory.objects.visible_to(user)` (facilitators of the supporting association,
 officers of the municipality, members of its progress group, platform admins).
-Change: platform admins, facilitators of the supporting association, and members of the
-trajectory's own progress group. Officers outside the group read only.
+
+Steer (`can_steer_trajectory`): platform admins and the facilitators of the supporting
+association. Steering is every change to the course of the trajectory: stages and their
+checklists, the progress group, meetings and their invitations, attendance, minutes and
+action items, the vision's text and status, the scans, costs and editing cases. Everyone who
+steers signs in with a second factor (`accounts.mfa.user_needs_mfa`: facilitators and admins).
+
+Take part (`is_progress_group_member`): an active member of the trajectory's own progress group
+reads everything of it (meetings, minutes, action items, the vision, scan results), adds cases
+(`can_add_case`) and comments on the latest version of the vision while it is in consultation
+(`can_comment_on_trajectory_vision`). Members do not steer.
+
+Contact data of the members (email, phone): only for users who see the trajectory and sign in
+with a second factor (`can_see_member_contacts`); a member without a staff role does not.
+
+Officers of the municipality outside the progress group read only.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from accounts.mfa import mfa_required
 from core.exceptions import NotAllowed
 from vision.models import ProgressGroupMember, Trajectory, facilitated_municipality_ids
 
 
-def can_edit_trajectory(user, trajectory: Trajectory) -> bool:
-    if not user.is_authenticated or not user.is_active:
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_steer_trajectory(user, trajectory: Trajectory) -> bool:
+    """Platform admins and active facilitators of the association that supports the municipality."""
+    if not _active(user):
         return False
     if user.is_superuser:
         return True
-    facilitates = facilitated_municipality_ids(user).filter(pk=trajectory.municipality_id).exists()
-    return (
-        facilitates
-        or ProgressGroupMember.objects.filter(Q(left_on__isnull=True), trajectory=trajectory, user=user).exists()
-    )
+    return facilitated_municipality_ids(user).filter(pk=trajectory.municipality_id).exists()
 
 
-def require_editor(actor, trajectory: Trajectory, message, *, error=NotAllowed) -> None:
-    """Raise `error` with `message` unless `actor` may change `trajectory` (services check again)."""
-    if not can_edit_trajectory(actor, trajectory):
+def is_progress_group_member(user, trajectory: Trajectory) -> bool:
+    """A current member (not left) of the trajectory's own progress group, with this account."""
+    if not _active(user):
+        return False
+    return ProgressGroupMember.objects.filter(trajectory=trajectory, user=user, left_on__isnull=True).exists()
+
+
+def can_add_case(user, trajectory: Trajectory) -> bool:
+    return can_steer_trajectory(user, trajectory) or is_progress_group_member(user, trajectory)
+
+
+def can_comment_on_trajectory_vision(user, trajectory: Trajectory) -> bool:
+    """May comment on the trajectory's vision; the service also wants the latest version, in
+    consultation (`vision.services.documents.vision_comment_add`)."""
+    return can_steer_trajectory(user, trajectory) or is_progress_group_member(user, trajectory)
+
+
+def can_see_member_contacts(user, trajectory: Trajectory) -> bool:
+    """Email and phone of the members: only for users who sign in with a second factor.
+
+    The caller has found `trajectory` through `visible_to(user)` already.
+    """
+    return _active(user) and mfa_required(user)
+
+
+def require_steerer(actor, trajectory: Trajectory, message, *, error=NotAllowed) -> None:
+    """Raise `error` with `message` unless `actor` steers `trajectory` (services check again)."""
+    if not can_steer_trajectory(actor, trajectory):
         raise error(message)
+
+
+def require_case_adder(actor, trajectory: Trajectory, message, *, error=NotAllowed) -> None:
+    if not can_add_case(actor, trajectory):
+        raise error(message)
+
+
+# What a view needs before it runs (`TrajectoryMixin.needs`); reading needs nothing more.
+STEER = "steer"
+ADD_CASE = "add_case"
+COMMENT = "comment"
 
 
 class TrajectoryMixin(LoginRequiredMixin):
     """Loads `self.trajectory` from the URL's `trajectory` kwarg through the user's scope.
 
-    Another association's trajectory answers 404, like a missing one. Set `edit = True` on
-    views that change something: read-only users then get 403.
+    Another association's trajectory answers 404, like a missing one. `needs` names what a view
+    that changes something requires (`STEER`, `ADD_CASE` or `COMMENT`); a user who sees the
+    trajectory but may not do that gets 403. The page's context says what the user may do:
+    `can_steer`, `can_add_case`, `can_comment` and `can_see_contacts`.
     """
 
-    edit = False
+    needs: str | None = None
     trajectory_kwarg = "trajectory"
 
     def dispatch(self, request, *args, **kwargs):
@@ -50,12 +103,30 @@ class TrajectoryMixin(LoginRequiredMixin):
             Trajectory.objects.visible_to(request.user).select_related("municipality", "facilitator__user"),
             pk=kwargs[self.trajectory_kwarg],
         )
-        self.can_edit = can_edit_trajectory(request.user, self.trajectory)
-        if self.edit and not self.can_edit:
+        user = request.user
+        self.can_steer = can_steer_trajectory(user, self.trajectory)
+        # Whether a member who does not steer: those who steer may do all a member does anyway.
+        self.is_member = not self.can_steer and is_progress_group_member(user, self.trajectory)
+        self.can_add_case = self.can_steer or self.is_member
+        self.can_comment = self.can_steer or self.is_member
+        self.can_see_contacts = can_see_member_contacts(user, self.trajectory)
+        allowed = {STEER: self.can_steer, ADD_CASE: self.can_add_case, COMMENT: self.can_comment}
+        if self.needs is not None and not allowed[self.needs]:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def access_context(self) -> dict:
+        return {
+            "trajectory": self.trajectory,
+            "municipality": self.trajectory.municipality,
+            "can_steer": self.can_steer,
+            "is_member": self.is_member,
+            "can_add_case": self.can_add_case,
+            "can_comment": self.can_comment,
+            "can_see_contacts": self.can_see_contacts,
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(trajectory=self.trajectory, municipality=self.trajectory.municipality, can_edit=self.can_edit)
+        context.update(self.access_context())
         return context

@@ -120,14 +120,17 @@ class TrajectoryQuerySet(TrajectoryScopedQuerySet):
             latest_vision_status=Subquery(latest_version.values("status")[:1]),
         ).annotate(latest_scan_score=Subquery(scan_average, output_field=models.FloatField()))
 
-    def with_edit_flag(self, user):
-        """`user_can_edit` per trajectory, by the same rule as `vision.access.can_edit_trajectory`."""
+    def with_access_flags(self, user):
+        """`user_can_steer` and `user_is_member` per trajectory, by the rules of `vision.access`
+        (`can_steer_trajectory`, `is_progress_group_member`)."""
+        no, yes = Value(False, output_field=BooleanField()), Value(True, output_field=BooleanField())
         if not user.is_authenticated or not user.is_active:
-            return self.annotate(user_can_edit=Value(False, output_field=BooleanField()))
+            return self.annotate(user_can_steer=no, user_is_member=no)
+        member = ExpressionWrapper(Q(pk__in=member_trajectory_ids(user)), output_field=BooleanField())
         if user.is_superuser:
-            return self.annotate(user_can_edit=Value(True, output_field=BooleanField()))
-        rule = Q(municipality__in=facilitated_municipality_ids(user)) | Q(pk__in=member_trajectory_ids(user))
-        return self.annotate(user_can_edit=ExpressionWrapper(rule, output_field=BooleanField()))
+            return self.annotate(user_can_steer=yes, user_is_member=member)
+        steer = ExpressionWrapper(Q(municipality__in=facilitated_municipality_ids(user)), output_field=BooleanField())
+        return self.annotate(user_can_steer=steer, user_is_member=member)
 
     def member_categories(self) -> dict[int, set[str]]:
         """Per trajectory id, the categories of its active members (left_on empty): one query.
@@ -446,6 +449,38 @@ class VisionVersion(TimeStampedModel):
 
     def __str__(self):
         return f"{self.document} v{self.number}"
+
+
+class VisionCommentQuerySet(TrajectoryScopedQuerySet):
+    municipality_path = "version__document__trajectory__municipality"
+    trajectory_path = "version__document__trajectory"
+
+
+class VisionComment(TimeStampedModel):
+    """A reaction of the progress group to a version of the vision while it is in consultation."""
+
+    version = models.ForeignKey(
+        VisionVersion, verbose_name=_("vision version"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField(_("comment"), max_length=2000)
+
+    objects = VisionCommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["version", "created_at", "pk"]
+        verbose_name = _("comment on the vision")
+        verbose_name_plural = _("comments on the vision")
+
+    def __str__(self):
+        return f"{self.version}, comment {self.pk}"  # no text: it lands in the audit log
 
 
 class VisionSectionQuerySet(TrajectoryScopedQuerySet):

@@ -48,6 +48,7 @@ urlpatterns = [
     path("<int:trajectory>/visie/bewerken/", documents.VisionEditView.as_view(), name="vision_edit"),
     path("<int:trajectory>/visie/versies/<int:number>/", documents.VisionVersionView.as_view(), name="vision_version"),
     path("<int:trajectory>/visie/status/", documents.VisionStatusView.as_view(), name="vision_status"),
+    path("<int:trajectory>/visie/reacties/", documents.VisionCommentView.as_view(), name="vision_comment"),
     path("<int:trajectory>/visie/afdrukken/", documents.VisionPrintView.as_view(), name="vision_print"),
     path("<int:trajectory>/scans/", scans.ScanListView.as_view(), name="scan_list"),
     path("<int:trajectory>/scans/openen/", scans.ScanOpenView.as_view(), name="scan_open"),

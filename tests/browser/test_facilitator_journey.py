@@ -2,7 +2,9 @@
 group, schedule a meeting and invite everyone (the invitation mail carries the calendar file),
 publish the minutes of an earlier meeting with an action item, open the nulmeting, let one
 member answer through their personal link without an account, and read the results of an
-eenmeting as a chart with a table beside it. axe-core runs on every page; screenshots land in
+eenmeting as a chart with a table beside it. Then the member she added logs in with an account
+of her own: she reads the trajectory, the minutes and the results, but sees no steering control
+and no other member's contact data (issue 12). axe-core runs on every page; screenshots land in
 var/screenshots/.
 
 Elements are found by id, name, CSS, data attribute or URL, never by visible text: the UI's
@@ -21,7 +23,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.municipalities.factories import MunicipalityFactory
+from tests.municipalities.factories import MunicipalityFactory, UserFactory
 from tests.villages.factories import AssociationFactory
 from tests.vision.factories import (
     AttendanceFactory,
@@ -112,6 +114,35 @@ def ermelo():
     for member in members:
         AttendanceFactory(meeting=held_meeting, member=member)
     return Ermelo(facilitator, trajectory, members, held_meeting)
+
+
+def own_context(browser, live_server, page_problems):
+    """A second browser (no cookies of the first) that, like the `page` fixture, may only talk to
+    the site itself and reports script errors and failed resources."""
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="nl-NL", reduced_motion="reduce")
+    context.set_default_timeout(10_000)
+    own_origin = urlsplit(live_server.url)[:2]
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(("data:", "blob:", "about:")) or urlsplit(url)[:2] == own_origin:
+            route.continue_()
+        else:
+            page_problems.foreign_requests.append(url)
+            route.abort("blockedbyclient")
+
+    def on_response(response):
+        if response.request.resource_type != "document" and response.status >= 400:
+            page_problems.failed_resources.append(f"{response.status} {response.url}")
+
+    context.route("**/*", guard)
+    context.on("page", lambda new: new.on("pageerror", lambda error: page_problems.page_errors.append(str(error))))
+    context.on("page", lambda new: new.on("response", on_response))
+    return context
+
+
+def post_form_actions(page) -> list[str]:
+    return page.locator("main form[method=post]").evaluate_all("forms => forms.map(f => f.getAttribute('action'))")
 
 
 def shot(page, name):
@@ -307,27 +338,9 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
     link = link.replace(settings.SITE_URL, live_server.url)
 
     # Sanne answers in a browser of her own, without an account: all ten items.
-    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="nl-NL", reduced_motion="reduce")
-    context.set_default_timeout(10_000)
-    own_origin = urlsplit(live_server.url)[:2]
-
-    def guard(route):  # as the `page` fixture does: the page may only talk to the site itself
-        url = route.request.url
-        if url.startswith(("data:", "blob:", "about:")) or urlsplit(url)[:2] == own_origin:
-            route.continue_()
-        else:
-            page_problems.foreign_requests.append(url)
-            route.abort("blockedbyclient")
-
-    def on_response(response):
-        if response.request.resource_type != "document" and response.status >= 400:
-            page_problems.failed_resources.append(f"{response.status} {response.url}")
-
-    context.route("**/*", guard)
+    context = own_context(browser, live_server, page_problems)
     try:
         member_page = context.new_page()
-        member_page.on("pageerror", lambda error: page_problems.page_errors.append(str(error)))
-        member_page.on("response", on_response)
         assert context.cookies() == []  # no session: the link is the only key
         member_page.goto(link)
         assert member_page.locator("main fieldset").count() == len(ScanItem)
@@ -379,3 +392,53 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
     assert comparison.locator("table tbody tr").count() == len(ScanItem)
     assert_accessible(page)
     shot(page, "3-scan")
+
+    # Sanne gets an account of her own (an admin links it to her membership). She signs in with
+    # her password only: a member does not steer, so no second step. She reads the trajectory,
+    # the minutes and the results, and sees no steering control and no one's email or phone.
+    sanne_user = UserFactory(username="sanne", first_name="Sanne", last_name="Jongeling", email="sanne@example.nl")
+    sanne_user.set_password(PASSWORD)
+    sanne_user.save(update_fields=["password"])
+    ProgressGroupMember.objects.filter(pk=sanne.pk).update(user=sanne_user)
+    context = own_context(browser, live_server, page_problems)
+    try:
+        member_page = context.new_page()
+        member_page.goto(f"/accounts/login/?next={reverse('vision:trajectory_list')}")
+        member_page.locator("#id_username").fill("sanne")
+        member_page.locator("#id_password").fill(PASSWORD)
+        submit(member_page, "main form")
+        assert urlsplit(member_page.url).path == reverse("vision:trajectory_list")
+        card = member_page.locator(f'#trajectory-list article[data-trajectory="{trajectory.pk}"]')
+        assert card.locator("[data-member]").count() == 1
+        assert_accessible(member_page)
+
+        follow(member_page, f'#trajectory-list a[href="{trajectory_url}"]')
+        assert member_page.locator("#member-notice").is_visible()
+        # Her one form on the page: add a case. No stage to complete, no deliverable to tick, no
+        # member to add, change or remove, no meeting to plan.
+        assert post_form_actions(member_page) == [reverse("vision:case_add", args=[trajectory.pk])]
+        assert member_page.locator("#member-form, #stages form, #progress-group form").count() == 0
+        assert member_page.locator(f'a[href="{reverse("vision:meeting_create", args=[trajectory.pk])}"]').count() == 0
+        assert member_page.locator("#progress-group a[href^='mailto:']").count() == 0
+        assert "lid1@example.nl" not in member_page.locator("#progress-group").inner_text()
+        assert member_page.locator(f'#progress-group tr[data-member="{sanne.pk}"]').count() == 1
+        assert_accessible(member_page)
+        shot(member_page, "4-member")
+
+        # The minutes and the action item of the held meeting, without the forms to change them.
+        member_page.goto(held_url)
+        assert MINUTES in member_page.locator("#minutes").inner_text()
+        assert ACTION in member_page.locator("#actions").inner_text()
+        assert post_form_actions(member_page) == []
+        assert_accessible(member_page)
+
+        # The results of the eenmeting, chart and table, and the comparison; nothing to close.
+        member_page.goto(reverse("vision:scan_detail", args=[trajectory.pk, follow_up.pk]))
+        assert member_page.locator("#results svg[role=img]").count() == 1
+        assert member_page.locator("#results table tbody tr").count() == len(ScanItem)
+        assert member_page.locator("#comparison svg[role=img]").count() == 1
+        assert post_form_actions(member_page) == []
+        assert_accessible(member_page)
+        shot(member_page, "5-member-scan")
+    finally:
+        context.close()

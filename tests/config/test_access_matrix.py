@@ -70,6 +70,8 @@ ANONYMOUS = {"anonymous", "resident_own", "resident_other"}  # residents have no
 OFFICERS = {"officer_a", "coordinator_a", "officer_b"}
 HOME = {"officer_a": "a", "coordinator_a": "a", "officer_b": "b", "facilitator_x": "a", "facilitator_y": "b"}
 HOME["member"] = "a"  # a member of A's progress group
+STEERERS = frozenset({"facilitator_x", "facilitator_y"})  # and admins: they steer a trajectory
+TAKING_PART = STEERERS | {"member"}  # members add cases and comment on the vision in consultation
 
 LOGIN = "login"  # 302 to the login page
 REDIRECT = "redirect"  # 302 somewhere else
@@ -154,9 +156,10 @@ def officer_page(kwargs=None, method="get", coordinator_only=False) -> Rule:
     return Rule(expect, kwargs or (lambda w, t, role: {}), method, ("a", "b") if kwargs else (None,))
 
 
-def staff_page(kwargs, method="get", edit=False, editors=frozenset({"facilitator_x", "facilitator_y", "member"})):
+def staff_page(kwargs, method="get", edit=False, editors=STEERERS):
     """Villages and trajectories: officers, facilitators and members of the tenant see; only
-    `editors` (and admins) change; another tenant's object answers 404."""
+    `editors` (and admins) change; another tenant's object answers 404. Members of the progress
+    group do not steer (issue 12): they get 403 on every steering URL."""
     allowed = OK if method == "post" else 200
 
     def expect(role, tenant):
@@ -173,8 +176,8 @@ def staff_page(kwargs, method="get", edit=False, editors=frozenset({"facilitator
     return Rule(expect, kwargs, method)
 
 
-def trajectory_page(kwargs=None, method="get", edit=None) -> Rule:
-    return staff_page(kwargs or traj(), method, edit=method == "post" if edit is None else edit)
+def trajectory_page(kwargs=None, method="get", edit=None, editors=STEERERS) -> Rule:
+    return staff_page(kwargs or traj(), method, edit=method == "post" if edit is None else edit, editors=editors)
 
 
 def tracking_link(kwargs, own=200) -> Rule:
@@ -293,7 +296,8 @@ EXPECTED: dict[str, Rule] = {
     "initiatives:plan_action_link": staff_page(
         lambda w, t, role: {"village": t.village.pk}, "post", edit=True, editors=frozenset(OFFICERS)
     ),
-    # Trajectories: officers of the municipality read, facilitators and members also change.
+    # Trajectories: officers of the municipality and members of the progress group read, the
+    # facilitators steer (403 for members); members also add cases and comment on the vision.
     "vision:trajectory_list": login_only(),
     "vision:trajectory_detail": trajectory_page(),
     "vision:stage_edit": trajectory_page(traj(stage=lambda t: t.stage.pk), edit=True),
@@ -302,7 +306,7 @@ EXPECTED: dict[str, Rule] = {
     "vision:member_add": trajectory_page(edit=True),
     "vision:member_edit": trajectory_page(traj(member=lambda t: t.member.pk), edit=True),
     "vision:member_leave": trajectory_page(traj(member=lambda t: t.member.pk), "post"),
-    "vision:case_add": trajectory_page(edit=True),
+    "vision:case_add": trajectory_page(edit=True, editors=TAKING_PART),
     "vision:case_edit": trajectory_page(traj(case=lambda t: t.case.pk), edit=True),
     "vision:trajectory_cost": trajectory_page(method="post"),
     "vision:meeting_list": trajectory_page(),
@@ -323,6 +327,12 @@ EXPECTED: dict[str, Rule] = {
         trajectory_page(method="post").expect, traj(), "post", data=lambda t: {"status-number": t.version.number}
     ),
     "vision:vision_print": trajectory_page(),
+    "vision:vision_comment": Rule(  # the version is in consultation (build_tenant)
+        trajectory_page(method="post", editors=TAKING_PART).expect,
+        traj(),
+        "post",
+        data=lambda t: {"comment-number": t.version.number, "comment-body": "Graag meer over de jongeren."},
+    ),
     "vision:scan_list": trajectory_page(),
     "vision:scan_open": trajectory_page(method="post"),
     "vision:scan_detail": trajectory_page(traj(scan=lambda t: t.scan.pk)),
@@ -354,7 +364,7 @@ def build_tenant(municipality, name: str, association) -> SimpleNamespace:
     t.action_item = ActionItemFactory(trajectory=t.trajectory, meeting=t.meeting)
     t.case = CaseFactory(trajectory=t.trajectory)
     t.version = VisionVersionFactory(
-        document=VisionDocumentFactory(trajectory=t.trajectory), number=1 if name == "a" else 2
+        document=VisionDocumentFactory(trajectory=t.trajectory), number=1 if name == "a" else 2, consultation=True
     )
     t.scan = ScanFactory(trajectory=t.trajectory)
     t.scan_token = f"scan-link-{name}-0123456789abcdefghijklmnopqrstuv"

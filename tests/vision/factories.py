@@ -30,6 +30,7 @@ from vision.models import (
     StageDeliverable,
     Trajectory,
     TrajectoryStage,
+    VisionComment,
     VisionDocument,
     VisionSection,
     VisionVersion,
@@ -185,6 +186,15 @@ class VisionSectionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = VisionSection
+
+
+class VisionCommentFactory(factory.django.DjangoModelFactory):
+    version = factory.SubFactory(VisionVersionFactory, consultation=True)
+    author = factory.SubFactory(UserFactory)
+    body = "Graag meer over de rol van de jongeren."
+
+    class Meta:
+        model = VisionComment
 
 
 class ScanFactory(factory.django.DjangoModelFactory):

@@ -415,7 +415,7 @@ class VisionAccessTests:
         client.force_login(officer.user)
         response = client.get(url_for(name, trajectory, extra))
         assert response.status_code == 200
-        assert response.context["can_edit"] is False
+        assert response.context["can_steer"] is False
 
     @pytest.mark.parametrize(("name", "extra"), POST_URLS)
     def test_an_officer_cannot_change(self, client, officer, trajectory, versions, name, extra):

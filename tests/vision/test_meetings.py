@@ -675,14 +675,16 @@ class MeetingPageTests:
         url = reverse("vision:meeting_detail", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
         assert client.get(url).status_code == 404
 
-    def test_a_member_with_an_account_can_work_on_their_own_trajectory(self, client, trajectory):
+    def test_a_member_with_an_account_reads_but_does_not_tick_action_items(self, client, trajectory):
+        """Issue 12: ticking action items is steering, for the facilitator."""
         member = ProgressGroupMemberFactory(trajectory=trajectory, with_account=True)
         item = ActionItemFactory(trajectory=trajectory)
         client.force_login(member.user)
+        assert client.get(reverse("vision:action_item_list", kwargs={"trajectory": trajectory.pk})).status_code == 200
         url = reverse("vision:action_item_done", kwargs={"trajectory": trajectory.pk, "item": item.pk})
-        assert client.post(url, {"done": "1"}).status_code == 302
+        assert client.post(url, {"done": "1"}).status_code == 403
         item.refresh_from_db()
-        assert item.done
+        assert not item.done
 
 
 # --- who may do what ------------------------------------------------------------------------
@@ -791,7 +793,7 @@ class AccessTests:
         response = client.get(url_for(name, world))
         assert response.status_code == 200
         if response.context is not None:
-            assert response.context["can_edit"] is False
+            assert response.context["can_steer"] is False
 
     @pytest.mark.parametrize("name", POST_URLS)
     def test_the_facilitator_can_do_every_change(self, client, actor, world, name):

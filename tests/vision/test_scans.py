@@ -708,7 +708,7 @@ class ScanAccessTests:
         client.force_login(officer.user)
         response = client.get(staff_url(name, trajectory, *scan_objects))
         assert response.status_code == 200
-        assert response.context["can_edit"] is False
+        assert response.context["can_steer"] is False
 
     @pytest.mark.parametrize("name", POST_URLS)
     def test_an_officer_cannot_change(self, client, officer, trajectory, scan_objects, members, name):

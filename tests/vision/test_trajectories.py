@@ -234,20 +234,24 @@ class TrajectoryOverviewTests:
         listed = self.listed(client, user)
 
         assert {t.pk for t in listed} == {trajectory.pk, second.pk}
-        assert all(t.user_can_edit for t in listed)
+        assert all(t.user_can_steer for t in listed)
 
     def test_officer_sees_own_municipality_read_only(self, client, officer, trajectory, other_trajectory):
         listed = self.listed(client, officer)
 
         assert [t.pk for t in listed] == [trajectory.pk]
-        assert listed[0].user_can_edit is False
+        assert listed[0].user_can_steer is False
+        assert listed[0].user_is_member is False
+        assert b"data-read-only" in client.get(LIST).content
 
-    def test_officer_in_the_progress_group_may_edit(self, client, officer, trajectory):
+    def test_officer_in_the_progress_group_takes_part_but_does_not_steer(self, client, officer, trajectory):
         ProgressGroupMemberFactory(trajectory=trajectory, user=officer, category=MemberCategory.CIVIL_SERVICE)
 
         listed = self.listed(client, officer)
 
-        assert listed[0].user_can_edit is True
+        assert listed[0].user_can_steer is False
+        assert listed[0].user_is_member is True
+        assert b"data-member" in client.get(LIST).content
 
     def test_user_without_trajectories_gets_an_empty_page(self, client, trajectory):
         assert self.listed(client, UserFactory()) == []
@@ -328,7 +332,7 @@ class TrajectoryAccessTests:
         response = facilitator_client.get(detail_url(trajectory))
 
         assert response.status_code == 200
-        assert response.context["can_edit"] is True
+        assert response.context["can_steer"] is True
         assert "member_form" in response.context
 
     def test_officer_reads_without_any_form(self, client, officer, trajectory):
@@ -340,8 +344,10 @@ class TrajectoryAccessTests:
         response = client.get(detail_url(trajectory))
 
         assert response.status_code == 200
-        assert response.context["can_edit"] is False
+        assert response.context["can_steer"] is False
+        assert response.context["can_add_case"] is False
         assert "member_form" not in response.context
+        assert "case_form" not in response.context
         assert b'method="post" action="/trajecten/' not in response.content
 
     def test_officer_may_not_change_anything(self, client, officer, trajectory):
@@ -350,17 +356,21 @@ class TrajectoryAccessTests:
         for url in edit_posts(trajectory):
             assert client.post(url, {}).status_code == 403, url
 
-    def test_progress_group_member_with_an_account_may_edit(self, client, trajectory):
+    def test_progress_group_member_adds_cases_but_does_not_steer(self, client, trajectory):
+        """Issue 12: members take part; the facilitator steers (tests/vision/test_access.py has every URL)."""
         member = ProgressGroupMemberFactory(trajectory=trajectory, with_account=True)
         client.force_login(member.user)
 
-        response = client.post(
+        refused = client.post(
             reverse("vision:member_add", kwargs={"trajectory": trajectory.pk}),
             {"member-name": "Lotte Kuipers", "member-category": MemberCategory.YOUNG_PEOPLE},
         )
+        added = client.post(reverse("vision:case_add", kwargs={"trajectory": trajectory.pk}), {"case-title": "Pluk"})
 
-        assert response.status_code == 302
-        assert trajectory.members.filter(name="Lotte Kuipers").exists()
+        assert refused.status_code == 403
+        assert not trajectory.members.filter(name="Lotte Kuipers").exists()
+        assert added.status_code == 302
+        assert trajectory.cases.filter(title="Pluk").exists()
 
     def test_former_member_no_longer_sees_the_trajectory(self, client, trajectory):
         member = ProgressGroupMemberFactory(trajectory=trajectory, with_account=True, left_on=timezone.localdate())

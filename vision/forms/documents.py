@@ -93,3 +93,13 @@ class VisionStatusForm(forms.Form):
         self.fields["to_status"].choices = [("", _("Choose the new status"))] + [
             (status.value, status.label) for status in VisionStatus if status in allowed
         ]
+
+
+class VisionCommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What is missing? What would you say differently? The progress group and the facilitator read it."),
+    )
+    number = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -5,6 +5,8 @@ trajectory, validate, save with `update_fields` and write an audit line. The rea
 (results of a scan) each take one aggregate query.
 
 Vision: every save is a new version (number + 1, draft); versions are never overwritten.
+While the latest version is in consultation, the members of the progress group (and whoever
+steers) comment on it; a comment belongs to that version and stays with it.
 A version's status moves along VISION_TRANSITIONS only. An adopted version stays adopted: to
 change an adopted vision, save a new version (it starts as a draft), so the council's text is
 never changed after the fact.
@@ -16,7 +18,7 @@ the mail builder (`vision.scan_mails`) mints the real token when the mail is sen
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,17 +26,19 @@ from django.utils.translation import gettext_lazy
 
 from audit.constants import AuditAction
 from audit.services import audit_log
-from vision.access import require_editor
+from vision.access import can_comment_on_trajectory_vision, require_steerer
 from vision.constants import VISION_TRANSITIONS, VisionSectionKey, VisionStatus
 from vision.models import (
     Trajectory,
+    VisionComment,
     VisionDocument,
     VisionSection,
     VisionVersion,
 )
 
-# Services check again what the views check (vision.access.can_edit_trajectory).
+# Services check again what the views check (vision.access.can_steer_trajectory).
 EDIT_REFUSED = gettext_lazy("You may read this trajectory, but not change it.")
+COMMENT_REFUSED = gettext_lazy("Only the progress group and the facilitator can comment on the vision.")
 
 
 # --- the vision document ----------------------------------------------------------------------
@@ -54,7 +58,7 @@ def vision_version_create(
     started from (0 for none): when someone saved a newer version meanwhile, this is refused
     instead of silently replacing their text.
     """
-    require_editor(actor, trajectory, EDIT_REFUSED)
+    require_steerer(actor, trajectory, EDIT_REFUSED)
     document, created = VisionDocument.objects.get_or_create(
         trajectory=trajectory, defaults={"title": title.strip() or vision_default_title(trajectory)}
     )
@@ -115,7 +119,7 @@ def vision_status_change(*, version: VisionVersion, to_status: str, actor, adopt
         .get(pk=version.pk)
     )
     trajectory = version.document.trajectory
-    require_editor(actor, trajectory, EDIT_REFUSED)
+    require_steerer(actor, trajectory, EDIT_REFUSED)
     latest_number = version.document.versions.order_by("-number").values_list("number", flat=True).first()
     if version.number != latest_number:
         raise VisionStatusNotAllowed(_("Only the latest version can change status. Older versions are history."))
@@ -146,6 +150,39 @@ def vision_status_change(*, version: VisionVersion, to_status: str, actor, adopt
         detail=f"v{version.number}: {from_status} -> {to_status}",
     )
     return version
+
+
+@transaction.atomic
+def vision_comment_add(*, version: VisionVersion, body: str, actor) -> VisionComment:
+    """A comment on `version`: only on the latest version, and only while it is in consultation.
+
+    Members of the progress group and those who steer the trajectory comment; others are refused
+    with PermissionDenied. The version is locked, so a status change cannot slip in between.
+    """
+    version = (
+        VisionVersion.objects.select_for_update(of=("self",))
+        .select_related("document__trajectory__municipality")
+        .get(pk=version.pk)
+    )
+    trajectory = version.document.trajectory
+    if not can_comment_on_trajectory_vision(actor, trajectory):
+        raise PermissionDenied(COMMENT_REFUSED)
+    latest_number = version.document.versions.order_by("-number").values_list("number", flat=True).first()
+    if version.number != latest_number:
+        raise ValidationError(_("A newer version of the vision exists. Read it first, then comment on that one."))
+    if version.status != VisionStatus.CONSULTATION:
+        raise ValidationError(_("You can only comment while the vision is in consultation."))
+    comment = VisionComment(version=version, author=actor, body=body.strip())
+    comment.full_clean()
+    comment.save()
+    audit_log(
+        actor=actor,
+        action=AuditAction.VISION_COMMENT,
+        obj=comment,
+        municipality=trajectory.municipality,
+        detail=f"v{version.number}",
+    )
+    return comment
 
 
 def _label(choices, value) -> str:

@@ -25,10 +25,10 @@ from django.utils.translation import gettext_lazy
 from audit.constants import AuditAction
 from audit.services import audit_log
 from notifications.services import mail_enqueue
-from vision.access import require_editor
+from vision.access import require_steerer
 from vision.models import ActionItem, Attendance, Meeting, ProgressGroupMember, Trajectory
 
-# Services check again what the views check (vision.access.can_edit_trajectory).
+# Services check again what the views check (vision.access.can_steer_trajectory).
 EDIT_REFUSED = gettext_lazy("Only the facilitator and the progress group can change this trajectory's meetings.")
 
 TEMPLATE_INVITATION = "vision/email/meeting_invitation"
@@ -107,7 +107,7 @@ def meeting_schedule(
     location: str = "",
     agenda: str = "",
 ) -> Meeting:
-    require_editor(actor, trajectory, EDIT_REFUSED)
+    require_steerer(actor, trajectory, EDIT_REFUSED)
     meeting = Meeting(
         trajectory=trajectory,
         kind=kind,
@@ -128,7 +128,7 @@ def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
     """Change a meeting. When its time or place changes it has moved: SEQUENCE goes up and
     everyone invited gets a mail with the updated calendar file (same UID). Saving without a
     change writes nothing and mails nobody."""
-    require_editor(actor, meeting.trajectory, EDIT_REFUSED)
+    require_steerer(actor, meeting.trajectory, EDIT_REFUSED)
     unknown = set(changes) - set(MEETING_FIELDS)
     if unknown:
         raise TypeError(f"meeting_update() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -173,7 +173,7 @@ def meeting_invite(*, meeting: Meeting, members: Iterable[ProgressGroupMember], 
 
     A member who is already invited is not invited again. Returns the new invitations.
     """
-    require_editor(actor, meeting.trajectory, EDIT_REFUSED)
+    require_steerer(actor, meeting.trajectory, EDIT_REFUSED)
     meeting = Meeting.objects.select_for_update().select_related("trajectory__municipality").get(pk=meeting.pk)
     wanted = {member.pk for member in members}
     allowed = set(invitable_members(meeting.trajectory).filter(pk__in=wanted).values_list("pk", flat=True))
@@ -218,7 +218,7 @@ def meeting_record_attendance(*, meeting: Meeting, present: Iterable[ProgressGro
 
     A member who came without an invitation gets an attendance row of their own.
     """
-    require_editor(actor, meeting.trajectory, EDIT_REFUSED)
+    require_steerer(actor, meeting.trajectory, EDIT_REFUSED)
     meeting = Meeting.objects.select_for_update().select_related("trajectory__municipality").get(pk=meeting.pk)
     _require_started(meeting, _("You can record who came once the meeting has started."))
     present_ids = {member.pk for member in present}
@@ -251,7 +251,7 @@ def meeting_publish_minutes(*, meeting: Meeting, minutes: str, actor) -> Meeting
 
     Publishing the same text again changes nothing; corrected minutes are mailed again.
     """
-    require_editor(actor, meeting.trajectory, EDIT_REFUSED)
+    require_steerer(actor, meeting.trajectory, EDIT_REFUSED)
     meeting = Meeting.objects.select_for_update().select_related("trajectory__municipality").get(pk=meeting.pk)
     _require_started(meeting, _("You can publish minutes once the meeting has started."))
     minutes = minutes.strip()
@@ -326,7 +326,7 @@ def action_item_add(
     *, meeting: Meeting, actor, description: str, owner: ProgressGroupMember | None = None, due_date=None
 ) -> ActionItem:
     trajectory = meeting.trajectory
-    require_editor(actor, trajectory, EDIT_REFUSED)
+    require_steerer(actor, trajectory, EDIT_REFUSED)
     if owner is not None and owner.trajectory_id != trajectory.pk:
         raise ValidationError({"owner": _("Choose a member of this progress group.")})
     item = ActionItem(
@@ -340,7 +340,7 @@ def action_item_add(
 
 @transaction.atomic
 def action_item_set_done(*, item: ActionItem, done: bool, actor) -> ActionItem:
-    require_editor(actor, item.trajectory, EDIT_REFUSED)
+    require_steerer(actor, item.trajectory, EDIT_REFUSED)
     item = ActionItem.objects.select_for_update().select_related("trajectory__municipality").get(pk=item.pk)
     if item.done is done:
         return item

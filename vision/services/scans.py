@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from audit.constants import AuditAction
 from audit.services import audit_log
 from notifications.services import mail_enqueue
-from vision.access import require_editor
+from vision.access import require_steerer
 from vision.constants import MemberCategory, ScanItem, ScanKind
 from vision.models import (
     ProgressGroupMember,
@@ -25,7 +25,7 @@ from vision.models import (
     Trajectory,
 )
 
-# Services check again what the views check (vision.access.can_edit_trajectory).
+# Services check again what the views check (vision.access.can_steer_trajectory).
 EDIT_REFUSED = gettext_lazy("You may read this trajectory, but not change it.")
 
 
@@ -100,7 +100,7 @@ def scan_open(*, trajectory: Trajectory, kind: str, actor) -> Scan:
 
     One scan is open at a time, and a trajectory has one nulmeting: the measurement before.
     """
-    require_editor(actor, trajectory, EDIT_REFUSED)
+    require_steerer(actor, trajectory, EDIT_REFUSED)
     trajectory = Trajectory.objects.select_for_update(of=("self",)).get(pk=trajectory.pk)
     if kind not in ScanKind.values:
         raise ValidationError({"kind": _("Choose the kind of scan.")})
@@ -145,7 +145,7 @@ def scan_reopen(*, invitation: ScanInvitation, actor) -> ScanInvitation:
         .get(pk=invitation.pk)
     )
     trajectory = invitation.scan.trajectory
-    require_editor(actor, trajectory, EDIT_REFUSED)
+    require_steerer(actor, trajectory, EDIT_REFUSED)
     if invitation.scan.closed_on is not None:
         raise ValidationError(_("This scan is closed. Open a new scan instead."))
     if invitation.used_at is not None:
@@ -171,7 +171,7 @@ def scan_reopen(*, invitation: ScanInvitation, actor) -> ScanInvitation:
 @transaction.atomic
 def scan_close(*, scan: Scan, actor) -> Scan:
     scan = Scan.objects.select_for_update(of=("self",)).select_related("trajectory__municipality").get(pk=scan.pk)
-    require_editor(actor, scan.trajectory, EDIT_REFUSED)
+    require_steerer(actor, scan.trajectory, EDIT_REFUSED)
     if scan.closed_on is not None:
         raise ValidationError(_("This scan is already closed."))
     scan.closed_on = max(timezone.localdate(), scan.opened_on)

@@ -1,8 +1,9 @@
 """Writes for one trajectory: its stages and their checklists, the progress group, the cases
 and the cost of Democratie in Actie support.
 
-Every write checks that the actor may change the trajectory (`vision.access.can_edit_trajectory`),
-validates, saves only the fields it changes and leaves one audit row. Refusals are a
+Every write checks that the actor steers the trajectory (`vision.access.can_steer_trajectory`;
+adding a case: `can_add_case`, members of the progress group too), validates, saves only the
+fields it changes and leaves one audit row. Refusals are a
 `ValidationError` with a plain message (keyed by the form field it belongs to, where there is one).
 """
 
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.constants import AuditAction
 from audit.services import audit_log
-from vision.access import require_editor
+from vision.access import require_case_adder, require_steerer
 from vision.constants import DIA_KINDS, DIA_MAX_CONTRIBUTION, DIA_SHARE, STAGE_ORDER, StageStatus, TrajectoryStatus
 from vision.models import (
     Case,
@@ -28,7 +29,7 @@ from vision.models import (
     TrajectoryStage,
 )
 
-# Services check again what the views check (vision.access.can_edit_trajectory).
+# Services check again what the views check (vision.access.can_steer_trajectory).
 EDIT_REFUSED = gettext_lazy("You may not change this trajectory.")
 
 CENT = Decimal("0.01")
@@ -111,7 +112,7 @@ def stage_update(
 ) -> TrajectoryStage:
     """The facilitator corrects a stage's planned and actual dates and notes."""
     trajectory = stage.trajectory
-    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
+    require_steerer(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     _check_period(planned_start, planned_end, "planned_end")
     _check_period(actual_start, actual_end, "actual_end")
     stage.planned_start, stage.planned_end = planned_start, planned_end
@@ -131,7 +132,7 @@ def stage_complete(*, stage: TrajectoryStage, actor, reason: str = "") -> Trajec
     which is kept. Completing the last stage completes the trajectory. Returns the stage.
     """
     trajectory = Trajectory.objects.select_for_update().select_related("municipality").get(pk=stage.trajectory_id)
-    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
+    require_steerer(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     stage = TrajectoryStage.objects.select_for_update().get(pk=stage.pk)
     if stage.status == StageStatus.COMPLETED:
         raise ValidationError(_("This stage has already been completed."))
@@ -190,7 +191,7 @@ def stage_complete(*, stage: TrajectoryStage, actor, reason: str = "") -> Trajec
 def deliverable_set_done(*, deliverable: StageDeliverable, done: bool, actor) -> StageDeliverable:
     """Tick (or untick) one line of a stage's checklist."""
     trajectory = deliverable.stage.trajectory
-    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
+    require_steerer(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     if deliverable.done == done:
         return deliverable
     deliverable.done = done
@@ -222,7 +223,7 @@ def member_add(
     organisation: str = "",
     joined_on: date | None = None,
 ) -> ProgressGroupMember:
-    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
+    require_steerer(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     member = ProgressGroupMember(
         trajectory=trajectory,
         name=name,
@@ -251,7 +252,7 @@ def member_update(
     joined_on: date | None = None,
 ) -> ProgressGroupMember:
     trajectory = member.trajectory
-    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
+    require_steerer(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     _check_period(joined_on, member.left_on, "joined_on")
     member.name, member.category, member.email = name, category, email
     member.phone, member.organisation, member.joined_on = phone, organisation, joined_on
@@ -265,7 +266,7 @@ def member_update(
 def member_leave(*, member: ProgressGroupMember, actor) -> ProgressGroupMember:
     """The member leaves the group today; their category may then be missing."""
     trajectory = member.trajectory
-    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
+    require_steerer(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     if member.left_on is not None:
         raise ValidationError(_("This member has already left the progress group."))
     today = timezone.localdate()
@@ -306,8 +307,11 @@ def case_add(
     village=None,
     initiative=None,
 ) -> Case:
-    """A bottom-up example: what did the government do, what did the initiators do?"""
-    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
+    """A bottom-up example: what did the government do, what did the initiators do?
+
+    Members of the progress group add cases too; changing a case is for those who steer.
+    """
+    require_case_adder(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     _check_case_links(trajectory, village, initiative)
     case = Case(
         trajectory=trajectory,
@@ -339,7 +343,7 @@ def case_update(
     initiative=None,
 ) -> Case:
     trajectory = case.trajectory
-    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
+    require_steerer(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     _check_case_links(trajectory, village, initiative)
     case.title, case.description, case.lessons = title, description, lessons
     case.government_role, case.initiators_role = government_role, initiators_role
@@ -371,7 +375,7 @@ def dia_cost_split(cost: Decimal) -> tuple[Decimal, Decimal]:
 @transaction.atomic
 def trajectory_set_support_cost(*, trajectory: Trajectory, cost: Decimal, actor) -> Trajectory:
     """Record what the local tailored support of a Democratie in Actie track costs."""
-    require_editor(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
+    require_steerer(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
     if trajectory.kind not in DIA_KINDS:
         raise ValidationError({"cost": _("Only a Democratie in Actie track has a cost of local support.")})
     dia_cost_split(cost)  # refuses an empty or negative cost

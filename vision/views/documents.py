@@ -1,9 +1,11 @@
 """The vision document and the before/after scans.
 
-Staff pages start from `TrajectoryMixin` (another association's trajectory answers 404, a
-read-only user gets 403 on changes). Every action posts a small form to its own view, which
-calls one service with `actor=request.user` and redirects (POST/redirect/GET); a refusal shows
-the page again with the message at the form.
+Staff pages start from `TrajectoryMixin` (another association's trajectory answers 404; only
+the facilitator and admins steer: editing and the status; members of the progress group also
+comment while the latest version is in consultation; everyone else gets 403 on changes).
+Every action posts a small form to its own view, which calls one service with
+`actor=request.user` and redirects (POST/redirect/GET); a refusal shows the page again with the
+message at the form.
 
 The member's scan form is public: the personal link is the key, and only its hash is stored.
 """
@@ -15,16 +17,22 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from core.forms import add_service_error
-from vision.access import TrajectoryMixin
+from vision.access import COMMENT, STEER, TrajectoryMixin
 from vision.constants import ROLE_PAIRS, VISION_TRANSITIONS, VisionSectionKey, VisionStatus
-from vision.forms.documents import SECTION_GUIDANCE, VisionEditForm, VisionStatusForm
-from vision.models import VisionDocument, VisionSection, VisionVersion
-from vision.services.documents import vision_default_title, vision_status_change, vision_version_create
+from vision.forms.documents import SECTION_GUIDANCE, VisionCommentForm, VisionEditForm, VisionStatusForm
+from vision.models import VisionComment, VisionDocument, VisionSection, VisionVersion
+from vision.services.documents import (
+    vision_comment_add,
+    vision_default_title,
+    vision_status_change,
+    vision_version_create,
+)
 
 # --- the vision document ----------------------------------------------------------------------
 
@@ -56,6 +64,14 @@ class VisionMixin(TrajectoryMixin):
             .order_by("-number")
         )
 
+    def get_comments(self, version) -> list[VisionComment]:
+        return list(
+            VisionComment.objects.visible_to(self.request.user)
+            .filter(version=version)
+            .select_related("author")
+            .order_by("created_at", "pk")
+        )
+
     def get_version(self, number: int) -> VisionVersion:
         return get_object_or_404(
             VisionVersion.objects.visible_to(self.request.user)
@@ -71,7 +87,7 @@ class VisionDocumentView(VisionMixin, TemplateView):
 
     template_name = "vision/vision_document.html"
 
-    def get_context_data(self, status_form=None, **kwargs):
+    def get_context_data(self, status_form=None, comment_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         document = self.get_document()
         versions = self.get_versions(document)
@@ -82,6 +98,9 @@ class VisionDocumentView(VisionMixin, TemplateView):
         if status_form is None and latest is not None and allowed:
             status_form = VisionStatusForm(allowed=allowed, initial={"number": latest.number}, prefix="status")
         adopted = next((v for v in versions if v.status == VisionStatus.ADOPTED), None)
+        in_consultation = latest is not None and latest.status == VisionStatus.CONSULTATION
+        if comment_form is None and in_consultation and self.can_comment:
+            comment_form = VisionCommentForm(initial={"number": latest.number}, prefix="comment")
         context.update(
             document=document,
             versions=versions,
@@ -90,6 +109,9 @@ class VisionDocumentView(VisionMixin, TemplateView):
             status_form=status_form if allowed else None,
             adopted_version=adopted if adopted and latest and adopted.number != latest.number else None,
             is_latest=True,
+            comments=self.get_comments(latest) if latest else [],
+            # A refused comment shows again with its errors, also when the status changed meanwhile.
+            comment_form=comment_form if (in_consultation and self.can_comment) or comment_form else None,
         )
         return context
 
@@ -110,6 +132,7 @@ class VisionVersionView(VisionMixin, TemplateView):
             version=version,
             sections=ordered_sections(version),
             is_latest=version.number == latest_number,
+            comments=self.get_comments(version),
         )
         return context
 
@@ -117,7 +140,7 @@ class VisionVersionView(VisionMixin, TemplateView):
 class VisionEditView(VisionMixin, FormView):
     """One textarea per section, filled from the latest version. Saving makes a new version."""
 
-    edit = True
+    needs = STEER
     template_name = "vision/vision_edit.html"
     form_class = VisionEditForm
 
@@ -166,7 +189,7 @@ class VisionEditView(VisionMixin, FormView):
 class VisionStatusView(VisionDocumentView):
     """POST only: move the latest version to the next status."""
 
-    edit = True
+    needs = STEER
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -195,6 +218,36 @@ class VisionStatusView(VisionDocumentView):
                 )
                 return redirect("vision:vision_document", trajectory=self.trajectory.pk)
         return self.render_to_response(self.get_context_data(status_form=form))
+
+
+class VisionCommentView(VisionDocumentView):
+    """POST only: a comment on the latest version while it is in consultation.
+
+    Members of the progress group and those who steer may comment (others get 403); the
+    service refuses a version that is no longer the latest or no longer in consultation.
+    """
+
+    needs = COMMENT
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        number = request.POST.get("comment-number", "")
+        version = get_object_or_404(
+            VisionVersion.objects.visible_to(request.user).filter(document__trajectory=self.trajectory),
+            number=number if str(number).isdigit() else -1,
+        )
+        form = VisionCommentForm(request.POST, prefix="comment")
+        if form.is_valid():
+            try:
+                vision_comment_add(version=version, body=form.cleaned_data["body"], actor=request.user)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Thank you. Your comment has been added."))
+                return redirect(
+                    reverse("vision:vision_document", kwargs={"trajectory": self.trajectory.pk}) + "#comments"
+                )
+        return self.render_to_response(self.get_context_data(comment_form=form))
 
 
 class VisionPrintView(VisionMixin, TemplateView):

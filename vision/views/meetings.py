@@ -2,8 +2,9 @@
 
 Every view loads the trajectory through `TrajectoryMixin` (another association's trajectory
 answers 404) and the meeting or action item from that trajectory only. Views that change
-something set `edit = True` (read-only users get 403) and call one service with
-`actor=request.user`, then redirect (POST/redirect/GET).
+something set `needs = STEER` (only the facilitator and admins steer; members of the progress
+group and officers read, and get 403) and call one service with `actor=request.user`, then
+redirect (POST/redirect/GET).
 """
 
 from functools import cached_property
@@ -23,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from core.views import PageActionMixin, ServiceFormMixin
-from vision.access import TrajectoryMixin
+from vision.access import STEER, TrajectoryMixin
 from vision.calendar import meeting_ics
 from vision.constants import MeetingKind
 from vision.forms import meetings as forms
@@ -147,9 +148,7 @@ class MeetingPageMixin(MeetingMixin):
         invited_ids = {row.member_id for row in attendances if row.invited_at}
         members = list(active_members(self.trajectory))
         context = {
-            "trajectory": self.trajectory,
-            "municipality": self.trajectory.municipality,
-            "can_edit": self.can_edit,
+            **self.access_context(),
             "meeting": meeting,
             "attendances": attendances,
             "invited_count": len(invited_ids),
@@ -161,7 +160,7 @@ class MeetingPageMixin(MeetingMixin):
             "has_errors": bool(bound),
             "next_url": meeting_url(meeting, "actions"),
         }
-        if self.can_edit:
+        if self.can_steer:
             if started:
                 context["attendance_form"] = bound.get("attendance") or forms.AttendanceForm(meeting=meeting)
             context["action_item_form"] = bound.get("action_item") or forms.ActionItemForm(meeting=meeting)
@@ -187,7 +186,7 @@ class MeetingIcsView(MeetingMixin, View):
 
 
 class MeetingCreateView(ServiceFormMixin, TrajectoryMixin, FormView):
-    edit = True
+    needs = STEER
     template_name = "vision/meeting_form.html"
     form_class = forms.MeetingForm
     success_message = gettext_lazy("The meeting has been scheduled. Now choose who you invite.")
@@ -207,7 +206,7 @@ class MeetingCreateView(ServiceFormMixin, TrajectoryMixin, FormView):
 
 
 class MeetingEditView(ServiceFormMixin, MeetingMixin, FormView):
-    edit = True
+    needs = STEER
     template_name = "vision/meeting_form.html"
     form_class = forms.MeetingForm
 
@@ -230,7 +229,7 @@ class MeetingEditView(ServiceFormMixin, MeetingMixin, FormView):
 
 
 class MeetingInviteView(ServiceFormMixin, MeetingMixin, FormView):
-    edit = True
+    needs = STEER
     template_name = "vision/meeting_invite.html"
     form_class = forms.InviteForm
 
@@ -263,7 +262,7 @@ class MeetingInviteView(ServiceFormMixin, MeetingMixin, FormView):
 
 
 class MeetingMinutesView(ServiceFormMixin, MeetingMixin, FormView):
-    edit = True
+    needs = STEER
     template_name = "vision/meeting_minutes.html"
     form_class = forms.MinutesForm
     success_message = gettext_lazy("The minutes have been published and mailed to the members.")
@@ -285,7 +284,7 @@ class MeetingMinutesView(ServiceFormMixin, MeetingMixin, FormView):
 class MeetingActionView(PageActionMixin, MeetingPageMixin, FormView):
     """A form on the meeting's page: POST only; a refusal shows the page with the form's errors."""
 
-    edit = True
+    needs = STEER
     name = ""  # the form's name on the page
 
     def get_form_kwargs(self):
@@ -319,7 +318,7 @@ class ActionItemAddView(MeetingActionView):
 class ActionItemDoneView(ServiceFormMixin, TrajectoryMixin, FormView):
     """Mark an action item done or open again; back to the page it was done from."""
 
-    edit = True
+    needs = STEER
     http_method_names = ["post"]
     form_class = forms.ActionItemDoneForm
 

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from core.charts import grouped_bar_chart, horizontal_bar_chart
 from core.forms import add_service_error
-from vision.access import TrajectoryMixin
+from vision.access import STEER, TrajectoryMixin
 from vision.constants import ScanItem, ScanKind
 from vision.forms.scans import ScanOpenForm, ScanResponseForm
 from vision.models import Scan, ScanInvitation
@@ -61,16 +61,16 @@ class ScanListView(TrajectoryMixin, TemplateView):
         context.update(
             scans=scans,
             open_scan=open_scan,
-            open_form=open_form if self.can_edit and open_scan is None else None,
+            open_form=open_form if self.can_steer and open_scan is None else None,
             members_to_invite=scan_members_to_invite(self.trajectory, timezone.localdate()).count()
-            if self.can_edit and open_scan is None
+            if self.can_steer and open_scan is None
             else None,
         )
         return context
 
 
 class ScanOpenView(ScanListView):
-    edit = True
+    needs = STEER
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -180,7 +180,7 @@ def _comparison_chart(comparison):
 class ScanReopenView(ScanMixin, View):
     """POST: a member who has not answered gets a new link; the old one stops working."""
 
-    edit = True
+    needs = STEER
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -203,7 +203,7 @@ class ScanReopenView(ScanMixin, View):
 class ScanCloseView(ScanMixin, View):
     """POST: a closed scan takes no more answers."""
 
-    edit = True
+    needs = STEER
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):

@@ -2,8 +2,9 @@
 
 Every trajectory is found through `Trajectory.objects.visible_to(request.user)` (`TrajectoryMixin`):
 another association's trajectory answers 404 like a missing one, and stages, deliverables,
-members and cases are looked up within it. Officers outside the progress group read only: the
-views that change something have `edit = True` and answer 403 to them.
+members and cases are looked up within it. The facilitator (and platform admins) steer: the
+views that change something have `needs = STEER` and answer 403 to everyone else. Members of the
+progress group read and add cases (`needs = ADD_CASE`); officers outside the group read only.
 
 Each change is a small form posted to its own view; `act` calls one service with the cleaned
 data and `actor=request.user`, then the browser goes back to the page (POST/redirect/GET). A
@@ -26,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 
 from core.views import PageActionMixin
-from vision.access import TrajectoryMixin
+from vision.access import ADD_CASE, STEER, TrajectoryMixin
 from vision.constants import DIA_KINDS, STAGE_ORDER, ScanKind, StageStatus, VisionStatus, category_order
 from vision.forms import trajectories as forms
 from vision.models import (
@@ -73,7 +74,7 @@ class TrajectoryListView(LoginRequiredMixin, ListView):
         return (
             Trajectory.objects.visible_to(user)
             .with_overview()
-            .with_edit_flag(user)
+            .with_access_flags(user)
             .select_related("municipality", "facilitator__user")
             .order_by("municipality__name", "-started_on", "pk")
         )
@@ -122,7 +123,7 @@ class TrajectoryPageMixin(TrajectoryMixin):
             stage.complete_form = None
             if self._is(stage, "complete"):
                 stage.complete_form = bound["complete"]
-            elif self.can_edit and stage.is_current:
+            elif self.can_steer and stage.is_current:
                 stage.complete_form = forms.StageCompleteForm(prefix="complete")
 
         context = {
@@ -139,16 +140,19 @@ class TrajectoryPageMixin(TrajectoryMixin):
         }
         if context["is_dia"] and trajectory.local_support_cost is not None:
             context["programme_part"], context["municipality_part"] = dia_cost_split(trajectory.local_support_cost)
-        if self.can_edit:
+        if self.can_add_case:
             context.update(
-                member_form_open=self.form_name == "member",
                 case_form_open=self.form_name == "case",
-                editing_member=getattr(self, "member", None) if self.form_name == "member" else None,
                 editing_case=getattr(self, "case", None) if self.form_name == "case" else None,
-                member_form=bound["member"] if "member" in bound else forms.MemberForm(prefix="member"),
                 case_form=bound["case"]
                 if "case" in bound
                 else forms.CaseForm(prefix="case", trajectory=trajectory, user=self.request.user),
+            )
+        if self.can_steer:
+            context.update(
+                member_form_open=self.form_name == "member",
+                editing_member=getattr(self, "member", None) if self.form_name == "member" else None,
+                member_form=bound["member"] if "member" in bound else forms.MemberForm(prefix="member"),
                 cost_form=bound["cost"]
                 if "cost" in bound
                 else forms.SupportCostForm(prefix="cost", initial={"cost": trajectory.local_support_cost}),
@@ -174,7 +178,7 @@ class TrajectoryFormView(PageActionMixin, TrajectoryPageMixin, FormView):
     """One change on the page. Subclasses name the form and `act` (one service)."""
 
     http_method_names = View.http_method_names  # the edit views answer GET; the others say "post"
-    edit = True
+    needs = STEER
     errors_as_message = False  # a button without fields: a refusal is a message on the page
 
     def get_prefix(self):
@@ -328,6 +332,7 @@ class CaseFormMixin:
 
 
 class CaseAddView(CaseFormMixin, TrajectoryFormView):
+    needs = ADD_CASE  # members of the progress group add cases too; changing one is steering
     success_message = _("The case has been added.")
 
     def act(self, data):
