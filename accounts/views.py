@@ -288,7 +288,7 @@ class EnrolView(MFAStepMixin, View):
         if not enrolment_link_redeem(user=request.user, token=token):
             return render(request, "accounts/enrolment_link_invalid.html", status=404)
         request.session[ENROLMENT_SESSION_KEY] = request.user.pk
-        return redirect("accounts:mfa_setup")
+        return redirect(url_with_next("accounts:mfa_setup", self.next_url))
 
 
 class RecoveryCodesView(MFAStepMixin, TemplateView):
