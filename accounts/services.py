@@ -217,7 +217,7 @@ def recovery_code_used(*, user, codes_left: int) -> None:
 # --- password reset -----------------------------------------------------------------------------
 
 
-def password_reset_request(*, email: str, origin: str = "") -> None:
+def password_reset_request(*, email: str, origin: str = "", language: str = settings.LANGUAGE_CODE) -> None:
     """Someone asks for a reset mail for `email`. The same work for every address: the lookup
     and the mail happen in the worker (`password_reset_send`), so the answer does not tell (by
     its content or its time) whether an account has this address."""
@@ -225,7 +225,7 @@ def password_reset_request(*, email: str, origin: str = "") -> None:
 
     def enqueue():
         try:
-            password_reset_mail.delay(email=email, origin=origin)
+            password_reset_mail.delay(email=email, origin=origin, language=language)
         except Exception:  # noqa: BLE001 - the broker is down: the person asks again later
             logger.warning("password reset: could not enqueue the task", exc_info=True)
 
@@ -233,9 +233,10 @@ def password_reset_request(*, email: str, origin: str = "") -> None:
 
 
 @transaction.atomic
-def password_reset_send(*, email: str, origin: str = "") -> int:
-    """In the worker: a reset mail (through the outbox) to each active account with this address
-    and a usable password; returns how many. The link is made when the mail leaves."""
+def password_reset_send(*, email: str, origin: str = "", language: str = settings.LANGUAGE_CODE) -> int:
+    """In the worker: a reset mail (through the outbox, in the language of the page it was asked
+    on) to each active account with this address and a usable password; returns how many. The
+    link is made when the mail leaves."""
     token = current_origin.set(origin)
     try:
         users = list(PasswordResetForm().get_users(email))
@@ -244,6 +245,7 @@ def password_reset_send(*, email: str, origin: str = "") -> int:
                 to=getattr(user, user.get_email_field_name()),
                 template=PASSWORD_RESET_TEMPLATE,
                 dedup_key=f"password-reset:{uuid.uuid4().hex}",
+                language=language,
                 context={"user_id": user.pk},
             )
             audit_log(

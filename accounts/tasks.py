@@ -6,6 +6,6 @@ from accounts.services import password_reset_send
 
 
 @shared_task(name="accounts.password_reset_mail", acks_late=True)
-def password_reset_mail(*, email: str, origin: str = ""):
+def password_reset_mail(*, email: str, origin: str = "", language: str = "nl"):
     """Look the address up and queue the reset mail in the outbox, away from the request."""
-    return password_reset_send(email=email, origin=origin)
+    return password_reset_send(email=email, origin=origin, language=language)

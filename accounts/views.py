@@ -33,8 +33,8 @@ from django.utils.decorators import method_decorator
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView, View
 
@@ -52,7 +52,6 @@ from accounts.services import (
     totp_device_for_setup,
 )
 from core import ratelimit
-from core.context_processors import platform_name
 from core.ratelimit import client_ip
 
 NEW_CODES_SESSION_KEY = "accounts_new_recovery_codes"
@@ -348,11 +347,8 @@ class PasswordResetView(auth_views.PasswordResetView):
         period = settings.PASSWORD_RESET_RATE_PERIOD
         ratelimit.record(self.client_scope, request, period=period)
         ratelimit.record(self.address_scope, request, period=period, value=address)
-        password_reset_request(email=email, origin=client_ip(request))
+        password_reset_request(email=email, origin=client_ip(request), language=get_language())
         return HttpResponseRedirect(self.get_success_url())
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(platform_name=platform_name(), **kwargs)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
