@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _roles_sync_after_migrate(sender, using, apps=global_apps, **kwargs):  # flush sends no apps
@@ -11,11 +12,17 @@ def _roles_sync_after_migrate(sender, using, apps=global_apps, **kwargs):  # flu
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Two-step login"
+    verbose_name = _("Two-step login")
 
     def ready(self):
-        # Once per migrate (accounts has no models, so it sends no post_migrate of its own): the
-        # role groups get a permission added to accounts/roles.py on the next migrate.
+        from accounts import (
+            mails,  # noqa: F401 - registers the mail context builder (enrolment links, password resets)
+            receivers,
+        )
+
+        # Once per migrate (after auth's post_migrate, so the permissions exist): the role groups
+        # get a permission added to accounts/roles.py on the next migrate.
         post_migrate.connect(
             _roles_sync_after_migrate, sender=self.apps.get_app_config("auth"), dispatch_uid="accounts.roles_sync"
         )
+        receivers.connect()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp import verify_token
 
-from accounts.mfa import normalise_recovery_code
+from accounts.mfa import normalise_recovery_code, recovery_code_hash
 
 APP_CODE_DIGITS = 6
 
@@ -84,4 +84,4 @@ class RecoveryCodeForm(DeviceCodeForm):
         code = normalise_recovery_code(self.cleaned_data["code"])
         if not code:
             raise forms.ValidationError(_("Type one of your recovery codes."))
-        return code
+        return recovery_code_hash(code)  # what is stored of a code

@@ -7,6 +7,7 @@ progress-group member with an account but none of those roles does not: they rea
 trajectory, add cases and comment on its vision, and do not see other members' contact data.
 """
 
+import hashlib
 from base64 import b32encode
 
 from django.contrib.auth import get_user_model
@@ -15,6 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 RECOVERY_CODE_COUNT = 10
+RECOVERY_CODE_HASH_LENGTH = 16  # StaticToken.token's max_length
 _CACHE_ATTRIBUTE = "_mfa_required"
 
 
@@ -54,8 +56,16 @@ def recovery_codes_left(user) -> int:
 
 
 def normalise_recovery_code(value: str) -> str:
-    """People type codes with spaces, dashes or capitals: the stored codes are lower case."""
+    """People type codes with spaces, dashes or capitals: the codes are lower case."""
     return "".join(ch for ch in value.lower() if ch.isalnum())
+
+
+def recovery_code_hash(code: str) -> str:
+    """What is stored of a recovery code (django-otp's StaticToken.token, 16 characters): the
+    start of its SHA-256. Nobody reads the codes in the database or the admin; a typed code is
+    hashed the same way and django-otp compares the hashes (and deletes the used one)."""
+    digest = hashlib.sha256(f"recovery-code:{normalise_recovery_code(code)}".encode()).hexdigest()
+    return digest[:RECOVERY_CODE_HASH_LENGTH]
 
 
 def format_secret(key: bytes) -> str:

@@ -2,8 +2,9 @@
 
 Runs after django-otp's OTPMiddleware, which marks the session's user as verified (one query for
 the device the session names). A signed-in user who needs two-step sign-in (`mfa_required`) and is
-not verified yet is sent to the code page (an app is set up) or to the setup page (not yet),
-with `?next=` back to where they were going. Anonymous visitors and residents never notice.
+not verified yet is sent to the code page (an app is set up) or to the setup page (not yet; it
+asks for an enrolment link or a recovery code), with `?next=` back to where they were going.
+Anonymous visitors and residents never notice.
 """
 
 from functools import cache
@@ -29,6 +30,10 @@ OPEN_URL_NAMES = (
 )
 
 
+# Open too, with any token: the enrolment link from the mail (it leads to the setup page).
+OPEN_TOKEN_URL_NAMES = ("accounts:mfa_enrol",)
+
+
 @cache
 def _open_paths(urlconf) -> frozenset[str]:
     paths = set()
@@ -40,11 +45,24 @@ def _open_paths(urlconf) -> frozenset[str]:
     return frozenset(paths)
 
 
+@cache
+def _open_prefixes(urlconf) -> tuple[str, ...]:
+    prefixes = []
+    for name in OPEN_TOKEN_URL_NAMES:
+        try:
+            url = reverse(name, kwargs={"token": "0"}, urlconf=urlconf)
+        except NoReverseMatch:
+            continue
+        prefixes.append(url[: url.rindex("0")])
+    return tuple(prefixes)
+
+
 def is_open_path(request) -> bool:
     path = request.path_info
     if settings.STATIC_URL and path.startswith(settings.STATIC_URL):
         return True
-    return path in _open_paths(getattr(request, "urlconf", None) or settings.ROOT_URLCONF)
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    return path in _open_paths(urlconf) or path.startswith(_open_prefixes(urlconf))
 
 
 class MFARequiredMiddleware:

@@ -1,9 +1,13 @@
-"""The second step of logging in: set up an authenticator app, type its code, or use a recovery code.
+"""The second step of logging in: set up an authenticator app, type its code, or use a recovery code;
+and the forgot-password pages.
 
 The password step stays Django's LoginView; `MFARequiredMiddleware` sends staff here until their
-session is verified. Wrong codes count twice: django-otp makes each device wait longer after every
-wrong code, and each wrong code is also a failed login for django-axes (username and IP address),
-so the lockout covers both steps.
+session is verified. Setting up an app needs a second proof besides the password: a one-time
+enrolment link from an admin (`EnrolView`), or a session verified by a recovery code or the old app.
+
+Wrong codes count twice: django-otp makes each device wait longer after every wrong code, and
+each wrong code is also a failed login for django-axes (username and IP address), so the lockout
+covers both steps.
 """
 
 from datetime import timedelta
@@ -18,8 +22,10 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_login_failed
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -27,17 +33,30 @@ from django.utils.decorators import method_decorator
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from accounts.forms import AppCodeForm, RecoveryCodeForm
 from accounts.mfa import confirmed_totp_device, format_secret, mfa_required, recovery_codes_left, recovery_device
-from accounts.services import recovery_codes_renew, totp_device_confirm, totp_device_for_setup
+from accounts.services import (
+    enrolment_link_redeem,
+    mfa_failed,
+    mfa_verified,
+    password_reset_complete,
+    password_reset_request,
+    recovery_code_used,
+    recovery_codes_renew,
+    totp_device_confirm,
+    totp_device_for_setup,
+)
+from core import ratelimit
 from core.ratelimit import client_ip
 
 NEW_CODES_SESSION_KEY = "accounts_new_recovery_codes"
+# Set by a used enrolment link, for that user only: this session may set up an app.
+ENROLMENT_SESSION_KEY = "accounts_enrolment_user"
 FEW_CODES_LEFT = 3
 
 
@@ -98,6 +117,7 @@ class MFAStepMixin(LoginRequiredMixin):
     def count_wrong_code(self):
         """A wrong code is a failed login for django-axes; at the limit the session ends."""
         request = self.request
+        mfa_failed(user=request.user)
         user_login_failed.send(sender=__name__, credentials={"username": request.user.get_username()}, request=request)
         if getattr(request, "axes_locked_out", False):
             logout(request)
@@ -146,6 +166,7 @@ class VerifyView(CodeStepView):
 
     def form_valid(self, form):
         self.verified(form.device)
+        mfa_verified(user=self.request.user)
         return redirect(self.next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
@@ -170,6 +191,7 @@ class RecoveryVerifyView(CodeStepView):
     def form_valid(self, form):
         self.verified(form.device)
         left = recovery_codes_left(self.request.user)
+        recovery_code_used(user=self.request.user, codes_left=left)
         text = ngettext(
             "You logged in with a recovery code. You have %(count)d recovery code left.",
             "You logged in with a recovery code. You have %(count)d recovery codes left.",
@@ -182,11 +204,18 @@ class RecoveryVerifyView(CodeStepView):
         return redirect(self.next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
+def may_enrol(request) -> bool:
+    """The second proof for setting up an app: a verified session (the old app or a recovery
+    code), or an enrolment link this user opened in this session."""
+    user = request.user
+    return user.is_verified() or request.session.get(ENROLMENT_SESSION_KEY) == user.pk
+
+
 class SetupView(CodeStepView):
     """Set up an authenticator app: scan the QR code (or type the secret), then type the first code.
 
-    Open without a verified session only while the user has no app yet; replacing an app needs a
-    verified session (for example after logging in with a recovery code on a new phone).
+    The password alone is not enough: without a second proof (`may_enrol`) the page shows no
+    secret and takes no code, and says how to get an enrolment link or use a recovery code.
     """
 
     template_name = "accounts/setup.html"
@@ -194,17 +223,37 @@ class SetupView(CodeStepView):
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and not user.is_verified() and confirmed_totp_device(user) is not None:
+        if (
+            user.is_authenticated
+            and not may_enrol(request)
+            and mfa_required(user)
+            and confirmed_totp_device(user) is not None
+        ):
             return redirect(url_with_next("accounts:mfa_verify", safe_next(request)))
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if not may_enrol(request):
+            return self.no_proof()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not may_enrol(request):
+            return self.no_proof(status=403)
+        return super().post(request, *args, **kwargs)
+
+    def no_proof(self, status=200):
+        """No secret, no device: how to get an enrolment link, or the way to a recovery code."""
+        context = {"next": self.next_url, "recovery_codes_left": recovery_codes_left(self.request.user)}
+        return render(self.request, "accounts/setup_needs_link.html", context, status=status)
 
     def get_form_kwargs(self):
         self.device = totp_device_for_setup(user=self.request.user)
         return super().get_form_kwargs()
 
     def form_invalid(self, form):
-        # Nothing secret to guess here (the page shows the key), so a wrong first code is no
-        # failed login; django-otp still makes the device wait after each wrong code.
+        # Only with a second proof, and the page shows the key: a wrong first code is no failed
+        # login; django-otp still makes the device wait after each wrong code.
         form.wrong_code = False
         return super().form_invalid(form)
 
@@ -215,7 +264,7 @@ class SetupView(CodeStepView):
         context.update(
             qr_code=qr_code_svg(self.device.config_url, _("QR code to scan with your authenticator app")),
             secret=format_secret(self.device.bin_key),
-            replacing=verified and confirmed_totp_device(user) is not None,
+            replacing=confirmed_totp_device(user) is not None,
             recovery_codes_left=0 if verified else recovery_codes_left(user),
         )
         return context
@@ -223,9 +272,22 @@ class SetupView(CodeStepView):
     def form_valid(self, form):
         codes = totp_device_confirm(device=form.device, actor=self.request.user)
         self.verified(form.device)
-        self.request.session[NEW_CODES_SESSION_KEY] = codes
+        self.request.session.pop(ENROLMENT_SESSION_KEY, None)
+        if codes:
+            self.request.session[NEW_CODES_SESSION_KEY] = codes
         messages.success(self.request, _("Two-step verification is on. Your app is ready."))
         return redirect(url_with_next("accounts:mfa_recovery_codes", self.next_url))
+
+
+class EnrolView(MFAStepMixin, View):
+    """The one-time enrolment link from the mail: for its own user (logged in first), once, while
+    valid. It lets this session set up an app (the setup page)."""
+
+    def get(self, request, token):
+        if not enrolment_link_redeem(user=request.user, token=token):
+            return render(request, "accounts/enrolment_link_invalid.html", status=404)
+        request.session[ENROLMENT_SESSION_KEY] = request.user.pk
+        return redirect(url_with_next("accounts:mfa_setup", self.next_url))
 
 
 class RecoveryCodesView(MFAStepMixin, TemplateView):
@@ -252,3 +314,47 @@ class RecoveryCodesView(MFAStepMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         request.session[NEW_CODES_SESSION_KEY] = recovery_codes_renew(user=request.user, actor=request.user)
         return redirect(url_with_next("accounts:mfa_recovery_codes", self.next_url))
+
+
+# --- forgot password ----------------------------------------------------------------------------
+
+
+def rate_limited(request):
+    return render(request, "accounts/rate_limited.html", status=429)
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset mail. Every address gets the same answer, as fast: the lookup and the mail
+    happen in the worker. At most PASSWORD_RESET_RATE_LIMIT_PER_CLIENT requests per client and
+    PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS per address in PASSWORD_RESET_RATE_PERIOD."""
+
+    client_scope = "password-reset"
+    address_scope = "password-reset-address"
+
+    def post(self, request, *args, **kwargs):
+        if ratelimit.is_limited(self.client_scope, request, limit=settings.PASSWORD_RESET_RATE_LIMIT_PER_CLIENT):
+            return rate_limited(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        request = self.request
+        email = form.cleaned_data["email"]
+        address = email.strip().lower()
+        limit = settings.PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS
+        if ratelimit.is_limited(self.address_scope, request, limit=limit, value=address):
+            return rate_limited(request)
+        period = settings.PASSWORD_RESET_RATE_PERIOD
+        ratelimit.record(self.client_scope, request, period=period)
+        ratelimit.record(self.address_scope, request, period=period, value=address)
+        password_reset_request(email=email, origin=client_ip(request), language=get_language())
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link from the mail: choose a new password (audited)."""
+
+    def form_valid(self, form):
+        password_reset_complete(user=form.user, password=form.cleaned_data["new_password1"])
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())

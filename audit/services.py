@@ -10,14 +10,18 @@ current_origin: ContextVar[str] = ContextVar("audit_origin", default="")
 
 
 def audit_log(*, actor, action: str, obj, municipality=None, result: str = AuditResult.OK, detail: str = ""):
-    """Record `actor` did `action` on `obj`. Never put personal data or secrets in `detail`."""
+    """Record `actor` did `action` on `obj`. Never put personal data or secrets in `detail`.
+
+    `actor` is a user, or a name when there is no account (a username typed at the login page);
+    `obj` is None when the action is about nothing stored (a sign-in of an unknown username).
+    """
     return AuditLogEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=(actor.get_username() if getattr(actor, "pk", None) else str(actor or "system"))[:150],
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
         municipality=municipality,
         result=result,
         origin=current_origin.get(),

@@ -1,6 +1,7 @@
-"""A fixed-window rate limit per client, kept in the cache (Redis in production).
+"""A fixed-window rate limit per client (or per another value, such as an email address), kept in
+the cache (Redis in production).
 
-The client's IP address is hashed before it becomes a cache key: it is never stored.
+The client's IP address (or the value) is hashed before it becomes a cache key: it is never stored.
 """
 
 import hashlib
@@ -47,17 +48,20 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _key(scope: str, request) -> str:
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip(request)}".encode()).hexdigest()[:32]
+def _key(scope: str, request, value: str | None) -> str:
+    """The cache key of `scope` for the client, or for `value` (an email address, say) if given;
+    either is hashed first."""
+    subject = client_ip(request) if value is None else value
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{subject}".encode()).hexdigest()[:32]
     return f"ratelimit:{scope}:{digest}"
 
 
-def is_limited(scope: str, request, *, limit: int) -> bool:
-    return (cache.get(_key(scope, request)) or 0) >= limit
+def is_limited(scope: str, request, *, limit: int, value: str | None = None) -> bool:
+    return (cache.get(_key(scope, request, value)) or 0) >= limit
 
 
-def record(scope: str, request, *, period: int) -> None:
-    key = _key(scope, request)
+def record(scope: str, request, *, period: int, value: str | None = None) -> None:
+    key = _key(scope, request, value)
     if not cache.add(key, 1, timeout=period):
         try:
             cache.incr(key)

@@ -3,11 +3,13 @@
 import importlib
 
 import pytest
+from django.contrib.auth.signals import user_logged_in
 from django.test.client import ClientMixin
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa import user_needs_mfa
+from accounts.receivers import SIGNIN_AUDIT_UID, on_logged_in
 from core.working_days import cache_extra_holidays, working_days_between
 
 
@@ -37,11 +39,18 @@ def _force_login_completes_two_step_verification(monkeypatch):
     user a confirmed authenticator app (TOTPDevice) and puts it in the session exactly like
     `django_otp.login` does. The second step itself, the lockout and logging in through the form
     are tested in tests/accounts/; browser tests log in through the form and type a real code.
+    A forced login is no sign-in: it writes no "signed in" audit line (accounts/receivers.py), so
+    tests of other audit lines see only their own; tests/accounts/test_signin_audit.py signs in
+    through the login form.
     """
     original = ClientMixin.force_login
 
     def force_login(self, user, backend=None):
-        original(self, user, backend)
+        user_logged_in.disconnect(dispatch_uid=SIGNIN_AUDIT_UID)
+        try:
+            original(self, user, backend)
+        finally:
+            user_logged_in.connect(on_logged_in, dispatch_uid=SIGNIN_AUDIT_UID)
         if user_needs_mfa(user):
             verify_session(self, user)
 

@@ -154,6 +154,13 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # No log of successful logins (IP address, user agent): only failed attempts, which axes removes
 # after the cool-off. Privacy: no personal data that is not needed.
 AXES_DISABLE_ACCESS_LOG = True
+# Setting up the app needs a second proof besides the password: a one-time enrolment link that an
+# admin sends (valid this many hours), or a recovery code.
+ENROLMENT_LINK_HOURS = env.int("ENROLMENT_LINK_HOURS", default=72)
+# Forgot-password mails: at most this many per email address and per client address per period.
+PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS", default=3)
+PASSWORD_RESET_RATE_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_RATE_LIMIT_PER_CLIENT", default=10)
+PASSWORD_RESET_RATE_PERIOD = env.int("PASSWORD_RESET_RATE_PERIOD", default=3600)  # seconds
 
 # Language and time: Dutch first, English complete.
 LANGUAGE_CODE = "nl"

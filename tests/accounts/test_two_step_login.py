@@ -13,7 +13,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.services import recovery_codes_renew
+from accounts.mfa import recovery_code_hash
+from accounts.services import enrolment_link_create, recovery_codes_renew
 from audit.models import AuditLogEntry
 from tests.municipalities.factories import OfficerMembershipFactory
 from tests.vision.factories import ProgressGroupMemberFactory
@@ -66,6 +67,14 @@ class FirstLoginTests:
         assert response.status_code == 302
         assert response["Location"] == f"{setup}?next=%2Fdashboard%2F"
 
+        # The password alone shows no secret: the page asks for an enrolment link.
+        html = client.get(response["Location"]).content.decode()
+        assert 'id="mfa-secret"' not in html and 'id="mfa-needs-link"' in html
+        assert not TOTPDevice.objects.filter(user=officer).exists()
+        # The link from the admin's mail opens the setup.
+        token = enrolment_link_create(user=officer)
+        assert client.get(reverse("accounts:mfa_enrol", kwargs={"token": token}))["Location"] == setup
+
         page = client.get(response["Location"])
         html = page.content.decode()
         assert page.status_code == 200
@@ -106,7 +115,8 @@ class FirstLoginTests:
         html = client.get(response["Location"]).content.decode()
         codes = shown_codes(html)
         assert len(codes) == 10 and len(set(codes)) == 10
-        assert sorted(codes) == sorted(StaticToken.objects.filter(device__user=officer).values_list("token", flat=True))
+        stored = StaticToken.objects.filter(device__user=officer).values_list("token", flat=True)
+        assert sorted(stored) == sorted(recovery_code_hash(code) for code in codes)  # only hashes are kept
         assert f'href="{DASHBOARD}"' in html
         again = client.get(codes_page).content.decode()
         assert shown_codes(again) == [] and "You have 10 recovery codes left." in again
@@ -230,7 +240,8 @@ class VerifiedSessionTests:
         new = shown_codes(client.get(page).content.decode())
         assert len(new) == 10 and not set(new) & set(old)
         assert shown_codes(client.get(page).content.decode()) == []
-        assert set(StaticToken.objects.filter(device__user=officer).values_list("token", flat=True)) == set(new)
+        stored = set(StaticToken.objects.filter(device__user=officer).values_list("token", flat=True))
+        assert stored == {recovery_code_hash(code) for code in new}
         assert AuditLogEntry.objects.filter(action="mfa.recovery_codes").count() == 2
 
     def test_recovery_codes_page_needs_the_second_step(self, client, officer):

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import enrolment_link_issue
 from tests.municipalities.factories import MunicipalityFactory, UserFactory
 from tests.villages.factories import AssociationFactory
 from tests.vision.factories import (
@@ -190,10 +191,14 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
     # fading into its hover colour (the mouse stays where Playwright last clicked).
     page.emulate_media(reduced_motion="reduce")
 
-    # Log in for the first time: the password, then she sets up an authenticator app (typing the
-    # key, not scanning) and sees her recovery codes; then the overview shows the trajectory,
-    # its progress group not complete.
-    page.goto(f"/accounts/login/?next={reverse('vision:trajectory_list')}")
+    # Her account is new: the admin's enrolment link arrives by mail. She opens it, logs in with
+    # her password, sets up an authenticator app (typing the key, not scanning) and sees her
+    # recovery codes; then the overview shows the trajectory, its progress group not complete.
+    enrolment_link_issue(user=ermelo.facilitator.user, actor=None)
+    (welcome,) = [m for m in read_mails(mail_dir) if "/account/verificatie/inschrijven/" in plain_body(m)]
+    assert welcome["To"] == "mirjam@dkkgelderland.nl"
+    link = re.search(r"https?://\S+/account/verificatie/inschrijven/\S+/", plain_body(welcome)).group(0)
+    page.goto(f"{urlsplit(link).path}?next={reverse('vision:trajectory_list')}")
     page.locator("#id_username").fill("mirjam")
     page.locator("#id_password").fill(PASSWORD)
     submit(page, "main form")

@@ -291,6 +291,15 @@ EXPECTED: dict[str, Rule] = {
     "accounts:mfa_verify_recovery": mfa_page(REDIRECT),
     "accounts:mfa_setup": mfa_page(200),
     "accounts:mfa_recovery_codes": mfa_page(200),
+    # An enrolment link nobody has (tests/accounts/test_enrolment.py walks a real one).
+    "accounts:mfa_enrol": Rule(
+        lambda role, tenant: LOGIN if role in ANONYMOUS else REDIRECT if role == "member" else 404,
+        lambda w, t, role: {"token": UNKNOWN_TOKEN},
+        tenants=(None,),
+    ),
+    # Forgot password (accounts/): open to everyone; an unknown reset link says it does not work.
+    "password_reset": public(tenants=(None,)),
+    "password_reset_confirm": public(lambda w, t, role: {"uidb64": "MQ", "token": "set-password"}, tenants=(None,)),
     # A village for staff: officers link plan actions, facilitators and members only look.
     "initiatives:village_plans": staff_page(lambda w, t, role: {"village": t.village.pk}),
     "initiatives:plan_action_link": staff_page(

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from accounts.services import enrolment_link_create
 from audit.services import audit_log
 from core.models import ExtraHoliday
 from initiatives.models import Initiative, ReferenceSequence, StatusChange
@@ -227,6 +228,7 @@ def one_of_everything(world):
     NotificationPreference.objects.create(user=OfficerMembershipFactory(municipality=world.a).user, daily_digest=True)
     # Two-step login and lockout: recovery codes, a failed login (the app comes with force_login).
     StaticDevice.objects.create(user=OfficerMembershipFactory(municipality=world.a).user, name="Recovery codes")
+    enrolment_link_create(user=OfficerMembershipFactory(municipality=world.b).user)
     AccessAttempt.objects.create(username="iemand", ip_address="192.0.2.1", failures_since_start=1)
     AccessLog.objects.create(username="iemand", ip_address="192.0.2.1")  # none are written (AXES_DISABLE_ACCESS_LOG)
     AccessFailureLog.objects.create(username="iemand", ip_address="192.0.2.1")

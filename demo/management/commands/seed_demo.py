@@ -29,7 +29,7 @@ from django.utils.text import slugify
 from django_otp.plugins.otp_static.models import StaticToken
 
 from accounts import roles
-from accounts.mfa import user_needs_mfa
+from accounts.mfa import recovery_code_hash, user_needs_mfa
 from accounts.services import recovery_codes_renew
 from core.working_days import next_working_day_on_or_after
 from demo import data as data
@@ -234,7 +234,8 @@ class InitiativePlan:
 
 
 class DemoSeeder:
-    def __init__(self, *, password_hashes: list[str]):
+    def __init__(self, *, password_hashes: list[str], known_codes: dict[str, list[str]] | None = None):
+        self.known_codes = known_codes or {}
         self.now = timezone.now()
         self.today = timezone.localdate()
         self.year = self.today.year
@@ -401,17 +402,18 @@ class DemoSeeder:
                 self.facilitator, _ = ensure(Facilitator, defaults={"association": self.dkk}, user=user)
 
     def seed_recovery_codes(self):
-        """Demo staff log in in two steps. They have no authenticator app yet (the first login sets
-        one up), but each has recovery codes, so the demo also works without an app."""
+        """Demo staff log in in two steps. They have no authenticator app yet (logging in with a
+        recovery code lets them set one up), but each has recovery codes, so the demo also works
+        without an app. Only hashes are stored: the codes of the last run come from the codes file,
+        and those still stored (unused) are kept."""
         for spec in data.USERS:
             user = self.users[spec["username"]]
             if not user_needs_mfa(user):
                 continue
-            unused = list(
-                StaticToken.objects.filter(device__user=user, device__confirmed=True)
-                .order_by("pk")
-                .values_list("token", flat=True)
+            stored = set(
+                StaticToken.objects.filter(device__user=user, device__confirmed=True).values_list("token", flat=True)
             )
+            unused = [code for code in self.known_codes.get(spec["username"], []) if recovery_code_hash(code) in stored]
             if len(unused) < MIN_DEMO_RECOVERY_CODES:
                 unused = recovery_codes_renew(user=user, actor=None, audit=False)
             self.recovery_codes[user.get_username()] = unused
@@ -1139,6 +1141,19 @@ class DemoSeeder:
 # --- the command -------------------------------------------------------------------------------
 
 
+def read_recovery_codes(path) -> dict[str, list[str]]:
+    """The codes `write_recovery_codes` wrote last time (none when there is no file)."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    codes = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#") and ": " in line:
+            username, tokens = line.split(": ", 1)
+            codes[username] = tokens.split()
+    return codes
+
+
 def write_recovery_codes(path, codes: dict[str, list[str]]) -> Path:
     """The demo staff's unused recovery codes, for trying the demo without an authenticator app."""
     path = Path(path)
@@ -1188,8 +1203,9 @@ class Command(BaseCommand):
         refuse_outside_demo_settings()
         started = time.monotonic()
         hashes = hash_passwords(settings.DEMO_PASSWORD, len(data.USERS))
+        known_codes = read_recovery_codes(settings.DEMO_RECOVERY_CODES_FILE)
         with transaction.atomic():
-            seeder = DemoSeeder(password_hashes=hashes)
+            seeder = DemoSeeder(password_hashes=hashes, known_codes=known_codes)
             seeder.run()
         codes_file = write_recovery_codes(settings.DEMO_RECOVERY_CODES_FILE, seeder.recovery_codes)
         elapsed = time.monotonic() - started
@@ -1229,6 +1245,6 @@ class Command(BaseCommand):
         else:  # not set, so the setting holds its default: safe to show
             self.stdout.write(f"  password: value of DEMO_PASSWORD, default {settings.DEMO_PASSWORD}")
         self.stdout.write(
-            "  staff log in in two steps: set up an authenticator app at the first login, or use a recovery"
-            f" code from {codes_file}"
+            "  staff log in in two steps: choose 'Log in with a recovery code' and type a code from"
+            f" {codes_file}; after that the account can set up an authenticator app"
         )

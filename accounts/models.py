@@ -1,0 +1,40 @@
+"""One-time enrolment links: the second proof a staff member needs to set up an authenticator app."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def enrolment_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class EnrolmentLinkQuerySet(models.QuerySet):
+    def usable(self, now):
+        return self.filter(used_at__isnull=True, expires_at__gt=now)
+
+
+class EnrolmentLink(models.Model):
+    """A link mailed to a staff member to set up two-step verification, good once and for a
+    limited time (ENROLMENT_LINK_HOURS). Only the SHA-256 of its token is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    token_hash = models.CharField(_("token (SHA-256)"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    objects = EnrolmentLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("enrolment link")
+        verbose_name_plural = _("enrolment links")
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
