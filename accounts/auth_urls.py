@@ -8,6 +8,7 @@ from accounts import views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("start/", views.StartPageView.as_view(), name="start_page"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -21,10 +21,11 @@ from axes.helpers import get_cool_off
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_login_failed
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -53,6 +54,7 @@ from accounts.services import (
 )
 from core import ratelimit
 from core.ratelimit import client_ip
+from municipalities.models import OfficerMembership
 
 NEW_CODES_SESSION_KEY = "accounts_new_recovery_codes"
 # Set by a used enrolment link, for that user only: this session may set up an app.
@@ -358,3 +360,43 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         password_reset_complete(user=form.user, password=form.cleaned_data["new_password1"])
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return HttpResponseRedirect(self.get_success_url())
+
+
+def start_page_for(user) -> str:
+    """Where a signed-in user starts: platform admins the admin, officers their dashboard,
+    facilitators and progress-group members the trajectories, other staff the admin, anyone
+    else the home page. One query."""
+    if user.is_superuser:
+        return reverse("admin:index")
+    users = get_user_model().objects
+    roles = (
+        users.filter(pk=user.pk)
+        .annotate(
+            officer=Exists(OfficerMembership.objects.filter(user=OuterRef("pk"), is_active=True)),
+            facilitator_=Exists(users.filter(pk=OuterRef("pk"), facilitator__is_active=True)),
+            member=Exists(
+                users.filter(
+                    pk=OuterRef("pk"),
+                    progress_group_memberships__isnull=False,
+                    progress_group_memberships__left_on__isnull=True,
+                )
+            ),
+        )
+        .values("officer", "facilitator_", "member")
+        .first()
+    ) or {}
+    if roles.get("officer"):
+        return reverse("initiatives:dashboard")
+    if roles.get("facilitator_") or roles.get("member"):
+        return reverse("vision:trajectory_list")
+    if user.is_staff:
+        return reverse("admin:index")
+    return reverse("initiatives:home")
+
+
+@method_decorator(never_cache, name="dispatch")
+class StartPageView(LoginRequiredMixin, View):
+    """`LOGIN_REDIRECT_URL`: after signing in (both steps), each user lands on their own start page."""
+
+    def get(self, request):
+        return redirect(start_page_for(request.user))

@@ -117,7 +117,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "initiatives:home"
+LOGIN_REDIRECT_URL = "start_page"  # each role its own start page (accounts.views.start_page_for)
 LOGOUT_REDIRECT_URL = "initiatives:home"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -287,7 +287,7 @@ class NextIsSafeTests:
 
         assert f'name="next" value="{target}"' not in page  # not carried on in the form ...
         assert reverse("accounts:mfa_verify_recovery") + "?next" not in page  # ... nor in the link
-        assert response.status_code == 302 and response["Location"] == reverse("initiatives:home")
+        assert response.status_code == 302 and response["Location"] == reverse("start_page")
 
 
 class OthersAreNotAskedTests:
@@ -297,7 +297,7 @@ class OthersAreNotAskedTests:
 
         assert response["Location"] == reverse("vision:trajectory_list")
         assert client.get(reverse("vision:trajectory_list")).status_code == 200
-        assert client.get(reverse("accounts:mfa_setup"))["Location"] == reverse("initiatives:home")
+        assert client.get(reverse("accounts:mfa_setup"))["Location"] == reverse("start_page")
         assert not TOTPDevice.objects.exists()
 
     def test_residents_pages_are_unaffected(self, client):

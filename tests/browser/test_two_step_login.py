@@ -75,7 +75,7 @@ def test_first_login_sets_up_the_app_and_the_next_login_asks_for_its_code(page, 
     # A code is good once; a person waits for the app's next one, the test forgets the last one.
     TOTPDevice.objects.filter(user=officer).update(last_t=-1)
     type_app_code(page, TOTPDevice.objects.get(user=officer))
-    assert urlsplit(page.url).path == reverse("initiatives:home")
+    assert urlsplit(page.url).path == reverse("initiatives:dashboard")  # the officer's own start page
 
 
 def test_a_recovery_code_instead_of_the_phone(page, officer):

@@ -297,6 +297,8 @@ EXPECTED: dict[str, Rule] = {
         lambda w, t, role: {"token": UNKNOWN_TOKEN},
         tenants=(None,),
     ),
+    # The start page after signing in sends everyone on to their own page.
+    "start_page": Rule(lambda role, tenant: LOGIN if role in ANONYMOUS else REDIRECT, tenants=(None,)),
     # Forgot password (accounts/): open to everyone; an unknown reset link says it does not work.
     "password_reset": public(tenants=(None,)),
     "password_reset_confirm": public(lambda w, t, role: {"uidb64": "MQ", "token": "set-password"}, tenants=(None,)),
