@@ -23,6 +23,7 @@ from initiatives.models import (
     Initiative,
     Message,
     ReferenceSequence,
+    RoleChange,
     Satisfaction,
     StatusChange,
     Theme,
@@ -56,6 +57,12 @@ class CostLineInline(ReadOnlyInlineMixin, ScopedTabularInline):
 class StatusChangeInline(ReadOnlyInlineMixin, ScopedTabularInline):
     model = StatusChange
     fields = ("created_at", "from_status", "to_status", "actor", "by_initiator", "note")
+    readonly_fields = ("created_at",)
+
+
+class RoleChangeInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    model = RoleChange
+    fields = ("created_at", "from_role", "to_role", "actor", "explanation")
     readonly_fields = ("created_at",)
 
 
@@ -263,6 +270,7 @@ class InitiativeAdmin(ScopedModelAdmin):
         MessageInline,
         AttachmentInline,
         StatusChangeInline,
+        RoleChangeInline,
         SatisfactionInline,
         OutboxMailInline,
     )

@@ -475,6 +475,34 @@ class StatusChange(AppendOnlyModel):
         return f"{self.initiative_id}: {self.from_status or '-'} → {self.to_status}"
 
 
+class RoleChange(AppendOnlyModel):
+    """Append-only history of the municipality's role on the overheidsparticipatietrap: every
+    time an officer sets or changes it (or its explanation), with actor and time."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="role_changes")
+    from_role = models.CharField(_("from"), max_length=20, choices=MunicipalRole.choices, blank=True)
+    to_role = models.CharField(_("to"), max_length=20, choices=MunicipalRole.choices)
+    explanation = models.TextField(_("explanation of the role"), max_length=2000, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = InitiativeChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+
+    def __str__(self):
+        return f"{self.initiative_id}: {self.from_role or '-'} → {self.to_role}"
+
+
 class Message(models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(_("kind"), max_length=20, choices=MessageKind.choices)

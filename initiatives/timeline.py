@@ -10,8 +10,8 @@ from initiatives.constants import MessageKind
 @dataclass
 class Event:
     at: datetime
-    kind: str  # status, message_in, message_out, note, decision, agreement, mail
-    obj: object
+    kind: str  # status, role, message_in, message_out, note, decision, agreement, mails
+    obj: object  # the row; for "mails" the list of mails, newest first
 
 
 MESSAGE_EVENT_KINDS = {
@@ -28,6 +28,7 @@ def _events(initiative, *, internal: bool) -> list[Event]:
             events.append(Event(message.created_at, MESSAGE_EVENT_KINDS[message.kind], message))
     events += [Event(decision.decided_at, "decision", decision) for decision in initiative.decisions.all()]
     events += [Event(agreement.created_at, "agreement", agreement) for agreement in initiative.agreements.all()]
+    events += [Event(change.created_at, "role", change) for change in initiative.role_changes.all()]
     return events
 
 
@@ -41,11 +42,21 @@ def public_timeline(initiative) -> list[Event]:
 
 def officer_timeline(initiative) -> list[Event]:
     """Everything that happened, newest first: the public events, internal notes (kind "note")
-    and the mails the platform queued or sent about the initiative (kind "mail").
+    and the mails the platform queued or sent about the initiative. Mails that follow each other
+    with nothing else in between are folded into one event (kind "mails", the list newest
+    first), so the history reads as the conversation and the mails stay one click away.
 
-    Uses the prefetched relations (`status_changes`, `messages`, `decisions`, `agreements`,
-    `mails`), so a page that prefetches them runs in a fixed number of queries.
+    Uses the prefetched relations (`status_changes`, `role_changes`, `messages`, `decisions`,
+    `agreements`, `mails`), so a page that prefetches them runs in a fixed number of queries.
     """
     events = _events(initiative, internal=True)
     events += [Event(mail.created_at, "mail", mail) for mail in initiative.mails.all()]
-    return sorted(events, key=lambda event: event.at, reverse=True)
+    folded: list[Event] = []
+    for event in sorted(events, key=lambda event: event.at, reverse=True):
+        if event.kind != "mail":
+            folded.append(event)
+        elif folded and folded[-1].kind == "mails":
+            folded[-1].obj.append(event.obj)
+        else:
+            folded.append(Event(event.at, "mails", [event.obj]))
+    return folded

@@ -15,6 +15,7 @@ from initiatives.models import (
     Agreement,
     Initiative,
     Message,
+    RoleChange,
 )
 from initiatives.services.common import audit_initiative, mail_initiator, officer_link, save_attachments
 from municipalities.access import NotAllowed, require_officer
@@ -88,10 +89,16 @@ def initiative_message_send(*, initiative: Initiative, body: str, actor, interna
 def initiative_set_role(*, initiative: Initiative, role: str, explanation: str, actor) -> Initiative:
     """The municipality's rung on the overheidsparticipatietrap for this initiative, said out loud."""
     require_officer(actor, initiative.municipality_id)
+    before = initiative.municipal_role
+    if (role, explanation) == (before, initiative.municipal_role_explanation):
+        return initiative  # nothing changed: no history line
     initiative.municipal_role = role
     initiative.municipal_role_explanation = explanation
     initiative.full_clean(validate_unique=False, validate_constraints=False)
     initiative.save(update_fields=["municipal_role", "municipal_role_explanation", "updated_at"])
+    change = RoleChange(initiative=initiative, from_role=before, to_role=role, explanation=explanation, actor=actor)
+    change.full_clean()
+    change.save()
     audit_initiative(actor, AuditAction.INITIATIVE_ROLE, initiative, detail=role)
     return initiative
 

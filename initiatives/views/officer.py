@@ -41,6 +41,7 @@ from initiatives.models import (
     Grant,
     Initiative,
     Message,
+    RoleChange,
     StatusChange,
 )
 from initiatives.services.funds import grant_mark_paid, grant_withdraw, initiative_decide
@@ -144,6 +145,7 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
                 "themes",
                 "cost_lines",
                 Prefetch("status_changes", queryset=StatusChange.objects.select_related("actor")),
+                Prefetch("role_changes", queryset=RoleChange.objects.select_related("actor")),
                 Prefetch(
                     "messages",
                     queryset=Message.objects.select_related("author").prefetch_related("attachments"),

@@ -73,6 +73,7 @@ class InitiativeTrackView(TrackedInitiativeMixin, FormView):
         initiative = (
             Initiative.objects.prefetch_related(
                 "status_changes",
+                "role_changes",
                 Prefetch(
                     "messages",
                     queryset=Message.objects.exclude(kind=MessageKind.INTERNAL_NOTE).prefetch_related("attachments"),

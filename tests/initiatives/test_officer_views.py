@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -21,6 +22,7 @@ from initiatives.constants import (
     Status,
 )
 from initiatives.models import Agreement, Decision, Grant, Initiative, Message
+from initiatives.services.submission import tracking_token_issue
 from municipalities.models import StandardText
 from notifications.models import OutboxMail
 from tests.initiatives.factories import (
@@ -114,8 +116,27 @@ class PageTests:
         assert "Buren zijn kritisch." in content  # the internal note, for officers
         assert "Wanneer komt u langs?" in content
         kinds = {event.kind for event in response.context["timeline"]}
-        assert {"status", "message_in", "note", "agreement", "mail"} <= kinds
+        assert {"status", "message_in", "note", "agreement", "mails"} <= kinds
         assert reverse("initiatives:officer_attachment", args=[initiative.pk, attachment.pk]) in content
+
+    def test_mails_in_a_row_are_one_entry_between_the_messages(self, officer_client, initiative):
+        now = timezone.now()
+
+        def mail(key, minutes_ago):
+            row = OutboxMail.objects.create(
+                to="fatima@example.nl", template="initiatives/email/receipt", dedup_key=key, subject=initiative
+            )
+            OutboxMail.objects.filter(pk=row.pk).update(created_at=now - timedelta(minutes=minutes_ago))
+            return row
+
+        first, second = mail("a", 50), mail("b", 49)
+        message = MessageFactory(initiative=initiative, created_at=now - timedelta(minutes=30))
+        third = mail("c", 29)
+        timeline = officer_client.get(page_url(initiative)).context["timeline"]
+        shown = [
+            (e.kind, e.obj if e.kind != "mails" else [m.pk for m in e.obj]) for e in timeline if e.kind != "status"
+        ]
+        assert shown == [("mails", [third.pk]), ("message_out", message), ("mails", [second.pk, first.pk])]
 
     def test_timeline_is_newest_first(self, officer_client, initiative):
         now = timezone.now()
@@ -452,6 +473,29 @@ class RoleTests:
             MunicipalRole.FACILITATE,
             "Wij helpen met geld.",
         )
+
+    def test_setting_and_changing_the_role_are_history_entries_the_initiator_reads_too(
+        self, officer_client, officer, initiative
+    ):
+        url = action_url("initiatives:officer_role", initiative)
+        officer_client.post(url, {"role-role": MunicipalRole.FACILITATE, "role-explanation": "Wij helpen met geld."})
+        officer_client.post(url, {"role-role": MunicipalRole.FACILITATE, "role-explanation": "Wij helpen met geld."})
+        officer_client.post(
+            url, {"role-role": MunicipalRole.STIMULATE, "role-explanation": "Wij brengen mensen bij elkaar."}
+        )
+
+        changes = list(initiative.role_changes.values_list("from_role", "to_role", "actor"))
+        assert changes == [  # the same role again is no new entry
+            ("", MunicipalRole.FACILITATE, officer.user.pk),
+            (MunicipalRole.FACILITATE, MunicipalRole.STIMULATE, officer.user.pk),
+        ]
+        page = officer_client.get(page_url(initiative)).content.decode()
+        assert escape("Rol van de gemeente gewijzigd van “Faciliteren” naar “Stimuleren”") in page
+        assert escape("Rol van de gemeente: Faciliteren") in page
+        token = tracking_token_issue(initiative=initiative)
+        tracking = Client().get(reverse("initiatives:track", kwargs={"token": token})).content.decode()
+        assert "Rol van de gemeente: Stimuleren" in tracking
+        assert "Wij brengen mensen bij elkaar." in tracking
 
     def test_role_choices_are_the_participation_ladder(self, officer_client, initiative):
         form = officer_client.get(page_url(initiative)).context["role_form"]
