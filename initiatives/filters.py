@@ -3,7 +3,7 @@ from datetime import date, datetime, time, timedelta
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -78,8 +78,24 @@ def _start_of_day(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def workflow_order():
+    """The statuses in the order of the workflow (Status), not of their internal keys."""
+    return Case(*[When(status=status, then=Value(index)) for index, status in enumerate(Status)], default=Value(99))
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
-    """Sorting by a column, with the primary key last, so pages never skip or repeat a row."""
+    """Sorting by a column, with the primary key last, so pages never skip or repeat a row.
+    A field in `expressions` sorts by that expression (the status in workflow order)."""
+
+    expressions = {"status": workflow_order}
+
+    def get_ordering_value(self, param):
+        field = super().get_ordering_value(param)
+        descending = field.startswith("-")
+        expression = self.expressions.get(field.lstrip("-"))
+        if expression is None:
+            return field
+        return expression().desc() if descending else expression().asc()
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)

@@ -402,6 +402,15 @@ class DashboardSortingTests:
         assert 'aria-sort="ascending"' in content
         assert 'href="?sort=-reference&amp;status=submitted"' in content
 
+    def test_status_sorts_in_the_order_of_the_workflow(self, officer_client, village):
+        for status in (Status.WAITING_FOR_INITIATOR, Status.CLOSED, Status.SUBMITTED, Status.DECIDED, Status.INTAKE):
+            InitiativeFactory(village=village, status=status)
+        workflow = [Status.SUBMITTED, Status.INTAKE, Status.WAITING_FOR_INITIATOR, Status.DECIDED, Status.CLOSED]
+        response = officer_client.get(DASHBOARD, {"sort": "status"})
+        assert [i.status for i in response.context["initiatives"]] == workflow
+        response = officer_client.get(DASHBOARD, {"sort": "-status"})
+        assert [i.status for i in response.context["initiatives"]] == workflow[::-1]
+
     @pytest.mark.parametrize(
         "sort", ["village", "status", "submitted", "first_response_due", "decision_due", "officer", "-officer"]
     )
