@@ -196,8 +196,9 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
             )
         timeline = officer_timeline(initiative)
         for event in timeline:
-            if event.kind == "mail":
-                event.obj.description = MAIL_DESCRIPTIONS.get(event.obj.template, event.obj.template)
+            if event.kind == "mails":
+                for mail in event.obj:
+                    mail.description = MAIL_DESCRIPTIONS.get(mail.template, mail.template)
         context = {
             "initiative": initiative,
             "municipality": initiative.municipality,

@@ -137,6 +137,9 @@ class PageTests:
             (e.kind, e.obj if e.kind != "mails" else [m.pk for m in e.obj]) for e in timeline if e.kind != "status"
         ]
         assert shown == [("mails", [third.pk]), ("message_out", message), ("mails", [second.pk, first.pk])]
+        page = officer_client.get(page_url(initiative)).content.decode()
+        assert "2 mails van het platform" in page
+        assert "Ontvangstbevestiging" in page  # what each mail was, in words
 
     def test_timeline_is_newest_first(self, officer_client, initiative):
         now = timezone.now()
