@@ -176,6 +176,13 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
         empty_label=_("Public or not"),
         widget=FastSelect,
     )
+    new_replies = django_filters.ChoiceFilter(
+        label=_("New replies"),
+        choices=[("1", _("The initiator wrote since you last looked"))],
+        method="filter_new_replies",
+        empty_label=_("New replies or not"),
+        widget=FastSelect,
+    )
     submitted_from = django_filters.DateFilter(
         label=_("Submitted from"), method="filter_submitted_from", widget=DateInput, validators=DATE_VALIDATORS
     )
@@ -242,6 +249,9 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
         if value == Publication.APPROVED:
             return queryset.filter(Initiative.objects.published_q())
         return queryset.filter(publication_consent=True, publication=Publication.HIDDEN)
+
+    def filter_new_replies(self, queryset, name, value):
+        return queryset.filter(Initiative.objects.new_replies_q(self.request.user))
 
     def filter_submitted_from(self, queryset, name, value):
         return queryset.filter(submitted_at__gte=_start_of_day(value))

@@ -140,6 +140,22 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             ),
         )
 
+    @staticmethod
+    def new_replies_q(user) -> models.Q:
+        """The initiator wrote after `user` last opened the initiative's page (or ever, if never)."""
+        seen_after = OfficerReadMark.objects.filter(
+            user=user, initiative=models.OuterRef("initiative_id"), seen_at__gte=models.OuterRef("created_at")
+        )
+        replies = Message.objects.filter(initiative=models.OuterRef("pk"), kind=MessageKind.FROM_INITIATOR).exclude(
+            models.Exists(seen_after)
+        )
+        return models.Q(models.Exists(replies))
+
+    def with_new_replies(self, user):
+        return self.annotate(
+            has_new_reply=models.ExpressionWrapper(self.new_replies_q(user), output_field=models.BooleanField())
+        )
+
     def dashboard_counters(self, *, user, today) -> dict[str, int]:
         """The dashboard's counters in one query (conditional aggregation)."""
         count = models.Count
@@ -150,6 +166,7 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             decision_overdue=count("pk", filter=self.overdue_decision_q(today)),
             waiting=count("pk", filter=models.Q(status=Status.WAITING_FOR_INITIATOR)),
             publication_review=count("pk", filter=self.publication_review_q()),
+            new_replies=count("pk", filter=models.Q(assigned_officer=user) & self.new_replies_q(user)),
         )
 
     def search(self, text: str):
@@ -473,6 +490,23 @@ class StatusChange(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.initiative_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class OfficerReadMark(models.Model):
+    """When an officer last opened an initiative's page: the initiator's replies after it are
+    new to them (a marker in the dashboard's list and the counter "new replies")."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="read_marks")
+    seen_at = models.DateTimeField(_("last opened"))
+
+    class Meta:
+        verbose_name = _("read mark")
+        verbose_name_plural = _("read marks")
+        constraints = [models.UniqueConstraint(fields=["user", "initiative"], name="officerreadmark_once")]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.initiative_id} ({self.seen_at:%Y-%m-%d %H:%M})"
 
 
 class RoleChange(AppendOnlyModel):

@@ -15,6 +15,7 @@ from initiatives.models import (
     Agreement,
     Initiative,
     Message,
+    OfficerReadMark,
     RoleChange,
 )
 from initiatives.services.common import audit_initiative, mail_initiator, officer_link, save_attachments
@@ -83,6 +84,17 @@ def initiative_message_send(*, initiative: Initiative, body: str, actor, interna
         actor, AuditAction.INITIATIVE_NOTE if internal else AuditAction.INITIATIVE_MESSAGE, initiative, obj=message
     )
     return message
+
+
+def initiative_mark_seen(*, initiative: Initiative, user) -> None:
+    """`user` opened the initiative's page now: the initiator's replies until now are no longer
+    new to them. One statement (an upsert); reading is no change, so no audit line."""
+    OfficerReadMark.objects.bulk_create(
+        [OfficerReadMark(user=user, initiative=initiative, seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "initiative"],
+        update_fields=["seen_at"],
+    )
 
 
 @transaction.atomic

@@ -54,6 +54,7 @@ COUNTERS = [
     ("first_response_overdue", gettext_lazy("First response overdue"), [("overdue", OVERDUE_FIRST_RESPONSE)]),
     ("decision_overdue", gettext_lazy("Decision overdue"), [("overdue", OVERDUE_DECISION)]),
     ("waiting", gettext_lazy("Waiting for the initiator"), [("status", Status.WAITING_FOR_INITIATOR.value)]),
+    ("new_replies", gettext_lazy("New replies to you"), [("officer", ME), ("new_replies", "1")]),
     (
         "publication_review",
         gettext_lazy("Waiting for publication review"),
@@ -160,7 +161,7 @@ class DashboardView(OfficerRequiredMixin, FilterView):
         self.today = timezone.localdate()
         # Only the columns a row shows: building 25 full initiatives (50 fields each, with their
         # village, municipality and officer) was a tenth of the page's Python time.
-        return _scoped_initiatives(self.request.user, self.today).only(*LIST_FIELDS)
+        return _scoped_initiatives(self.request.user, self.today).with_new_replies(self.request.user).only(*LIST_FIELDS)
 
     def paginate_queryset(self, queryset, page_size):
         """A missing, garbled or too high page number shows the nearest page, never a 404."""
@@ -197,6 +198,7 @@ class DashboardView(OfficerRequiredMixin, FilterView):
             max_bulk=MAX_BULK,
             overdue_text=_("Overdue"),
             not_assigned_text=_("Not assigned"),
+            new_reply_text=_("New reply"),
         )
         return context
 

@@ -49,6 +49,7 @@ from initiatives.services.officers import (
     agreement_add,
     agreement_set_done,
     initiative_assign,
+    initiative_mark_seen,
     initiative_message_send,
     initiative_set_role,
 )
@@ -220,6 +221,7 @@ class InitiativeOfficerView(OfficerInitiativeMixin, View):
 
     def get(self, request, pk):
         self.initiative = self.page_initiative(pk)
+        initiative_mark_seen(initiative=self.initiative, user=request.user)
         return render(request, self.template_name, self.page_context(initiative=self.initiative))
 
 

@@ -17,7 +17,7 @@ from audit.models import AuditLogEntry
 from core.csv import BOM, spreadsheet_rows
 from initiatives.constants import GrantStatus, Status
 from initiatives.models import Initiative
-from tests.initiatives.factories import GrantFactory, InitiativeFactory, ThemeFactory
+from tests.initiatives.factories import GrantFactory, InitiativeFactory, MessageFactory, ThemeFactory
 from tests.municipalities.factories import FundFactory, OfficerMembershipFactory, UserFactory
 from tests.villages.factories import VillageFactory
 
@@ -152,6 +152,8 @@ class DashboardScopingTests:
         InitiativeFactory(village=other_village, waiting=True, decision_due=today - timedelta(days=1))
         InitiativeFactory(village=other_village, assigned_officer=officer.user)  # wrongly pointed at us
         InitiativeFactory(village=other_village, publication_pending=True)
+        theirs_for_me = {"initiative__village": other_village, "initiative__assigned_officer": officer.user}
+        MessageFactory(**theirs_for_me, from_initiator=True)
         counts = {c["key"]: c["count"] for c in officer_client.get(DASHBOARD).context["counters"]}
         assert counts == {
             "new_unassigned": 0,
@@ -159,6 +161,7 @@ class DashboardScopingTests:
             "first_response_overdue": 0,
             "decision_overdue": 0,
             "waiting": 0,
+            "new_replies": 0,
             "publication_review": 0,
         }
 
@@ -339,15 +342,23 @@ class DashboardCounterTests:
         InitiativeFactory(village=village, publication_pending=True, publication_consent=False, **handled)
         InitiativeFactory(village=village, publication_hidden=True, **handled)
         InitiativeFactory(village=village, publication_pending=True, withdrawn=True)
+        # New replies: the initiator wrote on one of mine (never opened), and on one of a colleague.
+        on_time = {"village": village, "first_response_due": today}
+        MessageFactory(initiative=InitiativeFactory(waiting=True, **on_time), from_initiator=True)
+        replied = InitiativeFactory(intake=True, assigned_officer=officer.user, **on_time)
+        MessageFactory(initiative=replied, from_initiator=True)
+        MessageFactory(initiative=InitiativeFactory(assigned_officer=colleague.user, **on_time), from_initiator=True)
+        return replied
 
     def test_values(self, officer_client, initiatives):
         counters = officer_client.get(DASHBOARD).context["counters"]
         assert {c["key"]: c["count"] for c in counters} == {
             "new_unassigned": 2,
-            "mine": 3,
+            "mine": 4,
             "first_response_overdue": 1,
             "decision_overdue": 1,
-            "waiting": 2,
+            "waiting": 3,
+            "new_replies": 1,
             "publication_review": 1,
         }
 
@@ -716,3 +727,44 @@ class TestRowTexts:
         assert row.officer_name == (officer.user.get_full_name() or officer.user.get_username())
         assert row.list_url == reverse("initiatives:officer_detail", kwargs={"pk": mine.pk})
         assert row.list_url in response.content.decode()
+
+
+class NewRepliesTests:
+    def test_a_reply_is_new_until_the_officer_opens_the_initiative_and_new_again_after_the_next(
+        self, officer_client, officer, village
+    ):
+        initiative = InitiativeFactory(village=village, intake=True, assigned_officer=officer.user)
+        quiet = InitiativeFactory(village=village, intake=True, assigned_officer=officer.user)
+
+        def marked():
+            response = officer_client.get(DASHBOARD)
+            counters = {c["key"]: c["count"] for c in response.context["counters"]}
+            rows = [i.pk for i in response.context["initiatives"] if i.has_new_reply]
+            return rows, counters["new_replies"], response.content.decode().count("data-new-reply")
+
+        assert marked() == ([], 0, 0)
+        MessageFactory(initiative=initiative, from_initiator=True)
+        MessageFactory(initiative=quiet)  # the officer's own message is no new reply
+        assert marked() == ([initiative.pk], 1, 1)
+        assert listed(officer_client.get(DASHBOARD, {"new_replies": "1"})) == [initiative.pk]
+
+        officer_client.get(reverse("initiatives:officer_detail", args=[initiative.pk]))
+        assert marked() == ([], 0, 0)
+        MessageFactory(initiative=initiative, from_initiator=True)
+        assert marked() == ([initiative.pk], 1, 1)
+
+    def test_what_one_officer_read_is_still_new_to_a_colleague(self, officer_client, officer, colleague, village):
+        initiative = InitiativeFactory(village=village, assigned_officer=officer.user)
+        MessageFactory(initiative=initiative, from_initiator=True)
+        officer_client.get(reverse("initiatives:officer_detail", args=[initiative.pk]))
+        assert not Initiative.objects.with_new_replies(officer.user).get().has_new_reply
+        assert Initiative.objects.with_new_replies(colleague.user).get().has_new_reply
+
+    def test_the_list_costs_no_query_per_row(self, officer_client, officer, village, django_assert_max_num_queries):
+        for _ in range(3):
+            MessageFactory(initiative__village=village, initiative__assigned_officer=officer.user, from_initiator=True)
+        with django_assert_max_num_queries(12) as few:
+            officer_client.get(DASHBOARD)
+        MessageFactory.create_batch(10, initiative__village=village, from_initiator=True)
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            officer_client.get(DASHBOARD)
