@@ -21,7 +21,7 @@ from initiatives.constants import AgreementParty, AgreementRole, DecisionOutcome
 from initiatives.models import Agreement, Decision, Grant, Initiative, Message
 from initiatives.services.submission import tracking_token_issue
 from municipalities.models import StandardText
-from tests.initiatives.factories import CostLineFactory, InitiativeFactory
+from tests.initiatives.factories import CostLineFactory, InitiativeFactory, MessageFactory
 from tests.municipalities.factories import FundFactory, MunicipalityFactory, OfficerMembershipFactory
 from tests.villages.factories import VillageFactory
 
@@ -84,6 +84,7 @@ def harderwijk():
         assigned_officer=officer,
     )
     CostLineFactory(initiative=playground, description="Klimrek", amount=Decimal("4000.00"))
+    MessageFactory(initiative=playground, from_initiator=True, body="Wanneer kunnen we langskomen?")
     benches = InitiativeFactory(
         intake=True,
         village=tonsel,
@@ -142,6 +143,10 @@ def test_officer_filters_messages_agrees_decides_and_is_refused_over_the_maximum
     type_app_code(page, app)
     page.wait_for_url("**/dashboard/")
     assert page.locator("tbody tr[data-initiative]").count() == 4
+    # Fatima wrote since Anouk last looked: her row says so, and so does the counter.
+    assert page.locator(f'tbody tr[data-initiative="{playground.pk}"] [data-new-reply]').is_visible()
+    assert page.locator("tbody [data-new-reply]").count() == 1
+    assert page.locator("#counter-new_replies .fs-2").inner_text() == "1"
     assert_accessible(page)
     shot(page, "1-dashboard")
 
@@ -171,7 +176,7 @@ def test_officer_filters_messages_agrees_decides_and_is_refused_over_the_maximum
     assert page.url.endswith("#history")
     assert success_message(page).is_visible()
     assert MESSAGE_TEXT in page.locator("#history .timeline-message_out").first.inner_text()
-    message = Message.objects.get(initiative=playground)
+    message = Message.objects.get(initiative=playground, author__isnull=False)
     assert (message.body, message.author) == (MESSAGE_TEXT, harderwijk.officer)
 
     # An agreement: the municipality facilitates, before a date.
@@ -241,6 +246,8 @@ def test_officer_filters_messages_agrees_decides_and_is_refused_over_the_maximum
     # then take it offline again, which needs a reason.
     garden = Initiative.objects.get(title="Moestuin voor de school")
     page.goto(reverse("initiatives:dashboard"))
+    assert page.locator("tbody [data-new-reply]").count() == 0  # she has read Fatima's reply
+    assert page.locator("#counter-new_replies .fs-2").inner_text() == "0"
     counter = page.locator("#counter-publication_review")
     assert counter.locator(".fs-2").inner_text() == "1"
     with page.expect_navigation():
