@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from audit.constants import AuditAction
 from audit.services import audit_log
+from core.formats import money
 from initiatives.constants import IntakeChannel, MessageKind, Status
 from initiatives.deadlines import initiative_due_dates
 from initiatives.models import (
@@ -78,7 +79,7 @@ def initiative_money_check(*, asks_money: bool, amount_requested, cost_lines: li
         errors.setdefault("amount_requested", []).append(_("Fill in how much money you ask."))
     if cost_lines and requested > total:
         errors.setdefault("amount_requested", []).append(
-            _("You ask more than the total of your cost lines (€ %(total)s).") % {"total": total}
+            _("You ask more than the total of your cost lines (%(total)s).") % {"total": money(total)}
         )
     if errors:
         raise ValidationError(errors)

@@ -233,6 +233,32 @@ class PageTests:
             Decimal("7000.00"),
         )
 
+    def test_fund_box_explains_its_words_and_writes_amounts_in_dutch(self, officer_client, officer, initiative):
+        fund = FundFactory(
+            municipality=officer.municipality, budget=Decimal("10000.00"), max_per_initiative=Decimal("2500.00")
+        )
+        GrantFactory(fund=fund, amount=Decimal("1800.00"), initiative__village__municipality=officer.municipality)
+        GrantFactory(
+            fund=fund,
+            amount=Decimal("1200.50"),
+            status=GrantStatus.PAID,
+            initiative__village__municipality=officer.municipality,
+        )
+        body = officer_client.get(page_url(initiative)).content.decode().replace("\u00a0", " ")
+        assert "Toegezegd: beloofd in een besluit, nog niet uitbetaald." in body
+        assert "Nog over: wat het fonds nog kan geven" in body
+        box = body[body.index(f'data-fund="{fund.pk}"') :]
+        box = box[: box.index("</li>")]
+        for label, amount in [
+            ("Budget", "€ 10.000,00"),
+            ("Toegezegd (nog niet uitbetaald)", "€ 1.800,00"),
+            ("Uitbetaald", "€ 1.200,50"),
+            ("Nog over", "€ 6.999,50"),
+            ("Maximaal per initiatief", "€ 2.500,00"),
+        ]:
+            assert label in box and amount in box
+        assert "10000" not in box and "committed" not in box
+
     @pytest.mark.parametrize("count", [3, 30])
     def test_page_runs_in_a_fixed_number_of_queries(
         self, officer_client, officer, initiative, count, django_assert_max_num_queries
@@ -618,6 +644,40 @@ class DecisionTests:
         initiative.refresh_from_db()
         assert initiative.status == Status.IN_CONVERSATION
         assert not Decision.objects.exists() and not Grant.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("fund_kwargs", "amount", "message"),
+        [
+            ({"max_per_initiative": Decimal("5000")}, "5000.01", "Dit fonds geeft maximaal € 5.000,00 per initiatief."),
+            ({"budget": Decimal("12500")}, "12500.01", "Het fonds heeft nog € 12.500,00 over. Dit bedrag is hoger."),
+            (
+                {"min_own_share_percent": Decimal("25")},
+                "3000.01",
+                "De initiatiefnemers betalen minstens 25% zelf. Het fonds geeft dus maximaal € 3.000,00.",
+            ),
+            (
+                {"budget_per_village": Decimal("1500")},
+                "1500.01",
+                "Dit dorp heeft dit jaar nog € 1.500,00 over in dit fonds.",
+            ),
+        ],
+    )
+    def test_fund_rules_name_amounts_in_dutch_notation(
+        self, officer_client, officer, initiative, fund_kwargs, amount, message
+    ):
+        defaults = {"budget": Decimal("50000"), "max_per_initiative": None, "min_own_share_percent": Decimal("0")}
+        fund = FundFactory(municipality=officer.municipality, **{**defaults, **fund_kwargs})
+        response = officer_client.post(
+            action_url("initiatives:officer_decide", initiative),
+            {
+                "decision-outcome": DecisionOutcome.SUPPORTED,
+                "decision-motivation": "Mooi plan",
+                "decision-fund": fund.pk,
+                "decision-amount": amount,
+            },
+        )
+        assert response.status_code == 200
+        assert response.context["decision_form"].errors["amount"] == [message.replace("€ ", "€\u00a0")]
 
     def test_fund_of_another_municipality_cannot_be_chosen(self, officer_client, initiative):
         foreign = FundFactory()
