@@ -1,5 +1,6 @@
 """The officer's page of one initiative, its actions, and phone or paper intake (through the views)."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from audit.constants import AuditAction
+from audit.models import AuditLogEntry
 from initiatives.constants import (
     TRANSITIONS,
     AgreementParty,
@@ -798,4 +801,55 @@ class RegisterTests:
         response = officer_client.post(reverse("initiatives:officer_register"), data)
         assert response.status_code == 200
         assert "channel" in response.context["form"].errors
+        assert not Initiative.objects.exists()
+
+    def test_the_questions_speak_to_the_officer_about_the_initiator(self, officer_client, village):
+        response = officer_client.get(reverse("initiatives:officer_register"))
+        body = response.content.decode()
+        for label in (
+            "Naam van het initiatief",
+            "Wat wil de initiatiefnemer bereiken?",
+            "Welke hulp vraagt de initiatiefnemer aan de gemeente?",
+            "Bedrag dat de initiatiefnemer vraagt (euro)",
+            "Wie in de buurt steunt het plan?",
+            "Wanneer wil de initiatiefnemer beginnen?",
+        ):
+            assert label in body
+        addressed_to_the_initiator = re.compile(r"\b(je|jouw|jij|mijn|ik|we willen)\b", re.IGNORECASE)
+        form = response.context["form"]
+        for name, field in form.fields.items():
+            if name != "handler":  # the one question for the officer themselves
+                for text in (str(field.label), str(field.help_text)):
+                    assert not addressed_to_the_initiator.search(text), (name, text)
+
+    def test_the_registering_officer_is_the_handler_unless_chosen_otherwise(self, officer_client, officer, village):
+        form = officer_client.get(reverse("initiatives:officer_register")).context["form"]
+        assert form["handler"].value() == officer.user.pk
+        officer_client.post(reverse("initiatives:officer_register"), self.post_data(village, handler=officer.user.pk))
+        initiative = Initiative.objects.get()
+        assert initiative.assigned_officer == officer.user
+        assert not OutboxMail.objects.filter(to=officer.user.email).exists()  # they know already
+
+    def test_a_colleague_can_be_chosen_as_handler_and_hears_it(self, officer_client, officer, village):
+        colleague = OfficerMembershipFactory(municipality=officer.municipality, user__email="collega@example.org")
+        data = self.post_data(village, handler=colleague.user.pk)
+        response = officer_client.post(reverse("initiatives:officer_register"), data)
+        initiative = Initiative.objects.get()
+        assert response.status_code == 302
+        assert initiative.assigned_officer == colleague.user
+        mails = set(OutboxMail.objects.filter(to="collega@example.org").values_list("template", flat=True))
+        assert mails == {"initiatives/email/officer_assigned"}  # not also "a new initiative"
+        assert AuditLogEntry.objects.filter(action=AuditAction.INITIATIVE_ASSIGN, actor=officer.user).exists()
+
+    def test_nobody_as_handler_leaves_it_unassigned(self, officer_client, village):
+        officer_client.post(reverse("initiatives:officer_register"), self.post_data(village, handler=""))
+        assert Initiative.objects.get().assigned_officer is None
+
+    def test_an_officer_of_another_municipality_cannot_be_the_handler(self, officer_client, village):
+        stranger = OfficerMembershipFactory()
+        response = officer_client.post(
+            reverse("initiatives:officer_register"), self.post_data(village, handler=stranger.user.pk)
+        )
+        assert response.status_code == 200
+        assert "handler" in response.context["form"].errors
         assert not Initiative.objects.exists()
