@@ -1,6 +1,7 @@
 """The municipality's audit log for its coordinators (read only), at /dashboard/logboek/."""
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy
@@ -8,14 +9,26 @@ from django.views.decorators.cache import never_cache
 from django_filters.views import FilterView
 
 from audit.constants import AuditAction
+from audit.describe import describe
 from audit.models import AuditLogEntry, AuditResult
 from core.widgets import DateInput
 from municipalities.access import CoordinatorRequiredMixin
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """People by their name (the username only when the name is empty)."""
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class PersonFilter(django_filters.ModelChoiceFilter):
+    field_class = PersonChoiceField
+
+
 class AuditLogFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(label=gettext_lazy("Action"), empty_label=gettext_lazy("All actions"))
-    actor = django_filters.ModelChoiceFilter(
+    actor = PersonFilter(
         label=gettext_lazy("By"),
         queryset=get_user_model().objects.none(),
         empty_label=gettext_lazy("Everyone"),
@@ -43,7 +56,7 @@ class AuditLogFilter(django_filters.FilterSet):
         self.filters["actor"].queryset = (
             get_user_model()
             .objects.filter(pk__in=log.filter(actor__isnull=False).values("actor_id"))
-            .order_by("username")
+            .order_by("first_name", "last_name", "username")
         )
 
 
@@ -62,5 +75,6 @@ class AuditLogView(CoordinatorRequiredMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["entries"] = describe(context["entries"])  # names and details in words
         context["refused"] = AuditResult.REFUSED
         return context

@@ -7,4 +7,7 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Initiatives")
 
     def ready(self):
-        from initiatives import mails  # noqa: F401 - registers the mail context builder
+        from initiatives import (
+            audit_details,  # noqa: F401 - registers the audit log's words for initiatives
+            mails,  # noqa: F401 - registers the mail context builder
+        )

@@ -319,9 +319,30 @@ class InitiativeRegisterForm(InitiativeSubmitForm):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, municipality=None, **kwargs):
+    handler = forms.ModelChoiceField(
+        label=_("Handler"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Nobody yet"),
+        help_text=_("The officer who handles this initiative. You, unless you choose a colleague."),
+    )
+
+    def __init__(self, *args, municipality=None, officer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
+        handler = self.fields["handler"]
+        handler.queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                officer_membership__municipality=municipality,
+                officer_membership__is_active=True,
+            )
+            .order_by("first_name", "last_name", "username")
+        )
+        handler.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        if officer is not None and not self.is_bound:
+            handler.initial = officer.pk
         del self.fields["privacy_acknowledged"]
         del self.fields["website"]
         villages = village_choices(municipality.slug if municipality is not None else None)
@@ -331,6 +352,23 @@ class InitiativeRegisterForm(InitiativeSubmitForm):
                 village__municipality=municipality
             ).select_related("village")
         fields = self.fields
+        # The officer fills this in: the questions speak of the initiator, not to them.
+        fields["title"].label = _("Name of the initiative")
+        fields["goal"].label = _("What does the initiator want to achieve?")
+        fields["description"].label = _("What does the initiator want to do?")
+        fields["description"].help_text = _("What the initiator will do, with whom and where.")
+        fields["organisation"].help_text = _("Only when the initiator starts this on behalf of an organisation.")
+        fields["help_kinds"].label = _("What help does the initiator ask of the municipality?")
+        fields["amount_requested"].label = _("Amount the initiator asks (euro)")
+        fields["own_contribution_money"].label = _("Own contribution of the initiator in money (euro)")
+        fields["own_contribution_hours"].label = _("Hours the initiator and others put in")
+        fields["own_contribution_materials"].label = _("Materials the initiator brings")
+        fields["support_evidence"].label = _("Who in the neighbourhood supports the plan?")
+        fields["permits_needed"].label = _("Does the initiator need permits?")
+        fields["planned_start"].label = _("When does the initiator want to start?")
+        fields["is_right_to_challenge"].label = _(
+            "The initiator wants to take over a task of the municipality (right to challenge)"
+        )
         fields["initiator_name"].label = _("Name of the initiator")
         fields["initiator_email"].label = _("Email address of the initiator (optional)")
         fields["initiator_email"].required = False
@@ -354,7 +392,7 @@ class InitiativeRegisterForm(InitiativeSubmitForm):
         )
         return intake_layout(
             self,
-            before=[Div("channel", css_class="form-section")],
+            before=[Div("channel", "handler", css_class="form-section")],
             legends={
                 "initiative": _("1. The initiative"),
                 "help": _("2. Help asked"),

@@ -29,6 +29,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.formats import money
 from core.working_days import working_days_between
 from initiatives.constants import DecisionOutcome, GrantStatus, MunicipalRole, Status
 from initiatives.models import NO_FIRST_RESPONSE_OWED, SATISFIED_FROM, Decision, Grant, Satisfaction, SatisfactionScore
@@ -125,8 +126,7 @@ def display(value, kind: str) -> str:
     if kind == COUNT:
         return number_format(value, force_grouping=True)
     if kind in (MONEY, MONEY_WHOLE):
-        decimals = 2 if kind == MONEY else 0
-        return "€\u00a0" + number_format(value, decimal_pos=decimals, force_grouping=True)
+        return money(value, decimals=2 if kind == MONEY else 0)
     if kind == PERCENT:
         return number_format(round(value * 100), force_grouping=True) + "%"
     if kind == DAYS:

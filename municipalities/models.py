@@ -8,6 +8,7 @@ from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from core.formats import money
 from core.models import TimeStampedModel
 from municipalities.constants import DirectionKind, OfficerRole
 from municipalities.scoping import OFFICERS, STAFF, MunicipalityScopedQuerySet
@@ -228,8 +229,8 @@ class Fund(TimeStampedModel):
             if self.budget < taken:
                 raise ValidationError(
                     {
-                        "budget": _("The fund has already committed or paid € %(taken)s; the budget cannot be less.")
-                        % {"taken": taken}
+                        "budget": _("The fund has already committed or paid %(taken)s; the budget cannot be less.")
+                        % {"taken": money(taken)}
                     }
                 )
 

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from audit.constants import AuditAction
+from core.formats import money
 from initiatives.constants import DecisionOutcome, GrantStatus, Status
 from initiatives.models import (
     Decision,
@@ -34,10 +36,10 @@ def fund_check_grant(*, fund: Fund, initiative: Initiative, amount: Decimal, gra
     if not fund.is_open:
         raise ValidationError({"fund": _("This fund is closed.")})
     if amount <= 0:
-        raise ValidationError({"amount": _("A contribution must be more than € 0.")})
+        raise ValidationError({"amount": _("A contribution must be more than %(min)s.") % {"min": money(0)}})
     if fund.max_per_initiative is not None and amount > fund.max_per_initiative:
         raise ValidationError(
-            {"amount": _("This fund gives at most € %(max)s per initiative.") % {"max": fund.max_per_initiative}}
+            {"amount": _("This fund gives at most %(max)s per initiative.") % {"max": money(fund.max_per_initiative)}}
         )
     if fund.min_own_share_percent:
         if initiative.total_cost <= 0:
@@ -46,17 +48,18 @@ def fund_check_grant(*, fund: Fund, initiative: Initiative, amount: Decimal, gra
         if amount > ceiling:
             raise ValidationError(
                 {
-                    "amount": _(
-                        "The initiators pay at least %(pct)s%% themselves, so the fund gives at most € %(max)s."
-                    )
-                    % {"pct": fund.min_own_share_percent.normalize(), "max": ceiling}
+                    "amount": _("The initiators pay at least %(pct)s%% themselves, so the fund gives at most %(max)s.")
+                    % {
+                        "pct": number_format(fund.min_own_share_percent.normalize(), use_l10n=True),
+                        "max": money(ceiling),
+                    }
                 }
             )
     exclude_grant = grant.pk if grant is not None else None
     taken = fund.taken(exclude_grant=exclude_grant)
     if taken + amount > fund.budget:
         raise ValidationError(
-            {"amount": _("The fund has € %(left)s left; this is more.") % {"left": fund.budget - taken}}
+            {"amount": _("The fund has %(left)s left; this is more.") % {"left": money(fund.budget - taken)}}
         )
     if fund.budget_per_village is not None:
         live = Grant.objects.filter(fund=fund).exclude(status=GrantStatus.WITHDRAWN).exclude(pk=exclude_grant)
@@ -66,8 +69,8 @@ def fund_check_grant(*, fund: Fund, initiative: Initiative, amount: Decimal, gra
         if village_taken + amount > fund.budget_per_village:
             raise ValidationError(
                 {
-                    "amount": _("This village has € %(left)s left in this fund this year.")
-                    % {"left": fund.budget_per_village - village_taken}
+                    "amount": _("This village has %(left)s left in this fund this year.")
+                    % {"left": money(fund.budget_per_village - village_taken)}
                 }
             )
 

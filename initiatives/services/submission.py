@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from audit.constants import AuditAction
 from audit.services import audit_log
+from core.formats import money
 from initiatives.constants import IntakeChannel, MessageKind, Status
 from initiatives.deadlines import initiative_due_dates
 from initiatives.models import (
@@ -33,6 +34,7 @@ from initiatives.services.common import (
     officers_to_notify,
     save_attachments,
 )
+from initiatives.services.officers import initiative_assign
 from initiatives.services.publication import publication_at_submission, publication_audit_submission
 from initiatives.services.workflow import initiative_transition
 from notifications.models import OutboxMail
@@ -78,7 +80,7 @@ def initiative_money_check(*, asks_money: bool, amount_requested, cost_lines: li
         errors.setdefault("amount_requested", []).append(_("Fill in how much money you ask."))
     if cost_lines and requested > total:
         errors.setdefault("amount_requested", []).append(
-            _("You ask more than the total of your cost lines (€ %(total)s).") % {"total": total}
+            _("You ask more than the total of your cost lines (%(total)s).") % {"total": money(total)}
         )
     if errors:
         raise ValidationError(errors)
@@ -92,6 +94,7 @@ def initiative_submit(
     files=(),
     channel: str = IntakeChannel.WEB,
     registered_by=None,
+    handler=None,
     submitted_at=None,
 ) -> Initiative:
     """Store a new initiative with everything the resident gave, then (after commit) mail.
@@ -99,6 +102,8 @@ def initiative_submit(
     `data` holds the Initiative fields (with `village` and `themes`); `files` are checked
     uploads (see `initiatives.forms.CheckedUpload`). Nothing is mailed before the commit.
     The money rule (`initiative_money_check`) holds here too, whoever calls.
+    `handler` (an officer of the municipality, for an application an officer registers) is
+    assigned in the same transaction, as `initiative_assign` does it.
     """
     data = dict(data)
     themes = data.pop("themes", [])
@@ -169,7 +174,8 @@ def initiative_submit(
             context={"officer_name": officer.user.get_full_name(), "link": officer_link(initiative)},
         )
         for officer in officers_to_notify(initiative)
-        if officer.user_id != getattr(registered_by, "pk", None)
+        # the registering officer knows, and the handler hears it from initiative_assign below
+        if officer.user_id not in (getattr(registered_by, "pk", None), getattr(handler, "pk", None))
     ]
     if initiative.initiator_email:
         mails.insert(
@@ -184,6 +190,8 @@ def initiative_submit(
             ),
         )
     mail_enqueue_many(mails)
+    if handler is not None:
+        initiative = initiative_assign(initiative=initiative, officer=handler, actor=registered_by)
     return initiative
 
 

@@ -14,7 +14,7 @@ from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
+from django.utils.dates import MONTHS
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -84,19 +84,19 @@ def url_maker(name: str, kwarg: str):
     return lambda value: f"{head}{value}{tail}"
 
 
-def short_date_formatter():
-    """What the template filter `date:"j M Y"` writes (local time, "–" for none), with the month
-    names translated once instead of once per cell."""
-    months = {number: str(name).title() for number, name in MONTHS_3.items()}
+def date_formatter():
+    """What the template filter `date:DATE_FORMAT` writes ("5 december 2026": local time, "–" for
+    none; core.formats), with the month names translated once instead of once per cell."""
+    months = {number: str(name) for number, name in MONTHS.items()}
 
-    def short_date(value) -> str:
+    def format_date(value) -> str:
         if value is None:
             return "–"
         if isinstance(value, datetime):
             value = timezone.localtime(value)
         return f"{value.day} {months[value.month]} {value.year:04d}"
 
-    return short_date
+    return format_date
 
 
 LIST_FIELDS = (
@@ -212,7 +212,7 @@ class DashboardView(OfficerRequiredMixin, FilterView):
         initiatives = list(page)
         initiative_url = url_maker("initiatives:officer_detail", "pk")
         village_url = url_maker("initiatives:village_plans", "village")
-        short_date = short_date_formatter()
+        format_date = date_formatter()
         status_labels = {value: str(label) for value, label in Status.choices}
         select_label = _("Select %(reference)s")
         for initiative in initiatives:
@@ -221,9 +221,9 @@ class DashboardView(OfficerRequiredMixin, FilterView):
             initiative.village_url = village_url(initiative.village_id)
             initiative.select_label = select_label % {"reference": initiative.reference}
             initiative.status_label = status_labels.get(initiative.status, initiative.status)
-            initiative.submitted_text = short_date(initiative.submitted_at)
-            initiative.first_response_due_text = short_date(initiative.first_response_due)
-            initiative.decision_due_text = short_date(initiative.decision_due)
+            initiative.submitted_text = format_date(initiative.submitted_at)
+            initiative.first_response_due_text = format_date(initiative.first_response_due)
+            initiative.decision_due_text = format_date(initiative.decision_due)
             initiative.officer_name = (officer.get_full_name() or officer.get_username()) if officer else ""
         return initiatives
 

@@ -448,7 +448,7 @@ class InitiativeRegisterView(OfficerRequiredMixin, View):
         return self.membership.municipality if self.membership else None
 
     def get(self, request):
-        form = officer_forms.InitiativeRegisterForm(municipality=self.municipality)
+        form = officer_forms.InitiativeRegisterForm(municipality=self.municipality, officer=request.user)
         return self.render(form, CostLineFormSet(prefix="costs"))
 
     def post(self, request):
@@ -471,6 +471,7 @@ class InitiativeRegisterView(OfficerRequiredMixin, View):
                 files=form.cleaned_data["attachments"],
                 channel=form.cleaned_data["channel"],
                 registered_by=self.request.user,
+                handler=form.cleaned_data["handler"],
             )
         except ValidationError as error:
             add_service_error(form, error)

@@ -4,9 +4,11 @@ from datetime import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from audit.constants import AuditAction
 from audit.models import AuditLogEntry, AuditResult
+from initiatives.constants import DecisionOutcome, MunicipalRole
 from tests.municipalities.factories import OfficerMembershipFactory, UserFactory, two_municipalities
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +224,76 @@ class TestFilters:
         client.force_login(world.coordinator)
 
         assert client.get(URL, {"page": 7}).status_code == 404
+
+
+class TestInWords:
+    """The log reads as sentences: names instead of ids, labels instead of stored values."""
+
+    @pytest.fixture
+    def story(self, world):
+        from decimal import Decimal
+
+        from initiatives.services.funds import initiative_decide
+        from initiatives.services.officers import initiative_assign, initiative_set_role
+        from tests.initiatives.factories import InitiativeFactory
+        from tests.municipalities.factories import FundFactory
+
+        officer = world.officer
+        initiative = InitiativeFactory(
+            in_conversation=True,
+            village__municipality=world.a,
+            total_cost=Decimal("4000.00"),
+            title="Een nieuwe speeltuin met een klimrek en een zandbak achter het dorpshuis van Hulshorst",
+        )
+        fund = FundFactory(
+            municipality=world.a, name="Leefbaarheidsfonds", year=2026, budget=Decimal("10000"), min_own_share_percent=0
+        )
+        initiative_assign(initiative=initiative, officer=officer, actor=world.coordinator)
+        initiative_set_role(initiative=initiative, role="faciliteren", explanation="", actor=officer)
+        initiative_decide(
+            initiative=initiative,
+            actor=officer,
+            outcome=DecisionOutcome.SUPPORTED,
+            motivation="Mooi plan",
+            fund=fund,
+            amount=Decimal("1800.00"),
+        )
+        return initiative
+
+    def page(self, client, world, **params):
+        client.force_login(world.coordinator)
+        return client.get(URL, params)
+
+    def rows(self, response):
+        return {(entry.get_action_display(), entry.detail_text) for entry in response.context["entries"]}
+
+    def test_details_name_people_funds_and_labels(self, client, world, story):
+        response = self.page(client, world)
+        name = world.officer.get_full_name()
+        rows = self.rows(response)
+        assert ("Initiatief toegewezen", f"toegewezen aan {name}") in rows
+        assert ("Bijdrage toegezegd", "€\u00a01.800,00 uit Leefbaarheidsfonds 2026") in rows
+        with translation.override("nl"):
+            assert (str(AuditAction.INITIATIVE_DECIDE.label), str(DecisionOutcome.SUPPORTED.label)) in rows
+            assert (str(AuditAction.INITIATIVE_ROLE.label), str(MunicipalRole.FACILITATE.label)) in rows
+        body = response.content.decode()
+        for raw in ("officer=", "fund=", "amount=", "->", "supported", "faciliteren<"):
+            assert raw not in body
+
+    def test_rows_about_a_part_of_an_initiative_name_the_whole_initiative(self, client, world, story):
+        response = self.page(client, world)
+        objects = {entry.object_text for entry in response.context["entries"]}
+        assert objects == {str(story)}  # the grant and the decision too, not "2026-0001: 1800.00"
+        assert story.title in response.content.decode()
+
+    def test_the_actor_filter_offers_names(self, client, world, story):
+        form = self.page(client, world).context["filter"].form
+        labels = {label for _value, label in form.fields["actor"].choices}
+        assert world.officer.get_full_name() in labels
+        assert world.officer.get_username() not in labels
+
+    def test_a_row_without_a_person_says_the_platform_did_it(self, client, world):
+        entry(municipality=world.a, action="initiative.auto_close")
+        response = self.page(client, world)
+        assert listed(response)[0].actor_text == "Het platform (automatisch)"
+        assert ">system<" not in response.content.decode()

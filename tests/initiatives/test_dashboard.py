@@ -691,21 +691,24 @@ class TestRowTexts:
     """The list's cells are worked out in Python (speed); they must read as the template filters did."""
 
     @pytest.mark.parametrize("language", ["nl", "en"])
-    def test_short_dates_match_the_date_filter(self, language):
+    def test_dates_match_the_date_filter_in_the_officer_pages_format(self, language):
         from django.utils import translation
         from django.utils.dateformat import format as date_format
 
-        from initiatives.views.dashboard import short_date_formatter
+        from core.formats import DATE_FORMAT
+        from initiatives.views.dashboard import date_formatter
 
         moments = [
             timezone.make_aware(datetime(2026, month, 1 + month, 23, 30)) for month in range(1, 13)
         ]  # late evening UTC+1/+2: the local date can differ from the UTC one
         with translation.override(language):
-            short = short_date_formatter()
+            short = date_formatter()
             for moment in moments:
-                assert short(moment) == date_format(timezone.localtime(moment), "j M Y")
-                assert short(moment.date()) == date_format(moment.date(), "j M Y")
+                assert short(moment) == date_format(timezone.localtime(moment), DATE_FORMAT)
+                assert short(moment.date()) == date_format(moment.date(), DATE_FORMAT)
             assert short(None) == "–"
+            if language == "nl":
+                assert short(datetime(2026, 3, 4).date()) == "4 maart 2026"
 
     def test_links_match_reverse(self):
         from initiatives.views.dashboard import url_maker

@@ -1,5 +1,6 @@
 """The officer's page of one initiative, its actions, and phone or paper intake (through the views)."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from audit.constants import AuditAction
+from audit.models import AuditLogEntry
 from initiatives.constants import (
     TRANSITIONS,
     AgreementParty,
@@ -232,6 +235,32 @@ class PageTests:
             Decimal("2000.00"),
             Decimal("7000.00"),
         )
+
+    def test_fund_box_explains_its_words_and_writes_amounts_in_dutch(self, officer_client, officer, initiative):
+        fund = FundFactory(
+            municipality=officer.municipality, budget=Decimal("10000.00"), max_per_initiative=Decimal("2500.00")
+        )
+        GrantFactory(fund=fund, amount=Decimal("1800.00"), initiative__village__municipality=officer.municipality)
+        GrantFactory(
+            fund=fund,
+            amount=Decimal("1200.50"),
+            status=GrantStatus.PAID,
+            initiative__village__municipality=officer.municipality,
+        )
+        body = officer_client.get(page_url(initiative)).content.decode().replace("\u00a0", " ")
+        assert "Toegezegd: beloofd in een besluit, nog niet uitbetaald." in body
+        assert "Nog over: wat het fonds nog kan geven" in body
+        box = body[body.index(f'data-fund="{fund.pk}"') :]
+        box = box[: box.index("</li>")]
+        for label, amount in [
+            ("Budget", "€ 10.000,00"),
+            ("Toegezegd (nog niet uitbetaald)", "€ 1.800,00"),
+            ("Uitbetaald", "€ 1.200,50"),
+            ("Nog over", "€ 6.999,50"),
+            ("Maximaal per initiatief", "€ 2.500,00"),
+        ]:
+            assert label in box and amount in box
+        assert "10000" not in box and "committed" not in box
 
     @pytest.mark.parametrize("count", [3, 30])
     def test_page_runs_in_a_fixed_number_of_queries(
@@ -619,6 +648,40 @@ class DecisionTests:
         assert initiative.status == Status.IN_CONVERSATION
         assert not Decision.objects.exists() and not Grant.objects.exists()
 
+    @pytest.mark.parametrize(
+        ("fund_kwargs", "amount", "message"),
+        [
+            ({"max_per_initiative": Decimal("5000")}, "5000.01", "Dit fonds geeft maximaal € 5.000,00 per initiatief."),
+            ({"budget": Decimal("12500")}, "12500.01", "Het fonds heeft nog € 12.500,00 over. Dit bedrag is hoger."),
+            (
+                {"min_own_share_percent": Decimal("25")},
+                "3000.01",
+                "De initiatiefnemers betalen minstens 25% zelf. Het fonds geeft dus maximaal € 3.000,00.",
+            ),
+            (
+                {"budget_per_village": Decimal("1500")},
+                "1500.01",
+                "Dit dorp heeft dit jaar nog € 1.500,00 over in dit fonds.",
+            ),
+        ],
+    )
+    def test_fund_rules_name_amounts_in_dutch_notation(
+        self, officer_client, officer, initiative, fund_kwargs, amount, message
+    ):
+        defaults = {"budget": Decimal("50000"), "max_per_initiative": None, "min_own_share_percent": Decimal("0")}
+        fund = FundFactory(municipality=officer.municipality, **{**defaults, **fund_kwargs})
+        response = officer_client.post(
+            action_url("initiatives:officer_decide", initiative),
+            {
+                "decision-outcome": DecisionOutcome.SUPPORTED,
+                "decision-motivation": "Mooi plan",
+                "decision-fund": fund.pk,
+                "decision-amount": amount,
+            },
+        )
+        assert response.status_code == 200
+        assert response.context["decision_form"].errors["amount"] == [message.replace("€ ", "€\u00a0")]
+
     def test_fund_of_another_municipality_cannot_be_chosen(self, officer_client, initiative):
         foreign = FundFactory()
         response = officer_client.post(
@@ -738,4 +801,55 @@ class RegisterTests:
         response = officer_client.post(reverse("initiatives:officer_register"), data)
         assert response.status_code == 200
         assert "channel" in response.context["form"].errors
+        assert not Initiative.objects.exists()
+
+    def test_the_questions_speak_to_the_officer_about_the_initiator(self, officer_client, village):
+        response = officer_client.get(reverse("initiatives:officer_register"))
+        body = response.content.decode()
+        for label in (
+            "Naam van het initiatief",
+            "Wat wil de initiatiefnemer bereiken?",
+            "Welke hulp vraagt de initiatiefnemer aan de gemeente?",
+            "Bedrag dat de initiatiefnemer vraagt (euro)",
+            "Wie in de buurt steunt het plan?",
+            "Wanneer wil de initiatiefnemer beginnen?",
+        ):
+            assert label in body
+        addressed_to_the_initiator = re.compile(r"\b(je|jouw|jij|mijn|ik|we willen)\b", re.IGNORECASE)
+        form = response.context["form"]
+        for name, field in form.fields.items():
+            if name != "handler":  # the one question for the officer themselves
+                for text in (str(field.label), str(field.help_text)):
+                    assert not addressed_to_the_initiator.search(text), (name, text)
+
+    def test_the_registering_officer_is_the_handler_unless_chosen_otherwise(self, officer_client, officer, village):
+        form = officer_client.get(reverse("initiatives:officer_register")).context["form"]
+        assert form["handler"].value() == officer.user.pk
+        officer_client.post(reverse("initiatives:officer_register"), self.post_data(village, handler=officer.user.pk))
+        initiative = Initiative.objects.get()
+        assert initiative.assigned_officer == officer.user
+        assert not OutboxMail.objects.filter(to=officer.user.email).exists()  # they know already
+
+    def test_a_colleague_can_be_chosen_as_handler_and_hears_it(self, officer_client, officer, village):
+        colleague = OfficerMembershipFactory(municipality=officer.municipality, user__email="collega@example.org")
+        data = self.post_data(village, handler=colleague.user.pk)
+        response = officer_client.post(reverse("initiatives:officer_register"), data)
+        initiative = Initiative.objects.get()
+        assert response.status_code == 302
+        assert initiative.assigned_officer == colleague.user
+        mails = set(OutboxMail.objects.filter(to="collega@example.org").values_list("template", flat=True))
+        assert mails == {"initiatives/email/officer_assigned"}  # not also "a new initiative"
+        assert AuditLogEntry.objects.filter(action=AuditAction.INITIATIVE_ASSIGN, actor=officer.user).exists()
+
+    def test_nobody_as_handler_leaves_it_unassigned(self, officer_client, village):
+        officer_client.post(reverse("initiatives:officer_register"), self.post_data(village, handler=""))
+        assert Initiative.objects.get().assigned_officer is None
+
+    def test_an_officer_of_another_municipality_cannot_be_the_handler(self, officer_client, village):
+        stranger = OfficerMembershipFactory()
+        response = officer_client.post(
+            reverse("initiatives:officer_register"), self.post_data(village, handler=stranger.user.pk)
+        )
+        assert response.status_code == 200
+        assert "handler" in response.context["form"].errors
         assert not Initiative.objects.exists()

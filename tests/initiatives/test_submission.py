@@ -147,7 +147,7 @@ class MoneyCheckTests:
 
     def test_no_more_than_the_cost_lines_add_up_to(self):
         errors = self.messages(asks_money=False, amount_requested=Decimal("1000.01"), cost_lines=self.LINES)
-        assert errors == {"amount_requested": ["You ask more than the total of your cost lines (€ 1000)."]}
+        assert errors == {"amount_requested": ["You ask more than the total of your cost lines (€1,000.00)."]}
 
     @pytest.mark.parametrize(
         ("asks_money", "amount", "lines"),

@@ -46,7 +46,9 @@ def test_budget_below_what_is_committed_and_paid_is_refused(staff_client, fund):
     response = post_budget(staff_client, fund, "4999.99")
 
     assert response.status_code == 200
-    assert "5000.00" in str(response.context["adminform"].form.errors["budget"])
+    assert response.context["adminform"].form.errors["budget"] == [
+        "Het fonds heeft al €\u00a05.000,00 toegezegd of betaald. Het budget kan niet lager zijn."
+    ]
     fund.refresh_from_db()
     assert fund.budget == Decimal("10000.00")
 
