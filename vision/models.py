@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery, Value, When
@@ -510,6 +511,12 @@ class Scan(TimeStampedModel):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="scans")
     kind = models.CharField(_("kind"), max_length=12, choices=ScanKind.choices)
     opened_on = models.DateField(_("opened on"))
+    closes_on = models.DateField(
+        _("open until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day members can answer. The invitation and the answer page say so."),
+    )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     objects = TrajectoryScopedQuerySet.as_manager()
@@ -521,6 +528,21 @@ class Scan(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.trajectory}"
+
+    def clean(self):
+        if self.closes_on is not None and self.opened_on is not None and self.closes_on < self.opened_on:
+            raise ValidationError({"closes_on": _("The closing date cannot be before the scan opens.")})
+
+    def accepts_answers(self, today) -> bool:
+        """Open: not closed by the facilitator, and the closing date (the last day) has not passed."""
+        return self.closed_on is None and (self.closes_on is None or today <= self.closes_on)
+
+    @property
+    def ended_on(self):
+        """The day the scan stopped (or stops) taking answers: the earlier of closing it by hand
+        and its closing date."""
+        days = [day for day in (self.closed_on, self.closes_on) if day is not None]
+        return min(days) if days else None
 
 
 class ScanInvitationQuerySet(TrajectoryScopedQuerySet):

@@ -7,6 +7,7 @@ Imported in `VisionConfig.ready()` so the worker knows it too.
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.builders import Built, register
 from vision.models import ScanInvitation
@@ -29,7 +30,7 @@ def build_scan_mail(mail) -> Built:
     # late must not replace the link of a newer one.
     current = mail.context.get("generation", "") == generation
     scan_url = ""
-    if current and invitation.used_at is None and scan.closed_on is None:
+    if current and invitation.used_at is None and scan.accepts_answers(timezone.localdate()):
         token = scan_token_issue(invitation=invitation)
         scan_url = settings.SITE_URL + reverse("vision:scan_respond", kwargs={"token": token})
     return Built(

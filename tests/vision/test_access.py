@@ -35,6 +35,7 @@ from tests.vision.factories import (
     VisionCommentFactory,
     VisionDocumentFactory,
     VisionVersionFactory,
+    closing_date,
 )
 from vision.access import can_add_case, can_see_member_contacts, can_steer_trajectory, is_progress_group_member
 from vision.constants import MemberCategory, TrajectoryKind, VisionSectionKey, VisionStatus
@@ -194,7 +195,11 @@ STEERING = {
         None,
     ),
     "vision:vision_status": (lambda s: {}, lambda s: {"status-number": "1", "status-to_status": "draft"}, None),
-    "vision:scan_open": (lambda s: {}, lambda s: {"open-kind": "eenmeting"}, _close_the_scan),
+    "vision:scan_open": (
+        lambda s: {},
+        lambda s: {"open-kind": "eenmeting", "open-closes_on": closing_date().isoformat()},
+        _close_the_scan,
+    ),
     "vision:scan_close": (lambda s: {"scan": s["scan"].pk}, lambda s: {}, None),
     "vision:scan_reopen": (
         lambda s: {"scan": s["scan"].pk, "invitation": s["invitation"].pk},
@@ -305,7 +310,7 @@ class TestTheServicesRefuseAMemberToo:
         _close_the_scan(side)
         before = snapshot()
         with pytest.raises(ValidationError):
-            scan_open(trajectory=trajectory, kind="eenmeting", actor=user)
+            scan_open(trajectory=trajectory, kind="eenmeting", closes_on=closing_date(), actor=user)
         assert snapshot() == before
 
     def test_a_member_adds_a_case_through_the_service(self, side):

@@ -14,6 +14,7 @@ from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from audit.models import AuditLogEntry
 from core.charts import grouped_bar_chart
@@ -25,10 +26,12 @@ from tests.vision.factories import (
     ScanFactory,
     ScanInvitationFactory,
     TrajectoryFactory,
+    closing_date,
 )
 from vision.constants import MemberCategory, ScanItem, ScanKind
 from vision.models import Scan, ScanInvitation, ScanScore
 from vision.services.scans import (
+    ScanNotOpen,
     scan_close,
     scan_comparison,
     scan_open,
@@ -115,7 +118,9 @@ def respond_url(token):
 
 class ScanOpenTests:
     def test_an_invitation_per_active_member_with_an_email(self, trajectory, facilitator, members):
-        scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        scan = scan_open(
+            trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user
+        )
         invitations = ScanInvitation.objects.filter(scan=scan)
         assert {i.member for i in invitations} == set(members)
         assert all(re.fullmatch(r"[0-9a-f]{64}", i.token_hash) for i in invitations)
@@ -129,7 +134,9 @@ class ScanOpenTests:
         self, trajectory, facilitator, members, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+            scan = scan_open(
+                trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user
+            )
         assert len(mail.outbox) == 3
         for message in mail.outbox:
             invitation = ScanInvitation.objects.get(scan=scan, member__email=message.to[0])
@@ -142,29 +149,35 @@ class ScanOpenTests:
             assert stored.status == "sent"
 
     def test_one_scan_open_at_a_time(self, trajectory, facilitator, members):
-        scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user)
         with pytest.raises(Exception) as refused:
-            scan_open(trajectory=trajectory, kind=ScanKind.FOLLOW_UP, actor=facilitator.user)
+            scan_open(trajectory=trajectory, kind=ScanKind.FOLLOW_UP, closes_on=closing_date(), actor=facilitator.user)
         assert refused.type.__name__ == "ValidationError"
         assert Scan.objects.filter(trajectory=trajectory).count() == 1
 
     def test_one_baseline_per_trajectory(self, trajectory, facilitator, members):
-        scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        scan = scan_open(
+            trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user
+        )
         scan_close(scan=scan, actor=facilitator.user)
         with translation.override("en"), pytest.raises(ValidationError, match="baseline"):
-            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
-        follow_up = scan_open(trajectory=trajectory, kind=ScanKind.FOLLOW_UP, actor=facilitator.user)
+            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user)
+        follow_up = scan_open(
+            trajectory=trajectory, kind=ScanKind.FOLLOW_UP, closes_on=closing_date(), actor=facilitator.user
+        )
         assert follow_up.invitations.count() == 3
 
     def test_without_members_to_invite_nothing_opens(self, trajectory, facilitator):
         ProgressGroupMemberFactory(trajectory=trajectory, email="")
         with pytest.raises(Exception):  # noqa: B017 - the ValidationError's text is for the page
-            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user)
         assert not Scan.objects.exists()
 
     def test_the_view_opens_and_redirects(self, facilitator_client, trajectory, members):
         url = reverse("vision:scan_open", kwargs={"trajectory": trajectory.pk})
-        response = facilitator_client.post(url, {"open-kind": "nulmeting"})
+        response = facilitator_client.post(
+            url, {"open-kind": "nulmeting", "open-closes_on": closing_date().isoformat()}
+        )
         scan = Scan.objects.get(trajectory=trajectory)
         assert response.status_code == 302
         assert response.url == reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
@@ -172,7 +185,9 @@ class ScanOpenTests:
     def test_the_view_shows_a_refusal_at_the_form(self, facilitator_client, trajectory, members):
         ScanFactory(trajectory=trajectory, kind=ScanKind.BASELINE, closed=True)
         url = reverse("vision:scan_open", kwargs={"trajectory": trajectory.pk})
-        response = facilitator_client.post(url, {"open-kind": "nulmeting"})
+        response = facilitator_client.post(
+            url, {"open-kind": "nulmeting", "open-closes_on": closing_date().isoformat()}
+        )
         assert response.status_code == 200
         assert "kind" in response.context["open_form"].errors
         assert Scan.objects.filter(trajectory=trajectory).count() == 1
@@ -286,7 +301,9 @@ class ScanReopenTests:
         self, client, trajectory, facilitator, members, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+            scan = scan_open(
+                trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user
+            )
         member = members[0]  # lost the mail before answering
         old_token = LINK.search(next(m.body for m in mail.outbox if m.to == [member.email])).group(1)
         invitation = ScanInvitation.objects.get(scan=scan, member=member)
@@ -317,7 +334,9 @@ class ScanReopenTests:
     ):
         """Answers are anonymous, so they cannot be replaced; a second answer would count twice."""
         with django_capture_on_commit_callbacks(execute=True):
-            scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+            scan = scan_open(
+                trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user
+            )
         member = members[0]
         token = LINK.search(next(m.body for m in mail.outbox if m.to == [member.email])).group(1)
         assert client.post(respond_url(token), all_scores("2")).status_code == 302
@@ -350,7 +369,9 @@ class ScanReopenTests:
     def test_a_late_older_mail_does_not_replace_the_newer_link(
         self, trajectory, facilitator, members, django_capture_on_commit_callbacks
     ):
-        scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        scan = scan_open(
+            trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user
+        )
         invitation = scan.invitations.get(member=members[0])
         with django_capture_on_commit_callbacks(execute=True):
             scan_reopen(invitation=invitation, actor=facilitator.user)
@@ -386,6 +407,80 @@ class ScanCloseTests:
         client.logout()
         assert "vision/scan_closed.html" in [t.name for t in client.get(respond_url(token)).templates]
         assert AuditLogEntry.objects.for_object(invitation.scan).filter(action="scan.close").exists()
+
+
+class ScanClosingDateTests:
+    """A scan is opened with a closing date: the mail and the answer page state it, after it the
+    link says the scan is closed."""
+
+    def test_the_open_form_stores_the_closing_date(self, facilitator_client, trajectory, members):
+        url = reverse("vision:scan_open", kwargs={"trajectory": trajectory.pk})
+        closes_on = closing_date(10)
+        response = facilitator_client.post(url, {"open-kind": "nulmeting", "open-closes_on": closes_on.isoformat()})
+        assert response.status_code == 302
+        scan = Scan.objects.get(trajectory=trajectory)
+        assert scan.closes_on == closes_on
+        assert closes_on.isoformat() in AuditLogEntry.objects.for_object(scan).get().detail
+
+    @pytest.mark.parametrize("closes_on", ["", "yesterday"])
+    def test_the_open_form_wants_a_date_from_today(self, facilitator_client, trajectory, members, closes_on):
+        if closes_on == "yesterday":
+            closes_on = closing_date(-1).isoformat()
+        url = reverse("vision:scan_open", kwargs={"trajectory": trajectory.pk})
+        response = facilitator_client.post(url, {"open-kind": "nulmeting", "open-closes_on": closes_on})
+        assert response.status_code == 200
+        assert "closes_on" in response.context["open_form"].errors
+        assert not Scan.objects.exists()
+
+    def test_the_service_refuses_a_date_in_the_past(self, trajectory, facilitator, members):
+        with pytest.raises(ValidationError) as refused:
+            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(-1), actor=facilitator.user)
+        assert "closes_on" in refused.value.error_dict
+        assert not Scan.objects.exists()
+
+    def test_the_mail_and_the_answer_page_state_the_date(
+        self, client, trajectory, facilitator, members, django_capture_on_commit_callbacks
+    ):
+        closes_on = closing_date(9)
+        with django_capture_on_commit_callbacks(execute=True):
+            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closes_on, actor=facilitator.user)
+        with translation.override("nl"):
+            shown = date_format(closes_on, "j F Y")
+        message = mail.outbox[0]
+        assert shown in message.body and shown in message.alternatives[0][0]
+        token = LINK.search(message.body).group(1)
+        response = client.get(respond_url(token))
+        assert response.status_code == 200
+        assert shown in response.content.decode()
+
+    def test_after_the_date_the_link_says_the_scan_is_closed(self, client, trajectory):
+        invitation, token = open_invitation(trajectory, past_closing_date=True)
+        response = client.get(respond_url(token))
+        assert response.status_code == 200
+        assert "vision/scan_closed.html" in [t.name for t in response.templates]
+        assert "form" not in response.context
+        response = client.post(respond_url(token), all_scores("4"))
+        assert "vision/scan_closed.html" in [t.name for t in response.templates]
+        assert not ScanScore.objects.exists()
+        invitation.refresh_from_db()
+        assert invitation.used_at is None
+
+    def test_on_the_closing_date_itself_answers_are_taken(self, client, trajectory):
+        _invitation, token = open_invitation(trajectory, closes_on=timezone.localdate())
+        assert client.post(respond_url(token), all_scores("4")).status_code == 302
+        assert ScanScore.objects.count() == len(ScanItem)
+
+    def test_the_service_refuses_answers_after_the_date(self, trajectory):
+        invitation, _token = open_invitation(trajectory, past_closing_date=True)
+        with pytest.raises(ScanNotOpen):
+            scan_submit(invitation=invitation, scores={item: (3, "") for item in ScanItem.values})
+        assert not ScanScore.objects.exists()
+
+    def test_no_new_link_after_the_date(self, trajectory, facilitator, members, django_capture_on_commit_callbacks):
+        invitation, _token = open_invitation(trajectory, past_closing_date=True)
+        invitation.used_at = None
+        with pytest.raises(ValidationError):
+            scan_reopen(invitation=invitation, actor=facilitator.user)
 
 
 class ScanResultsTests:
@@ -630,7 +725,7 @@ class ScanAnonymityTests:
         """The scores per question (and a comment), the category for the comparison, and that the
         link was used: what `scan_submit` writes (test_after_answering_no_row_names_the_member)."""
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user)
         OutboxMail.objects.filter(to=members[0].email).update(language=language)
         for callback in callbacks:
             callback()
@@ -700,7 +795,11 @@ class ScanAccessTests:
     def test_another_associations_facilitator_gets_404(self, client, world, trajectory, scan_objects, name):
         client.force_login(FacilitatorFactory(association=world.other).user)
         url = staff_url(name, trajectory, *scan_objects)
-        response = client.post(url, {"open-kind": "eenmeting"}) if name in POST_URLS else client.get(url)
+        response = (
+            client.post(url, {"open-kind": "eenmeting", "open-closes_on": closing_date().isoformat()})
+            if name in POST_URLS
+            else client.get(url)
+        )
         assert response.status_code == 404
 
     @pytest.mark.parametrize("name", READ_URLS)
@@ -714,7 +813,10 @@ class ScanAccessTests:
     def test_an_officer_cannot_change(self, client, officer, trajectory, scan_objects, members, name):
         client.force_login(officer.user)
         scan, invitation = scan_objects
-        response = client.post(staff_url(name, trajectory, scan, invitation), {"open-kind": "eenmeting"})
+        response = client.post(
+            staff_url(name, trajectory, scan, invitation),
+            {"open-kind": "eenmeting", "open-closes_on": closing_date().isoformat()},
+        )
         assert response.status_code == 403
         scan.refresh_from_db()
         invitation.refresh_from_db()

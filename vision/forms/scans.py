@@ -1,7 +1,10 @@
 """The scan's forms: opening a scan and a member's answers."""
 
+from datetime import timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vision.constants import ScanItem, ScanKind, VisionSectionKey
@@ -33,6 +36,10 @@ SCORE_CHOICES = [
 ]
 
 
+# The closing date the open form suggests: two weeks, time enough to answer after a reminder.
+DEFAULT_ANSWER_DAYS = 14
+
+
 class ScanOpenForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of scan"),
@@ -40,6 +47,22 @@ class ScanOpenForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("The baseline comes before the trajectory's work, the follow-up after it."),
     )
+    closes_on = forms.DateField(
+        label=_("Members can answer until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The last day to answer. The invitation says so; after this day the link no longer works."),
+        error_messages={"required": _("Choose a closing date."), "invalid": _("Enter a date, e.g. 25-03-2026.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["closes_on"].initial = timezone.localdate() + timedelta(days=DEFAULT_ANSWER_DAYS)
+
+    def clean_closes_on(self):
+        closes_on = self.cleaned_data["closes_on"]
+        if closes_on < timezone.localdate():
+            raise ValidationError(_("Choose a closing date: today or later."))
+        return closes_on
 
 
 class ScanResponseForm(forms.Form):

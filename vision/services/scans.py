@@ -95,10 +95,12 @@ def scan_members_to_invite(trajectory: Trajectory, today: date):
 
 
 @transaction.atomic
-def scan_open(*, trajectory: Trajectory, kind: str, actor) -> Scan:
+def scan_open(*, trajectory: Trajectory, kind: str, closes_on: date, actor) -> Scan:
     """Open a scan and mail every member their personal link (after commit, through the outbox).
 
     One scan is open at a time, and a trajectory has one nulmeting: the measurement before.
+    `closes_on` is the last day members can answer (today at the earliest); the invitation
+    and the answer page state it, and after it the link says the scan is closed.
     """
     require_steerer(actor, trajectory, EDIT_REFUSED)
     trajectory = Trajectory.objects.select_for_update(of=("self",)).get(pk=trajectory.pk)
@@ -110,10 +112,12 @@ def scan_open(*, trajectory: Trajectory, kind: str, actor) -> Scan:
     if kind == ScanKind.BASELINE and scans.filter(kind=ScanKind.BASELINE).exists():
         raise ValidationError({"kind": _("This trajectory already has a baseline scan. Open a follow-up scan.")})
     today = timezone.localdate()
+    if closes_on is None or closes_on < today:
+        raise ValidationError({"closes_on": _("Choose a closing date: today or later.")})
     members = list(scan_members_to_invite(trajectory, today))
     if not members:
         raise ValidationError(_("No member of the progress group has an email address. Add them first."))
-    scan = Scan(trajectory=trajectory, kind=kind, opened_on=today)
+    scan = Scan(trajectory=trajectory, kind=kind, opened_on=today, closes_on=closes_on)
     scan.full_clean()
     scan.save()
     for member in members:
@@ -126,7 +130,7 @@ def scan_open(*, trajectory: Trajectory, kind: str, actor) -> Scan:
         action=AuditAction.SCAN_OPEN,
         obj=scan,
         municipality=trajectory.municipality,
-        detail=f"{kind}: {len(members)} invitations",
+        detail=f"{kind}: {len(members)} invitations, open until {closes_on.isoformat()}",
     )
     return scan
 
@@ -148,6 +152,8 @@ def scan_reopen(*, invitation: ScanInvitation, actor) -> ScanInvitation:
     require_steerer(actor, trajectory, EDIT_REFUSED)
     if invitation.scan.closed_on is not None:
         raise ValidationError(_("This scan is closed. Open a new scan instead."))
+    if not invitation.scan.accepts_answers(timezone.localdate()):
+        raise ValidationError(_("The closing date of this scan has passed. Open a new scan instead."))
     if invitation.used_at is not None:
         raise ValidationError(
             _("This member has answered already. Answers are stored without names, so they cannot be changed.")
@@ -202,7 +208,7 @@ def scan_submit(*, invitation: ScanInvitation, scores: dict[str, tuple[int, str]
     )
     if locked is None or locked.used_at is not None:
         raise ScanNotOpen(_("You have already answered this scan."))
-    if locked.scan.closed_on is not None:
+    if not locked.scan.accepts_answers(timezone.localdate()):
         raise ScanNotOpen(_("This scan is closed."))
     missing = [item for item in ScanItem.values if item not in scores]
     unknown = [item for item in scores if item not in ScanItem.values]

@@ -77,7 +77,12 @@ class ScanOpenView(ScanListView):
         form = ScanOpenForm(request.POST, prefix="open")
         if form.is_valid():
             try:
-                scan = scan_open(trajectory=self.trajectory, kind=form.cleaned_data["kind"], actor=request.user)
+                scan = scan_open(
+                    trajectory=self.trajectory,
+                    kind=form.cleaned_data["kind"],
+                    closes_on=form.cleaned_data["closes_on"],
+                    actor=request.user,
+                )
             except ValidationError as error:
                 add_service_error(form, error)
             else:
@@ -267,8 +272,9 @@ class ScanRespondView(ScanLinkMixin, TemplateView):
         return redirect("vision:scan_thanks", token=kwargs["token"])
 
     def answer_page(self):
-        """The friendly page for a closed scan or a used link, or None when the form may show."""
-        if self.scan.closed_on is not None:
+        """The friendly page for a closed scan (by hand or past its closing date) or a used link,
+        or None when the form may show."""
+        if not self.scan.accepts_answers(timezone.localdate()):
             return self.response_class(
                 request=self.request, template="vision/scan_closed.html", context=self.page_context()
             )
