@@ -557,6 +557,9 @@ class ScanInvitation(models.Model):
     scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="invitations")
     member = models.ForeignKey(ProgressGroupMember, on_delete=models.CASCADE, related_name="scan_invitations")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # With SECRET_KEY it gives the personal link again, so a reminder carries the same link
+    # (vision.services.scans.scan_token_for_mail). A new link gets a new nonce.
+    link_nonce = models.CharField(max_length=43, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     used_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)

@@ -57,7 +57,7 @@ from vision.models import (
 )
 from vision.services.documents import vision_comment_add, vision_status_change, vision_version_create
 from vision.services.meetings import action_item_set_done, meeting_publish_minutes, meeting_schedule
-from vision.services.scans import scan_close, scan_open, scan_reopen
+from vision.services.scans import scan_close, scan_open, scan_remind, scan_reopen
 from vision.services.trajectories import (
     case_add,
     case_update,
@@ -201,6 +201,7 @@ STEERING = {
         _close_the_scan,
     ),
     "vision:scan_close": (lambda s: {"scan": s["scan"].pk}, lambda s: {}, None),
+    "vision:scan_remind": (lambda s: {"scan": s["scan"].pk}, lambda s: {}, None),
     "vision:scan_reopen": (
         lambda s: {"scan": s["scan"].pk, "invitation": s["invitation"].pk},
         lambda s: {},
@@ -302,6 +303,7 @@ class TestTheServicesRefuseAMemberToo:
             lambda: vision_status_change(version=side["version"], to_status=VisionStatus.DRAFT, actor=user),
             lambda: scan_close(scan=side["scan"], actor=user),
             lambda: scan_reopen(invitation=side["invitation"], actor=user),
+            lambda: scan_remind(scan=side["scan"], actor=user),
         ]
         for call in calls:
             with pytest.raises((PermissionDenied, ValidationError)):

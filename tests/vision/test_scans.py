@@ -35,6 +35,7 @@ from vision.services.scans import (
     scan_close,
     scan_comparison,
     scan_open,
+    scan_remind,
     scan_reopen,
     scan_results_per_category,
     scan_results_per_item,
@@ -409,6 +410,84 @@ class ScanCloseTests:
         assert AuditLogEntry.objects.for_object(invitation.scan).filter(action="scan.close").exists()
 
 
+class ScanRemindTests:
+    """A reminder goes to the members who have not answered, with the link they already have."""
+
+    @pytest.fixture
+    def opened(self, trajectory, facilitator, members, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            scan = scan_open(
+                trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user
+            )
+        tokens = {m.to[0]: LINK.search(m.body).group(1) for m in mail.outbox}
+        mail.outbox.clear()
+        return scan, tokens
+
+    def remind_url(self, trajectory, scan):
+        return reverse("vision:scan_remind", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
+
+    def test_only_who_has_not_answered_gets_the_same_link(
+        self, client, facilitator, trajectory, members, opened, django_capture_on_commit_callbacks
+    ):
+        scan, tokens = opened
+        answered, *waiting = members
+        assert client.post(respond_url(tokens[answered.email]), all_scores("4")).status_code == 302
+        hashes = dict(ScanInvitation.objects.filter(scan=scan).values_list("member__email", "token_hash"))
+
+        client.force_login(facilitator.user)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(self.remind_url(trajectory, scan), follow=True)
+        assert response.status_code == 200
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in waiting)
+        for message in mail.outbox:
+            token = LINK.search(message.body).group(1)
+            assert token == tokens[message.to[0]]  # the same link, no new token
+            assert token in message.alternatives[0][0]
+        assert dict(ScanInvitation.objects.filter(scan=scan).values_list("member__email", "token_hash")) == hashes
+        entry = AuditLogEntry.objects.for_object(scan).get(action="scan.remind")
+        assert entry.actor == facilitator.user and entry.detail == "2 reminders"
+
+        client.logout()  # the link of the first mail still works
+        assert client.post(respond_url(tokens[waiting[0].email]), all_scores("2")).status_code == 302
+
+    def test_after_a_new_link_the_reminder_repeats_the_new_link(
+        self, client, facilitator, trajectory, members, opened, django_capture_on_commit_callbacks
+    ):
+        scan, tokens = opened
+        invitation = ScanInvitation.objects.get(scan=scan, member=members[0])
+        with django_capture_on_commit_callbacks(execute=True):
+            scan_reopen(invitation=invitation, actor=facilitator.user)
+        new_token = LINK.search(mail.outbox[0].body).group(1)
+        assert new_token != tokens[members[0].email]
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert scan_remind(scan=scan, actor=facilitator.user) == 3
+        reminder = next(m for m in mail.outbox if m.to == [members[0].email])
+        assert LINK.search(reminder.body).group(1) == new_token
+
+    def test_nobody_to_remind_sends_nothing(self, client, facilitator, trajectory, members, opened):
+        scan, tokens = opened
+        for token in tokens.values():
+            client.post(respond_url(token), all_scores("3"))
+        client.force_login(facilitator.user)
+        response = client.post(self.remind_url(trajectory, scan), follow=True)
+        assert [m.level_tag for m in response.context["messages"]] == ["error"]
+        assert not OutboxMail.objects.filter(template="vision/email/scan_reminder").exists()
+        assert not AuditLogEntry.objects.filter(action="scan.remind").exists()
+
+    @pytest.mark.parametrize("ended", ["closed", "past_closing_date"])
+    def test_a_closed_scan_sends_no_reminder(self, facilitator, trajectory, members, ended):
+        scan = ScanInvitationFactory(scan=ScanFactory(trajectory=trajectory, **{ended: True})).scan
+        with pytest.raises(ValidationError):
+            scan_remind(scan=scan, actor=facilitator.user)
+        assert not OutboxMail.objects.filter(template="vision/email/scan_reminder").exists()
+
+    def test_the_button_shows_while_someone_has_not_answered(self, facilitator_client, trajectory, opened):
+        scan, _tokens = opened
+        url = reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
+        assert self.remind_url(trajectory, scan) in facilitator_client.get(url).content.decode()
+
+
 class ScanClosingDateTests:
     """A scan is opened with a closing date: the mail and the answer page state it, after it the
     link says the scan is closed."""
@@ -772,7 +851,7 @@ def scan_objects(trajectory):
 
 def staff_url(name, trajectory, scan, invitation):
     kwargs = {"trajectory": trajectory.pk}
-    if name in ("vision:scan_detail", "vision:scan_close", "vision:scan_reopen"):
+    if name in ("vision:scan_detail", "vision:scan_close", "vision:scan_reopen", "vision:scan_remind"):
         kwargs["scan"] = scan.pk
     if name == "vision:scan_reopen":
         kwargs["invitation"] = invitation.pk
@@ -780,7 +859,7 @@ def staff_url(name, trajectory, scan, invitation):
 
 
 READ_URLS = ["vision:scan_list", "vision:scan_detail"]
-POST_URLS = ["vision:scan_open", "vision:scan_close", "vision:scan_reopen"]
+POST_URLS = ["vision:scan_open", "vision:scan_close", "vision:scan_reopen", "vision:scan_remind"]
 
 
 class ScanAccessTests:

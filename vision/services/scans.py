@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,6 +31,7 @@ EDIT_REFUSED = gettext_lazy("You may read this trajectory, but not change it.")
 
 
 SCAN_INVITATION_TEMPLATE = "vision/email/scan_invitation"
+SCAN_REMINDER_TEMPLATE = "vision/email/scan_reminder"
 
 
 # Results of a member category are shown only from this many answers, so nobody's scores can be traced.
@@ -48,17 +50,40 @@ def _throwaway_hash() -> str:
     return scan_token_hash(secrets.token_urlsafe(32))
 
 
+def _token_from_nonce(invitation: ScanInvitation) -> str:
+    """The personal link's token: a keyed hash of the invitation and its random nonce. The
+    database holds the nonce and the token's SHA-256, not the token: without SECRET_KEY the
+    database gives no working link."""
+    value = f"{invitation.pk}:{invitation.link_nonce}"
+    return salted_hmac(SCAN_LINK_SALT, value, algorithm="sha256").hexdigest()
+
+
+SCAN_LINK_SALT = "vision.scan-link"
+
+
 def scan_token_issue(*, invitation: ScanInvitation) -> str:
-    """A new personal link for `invitation`; the previous one stops working. Only the hash is stored.
+    """A new personal link for `invitation`; the previous one stops working. Only the hash and
+    a random nonce are stored.
 
     Called by the mail builder at send time, inside the sending transaction: if the mail
     fails, the new hash is rolled back with it.
     """
-    token = secrets.token_urlsafe(32)
+    invitation.link_nonce = secrets.token_urlsafe(32)
+    token = _token_from_nonce(invitation)
     invitation.token_hash = scan_token_hash(token)
     invitation.sent_at = timezone.now()
-    invitation.save(update_fields=["token_hash", "sent_at"])
+    invitation.save(update_fields=["link_nonce", "token_hash", "sent_at"])
     return token
+
+
+def scan_token_for_mail(*, invitation: ScanInvitation) -> str:
+    """The member's current personal link (a reminder repeats it), or a new one when the
+    invitation has none yet (the first mail, or after `scan_reopen`)."""
+    if invitation.link_nonce:
+        token = _token_from_nonce(invitation)
+        if constant_time_compare(scan_token_hash(token), invitation.token_hash):
+            return token
+    return scan_token_issue(invitation=invitation)
 
 
 def scan_invitations_for_token(token: str):
@@ -68,11 +93,11 @@ def scan_invitations_for_token(token: str):
     return ScanInvitation.objects.filter(token_hash=scan_token_hash(token))
 
 
-def _mail_invitation(invitation: ScanInvitation, *, key: str) -> None:
+def _mail_invitation(invitation: ScanInvitation, *, key: str, reminder: bool = False) -> None:
     mail_enqueue(
         to=invitation.member.email,
-        template=SCAN_INVITATION_TEMPLATE,
-        dedup_key=f"scan-invitation:{invitation.pk}:{key}",
+        template=SCAN_REMINDER_TEMPLATE if reminder else SCAN_INVITATION_TEMPLATE,
+        dedup_key=f"{'scan-reminder' if reminder else 'scan-invitation'}:{invitation.pk}:{key}",
         context={
             "invitation": invitation.pk,
             # The builder mints a link only for the latest mail of an invitation.
@@ -162,7 +187,8 @@ def scan_reopen(*, invitation: ScanInvitation, actor) -> ScanInvitation:
         raise ValidationError(_("This member has no email address any more."))
     invitation.reopened_at = timezone.now()
     invitation.token_hash = _throwaway_hash()
-    invitation.save(update_fields=["reopened_at", "token_hash"])
+    invitation.link_nonce = ""
+    invitation.save(update_fields=["reopened_at", "token_hash", "link_nonce"])
     _mail_invitation(invitation, key=f"reopened:{invitation.reopened_at.timestamp()}")
     audit_log(
         actor=actor,
@@ -172,6 +198,40 @@ def scan_reopen(*, invitation: ScanInvitation, actor) -> ScanInvitation:
         detail=f"invitation {invitation.pk}",
     )
     return invitation
+
+
+@transaction.atomic
+def scan_remind(*, scan: Scan, actor) -> int:
+    """Mail a reminder to every invited member who has not answered yet (and is still in the
+    progress group, with an email address): the same personal link, no new one. Returns how
+    many members get one.
+    """
+    scan = Scan.objects.select_for_update(of=("self",)).select_related("trajectory__municipality").get(pk=scan.pk)
+    trajectory = scan.trajectory
+    require_steerer(actor, trajectory, EDIT_REFUSED)
+    today = timezone.localdate()
+    if not scan.accepts_answers(today):
+        raise ValidationError(_("This scan is closed. Members can no longer answer."))
+    invitations = list(
+        ScanInvitation.objects.filter(scan=scan, used_at__isnull=True)
+        .filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=today))
+        .exclude(member__email="")
+        .select_related("member")
+        .order_by("pk")
+    )
+    if not invitations:
+        raise ValidationError(_("Every invited member has answered already. Nobody needs a reminder."))
+    key = f"{timezone.now().timestamp()}"
+    for invitation in invitations:
+        _mail_invitation(invitation, key=key, reminder=True)
+    audit_log(
+        actor=actor,
+        action=AuditAction.SCAN_REMIND,
+        obj=scan,
+        municipality=trajectory.municipality,
+        detail=f"{len(invitations)} reminders",
+    )
+    return len(invitations)
 
 
 @transaction.atomic

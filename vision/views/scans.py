@@ -31,6 +31,7 @@ from vision.services.scans import (
     scan_invitations_for_token,
     scan_members_to_invite,
     scan_open,
+    scan_remind,
     scan_reopen,
     scan_results_per_category,
     scan_results_per_item,
@@ -129,6 +130,7 @@ class ScanDetailView(ScanMixin, TemplateView):
             scan=scan,
             invitations=invitations,
             answered=answered,
+            accepts_answers=scan.accepts_answers(timezone.localdate()),
             results=results,
             results_chart=horizontal_bar_chart(
                 [(r.label, r.average or 0) for r in results],
@@ -201,6 +203,31 @@ class ScanReopenView(ScanMixin, View):
         else:
             messages.success(
                 request, _("%(name)s gets a new personal link by email.") % {"name": invitation.member.name}
+            )
+        return redirect("vision:scan_detail", trajectory=self.trajectory.pk, scan=scan.pk)
+
+
+class ScanRemindView(ScanMixin, View):
+    """POST: a reminder, with the same personal link, to every member who has not answered."""
+
+    needs = STEER
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        scan = self.get_scan()
+        try:
+            reminded = scan_remind(scan=scan, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s member who has not answered yet gets a reminder by email, with the same link.",
+                    "%(count)s members who have not answered yet get a reminder by email, with the same link.",
+                    reminded,
+                )
+                % {"count": reminded},
             )
         return redirect("vision:scan_detail", trajectory=self.trajectory.pk, scan=scan.pk)
 
