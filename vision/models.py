@@ -590,7 +590,10 @@ class ScanScore(models.Model):
     scan = models.ForeignKey(Scan, verbose_name=_("scan"), on_delete=models.CASCADE, related_name="scores")
     category = models.CharField(_("category"), max_length=24, choices=MemberCategory.choices)
     item = models.CharField(_("item"), max_length=20, choices=ScanItem.choices)
-    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    # Empty: the member chose "don't know". Stored, counted apart, and left out of every average.
+    score = models.PositiveSmallIntegerField(
+        _("score"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
 
     objects = ScanScoreQuerySet.as_manager()
@@ -600,11 +603,13 @@ class ScanScore(models.Model):
         verbose_name = _("scan score")
         verbose_name_plural = _("scan scores")
         constraints = [
-            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="scan_score_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5), name="scan_score_1_to_5_or_dont_know"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_item_display()}: {self.score}"
+        return f"{self.get_item_display()}: {'?' if self.score is None else self.score}"
 
 
 class StandardDeliverable(models.Model):

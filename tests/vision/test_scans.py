@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -205,7 +205,7 @@ class ScanRespondTests:
         html = response.content.decode()
         assert html.count("<fieldset") == 10
         assert html.count("<legend") == 10
-        assert html.count('type="radio"') == 50
+        assert html.count('type="radio"') == 60  # 1 to 5 and "don't know"
 
     def test_answering_stores_the_scores_and_uses_the_link(self, client, trajectory):
         invitation, token = open_invitation(trajectory)
@@ -486,6 +486,52 @@ class ScanRemindTests:
         scan, _tokens = opened
         url = reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
         assert self.remind_url(trajectory, scan) in facilitator_client.get(url).content.decode()
+
+
+class ScanDontKnowTests:
+    """Every question has "don't know": stored, counted apart, and in no average."""
+
+    def test_the_form_offers_dont_know_for_every_question(self, client, trajectory):
+        _invitation, token = open_invitation(trajectory)
+        page = client.get(respond_url(token)).content.decode()
+        for item in ScanItem:
+            assert f'name="score_{item}" value="dont_know"' in page
+
+    def test_dont_know_is_stored_and_left_out_of_the_averages(self, client, facilitator_client, trajectory):
+        scan = ScanFactory(trajectory=trajectory)
+        tokens = [scan_token_issue(invitation=ScanInvitationFactory(scan=scan)) for _ in range(2)]
+        assert client.post(respond_url(tokens[0]), all_scores("2", score_los_laten="dont_know")).status_code == 302
+        assert client.post(respond_url(tokens[1]), all_scores("4")).status_code == 302
+
+        stored = ScanScore.objects.filter(scan=scan, item=ScanItem.LET_GO)
+        assert sorted(stored.values_list("score", flat=True), key=lambda v: v or 0) == [None, 4]
+        results = {row.item: row for row in scan_results_per_item(scan)}
+        assert (results["los_laten"].average, results["los_laten"].answers, results["los_laten"].dont_know) == (4, 1, 1)
+        assert (results["open_staan"].average, results["open_staan"].answers, results["open_staan"].dont_know) == (
+            3,
+            2,
+            0,
+        )
+
+        response = facilitator_client.get(
+            reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
+        )
+        let_go = next(row for row in response.context["results"] if row.item == "los_laten")
+        assert let_go.dont_know == 1
+        assert response.context["answered"] == 2
+
+    def test_an_item_with_only_dont_know_has_no_average(self, trajectory):
+        scan = ScanFactory(trajectory=trajectory)
+        scan_submit(invitation=ScanInvitationFactory(scan=scan), scores={item: (None, "") for item in ScanItem.values})
+        rows = scan_results_per_item(scan)
+        assert all(row.average is None and row.answers == 0 and row.dont_know == 1 for row in rows)
+        assert scan_results_per_category(scan, minimum=1).categories[0]["respondents"] == 1
+
+    def test_the_database_refuses_a_score_outside_1_to_5(self, trajectory):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ScanScore.objects.create(
+                scan=ScanFactory(trajectory=trajectory), category=MemberCategory.COUNCIL, item="los_laten", score=0
+            )
 
 
 class ScanClosingDateTests:

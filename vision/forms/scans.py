@@ -27,13 +27,21 @@ SCAN_QUESTIONS = {
 }
 
 
+# "Don't know" is an answer too: stored as an empty score, counted apart, not in the averages.
+DONT_KNOW = "dont_know"
+
 SCORE_CHOICES = [
     (1, _("1 – not at all")),
     (2, _("2 – a little")),
     (3, _("3 – partly")),
     (4, _("4 – largely")),
     (5, _("5 – fully")),
+    (DONT_KNOW, _("I don't know")),
 ]
+
+
+def _score_or_dont_know(value):
+    return None if value == DONT_KNOW else int(value)
 
 
 # The closing date the open form suggests: two weeks, time enough to answer after a reminder.
@@ -66,7 +74,7 @@ class ScanOpenForm(forms.Form):
 
 
 class ScanResponseForm(forms.Form):
-    """A score from 1 to 5 for each of the ten items, and an optional comment per item."""
+    """A score from 1 to 5 (or "don't know") for each of the ten items, and an optional comment per item."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,10 +82,10 @@ class ScanResponseForm(forms.Form):
             self.fields[f"score_{item}"] = forms.TypedChoiceField(
                 label=item.label,
                 choices=SCORE_CHOICES,
-                coerce=int,
+                coerce=_score_or_dont_know,
                 widget=forms.RadioSelect,
                 help_text=SCAN_QUESTIONS[item],
-                error_messages={"required": _("Choose a score from 1 to 5.")},
+                error_messages={"required": _("Choose a score from 1 to 5, or “I don't know”.")},
             )
             self.fields[f"comment_{item}"] = forms.CharField(
                 label=_("Comment on “%(item)s” (optional)") % {"item": item.label},
@@ -98,7 +106,7 @@ class ScanResponseForm(forms.Form):
                 self.add_error(f"score_{item}", ValidationError(_("Choose a score from 1 to 5.")))
         return cleaned
 
-    def scores(self) -> dict[str, tuple[int, str]]:
+    def scores(self) -> dict[str, tuple[int | None, str]]:
         return {
             item.value: (self.cleaned_data[f"score_{item}"], self.cleaned_data[f"comment_{item}"]) for item in ScanItem
         }

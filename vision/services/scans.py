@@ -252,8 +252,9 @@ class ScanNotOpen(ValidationError):
 
 
 @transaction.atomic
-def scan_submit(*, invitation: ScanInvitation, scores: dict[str, tuple[int, str]]) -> ScanInvitation:
-    """Store a member's answers: a score 1-5 (and an optional comment) for every ScanItem.
+def scan_submit(*, invitation: ScanInvitation, scores: dict[str, tuple[int | None, str]]) -> ScanInvitation:
+    """Store a member's answers: a score 1-5 or None for "don't know" (and an optional
+    comment) for every ScanItem. "Don't know" is stored and counted, but not averaged.
 
     `scores` maps each item to (score, comment). All or nothing: the scores and `used_at`
     are saved in one transaction, and a link that was used, replaced or closed is refused.
@@ -277,8 +278,8 @@ def scan_submit(*, invitation: ScanInvitation, scores: dict[str, tuple[int, str]
     rows = []
     for item in ScanItem.values:
         score, comment = scores[item]
-        if not isinstance(score, int) or isinstance(score, bool) or score not in SCORE_RANGE:
-            raise ValidationError(_("Every score is a whole number from 1 to 5."))
+        if score is not None and (not isinstance(score, int) or isinstance(score, bool) or score not in SCORE_RANGE):
+            raise ValidationError(_("Every score is a whole number from 1 to 5, or “don't know”."))
         row = ScanScore(
             scan=locked.scan,
             category=locked.member.category,
@@ -305,8 +306,9 @@ def scan_submit(*, invitation: ScanInvitation, scores: dict[str, tuple[int, str]
 class ItemResult:
     item: str
     label: str
-    average: float | None
-    answers: int
+    average: float | None  # of the scores 1-5 only
+    answers: int  # scores 1-5
+    dont_know: int = 0  # "don't know": counted, not averaged
 
 
 def _scores(scan_ids):
@@ -314,17 +316,27 @@ def _scores(scan_ids):
 
 
 def scan_results_per_item(scan: Scan) -> list[ItemResult]:
-    """Average score and number of answers per item, in ScanItem order: one query."""
+    """Per item, in ScanItem order: the average of the scores, how many scores and how many
+    "don't know" (which count in no average): one query."""
     rows = {
         row["item"]: row
-        for row in _scores([scan.pk]).values("item").annotate(average=Avg("score"), answers=Count("pk")).order_by()
+        for row in _scores([scan.pk])
+        .values("item")
+        .annotate(
+            average=Avg("score"),
+            answers=Count("score"),
+            dont_know=Count("pk", filter=Q(score__isnull=True)),
+        )
+        .order_by()
     }
+    empty = {"average": None, "answers": 0, "dont_know": 0}
     return [
         ItemResult(
             item=item.value,
             label=str(item.label),
-            average=rows[item.value]["average"] if item.value in rows else None,
-            answers=rows[item.value]["answers"] if item.value in rows else 0,
+            average=rows.get(item.value, empty)["average"],
+            answers=rows.get(item.value, empty)["answers"],
+            dont_know=rows.get(item.value, empty)["dont_know"],
         )
         for item in ScanItem
     ]
@@ -342,8 +354,9 @@ def scan_results_per_category(scan: Scan, *, minimum: int = MIN_CATEGORY_ANSWERS
     """Per member category (when they answered): respondents and the average per item: one query.
 
     A category with fewer than `minimum` respondents is not broken down: with one respondent,
-    the "average" would be that person's own answers. Every answer scores every item, so the
-    respondents of a category are its number of scores for an item.
+    the "average" would be that person's own answers. Every answer has a row for every item
+    (a score, or "don't know", which Avg leaves out), so the respondents of a category are its
+    number of rows for an item.
     """
     rows = (
         _scores([scan.pk]).values("category", "item").annotate(average=Avg("score"), respondents=Count("pk")).order_by()
