@@ -270,6 +270,7 @@ def test_every_steering_url_of_the_trajectory_is_in_the_list():
         "vision:vision_print",
         "vision:scan_list",
         "vision:scan_detail",
+        "vision:scan_export",
     }
     assert posting - reads == set(STEERING)
 

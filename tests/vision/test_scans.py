@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 
 from audit.models import AuditLogEntry
 from core.charts import grouped_bar_chart
+from core.csv import BOM, spreadsheet_rows
 from notifications.models import OutboxMail
 from tests.municipalities.factories import OfficerMembershipFactory, UserFactory, two_municipalities
 from tests.vision.factories import (
@@ -534,6 +535,60 @@ class ScanDontKnowTests:
             )
 
 
+class ScanExportTests:
+    """The results as CSV for the council: Dutch spreadsheet format, small categories hidden."""
+
+    def test_the_file_holds_the_results_without_small_categories(self, facilitator_client, trajectory):
+        scan = ScanFactory(trajectory=trajectory)
+        for name, category, value in (
+            ("Geertruida Verborgen", MemberCategory.VILLAGE_COUNCIL, 2),
+            ("Hendrikus Naamloos", MemberCategory.VILLAGE_COUNCIL, 5),
+            ("Wilhelmina Alleen", MemberCategory.COUNCIL, 4),
+        ):
+            member = ProgressGroupMemberFactory(trajectory=trajectory, name=name, category=category)
+            scores = {item: (value, "Tekst van " + name) for item in ScanItem.values}
+            if name == "Wilhelmina Alleen":
+                scores[ScanItem.LET_GO] = (None, "")
+            scan_submit(invitation=ScanInvitationFactory(scan=scan, member=member), scores=scores)
+
+        response = facilitator_client.get(
+            reverse("vision:scan_export", kwargs={"trajectory": trajectory.pk, "scan": scan.pk}),
+            headers={"accept-language": "en"},
+        )
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response["Content-Disposition"].startswith("attachment;")
+        text = response.content.decode()
+        assert text.startswith(BOM)
+        rows = spreadsheet_rows(text)
+        assert rows[0] == [
+            "Item",
+            "Average (1 to 5)",
+            "Scores",
+            "Don't know",
+            "Village or neighbourhood council (2 answers)",
+        ]
+        by_label = {row[0]: row for row in rows[1 : 1 + len(ScanItem)]}
+        assert by_label["Be open"] == ["Be open", "3,7", "3", "0", "3,5"]  # (2 + 5 + 4) / 3, decimal comma
+        let_go = by_label[str(ScanItem.LET_GO.label)]
+        assert let_go[1:] == ["3,5", "2", "1", "3,5"]  # "don't know" counted, not averaged
+        note = rows[-1][0]
+        assert "Council" in note and "fewer than 2 answers" in note
+        assert "Wilhelmina" not in text and "Tekst van" not in text  # no names, no comments
+
+    def test_the_same_hiding_as_the_results_page(self, facilitator_client, trajectory):
+        scan = ScanFactory(trajectory=trajectory)
+        answer(ScanInvitationFactory(scan=scan), {item: 4 for item in ScanItem.values})
+        url = reverse("vision:scan_export", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
+        rows = spreadsheet_rows(facilitator_client.get(url).content.decode())
+        assert len(rows[0]) == 4  # the only category has one answer: no column
+        detail = facilitator_client.get(
+            reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
+        )
+        assert detail.context["category_columns"] == [] and len(detail.context["hidden_categories"]) == 1
+        assert url in detail.content.decode()
+
+
 class ScanClosingDateTests:
     """A scan is opened with a closing date: the mail and the answer page state it, after it the
     link says the scan is closed."""
@@ -897,14 +952,20 @@ def scan_objects(trajectory):
 
 def staff_url(name, trajectory, scan, invitation):
     kwargs = {"trajectory": trajectory.pk}
-    if name in ("vision:scan_detail", "vision:scan_close", "vision:scan_reopen", "vision:scan_remind"):
+    if name in (
+        "vision:scan_detail",
+        "vision:scan_close",
+        "vision:scan_reopen",
+        "vision:scan_remind",
+        "vision:scan_export",
+    ):
         kwargs["scan"] = scan.pk
     if name == "vision:scan_reopen":
         kwargs["invitation"] = invitation.pk
     return reverse(name, kwargs=kwargs)
 
 
-READ_URLS = ["vision:scan_list", "vision:scan_detail"]
+READ_URLS = ["vision:scan_list", "vision:scan_detail", "vision:scan_export"]
 POST_URLS = ["vision:scan_open", "vision:scan_close", "vision:scan_reopen", "vision:scan_remind"]
 
 
@@ -932,7 +993,8 @@ class ScanAccessTests:
         client.force_login(officer.user)
         response = client.get(staff_url(name, trajectory, *scan_objects))
         assert response.status_code == 200
-        assert response.context["can_steer"] is False
+        if name != "vision:scan_export":  # a file has no page context
+            assert response.context["can_steer"] is False
 
     @pytest.mark.parametrize("name", POST_URLS)
     def test_an_officer_cannot_change(self, client, officer, trajectory, scan_objects, members, name):

@@ -1,11 +1,13 @@
 """Scans: the facilitator's pages (open, results, close, send a new link) and the member's form,
 reached by a personal link without an account."""
 
+import io
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from core.charts import grouped_bar_chart, horizontal_bar_chart
+from core.csv import BOM, spreadsheet_writer
 from core.forms import add_service_error
 from vision.access import STEER, TrajectoryMixin
 from vision.constants import ScanItem, ScanKind
@@ -182,6 +185,58 @@ def _comparison_chart(comparison):
         value_format=one_decimal,
         maximum=5,
     )
+
+
+class ScanExportView(ScanMixin, View):
+    """GET: the results as a CSV file for the council (core/csv.py: Dutch spreadsheets).
+
+    The same figures as the results page, with the same privacy: averages per item, how many
+    scores and "don't know", and a column per member category only for the categories the page
+    breaks down; the hidden ones are named in a note. No comments and no names.
+    """
+
+    def get(self, request, *args, **kwargs):
+        scan = self.get_scan()
+        results = scan_results_per_item(scan)
+        per_category = scan_results_per_category(scan)
+        buffer = io.StringIO()
+        buffer.write(BOM)
+        writer = spreadsheet_writer(buffer)
+        writer.writerow(
+            [_("Item"), _("Average (1 to 5)"), _("Scores"), _("Don't know")]
+            + [
+                ngettext("%(category)s (%(count)s answer)", "%(category)s (%(count)s answers)", column["respondents"])
+                % {"category": column["label"], "count": column["respondents"]}
+                for column in per_category.categories
+            ]
+        )
+        for index, row in enumerate(results):
+            writer.writerow(
+                [row.label, rounded(row.average), row.answers, row.dont_know]
+                + [rounded(column["averages"][index]) for column in per_category.categories]
+            )
+        if per_category.hidden:
+            writer.writerow([])
+            writer.writerow(
+                [
+                    ngettext(
+                        "Categories with fewer than %(count)s answer are not shown separately, so nobody's scores"
+                        " can be traced: %(categories)s. Their answers do count in the averages per item.",
+                        "Categories with fewer than %(count)s answers are not shown separately, so nobody's scores"
+                        " can be traced: %(categories)s. Their answers do count in the averages per item.",
+                        MIN_CATEGORY_ANSWERS,
+                    )
+                    % {
+                        "count": MIN_CATEGORY_ANSWERS,
+                        "categories": ", ".join(category["label"] for category in per_category.hidden),
+                    }
+                ]
+            )
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        filename = f"{_('scan')}-{scan.kind}-{scan.opened_on.isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store, private"
+        return response
 
 
 class ScanReopenView(ScanMixin, View):
