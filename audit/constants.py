@@ -46,6 +46,7 @@ class AuditAction(models.TextChoices):
     SCAN_OPEN = "scan.open", _("Scan opened")
     SCAN_REOPEN = "scan.reopen", _("Scan opened again for a member")
     SCAN_CLOSE = "scan.close", _("Scan closed")
+    SCAN_REMIND = "scan.remind", _("Scan reminder sent")
     SCAN_ANSWER = "scan.answer", _("Scan answered")
     MEETING_SCHEDULE = "meeting.schedule", _("Meeting scheduled")
     MEETING_UPDATE = "meeting.update", _("Meeting changed")

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery, Value, When
@@ -510,6 +511,12 @@ class Scan(TimeStampedModel):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="scans")
     kind = models.CharField(_("kind"), max_length=12, choices=ScanKind.choices)
     opened_on = models.DateField(_("opened on"))
+    closes_on = models.DateField(
+        _("open until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day members can answer. The invitation and the answer page say so."),
+    )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     objects = TrajectoryScopedQuerySet.as_manager()
@@ -521,6 +528,21 @@ class Scan(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.trajectory}"
+
+    def clean(self):
+        if self.closes_on is not None and self.opened_on is not None and self.closes_on < self.opened_on:
+            raise ValidationError({"closes_on": _("The closing date cannot be before the scan opens.")})
+
+    def accepts_answers(self, today) -> bool:
+        """Open: not closed by the facilitator, and the closing date (the last day) has not passed."""
+        return self.closed_on is None and (self.closes_on is None or today <= self.closes_on)
+
+    @property
+    def ended_on(self):
+        """The day the scan stopped (or stops) taking answers: the earlier of closing it by hand
+        and its closing date."""
+        days = [day for day in (self.closed_on, self.closes_on) if day is not None]
+        return min(days) if days else None
 
 
 class ScanInvitationQuerySet(TrajectoryScopedQuerySet):
@@ -535,6 +557,9 @@ class ScanInvitation(models.Model):
     scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="invitations")
     member = models.ForeignKey(ProgressGroupMember, on_delete=models.CASCADE, related_name="scan_invitations")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # With SECRET_KEY it gives the personal link again, so a reminder carries the same link
+    # (vision.services.scans.scan_token_for_mail). A new link gets a new nonce.
+    link_nonce = models.CharField(max_length=43, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     used_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
@@ -565,7 +590,10 @@ class ScanScore(models.Model):
     scan = models.ForeignKey(Scan, verbose_name=_("scan"), on_delete=models.CASCADE, related_name="scores")
     category = models.CharField(_("category"), max_length=24, choices=MemberCategory.choices)
     item = models.CharField(_("item"), max_length=20, choices=ScanItem.choices)
-    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    # Empty: the member chose "don't know". Stored, counted apart, and left out of every average.
+    score = models.PositiveSmallIntegerField(
+        _("score"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
 
     objects = ScanScoreQuerySet.as_manager()
@@ -575,11 +603,13 @@ class ScanScore(models.Model):
         verbose_name = _("scan score")
         verbose_name_plural = _("scan scores")
         constraints = [
-            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="scan_score_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5), name="scan_score_1_to_5_or_dont_know"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_item_display()}: {self.score}"
+        return f"{self.get_item_display()}: {'?' if self.score is None else self.score}"
 
 
 class StandardDeliverable(models.Model):

@@ -1,16 +1,18 @@
 """How scan invitations get their context at send time: the personal link is minted here.
 
-The outbox row holds only the invitation's id, never a usable link. The builder runs inside
+The outbox row holds only the invitation's id, never a usable link. A reminder gets the same
+link as the invitation (`scan_token_for_mail`). The builder runs inside
 the sending transaction, so a link minted for a mail that fails is rolled back with it.
 Imported in `VisionConfig.ready()` so the worker knows it too.
 """
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.builders import Built, register
 from vision.models import ScanInvitation
-from vision.services.scans import MIN_CATEGORY_ANSWERS, scan_token_issue
+from vision.services.scans import MIN_CATEGORY_ANSWERS, SCAN_REMINDER_TEMPLATE, scan_token_for_mail
 
 
 @register("vision/email/scan_")
@@ -29,8 +31,8 @@ def build_scan_mail(mail) -> Built:
     # late must not replace the link of a newer one.
     current = mail.context.get("generation", "") == generation
     scan_url = ""
-    if current and invitation.used_at is None and scan.closed_on is None:
-        token = scan_token_issue(invitation=invitation)
+    if current and invitation.used_at is None and scan.accepts_answers(timezone.localdate()):
+        token = scan_token_for_mail(invitation=invitation)
         scan_url = settings.SITE_URL + reverse("vision:scan_respond", kwargs={"token": token})
     return Built(
         context={
@@ -40,6 +42,7 @@ def build_scan_mail(mail) -> Built:
             "trajectory": scan.trajectory,
             "municipality": scan.trajectory.municipality,
             "reopened": bool(generation),
+            "reminder": mail.template == SCAN_REMINDER_TEMPLATE,
             "scan_url": scan_url,
             "contact": _contact(scan.trajectory),
             # What the mail promises is what is stored: the scores with the category, no name.

@@ -54,6 +54,8 @@ urlpatterns = [
     path("<int:trajectory>/scans/openen/", scans.ScanOpenView.as_view(), name="scan_open"),
     path("<int:trajectory>/scans/<int:scan>/", scans.ScanDetailView.as_view(), name="scan_detail"),
     path("<int:trajectory>/scans/<int:scan>/sluiten/", scans.ScanCloseView.as_view(), name="scan_close"),
+    path("<int:trajectory>/scans/<int:scan>/resultaten.csv", scans.ScanExportView.as_view(), name="scan_export"),
+    path("<int:trajectory>/scans/<int:scan>/herinneren/", scans.ScanRemindView.as_view(), name="scan_remind"),
     path(
         "<int:trajectory>/scans/<int:scan>/uitnodigingen/<int:invitation>/heropenen/",
         scans.ScanReopenView.as_view(),

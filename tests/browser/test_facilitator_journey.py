@@ -371,11 +371,12 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
     baseline.refresh_from_db()
     assert baseline.closed_on is None  # so the page above was "answered", not "closed"
 
-    # Back as facilitator: one answer per item, and its bar chart.
+    # Back as facilitator: one answer per item, nobody said "don't know", and its bar chart.
     page.goto(baseline_url)
-    answers = page.locator("#results table tbody tr td:last-child")
+    answers = page.locator("#results table tbody tr td:nth-last-child(2)")
     assert answers.count() == len(ScanItem)
     assert set(answers.all_inner_texts()) == {"1"}
+    assert set(page.locator("#results table tbody tr td:last-child").all_inner_texts()) == {"0"}
     assert page.locator("#results svg[role=img]").count() == 1
     assert_accessible(page)
 
@@ -391,7 +392,7 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
     assert results.locator("svg[role=img]").count() == 1
     assert results.locator("svg title").count() >= 1
     assert results.locator("table tbody tr").count() == len(ScanItem)
-    assert set(results.locator("table tbody tr td:last-child").all_inner_texts()) == {"3"}
+    assert set(results.locator("table tbody tr td:nth-last-child(2)").all_inner_texts()) == {"3"}
     comparison = page.locator("#comparison")
     assert comparison.locator("svg[role=img]").count() == 1
     assert comparison.locator("table tbody tr").count() == len(ScanItem)

@@ -348,6 +348,8 @@ EXPECTED: dict[str, Rule] = {
     "vision:scan_open": trajectory_page(method="post"),
     "vision:scan_detail": trajectory_page(traj(scan=lambda t: t.scan.pk)),
     "vision:scan_close": trajectory_page(traj(scan=lambda t: t.scan.pk), "post"),
+    "vision:scan_remind": trajectory_page(traj(scan=lambda t: t.scan.pk), "post"),
+    "vision:scan_export": trajectory_page(traj(scan=lambda t: t.scan.pk)),
     "vision:scan_reopen": trajectory_page(traj(scan=lambda t: t.scan.pk, invitation=lambda t: t.invitation.pk), "post"),
 }
 

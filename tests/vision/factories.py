@@ -197,6 +197,11 @@ class VisionCommentFactory(factory.django.DjangoModelFactory):
         model = VisionComment
 
 
+def closing_date(days: int = 14) -> date:
+    """A scan's closing date `days` from today (the last day members can answer)."""
+    return timezone.localdate() + timedelta(days=days)
+
+
 class ScanFactory(factory.django.DjangoModelFactory):
     trajectory = factory.SubFactory(TrajectoryFactory)
     kind = ScanKind.BASELINE
@@ -207,6 +212,11 @@ class ScanFactory(factory.django.DjangoModelFactory):
 
     class Params:
         closed = factory.Trait(closed_on=factory.LazyAttribute(lambda o: o.opened_on + timedelta(days=19)))
+        # Not closed by hand, but its closing date (the last day to answer) was yesterday.
+        past_closing_date = factory.Trait(
+            opened_on=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=15)),
+            closes_on=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1)),
+        )
 
 
 class ScanInvitationFactory(factory.django.DjangoModelFactory):

@@ -35,6 +35,7 @@ from tests.vision.factories import (
     VisionCommentFactory,
     VisionDocumentFactory,
     VisionVersionFactory,
+    closing_date,
 )
 from vision.access import can_add_case, can_see_member_contacts, can_steer_trajectory, is_progress_group_member
 from vision.constants import MemberCategory, TrajectoryKind, VisionSectionKey, VisionStatus
@@ -56,7 +57,7 @@ from vision.models import (
 )
 from vision.services.documents import vision_comment_add, vision_status_change, vision_version_create
 from vision.services.meetings import action_item_set_done, meeting_publish_minutes, meeting_schedule
-from vision.services.scans import scan_close, scan_open, scan_reopen
+from vision.services.scans import scan_close, scan_open, scan_remind, scan_reopen
 from vision.services.trajectories import (
     case_add,
     case_update,
@@ -194,8 +195,13 @@ STEERING = {
         None,
     ),
     "vision:vision_status": (lambda s: {}, lambda s: {"status-number": "1", "status-to_status": "draft"}, None),
-    "vision:scan_open": (lambda s: {}, lambda s: {"open-kind": "eenmeting"}, _close_the_scan),
+    "vision:scan_open": (
+        lambda s: {},
+        lambda s: {"open-kind": "eenmeting", "open-closes_on": closing_date().isoformat()},
+        _close_the_scan,
+    ),
     "vision:scan_close": (lambda s: {"scan": s["scan"].pk}, lambda s: {}, None),
+    "vision:scan_remind": (lambda s: {"scan": s["scan"].pk}, lambda s: {}, None),
     "vision:scan_reopen": (
         lambda s: {"scan": s["scan"].pk, "invitation": s["invitation"].pk},
         lambda s: {},
@@ -264,6 +270,7 @@ def test_every_steering_url_of_the_trajectory_is_in_the_list():
         "vision:vision_print",
         "vision:scan_list",
         "vision:scan_detail",
+        "vision:scan_export",
     }
     assert posting - reads == set(STEERING)
 
@@ -297,6 +304,7 @@ class TestTheServicesRefuseAMemberToo:
             lambda: vision_status_change(version=side["version"], to_status=VisionStatus.DRAFT, actor=user),
             lambda: scan_close(scan=side["scan"], actor=user),
             lambda: scan_reopen(invitation=side["invitation"], actor=user),
+            lambda: scan_remind(scan=side["scan"], actor=user),
         ]
         for call in calls:
             with pytest.raises((PermissionDenied, ValidationError)):
@@ -305,7 +313,7 @@ class TestTheServicesRefuseAMemberToo:
         _close_the_scan(side)
         before = snapshot()
         with pytest.raises(ValidationError):
-            scan_open(trajectory=trajectory, kind="eenmeting", actor=user)
+            scan_open(trajectory=trajectory, kind="eenmeting", closes_on=closing_date(), actor=user)
         assert snapshot() == before
 
     def test_a_member_adds_a_case_through_the_service(self, side):

@@ -10,13 +10,15 @@ import pytest
 from django.apps import apps
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from audit.models import AuditLogEntry
 from core.charts import grouped_bar_chart
+from core.csv import BOM, spreadsheet_rows
 from notifications.models import OutboxMail
 from tests.municipalities.factories import OfficerMembershipFactory, UserFactory, two_municipalities
 from tests.vision.factories import (
@@ -25,13 +27,16 @@ from tests.vision.factories import (
     ScanFactory,
     ScanInvitationFactory,
     TrajectoryFactory,
+    closing_date,
 )
 from vision.constants import MemberCategory, ScanItem, ScanKind
 from vision.models import Scan, ScanInvitation, ScanScore
 from vision.services.scans import (
+    ScanNotOpen,
     scan_close,
     scan_comparison,
     scan_open,
+    scan_remind,
     scan_reopen,
     scan_results_per_category,
     scan_results_per_item,
@@ -115,7 +120,9 @@ def respond_url(token):
 
 class ScanOpenTests:
     def test_an_invitation_per_active_member_with_an_email(self, trajectory, facilitator, members):
-        scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        scan = scan_open(
+            trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user
+        )
         invitations = ScanInvitation.objects.filter(scan=scan)
         assert {i.member for i in invitations} == set(members)
         assert all(re.fullmatch(r"[0-9a-f]{64}", i.token_hash) for i in invitations)
@@ -129,7 +136,9 @@ class ScanOpenTests:
         self, trajectory, facilitator, members, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+            scan = scan_open(
+                trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user
+            )
         assert len(mail.outbox) == 3
         for message in mail.outbox:
             invitation = ScanInvitation.objects.get(scan=scan, member__email=message.to[0])
@@ -142,29 +151,35 @@ class ScanOpenTests:
             assert stored.status == "sent"
 
     def test_one_scan_open_at_a_time(self, trajectory, facilitator, members):
-        scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user)
         with pytest.raises(Exception) as refused:
-            scan_open(trajectory=trajectory, kind=ScanKind.FOLLOW_UP, actor=facilitator.user)
+            scan_open(trajectory=trajectory, kind=ScanKind.FOLLOW_UP, closes_on=closing_date(), actor=facilitator.user)
         assert refused.type.__name__ == "ValidationError"
         assert Scan.objects.filter(trajectory=trajectory).count() == 1
 
     def test_one_baseline_per_trajectory(self, trajectory, facilitator, members):
-        scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        scan = scan_open(
+            trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user
+        )
         scan_close(scan=scan, actor=facilitator.user)
         with translation.override("en"), pytest.raises(ValidationError, match="baseline"):
-            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
-        follow_up = scan_open(trajectory=trajectory, kind=ScanKind.FOLLOW_UP, actor=facilitator.user)
+            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user)
+        follow_up = scan_open(
+            trajectory=trajectory, kind=ScanKind.FOLLOW_UP, closes_on=closing_date(), actor=facilitator.user
+        )
         assert follow_up.invitations.count() == 3
 
     def test_without_members_to_invite_nothing_opens(self, trajectory, facilitator):
         ProgressGroupMemberFactory(trajectory=trajectory, email="")
         with pytest.raises(Exception):  # noqa: B017 - the ValidationError's text is for the page
-            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user)
         assert not Scan.objects.exists()
 
     def test_the_view_opens_and_redirects(self, facilitator_client, trajectory, members):
         url = reverse("vision:scan_open", kwargs={"trajectory": trajectory.pk})
-        response = facilitator_client.post(url, {"open-kind": "nulmeting"})
+        response = facilitator_client.post(
+            url, {"open-kind": "nulmeting", "open-closes_on": closing_date().isoformat()}
+        )
         scan = Scan.objects.get(trajectory=trajectory)
         assert response.status_code == 302
         assert response.url == reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
@@ -172,7 +187,9 @@ class ScanOpenTests:
     def test_the_view_shows_a_refusal_at_the_form(self, facilitator_client, trajectory, members):
         ScanFactory(trajectory=trajectory, kind=ScanKind.BASELINE, closed=True)
         url = reverse("vision:scan_open", kwargs={"trajectory": trajectory.pk})
-        response = facilitator_client.post(url, {"open-kind": "nulmeting"})
+        response = facilitator_client.post(
+            url, {"open-kind": "nulmeting", "open-closes_on": closing_date().isoformat()}
+        )
         assert response.status_code == 200
         assert "kind" in response.context["open_form"].errors
         assert Scan.objects.filter(trajectory=trajectory).count() == 1
@@ -189,7 +206,7 @@ class ScanRespondTests:
         html = response.content.decode()
         assert html.count("<fieldset") == 10
         assert html.count("<legend") == 10
-        assert html.count('type="radio"') == 50
+        assert html.count('type="radio"') == 60  # 1 to 5 and "don't know"
 
     def test_answering_stores_the_scores_and_uses_the_link(self, client, trajectory):
         invitation, token = open_invitation(trajectory)
@@ -286,7 +303,9 @@ class ScanReopenTests:
         self, client, trajectory, facilitator, members, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+            scan = scan_open(
+                trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user
+            )
         member = members[0]  # lost the mail before answering
         old_token = LINK.search(next(m.body for m in mail.outbox if m.to == [member.email])).group(1)
         invitation = ScanInvitation.objects.get(scan=scan, member=member)
@@ -317,7 +336,9 @@ class ScanReopenTests:
     ):
         """Answers are anonymous, so they cannot be replaced; a second answer would count twice."""
         with django_capture_on_commit_callbacks(execute=True):
-            scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+            scan = scan_open(
+                trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user
+            )
         member = members[0]
         token = LINK.search(next(m.body for m in mail.outbox if m.to == [member.email])).group(1)
         assert client.post(respond_url(token), all_scores("2")).status_code == 302
@@ -350,7 +371,9 @@ class ScanReopenTests:
     def test_a_late_older_mail_does_not_replace_the_newer_link(
         self, trajectory, facilitator, members, django_capture_on_commit_callbacks
     ):
-        scan = scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+        scan = scan_open(
+            trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user
+        )
         invitation = scan.invitations.get(member=members[0])
         with django_capture_on_commit_callbacks(execute=True):
             scan_reopen(invitation=invitation, actor=facilitator.user)
@@ -386,6 +409,258 @@ class ScanCloseTests:
         client.logout()
         assert "vision/scan_closed.html" in [t.name for t in client.get(respond_url(token)).templates]
         assert AuditLogEntry.objects.for_object(invitation.scan).filter(action="scan.close").exists()
+
+
+class ScanRemindTests:
+    """A reminder goes to the members who have not answered, with the link they already have."""
+
+    @pytest.fixture
+    def opened(self, trajectory, facilitator, members, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            scan = scan_open(
+                trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user
+            )
+        tokens = {m.to[0]: LINK.search(m.body).group(1) for m in mail.outbox}
+        mail.outbox.clear()
+        return scan, tokens
+
+    def remind_url(self, trajectory, scan):
+        return reverse("vision:scan_remind", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
+
+    def test_only_who_has_not_answered_gets_the_same_link(
+        self, client, facilitator, trajectory, members, opened, django_capture_on_commit_callbacks
+    ):
+        scan, tokens = opened
+        answered, *waiting = members
+        assert client.post(respond_url(tokens[answered.email]), all_scores("4")).status_code == 302
+        hashes = dict(ScanInvitation.objects.filter(scan=scan).values_list("member__email", "token_hash"))
+
+        client.force_login(facilitator.user)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(self.remind_url(trajectory, scan), follow=True)
+        assert response.status_code == 200
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in waiting)
+        for message in mail.outbox:
+            token = LINK.search(message.body).group(1)
+            assert token == tokens[message.to[0]]  # the same link, no new token
+            assert token in message.alternatives[0][0]
+        assert dict(ScanInvitation.objects.filter(scan=scan).values_list("member__email", "token_hash")) == hashes
+        entry = AuditLogEntry.objects.for_object(scan).get(action="scan.remind")
+        assert entry.actor == facilitator.user and entry.detail == "2 reminders"
+
+        client.logout()  # the link of the first mail still works
+        assert client.post(respond_url(tokens[waiting[0].email]), all_scores("2")).status_code == 302
+
+    def test_after_a_new_link_the_reminder_repeats_the_new_link(
+        self, client, facilitator, trajectory, members, opened, django_capture_on_commit_callbacks
+    ):
+        scan, tokens = opened
+        invitation = ScanInvitation.objects.get(scan=scan, member=members[0])
+        with django_capture_on_commit_callbacks(execute=True):
+            scan_reopen(invitation=invitation, actor=facilitator.user)
+        new_token = LINK.search(mail.outbox[0].body).group(1)
+        assert new_token != tokens[members[0].email]
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert scan_remind(scan=scan, actor=facilitator.user) == 3
+        reminder = next(m for m in mail.outbox if m.to == [members[0].email])
+        assert LINK.search(reminder.body).group(1) == new_token
+
+    def test_nobody_to_remind_sends_nothing(self, client, facilitator, trajectory, members, opened):
+        scan, tokens = opened
+        for token in tokens.values():
+            client.post(respond_url(token), all_scores("3"))
+        client.force_login(facilitator.user)
+        response = client.post(self.remind_url(trajectory, scan), follow=True)
+        assert [m.level_tag for m in response.context["messages"]] == ["error"]
+        assert not OutboxMail.objects.filter(template="vision/email/scan_reminder").exists()
+        assert not AuditLogEntry.objects.filter(action="scan.remind").exists()
+
+    @pytest.mark.parametrize("ended", ["closed", "past_closing_date"])
+    def test_a_closed_scan_sends_no_reminder(self, facilitator, trajectory, members, ended):
+        scan = ScanInvitationFactory(scan=ScanFactory(trajectory=trajectory, **{ended: True})).scan
+        with pytest.raises(ValidationError):
+            scan_remind(scan=scan, actor=facilitator.user)
+        assert not OutboxMail.objects.filter(template="vision/email/scan_reminder").exists()
+
+    def test_the_button_shows_while_someone_has_not_answered(self, facilitator_client, trajectory, opened):
+        scan, _tokens = opened
+        url = reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
+        assert self.remind_url(trajectory, scan) in facilitator_client.get(url).content.decode()
+
+
+class ScanDontKnowTests:
+    """Every question has "don't know": stored, counted apart, and in no average."""
+
+    def test_the_form_offers_dont_know_for_every_question(self, client, trajectory):
+        _invitation, token = open_invitation(trajectory)
+        page = client.get(respond_url(token)).content.decode()
+        for item in ScanItem:
+            assert f'name="score_{item}" value="dont_know"' in page
+
+    def test_dont_know_is_stored_and_left_out_of_the_averages(self, client, facilitator_client, trajectory):
+        scan = ScanFactory(trajectory=trajectory)
+        tokens = [scan_token_issue(invitation=ScanInvitationFactory(scan=scan)) for _ in range(2)]
+        assert client.post(respond_url(tokens[0]), all_scores("2", score_los_laten="dont_know")).status_code == 302
+        assert client.post(respond_url(tokens[1]), all_scores("4")).status_code == 302
+
+        stored = ScanScore.objects.filter(scan=scan, item=ScanItem.LET_GO)
+        assert sorted(stored.values_list("score", flat=True), key=lambda v: v or 0) == [None, 4]
+        results = {row.item: row for row in scan_results_per_item(scan)}
+        assert (results["los_laten"].average, results["los_laten"].answers, results["los_laten"].dont_know) == (4, 1, 1)
+        assert (results["open_staan"].average, results["open_staan"].answers, results["open_staan"].dont_know) == (
+            3,
+            2,
+            0,
+        )
+
+        response = facilitator_client.get(
+            reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
+        )
+        let_go = next(row for row in response.context["results"] if row.item == "los_laten")
+        assert let_go.dont_know == 1
+        assert response.context["answered"] == 2
+
+    def test_an_item_with_only_dont_know_has_no_average(self, trajectory):
+        scan = ScanFactory(trajectory=trajectory)
+        scan_submit(invitation=ScanInvitationFactory(scan=scan), scores={item: (None, "") for item in ScanItem.values})
+        rows = scan_results_per_item(scan)
+        assert all(row.average is None and row.answers == 0 and row.dont_know == 1 for row in rows)
+        assert scan_results_per_category(scan, minimum=1).categories[0]["respondents"] == 1
+
+    def test_the_database_refuses_a_score_outside_1_to_5(self, trajectory):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ScanScore.objects.create(
+                scan=ScanFactory(trajectory=trajectory), category=MemberCategory.COUNCIL, item="los_laten", score=0
+            )
+
+
+class ScanExportTests:
+    """The results as CSV for the council: Dutch spreadsheet format, small categories hidden."""
+
+    def test_the_file_holds_the_results_without_small_categories(self, facilitator_client, trajectory):
+        scan = ScanFactory(trajectory=trajectory)
+        for name, category, value in (
+            ("Geertruida Verborgen", MemberCategory.VILLAGE_COUNCIL, 2),
+            ("Hendrikus Naamloos", MemberCategory.VILLAGE_COUNCIL, 5),
+            ("Wilhelmina Alleen", MemberCategory.COUNCIL, 4),
+        ):
+            member = ProgressGroupMemberFactory(trajectory=trajectory, name=name, category=category)
+            scores = {item: (value, "Tekst van " + name) for item in ScanItem.values}
+            if name == "Wilhelmina Alleen":
+                scores[ScanItem.LET_GO] = (None, "")
+            scan_submit(invitation=ScanInvitationFactory(scan=scan, member=member), scores=scores)
+
+        response = facilitator_client.get(
+            reverse("vision:scan_export", kwargs={"trajectory": trajectory.pk, "scan": scan.pk}),
+            headers={"accept-language": "en"},
+        )
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response["Content-Disposition"].startswith("attachment;")
+        text = response.content.decode()
+        assert text.startswith(BOM)
+        rows = spreadsheet_rows(text)
+        assert rows[0] == [
+            "Item",
+            "Average (1 to 5)",
+            "Scores",
+            "Don't know",
+            "Village or neighbourhood council (2 answers)",
+        ]
+        by_label = {row[0]: row for row in rows[1 : 1 + len(ScanItem)]}
+        assert by_label["Be open"] == ["Be open", "3,7", "3", "0", "3,5"]  # (2 + 5 + 4) / 3, decimal comma
+        let_go = by_label[str(ScanItem.LET_GO.label)]
+        assert let_go[1:] == ["3,5", "2", "1", "3,5"]  # "don't know" counted, not averaged
+        note = rows[-1][0]
+        assert "Council" in note and "fewer than 2 answers" in note
+        assert "Wilhelmina" not in text and "Tekst van" not in text  # no names, no comments
+
+    def test_the_same_hiding_as_the_results_page(self, facilitator_client, trajectory):
+        scan = ScanFactory(trajectory=trajectory)
+        answer(ScanInvitationFactory(scan=scan), {item: 4 for item in ScanItem.values})
+        url = reverse("vision:scan_export", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
+        rows = spreadsheet_rows(facilitator_client.get(url).content.decode())
+        assert len(rows[0]) == 4  # the only category has one answer: no column
+        detail = facilitator_client.get(
+            reverse("vision:scan_detail", kwargs={"trajectory": trajectory.pk, "scan": scan.pk})
+        )
+        assert detail.context["category_columns"] == [] and len(detail.context["hidden_categories"]) == 1
+        assert url in detail.content.decode()
+
+
+class ScanClosingDateTests:
+    """A scan is opened with a closing date: the mail and the answer page state it, after it the
+    link says the scan is closed."""
+
+    def test_the_open_form_stores_the_closing_date(self, facilitator_client, trajectory, members):
+        url = reverse("vision:scan_open", kwargs={"trajectory": trajectory.pk})
+        closes_on = closing_date(10)
+        response = facilitator_client.post(url, {"open-kind": "nulmeting", "open-closes_on": closes_on.isoformat()})
+        assert response.status_code == 302
+        scan = Scan.objects.get(trajectory=trajectory)
+        assert scan.closes_on == closes_on
+        assert closes_on.isoformat() in AuditLogEntry.objects.for_object(scan).get().detail
+
+    @pytest.mark.parametrize("closes_on", ["", "yesterday"])
+    def test_the_open_form_wants_a_date_from_today(self, facilitator_client, trajectory, members, closes_on):
+        if closes_on == "yesterday":
+            closes_on = closing_date(-1).isoformat()
+        url = reverse("vision:scan_open", kwargs={"trajectory": trajectory.pk})
+        response = facilitator_client.post(url, {"open-kind": "nulmeting", "open-closes_on": closes_on})
+        assert response.status_code == 200
+        assert "closes_on" in response.context["open_form"].errors
+        assert not Scan.objects.exists()
+
+    def test_the_service_refuses_a_date_in_the_past(self, trajectory, facilitator, members):
+        with pytest.raises(ValidationError) as refused:
+            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(-1), actor=facilitator.user)
+        assert "closes_on" in refused.value.error_dict
+        assert not Scan.objects.exists()
+
+    def test_the_mail_and_the_answer_page_state_the_date(
+        self, client, trajectory, facilitator, members, django_capture_on_commit_callbacks
+    ):
+        closes_on = closing_date(9)
+        with django_capture_on_commit_callbacks(execute=True):
+            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closes_on, actor=facilitator.user)
+        with translation.override("nl"):
+            shown = date_format(closes_on, "j F Y")
+        message = mail.outbox[0]
+        assert shown in message.body and shown in message.alternatives[0][0]
+        token = LINK.search(message.body).group(1)
+        response = client.get(respond_url(token))
+        assert response.status_code == 200
+        assert shown in response.content.decode()
+
+    def test_after_the_date_the_link_says_the_scan_is_closed(self, client, trajectory):
+        invitation, token = open_invitation(trajectory, past_closing_date=True)
+        response = client.get(respond_url(token))
+        assert response.status_code == 200
+        assert "vision/scan_closed.html" in [t.name for t in response.templates]
+        assert "form" not in response.context
+        response = client.post(respond_url(token), all_scores("4"))
+        assert "vision/scan_closed.html" in [t.name for t in response.templates]
+        assert not ScanScore.objects.exists()
+        invitation.refresh_from_db()
+        assert invitation.used_at is None
+
+    def test_on_the_closing_date_itself_answers_are_taken(self, client, trajectory):
+        _invitation, token = open_invitation(trajectory, closes_on=timezone.localdate())
+        assert client.post(respond_url(token), all_scores("4")).status_code == 302
+        assert ScanScore.objects.count() == len(ScanItem)
+
+    def test_the_service_refuses_answers_after_the_date(self, trajectory):
+        invitation, _token = open_invitation(trajectory, past_closing_date=True)
+        with pytest.raises(ScanNotOpen):
+            scan_submit(invitation=invitation, scores={item: (3, "") for item in ScanItem.values})
+        assert not ScanScore.objects.exists()
+
+    def test_no_new_link_after_the_date(self, trajectory, facilitator, members, django_capture_on_commit_callbacks):
+        invitation, _token = open_invitation(trajectory, past_closing_date=True)
+        invitation.used_at = None
+        with pytest.raises(ValidationError):
+            scan_reopen(invitation=invitation, actor=facilitator.user)
 
 
 class ScanResultsTests:
@@ -630,7 +905,7 @@ class ScanAnonymityTests:
         """The scores per question (and a comment), the category for the comparison, and that the
         link was used: what `scan_submit` writes (test_after_answering_no_row_names_the_member)."""
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, actor=facilitator.user)
+            scan_open(trajectory=trajectory, kind=ScanKind.BASELINE, closes_on=closing_date(), actor=facilitator.user)
         OutboxMail.objects.filter(to=members[0].email).update(language=language)
         for callback in callbacks:
             callback()
@@ -677,15 +952,21 @@ def scan_objects(trajectory):
 
 def staff_url(name, trajectory, scan, invitation):
     kwargs = {"trajectory": trajectory.pk}
-    if name in ("vision:scan_detail", "vision:scan_close", "vision:scan_reopen"):
+    if name in (
+        "vision:scan_detail",
+        "vision:scan_close",
+        "vision:scan_reopen",
+        "vision:scan_remind",
+        "vision:scan_export",
+    ):
         kwargs["scan"] = scan.pk
     if name == "vision:scan_reopen":
         kwargs["invitation"] = invitation.pk
     return reverse(name, kwargs=kwargs)
 
 
-READ_URLS = ["vision:scan_list", "vision:scan_detail"]
-POST_URLS = ["vision:scan_open", "vision:scan_close", "vision:scan_reopen"]
+READ_URLS = ["vision:scan_list", "vision:scan_detail", "vision:scan_export"]
+POST_URLS = ["vision:scan_open", "vision:scan_close", "vision:scan_reopen", "vision:scan_remind"]
 
 
 class ScanAccessTests:
@@ -700,7 +981,11 @@ class ScanAccessTests:
     def test_another_associations_facilitator_gets_404(self, client, world, trajectory, scan_objects, name):
         client.force_login(FacilitatorFactory(association=world.other).user)
         url = staff_url(name, trajectory, *scan_objects)
-        response = client.post(url, {"open-kind": "eenmeting"}) if name in POST_URLS else client.get(url)
+        response = (
+            client.post(url, {"open-kind": "eenmeting", "open-closes_on": closing_date().isoformat()})
+            if name in POST_URLS
+            else client.get(url)
+        )
         assert response.status_code == 404
 
     @pytest.mark.parametrize("name", READ_URLS)
@@ -708,13 +993,17 @@ class ScanAccessTests:
         client.force_login(officer.user)
         response = client.get(staff_url(name, trajectory, *scan_objects))
         assert response.status_code == 200
-        assert response.context["can_steer"] is False
+        if name != "vision:scan_export":  # a file has no page context
+            assert response.context["can_steer"] is False
 
     @pytest.mark.parametrize("name", POST_URLS)
     def test_an_officer_cannot_change(self, client, officer, trajectory, scan_objects, members, name):
         client.force_login(officer.user)
         scan, invitation = scan_objects
-        response = client.post(staff_url(name, trajectory, scan, invitation), {"open-kind": "eenmeting"})
+        response = client.post(
+            staff_url(name, trajectory, scan, invitation),
+            {"open-kind": "eenmeting", "open-closes_on": closing_date().isoformat()},
+        )
         assert response.status_code == 403
         scan.refresh_from_db()
         invitation.refresh_from_db()

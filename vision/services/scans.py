@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,6 +31,7 @@ EDIT_REFUSED = gettext_lazy("You may read this trajectory, but not change it.")
 
 
 SCAN_INVITATION_TEMPLATE = "vision/email/scan_invitation"
+SCAN_REMINDER_TEMPLATE = "vision/email/scan_reminder"
 
 
 # Results of a member category are shown only from this many answers, so nobody's scores can be traced.
@@ -48,17 +50,40 @@ def _throwaway_hash() -> str:
     return scan_token_hash(secrets.token_urlsafe(32))
 
 
+def _token_from_nonce(invitation: ScanInvitation) -> str:
+    """The personal link's token: a keyed hash of the invitation and its random nonce. The
+    database holds the nonce and the token's SHA-256, not the token: without SECRET_KEY the
+    database gives no working link."""
+    value = f"{invitation.pk}:{invitation.link_nonce}"
+    return salted_hmac(SCAN_LINK_SALT, value, algorithm="sha256").hexdigest()
+
+
+SCAN_LINK_SALT = "vision.scan-link"
+
+
 def scan_token_issue(*, invitation: ScanInvitation) -> str:
-    """A new personal link for `invitation`; the previous one stops working. Only the hash is stored.
+    """A new personal link for `invitation`; the previous one stops working. Only the hash and
+    a random nonce are stored.
 
     Called by the mail builder at send time, inside the sending transaction: if the mail
     fails, the new hash is rolled back with it.
     """
-    token = secrets.token_urlsafe(32)
+    invitation.link_nonce = secrets.token_urlsafe(32)
+    token = _token_from_nonce(invitation)
     invitation.token_hash = scan_token_hash(token)
     invitation.sent_at = timezone.now()
-    invitation.save(update_fields=["token_hash", "sent_at"])
+    invitation.save(update_fields=["link_nonce", "token_hash", "sent_at"])
     return token
+
+
+def scan_token_for_mail(*, invitation: ScanInvitation) -> str:
+    """The member's current personal link (a reminder repeats it), or a new one when the
+    invitation has none yet (the first mail, or after `scan_reopen`)."""
+    if invitation.link_nonce:
+        token = _token_from_nonce(invitation)
+        if constant_time_compare(scan_token_hash(token), invitation.token_hash):
+            return token
+    return scan_token_issue(invitation=invitation)
 
 
 def scan_invitations_for_token(token: str):
@@ -68,11 +93,11 @@ def scan_invitations_for_token(token: str):
     return ScanInvitation.objects.filter(token_hash=scan_token_hash(token))
 
 
-def _mail_invitation(invitation: ScanInvitation, *, key: str) -> None:
+def _mail_invitation(invitation: ScanInvitation, *, key: str, reminder: bool = False) -> None:
     mail_enqueue(
         to=invitation.member.email,
-        template=SCAN_INVITATION_TEMPLATE,
-        dedup_key=f"scan-invitation:{invitation.pk}:{key}",
+        template=SCAN_REMINDER_TEMPLATE if reminder else SCAN_INVITATION_TEMPLATE,
+        dedup_key=f"{'scan-reminder' if reminder else 'scan-invitation'}:{invitation.pk}:{key}",
         context={
             "invitation": invitation.pk,
             # The builder mints a link only for the latest mail of an invitation.
@@ -95,10 +120,12 @@ def scan_members_to_invite(trajectory: Trajectory, today: date):
 
 
 @transaction.atomic
-def scan_open(*, trajectory: Trajectory, kind: str, actor) -> Scan:
+def scan_open(*, trajectory: Trajectory, kind: str, closes_on: date, actor) -> Scan:
     """Open a scan and mail every member their personal link (after commit, through the outbox).
 
     One scan is open at a time, and a trajectory has one nulmeting: the measurement before.
+    `closes_on` is the last day members can answer (today at the earliest); the invitation
+    and the answer page state it, and after it the link says the scan is closed.
     """
     require_steerer(actor, trajectory, EDIT_REFUSED)
     trajectory = Trajectory.objects.select_for_update(of=("self",)).get(pk=trajectory.pk)
@@ -110,10 +137,12 @@ def scan_open(*, trajectory: Trajectory, kind: str, actor) -> Scan:
     if kind == ScanKind.BASELINE and scans.filter(kind=ScanKind.BASELINE).exists():
         raise ValidationError({"kind": _("This trajectory already has a baseline scan. Open a follow-up scan.")})
     today = timezone.localdate()
+    if closes_on is None or closes_on < today:
+        raise ValidationError({"closes_on": _("Choose a closing date: today or later.")})
     members = list(scan_members_to_invite(trajectory, today))
     if not members:
         raise ValidationError(_("No member of the progress group has an email address. Add them first."))
-    scan = Scan(trajectory=trajectory, kind=kind, opened_on=today)
+    scan = Scan(trajectory=trajectory, kind=kind, opened_on=today, closes_on=closes_on)
     scan.full_clean()
     scan.save()
     for member in members:
@@ -126,7 +155,7 @@ def scan_open(*, trajectory: Trajectory, kind: str, actor) -> Scan:
         action=AuditAction.SCAN_OPEN,
         obj=scan,
         municipality=trajectory.municipality,
-        detail=f"{kind}: {len(members)} invitations",
+        detail=f"{kind}: {len(members)} invitations, open until {closes_on.isoformat()}",
     )
     return scan
 
@@ -148,6 +177,8 @@ def scan_reopen(*, invitation: ScanInvitation, actor) -> ScanInvitation:
     require_steerer(actor, trajectory, EDIT_REFUSED)
     if invitation.scan.closed_on is not None:
         raise ValidationError(_("This scan is closed. Open a new scan instead."))
+    if not invitation.scan.accepts_answers(timezone.localdate()):
+        raise ValidationError(_("The closing date of this scan has passed. Open a new scan instead."))
     if invitation.used_at is not None:
         raise ValidationError(
             _("This member has answered already. Answers are stored without names, so they cannot be changed.")
@@ -156,7 +187,8 @@ def scan_reopen(*, invitation: ScanInvitation, actor) -> ScanInvitation:
         raise ValidationError(_("This member has no email address any more."))
     invitation.reopened_at = timezone.now()
     invitation.token_hash = _throwaway_hash()
-    invitation.save(update_fields=["reopened_at", "token_hash"])
+    invitation.link_nonce = ""
+    invitation.save(update_fields=["reopened_at", "token_hash", "link_nonce"])
     _mail_invitation(invitation, key=f"reopened:{invitation.reopened_at.timestamp()}")
     audit_log(
         actor=actor,
@@ -166,6 +198,40 @@ def scan_reopen(*, invitation: ScanInvitation, actor) -> ScanInvitation:
         detail=f"invitation {invitation.pk}",
     )
     return invitation
+
+
+@transaction.atomic
+def scan_remind(*, scan: Scan, actor) -> int:
+    """Mail a reminder to every invited member who has not answered yet (and is still in the
+    progress group, with an email address): the same personal link, no new one. Returns how
+    many members get one.
+    """
+    scan = Scan.objects.select_for_update(of=("self",)).select_related("trajectory__municipality").get(pk=scan.pk)
+    trajectory = scan.trajectory
+    require_steerer(actor, trajectory, EDIT_REFUSED)
+    today = timezone.localdate()
+    if not scan.accepts_answers(today):
+        raise ValidationError(_("This scan is closed. Members can no longer answer."))
+    invitations = list(
+        ScanInvitation.objects.filter(scan=scan, used_at__isnull=True)
+        .filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=today))
+        .exclude(member__email="")
+        .select_related("member")
+        .order_by("pk")
+    )
+    if not invitations:
+        raise ValidationError(_("Every invited member has answered already. Nobody needs a reminder."))
+    key = f"{timezone.now().timestamp()}"
+    for invitation in invitations:
+        _mail_invitation(invitation, key=key, reminder=True)
+    audit_log(
+        actor=actor,
+        action=AuditAction.SCAN_REMIND,
+        obj=scan,
+        municipality=trajectory.municipality,
+        detail=f"{len(invitations)} reminders",
+    )
+    return len(invitations)
 
 
 @transaction.atomic
@@ -186,8 +252,9 @@ class ScanNotOpen(ValidationError):
 
 
 @transaction.atomic
-def scan_submit(*, invitation: ScanInvitation, scores: dict[str, tuple[int, str]]) -> ScanInvitation:
-    """Store a member's answers: a score 1-5 (and an optional comment) for every ScanItem.
+def scan_submit(*, invitation: ScanInvitation, scores: dict[str, tuple[int | None, str]]) -> ScanInvitation:
+    """Store a member's answers: a score 1-5 or None for "don't know" (and an optional
+    comment) for every ScanItem. "Don't know" is stored and counted, but not averaged.
 
     `scores` maps each item to (score, comment). All or nothing: the scores and `used_at`
     are saved in one transaction, and a link that was used, replaced or closed is refused.
@@ -202,7 +269,7 @@ def scan_submit(*, invitation: ScanInvitation, scores: dict[str, tuple[int, str]
     )
     if locked is None or locked.used_at is not None:
         raise ScanNotOpen(_("You have already answered this scan."))
-    if locked.scan.closed_on is not None:
+    if not locked.scan.accepts_answers(timezone.localdate()):
         raise ScanNotOpen(_("This scan is closed."))
     missing = [item for item in ScanItem.values if item not in scores]
     unknown = [item for item in scores if item not in ScanItem.values]
@@ -211,8 +278,8 @@ def scan_submit(*, invitation: ScanInvitation, scores: dict[str, tuple[int, str]
     rows = []
     for item in ScanItem.values:
         score, comment = scores[item]
-        if not isinstance(score, int) or isinstance(score, bool) or score not in SCORE_RANGE:
-            raise ValidationError(_("Every score is a whole number from 1 to 5."))
+        if score is not None and (not isinstance(score, int) or isinstance(score, bool) or score not in SCORE_RANGE):
+            raise ValidationError(_("Every score is a whole number from 1 to 5, or “don't know”."))
         row = ScanScore(
             scan=locked.scan,
             category=locked.member.category,
@@ -239,8 +306,9 @@ def scan_submit(*, invitation: ScanInvitation, scores: dict[str, tuple[int, str]
 class ItemResult:
     item: str
     label: str
-    average: float | None
-    answers: int
+    average: float | None  # of the scores 1-5 only
+    answers: int  # scores 1-5
+    dont_know: int = 0  # "don't know": counted, not averaged
 
 
 def _scores(scan_ids):
@@ -248,17 +316,27 @@ def _scores(scan_ids):
 
 
 def scan_results_per_item(scan: Scan) -> list[ItemResult]:
-    """Average score and number of answers per item, in ScanItem order: one query."""
+    """Per item, in ScanItem order: the average of the scores, how many scores and how many
+    "don't know" (which count in no average): one query."""
     rows = {
         row["item"]: row
-        for row in _scores([scan.pk]).values("item").annotate(average=Avg("score"), answers=Count("pk")).order_by()
+        for row in _scores([scan.pk])
+        .values("item")
+        .annotate(
+            average=Avg("score"),
+            answers=Count("score"),
+            dont_know=Count("pk", filter=Q(score__isnull=True)),
+        )
+        .order_by()
     }
+    empty = {"average": None, "answers": 0, "dont_know": 0}
     return [
         ItemResult(
             item=item.value,
             label=str(item.label),
-            average=rows[item.value]["average"] if item.value in rows else None,
-            answers=rows[item.value]["answers"] if item.value in rows else 0,
+            average=rows.get(item.value, empty)["average"],
+            answers=rows.get(item.value, empty)["answers"],
+            dont_know=rows.get(item.value, empty)["dont_know"],
         )
         for item in ScanItem
     ]
@@ -276,8 +354,9 @@ def scan_results_per_category(scan: Scan, *, minimum: int = MIN_CATEGORY_ANSWERS
     """Per member category (when they answered): respondents and the average per item: one query.
 
     A category with fewer than `minimum` respondents is not broken down: with one respondent,
-    the "average" would be that person's own answers. Every answer scores every item, so the
-    respondents of a category are its number of scores for an item.
+    the "average" would be that person's own answers. Every answer has a row for every item
+    (a score, or "don't know", which Avg leaves out), so the respondents of a category are its
+    number of rows for an item.
     """
     rows = (
         _scores([scan.pk]).values("category", "item").annotate(average=Avg("score"), respondents=Count("pk")).order_by()

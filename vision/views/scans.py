@@ -1,11 +1,13 @@
 """Scans: the facilitator's pages (open, results, close, send a new link) and the member's form,
 reached by a personal link without an account."""
 
+import io
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from core.charts import grouped_bar_chart, horizontal_bar_chart
+from core.csv import BOM, spreadsheet_writer
 from core.forms import add_service_error
 from vision.access import STEER, TrajectoryMixin
 from vision.constants import ScanItem, ScanKind
@@ -31,6 +34,7 @@ from vision.services.scans import (
     scan_invitations_for_token,
     scan_members_to_invite,
     scan_open,
+    scan_remind,
     scan_reopen,
     scan_results_per_category,
     scan_results_per_item,
@@ -77,7 +81,12 @@ class ScanOpenView(ScanListView):
         form = ScanOpenForm(request.POST, prefix="open")
         if form.is_valid():
             try:
-                scan = scan_open(trajectory=self.trajectory, kind=form.cleaned_data["kind"], actor=request.user)
+                scan = scan_open(
+                    trajectory=self.trajectory,
+                    kind=form.cleaned_data["kind"],
+                    closes_on=form.cleaned_data["closes_on"],
+                    actor=request.user,
+                )
             except ValidationError as error:
                 add_service_error(form, error)
             else:
@@ -124,6 +133,7 @@ class ScanDetailView(ScanMixin, TemplateView):
             scan=scan,
             invitations=invitations,
             answered=answered,
+            accepts_answers=scan.accepts_answers(timezone.localdate()),
             results=results,
             results_chart=horizontal_bar_chart(
                 [(r.label, r.average or 0) for r in results],
@@ -177,6 +187,58 @@ def _comparison_chart(comparison):
     )
 
 
+class ScanExportView(ScanMixin, View):
+    """GET: the results as a CSV file for the council (core/csv.py: Dutch spreadsheets).
+
+    The same figures as the results page, with the same privacy: averages per item, how many
+    scores and "don't know", and a column per member category only for the categories the page
+    breaks down; the hidden ones are named in a note. No comments and no names.
+    """
+
+    def get(self, request, *args, **kwargs):
+        scan = self.get_scan()
+        results = scan_results_per_item(scan)
+        per_category = scan_results_per_category(scan)
+        buffer = io.StringIO()
+        buffer.write(BOM)
+        writer = spreadsheet_writer(buffer)
+        writer.writerow(
+            [_("Item"), _("Average (1 to 5)"), _("Scores"), _("Don't know")]
+            + [
+                ngettext("%(category)s (%(count)s answer)", "%(category)s (%(count)s answers)", column["respondents"])
+                % {"category": column["label"], "count": column["respondents"]}
+                for column in per_category.categories
+            ]
+        )
+        for index, row in enumerate(results):
+            writer.writerow(
+                [row.label, rounded(row.average), row.answers, row.dont_know]
+                + [rounded(column["averages"][index]) for column in per_category.categories]
+            )
+        if per_category.hidden:
+            writer.writerow([])
+            writer.writerow(
+                [
+                    ngettext(
+                        "Categories with fewer than %(count)s answer are not shown separately, so nobody's scores"
+                        " can be traced: %(categories)s. Their answers do count in the averages per item.",
+                        "Categories with fewer than %(count)s answers are not shown separately, so nobody's scores"
+                        " can be traced: %(categories)s. Their answers do count in the averages per item.",
+                        MIN_CATEGORY_ANSWERS,
+                    )
+                    % {
+                        "count": MIN_CATEGORY_ANSWERS,
+                        "categories": ", ".join(category["label"] for category in per_category.hidden),
+                    }
+                ]
+            )
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        filename = f"{_('scan')}-{scan.kind}-{scan.opened_on.isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+
 class ScanReopenView(ScanMixin, View):
     """POST: a member who has not answered gets a new link; the old one stops working."""
 
@@ -196,6 +258,31 @@ class ScanReopenView(ScanMixin, View):
         else:
             messages.success(
                 request, _("%(name)s gets a new personal link by email.") % {"name": invitation.member.name}
+            )
+        return redirect("vision:scan_detail", trajectory=self.trajectory.pk, scan=scan.pk)
+
+
+class ScanRemindView(ScanMixin, View):
+    """POST: a reminder, with the same personal link, to every member who has not answered."""
+
+    needs = STEER
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        scan = self.get_scan()
+        try:
+            reminded = scan_remind(scan=scan, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s member who has not answered yet gets a reminder by email, with the same link.",
+                    "%(count)s members who have not answered yet get a reminder by email, with the same link.",
+                    reminded,
+                )
+                % {"count": reminded},
             )
         return redirect("vision:scan_detail", trajectory=self.trajectory.pk, scan=scan.pk)
 
@@ -267,8 +354,9 @@ class ScanRespondView(ScanLinkMixin, TemplateView):
         return redirect("vision:scan_thanks", token=kwargs["token"])
 
     def answer_page(self):
-        """The friendly page for a closed scan or a used link, or None when the form may show."""
-        if self.scan.closed_on is not None:
+        """The friendly page for a closed scan (by hand or past its closing date) or a used link,
+        or None when the form may show."""
+        if not self.scan.accepts_answers(timezone.localdate()):
             return self.response_class(
                 request=self.request, template="vision/scan_closed.html", context=self.page_context()
             )
