@@ -11,9 +11,13 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa import user_needs_mfa
-from accounts.models import EnrolmentLink
+from accounts.models import AuthenticatorApp, EnrolmentLink, RecoveryCodes
 from accounts.services import enrolment_link_issue
 from core.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 
@@ -21,6 +25,21 @@ User = get_user_model()
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
+
+# django-otp's device admins, under the Dutch names of our proxies (accounts.models), in this
+# app's section of the admin: "Authenticator-apps" and "Herstelcodes".
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(AuthenticatorApp)
+class AuthenticatorAppAdmin(TOTPDeviceAdmin):
+    pass
+
+
+@admin.register(RecoveryCodes)
+class RecoveryCodesAdmin(StaticDeviceAdmin):
+    pass
 
 
 @admin.register(User)

@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
@@ -11,6 +12,7 @@ def _roles_sync_after_migrate(sender, using, apps=global_apps, **kwargs):  # flu
 
 
 class AccountsConfig(AppConfig):
+    default = True  # this module also holds AxesConfig
     name = "accounts"
     verbose_name = _("Two-step login")
 
@@ -26,3 +28,10 @@ class AccountsConfig(AppConfig):
             _roles_sync_after_migrate, sender=self.apps.get_app_config("auth"), dispatch_uid="accounts.roles_sync"
         )
         receivers.connect()
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes (the login lockout) under a Dutch name in the admin; its model names are
+    translated in our catalogue (accounts/third_party_names.py)."""
+
+    verbose_name = _("Login lockout")

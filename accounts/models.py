@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def enrolment_token_hash(token: str) -> str:
@@ -38,3 +40,19 @@ class EnrolmentLink(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# django-otp's devices under our own names, so the admin speaks Dutch (its models have English
+# names that are not marked for translation). Proxies: the same tables, no data of their own.
+class AuthenticatorApp(TOTPDevice):
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+
+class RecoveryCodes(StaticDevice):
+    class Meta:
+        proxy = True
+        verbose_name = _("set of recovery codes")
+        verbose_name_plural = _("recovery codes")

@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "axes",
+    "accounts.apps.AxesConfig",  # django-axes, under a Dutch name in the admin
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from accounts.roles import COORDINATOR, FACILITATOR, ROLES, roles_sync
+from tests.municipalities.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +90,14 @@ def test_money_and_decisions_are_view_only_for_every_role():
             for action in ("add", "change", "delete"):
                 assert f"initiatives.{action}_{model}" not in permissions, name
     assert {"initiatives.view_grant", "initiatives.view_decision"} <= ROLES[COORDINATOR]
+
+
+@pytest.mark.django_db
+def test_the_admin_index_names_every_app_and_model_in_dutch(client):
+    admin_user = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin_user)
+    body = client.get("/admin/").content.decode()
+    for english in ("Otp_", "TOTP device", "Static device", "Axes", "Access attempt", "Access log", "Access failure"):
+        assert english not in body
+    for dutch in ("Authenticator-apps", "Herstelcodes", "Inlogpogingen", "Blokkeren na mislukte inlogpogingen"):
+        assert dutch in body
