@@ -1,5 +1,7 @@
 """Following an initiative by its private link, and the public gallery."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -180,3 +182,39 @@ def test_initiative_count_unchanged_by_reading(client):
     InitiativeFactory(publication_consent=True)
     client.get(reverse("initiatives:list"))
     assert Initiative.objects.count() == 1
+
+
+def initiative_items(html: str) -> list[tuple[str, str]]:
+    """Each initiative of a public list: (the text of the heading that names it, the text after that heading)."""
+    items = []
+    for labelled_by, body in re.findall(
+        r'<article class="initiative-card" aria-labelledby="([^"]+)">(.*?)</article>', html, re.S
+    ):
+        heading = re.search(rf'<(h[23])[^>]*id="{labelled_by}"[^>]*>(.*?)</\1>(.*)', body, re.S)
+        assert heading, body
+        items.append(tuple(" ".join(re.sub(r"<[^>]+>", " ", part).split()) for part in heading.group(2, 3)))
+    return items
+
+
+class InitiativeItemsTests:
+    """In the gallery and on a village page each initiative is an item of its own: its title as
+    a heading, then its status, inside the same article (not a badge between two titles)."""
+
+    def test_gallery(self, client):
+        first = InitiativeFactory(publication_consent=True, title="Speeltuin Elspeet")
+        second = InitiativeFactory(publication_consent=True, decided=True, title="Jeu-de-boulesbaan")
+        items = dict(
+            initiative_items(client.get(reverse("initiatives:list"), HTTP_ACCEPT_LANGUAGE="nl").content.decode())
+        )
+        assert set(items) == {first.title, second.title}
+        assert items[first.title].startswith("Status: Ingediend")
+        assert items[second.title].startswith("Status: Besloten")
+
+    def test_village_page(self, client):
+        first = InitiativeFactory(publication_consent=True, title="Speeltuin Elspeet")
+        second = InitiativeFactory(village=first.village, publication_consent=True, realised=True, title="Dorpsbank")
+        url = reverse(
+            "initiatives:village", kwargs={"municipality": first.municipality.slug, "slug": first.village.slug}
+        )
+        items = dict(initiative_items(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()))
+        assert items == {first.title: "Status: Submitted", second.title: "Status: Realised"}
