@@ -101,3 +101,37 @@ class FundNameTests:
         for html in pages:
             assert name in text_of(html)
         assert "Bijdrage van € 800,00 uit Leefbaarheidsfonds Elburg 2026" in text_of(pages[1])
+
+
+class MunicipalTextLanguageTests:
+    """Texts the municipality writes itself are Dutch: on an English page they say so."""
+
+    @pytest.fixture
+    def pages(self, municipality):
+        FundFactory(municipality=municipality, description="Geld voor plannen van bewoners.")
+        municipality.role_statement = "Wij denken mee en laten los."
+        municipality.save(update_fields=["role_statement"])
+        village = VillageFactory(municipality=municipality, description="Een dorp aan de rand van de Veluwe.")
+        return [
+            (reverse("initiatives:municipality", kwargs={"slug": municipality.slug}), "Wij denken mee en laten los."),
+            (
+                reverse("initiatives:municipality", kwargs={"slug": municipality.slug}),
+                "Geld voor plannen van bewoners.",
+            ),
+            (
+                reverse("initiatives:village", kwargs={"municipality": municipality.slug, "slug": village.slug}),
+                "Een dorp aan de rand van de Veluwe.",
+            ),
+        ]
+
+    def test_on_an_english_page_marked_dutch_with_a_note(self, client, pages):
+        for url, text in pages:
+            html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+            note = r'<p class="language-note[^"]*">\(in Dutch\)</p>\s*'
+            assert re.search(rf'{note}<div class="municipal-text" lang="nl"><p>{text}</p></div>', html), (url, text)
+
+    def test_on_a_dutch_page_no_note(self, client, pages):
+        for url, text in pages:
+            html = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+            assert f"<p>{text}</p>" in html
+            assert "(in het" not in html and 'class="municipal-text"' not in html
