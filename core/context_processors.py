@@ -11,4 +11,8 @@ def platform_name():
 
 def platform(request):
     """What every page's header and footer need of the platform itself."""
-    return {"SITE_URL": settings.SITE_URL, "PLATFORM_NAME": platform_name()}
+    return {
+        "SITE_URL": settings.SITE_URL,
+        "PLATFORM_NAME": platform_name(),
+        "MUNICIPAL_TEXT_LANGUAGE": settings.MUNICIPAL_TEXT_LANGUAGE,
+    }

@@ -152,11 +152,11 @@ class GrantStatus(models.TextChoices):
 STATUS_EXPLANATIONS = {
     Status.SUBMITTED: (
         _("We have received your initiative."),
-        _("A contact officer will read it and get in touch with you."),
+        _("A contact person will read it and get in touch with you."),
     ),
     Status.INTAKE: (
-        _("A contact officer is looking at your initiative."),
-        _("The contact officer will contact you to talk about your plan."),
+        _("A contact person is looking at your initiative."),
+        _("Your contact person will contact you to talk about your plan."),
     ),
     Status.IN_CONVERSATION: (
         _("You and the municipality are talking about your initiative."),
@@ -172,7 +172,7 @@ STATUS_EXPLANATIONS = {
     ),
     Status.IN_PROGRESS: (
         _("Your initiative is being carried out."),
-        _("Keep to the agreements below. Tell your contact officer when it is ready."),
+        _("Keep to the agreements below. Tell your contact person when it is ready."),
     ),
     Status.REALISED: (
         _("Your initiative has been realised. Well done!"),

@@ -173,6 +173,7 @@ class IntakeFormHelper(FormHelper):
     disable_csrf = True
     error_text_inline = False  # as `|as_crispy_field` without a helper: a block per error
     template = "initiatives/includes/intake_form.html"
+    field_template = "initiatives/includes/intake_field.html"  # "(optional)" after each optional label
 
     def __init__(self, layout: Layout):
         super().__init__()
@@ -247,7 +248,7 @@ class InitiativeSubmitForm(forms.Form):
     )
     village = GroupedVillageField(label=_("Village"))
     organisation = OrganisationField(
-        label=_("Organisation (optional)"),
+        label=_("Organisation"),
         help_text=_("Only if you start this initiative on behalf of an organisation."),
     )
     themes = ModelMultipleChoiceField(
@@ -303,7 +304,7 @@ class InitiativeSubmitForm(forms.Form):
     )
 
     attachments = AttachmentsField(
-        label=_("Attachments (optional)"),
+        label=_("Attachments"),
         help_text=lazy(attachments_help_text, str)(),  # in the language of the page, not of the import
     )
 
@@ -318,7 +319,7 @@ class InitiativeSubmitForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     initiator_phone = forms.CharField(
-        label=_("Your phone number (optional)"),
+        label=_("Your phone number"),
         max_length=30,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),

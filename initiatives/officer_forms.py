@@ -370,12 +370,12 @@ class InitiativeRegisterForm(InitiativeSubmitForm):
             "The initiator wants to take over a task of the municipality (right to challenge)"
         )
         fields["initiator_name"].label = _("Name of the initiator")
-        fields["initiator_email"].label = _("Email address of the initiator (optional)")
+        fields["initiator_email"].label = _("Email address of the initiator")
         fields["initiator_email"].required = False
         fields["initiator_email"].help_text = _(
             "Without an email address the initiator gets no mails and no personal link: give them the reference."
         )
-        fields["initiator_phone"].label = _("Phone number of the initiator (optional)")
+        fields["initiator_phone"].label = _("Phone number of the initiator")
         fields["preferred_language"].label = _("In which language do we write to the initiator?")
         fields["publication_consent"].label = _(
             "The initiator agrees that the initiative is shown on the website (without name or contact details)"

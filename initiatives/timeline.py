@@ -33,11 +33,12 @@ def _events(initiative, *, internal: bool) -> list[Event]:
 
 
 def public_timeline(initiative) -> list[Event]:
-    """Status changes, messages to and from the initiator, decisions and agreements, oldest first.
+    """Status changes, messages to and from the initiator, decisions and agreements, newest first
+    (as the officer's history: the initiator looks for what is new).
 
     Internal notes never appear here. Uses the prefetched relations when present.
     """
-    return sorted(_events(initiative, internal=False), key=lambda event: event.at)
+    return sorted(_events(initiative, internal=False), key=lambda event: event.at, reverse=True)
 
 
 def officer_timeline(initiative) -> list[Event]:

@@ -166,6 +166,9 @@ PASSWORD_RESET_RATE_PERIOD = env.int("PASSWORD_RESET_RATE_PERIOD", default=3600)
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language municipalities write their own texts in (role statement, fund and village
+# descriptions): on a page in the other language these texts say so (lang and a short note).
+MUNICIPAL_TEXT_LANGUAGE = env.str("MUNICIPAL_TEXT_LANGUAGE", default=LANGUAGE_CODE)
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -177,7 +177,7 @@ class PublicInitiativeView(DetailView):
         return (
             Initiative.objects.published()
             .select_related("village", "municipality")
-            .prefetch_related("themes", "cost_lines", "decisions__grants")
+            .prefetch_related("themes", "cost_lines", "decisions__grants__fund")
         )
 
     def get_context_data(self, **kwargs):

@@ -84,16 +84,18 @@ class InitiativeTrackView(TrackedInitiativeMixin, FormView):
                 "themes",
                 Prefetch("attachments", queryset=Attachment.objects.filter(message__isnull=True)),
             )
-            .select_related("satisfaction")
+            .select_related("satisfaction", "organisation")
             .get(pk=self.initiative.pk)
         )
         explanation, next_step = STATUS_EXPLANATIONS[initiative.status]
         satisfaction = getattr(initiative, "satisfaction", None)
+        decisions = initiative.decisions.all()  # newest first (Decision.Meta.ordering), prefetched
         context.update(
             initiative=initiative,
             municipality=initiative.municipality,
             token=self.kwargs["token"],
             timeline=public_timeline(initiative),
+            decision=decisions[0] if decisions else None,
             status_explanation=explanation,
             status_next=next_step,
             officers=officers_for_village(initiative.village),

@@ -223,3 +223,40 @@ def test_the_form_works_with_the_keyboard_only(page, nunspeet):
     page.keyboard.press("Enter")
     page.wait_for_url("**/initiatieven/nieuw/ontvangen/")
     assert Initiative.objects.get().title == "Bankjes langs het ommetje"
+
+
+def test_tracking_page_with_a_decision_and_the_lists_are_accessible(page, nunspeet):
+    """The decision at the top, the full "what you sent us", the initiatives as items of their own
+    and a municipal text marked Dutch on an English page: axe finds nothing at 390 px."""
+    from initiatives.services.submission import tracking_token_issue
+    from tests.initiatives.factories import CostLineFactory, DecisionFactory, GrantFactory, InitiativeFactory
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    initiative = InitiativeFactory(
+        village=nunspeet, decided=True, publication_consent=True, title="Speeltuin bij het dorpshuis"
+    )
+    InitiativeFactory(village=nunspeet, publication_consent=True, title="Jeu-de-boulesbaan")
+    CostLineFactory(initiative=initiative, description="Klimrek", amount=900)
+    decision = DecisionFactory(initiative=initiative, motivation="Een mooi plan voor het dorp.")
+    GrantFactory(initiative=initiative, decision=decision, fund__name="Leefbaarheidsfonds Nunspeet", amount=900)
+    page.goto(f"/initiatieven/volg/{tracking_token_issue(initiative=initiative)}/")
+    assert "Een mooi plan voor het dorp." in page.locator("#decision").inner_text()
+    assert_accessible(page)
+    shot(page, "tracking-decided")
+    for url in ("/initiatieven/", "/gemeenten/nunspeet/elspeet/"):
+        page.goto(url)
+        assert page.locator("article.initiative-card").count() == 2
+        assert_accessible(page)
+    shot(page, "village")
+    page.goto("/initiatieven/")
+    shot(page, "gallery")
+    page.goto("/gemeenten/nunspeet/")
+    page.set_viewport_size({"width": 1280, "height": 900})  # the language buttons, outside the phone's menu
+    page.locator('button[name="language"][value="en"]').click()
+    page.wait_for_load_state("load")
+    page.set_viewport_size({"width": 390, "height": 844})
+    statement = page.locator('.municipal-text[lang="nl"]').first
+    assert "Wij helpen bewoners" in statement.inner_text()
+    assert page.locator(".language-note").first.inner_text() == "(in Dutch)"
+    assert_accessible(page)
+    shot(page, "municipality-en")

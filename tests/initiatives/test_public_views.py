@@ -1,16 +1,22 @@
 """Following an initiative by its private link, and the public gallery."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from initiatives.constants import Status
-from initiatives.models import Initiative
+from initiatives.models import Initiative, Message
 from initiatives.services.submission import tracking_token_issue
 from tests.initiatives.factories import (
     AgreementFactory,
     AttachmentFactory,
+    CostLineFactory,
     DecisionFactory,
+    GrantFactory,
     InitiativeFactory,
     MessageFactory,
 )
@@ -180,3 +186,121 @@ def test_initiative_count_unchanged_by_reading(client):
     InitiativeFactory(publication_consent=True)
     client.get(reverse("initiatives:list"))
     assert Initiative.objects.count() == 1
+
+
+def initiative_items(html: str) -> list[tuple[str, str]]:
+    """Each initiative of a public list: (the text of the heading that names it, the text after that heading)."""
+    items = []
+    for labelled_by, body in re.findall(
+        r'<article class="initiative-card" aria-labelledby="([^"]+)">(.*?)</article>', html, re.S
+    ):
+        heading = re.search(rf'<(h[23])[^>]*id="{labelled_by}"[^>]*>(.*?)</\1>(.*)', body, re.S)
+        assert heading, body
+        items.append(tuple(" ".join(re.sub(r"<[^>]+>", " ", part).split()) for part in heading.group(2, 3)))
+    return items
+
+
+class InitiativeItemsTests:
+    """In the gallery and on a village page each initiative is an item of its own: its title as
+    a heading, then its status, inside the same article (not a badge between two titles)."""
+
+    def test_gallery(self, client):
+        first = InitiativeFactory(publication_consent=True, title="Speeltuin Elspeet")
+        second = InitiativeFactory(publication_consent=True, decided=True, title="Jeu-de-boulesbaan")
+        items = dict(
+            initiative_items(client.get(reverse("initiatives:list"), HTTP_ACCEPT_LANGUAGE="nl").content.decode())
+        )
+        assert set(items) == {first.title, second.title}
+        assert items[first.title].startswith("Status: Ingediend")
+        assert items[second.title].startswith("Status: Besloten")
+
+    def test_village_page(self, client):
+        first = InitiativeFactory(publication_consent=True, title="Speeltuin Elspeet")
+        second = InitiativeFactory(village=first.village, publication_consent=True, realised=True, title="Dorpsbank")
+        url = reverse(
+            "initiatives:village", kwargs={"municipality": first.municipality.slug, "slug": first.village.slug}
+        )
+        items = dict(initiative_items(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()))
+        assert items == {first.title: "Status: Submitted", second.title: "Status: Realised"}
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def section(html: str, heading_id: str) -> str:
+    match = re.search(rf'<section[^>]*aria-labelledby="{heading_id}"[^>]*>(.*?)</section>', html, re.S)
+    assert match, heading_id
+    return match.group(1)
+
+
+class TrackingPageContentTests:
+    """The decision first, then the history newest first, and everything the initiator sent in words."""
+
+    def test_decision_with_motivation_and_grant_at_the_top(self, client):
+        initiative = InitiativeFactory(decided=True)
+        MessageFactory(initiative=initiative, body="Wanneer kunnen we bellen?")
+        decision = DecisionFactory(initiative=initiative, motivation="Past binnen het fonds.")
+        GrantFactory(initiative=initiative, decision=decision, fund__name="Leefbaarheidsfonds Nunspeet", amount=1500)
+        html = client.get(track_url(initiative), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+        top = text_of(section(html, "decision-heading"))
+        assert "Besluit van de gemeente: Gesteund" in top
+        assert "Past binnen het fonds." in top
+        assert "Bijdrage van € 1.500,00 uit Leefbaarheidsfonds Nunspeet" in top
+        assert (
+            html.index('id="decision-heading"') < html.index('id="status-heading"') < html.index('id="history-heading"')
+        )
+
+    def test_no_decision_section_before_a_decision(self, client):
+        html = client.get(track_url(InitiativeFactory(in_conversation=True))).content.decode()
+        assert 'id="decision-heading"' not in html
+
+    def test_history_newest_first(self, client):
+        initiative = InitiativeFactory(in_conversation=True)
+        older = MessageFactory(initiative=initiative, body="Eerste bericht van de gemeente")
+        newer = MessageFactory(initiative=initiative, from_initiator=True, body="Later antwoord van mij")
+        Message.objects.filter(pk=older.pk).update(created_at=timezone.now() - timedelta(days=3))
+        Message.objects.filter(pk=newer.pk).update(created_at=timezone.now() - timedelta(days=1))
+        history = section(client.get(track_url(initiative)).content.decode(), "history-heading")
+        assert history.index("Later antwoord van mij") < history.index("Eerste bericht van de gemeente")
+
+    def test_what_you_sent_us_in_full_and_in_words(self, client):
+        long_goal = " ".join(f"woord{n}" for n in range(80)) + " EINDE-DOEL"
+        initiative = InitiativeFactory(
+            goal=long_goal,
+            target_group="Kinderen tot 12 jaar",
+            support_evidence="Veertig handtekeningen",
+            permits_needed="Omgevingsvergunning",
+            maintenance_after="De speeltuinvereniging",
+            own_contribution_hours=120,
+            own_contribution_materials="Zand en hout",
+            amount_requested=1000,
+            total_cost=1300,
+            asks_money=True,
+            asks_advice=True,
+            is_right_to_challenge=True,
+        )
+        CostLineFactory(initiative=initiative, description="Klimrek", amount=900)
+        CostLineFactory(initiative=initiative, description="Zand", amount=400)
+        html = client.get(track_url(initiative), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+        sent = section(html, "sent-heading")
+        assert "<dl" in sent
+        words = text_of(sent)
+        for expected in (
+            "EINDE-DOEL",
+            "Kinderen tot 12 jaar",
+            "Advies en meedenken, Geld",
+            "Klimrek: € 900,00",
+            "Zand: € 400,00",
+            "Totale kosten: € 1.300,00",
+            "€ 1.000,00",
+            "Veertig handtekeningen",
+            "Omgevingsvergunning",
+            "De speeltuinvereniging",
+            "120",
+            "Zand en hout",
+            initiative.initiator_name,
+            initiative.initiator_email,
+        ):
+            assert expected in words, expected
+        assert "{" not in words and '"' not in words  # words, not JSON

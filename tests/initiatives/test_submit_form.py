@@ -1,13 +1,16 @@
 """Every rule of the public form: a clear message, nothing lost, never a 5xx."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from initiatives.models import Initiative
+from tests.initiatives.factories import ThemeFactory
 from tests.initiatives.helpers import PDF_BYTES, PNG_BYTES, docx, form_data, odt, pdf
 from tests.municipalities.factories import MunicipalityFactory
 from tests.villages.factories import VillageFactory, VillageOrganisationFactory
@@ -264,3 +267,43 @@ def test_start_in_the_past_message(client, village):
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     response = post(client, form_data(village, planned_start=yesterday))
     assert "planned_start" in errors(response)
+
+
+def field_labels(html: str) -> dict[str, str]:
+    """The text of each field's label (or legend, for a group of checkboxes), by field name."""
+    labels = {}
+    for for_id, text in re.findall(r'<label[^>]*for="id_([a-z_]+)"[^>]*>(.*?)</label>', html, re.S):
+        labels.setdefault(for_id, " ".join(re.sub(r"<[^>]+>", "", text).split()))
+    for name, text in re.findall(
+        r'<div id="div_id_([a-z_]+)"[^>]*>\s*<fieldset[^>]*>\s*<legend[^>]*>(.*?)</legend>', html, re.S
+    ):
+        labels[name] = " ".join(re.sub(r"<[^>]+>", "", text).split())
+    return labels
+
+
+class OptionalMarkTests:
+    """The introduction promises: fields without "(optional)" are needed. Every field says it the same way."""
+
+    @pytest.mark.parametrize(("language", "mark"), [("nl", "(niet verplicht)"), ("en", "(optional)")])
+    def test_every_optional_field_and_only_those_say_so_once(self, client, village, language, mark):
+        ThemeFactory()
+        response = client.get(URL, HTTP_ACCEPT_LANGUAGE=language)
+        labels = field_labels(response.content.decode())
+        form = response.context["form"]
+        checked = 0
+        for name, field in form.fields.items():
+            if name == "website" or isinstance(field.widget, forms.CheckboxInput):
+                continue  # the honeypot; a single checkbox left unticked is an answer
+            assert name in labels, name
+            assert labels[name].count(mark) == (0 if field.required else 1), (name, labels[name])
+            checked += 1
+        assert checked > 15
+        for optional in ("target_group", "organisation", "themes", "attachments", "initiator_phone", "planned_start"):
+            assert labels[optional].endswith(mark), labels[optional]
+        assert mark not in labels["title"] and mark not in labels["initiator_email"]
+        assert "asteriskField" not in response.content.decode()
+
+    def test_single_checkboxes_carry_no_mark(self, client, village):
+        labels = field_labels(client.get(URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode())
+        assert "niet verplicht" not in labels["publication_consent"]
+        assert "niet verplicht" not in labels["is_right_to_challenge"]
