@@ -17,9 +17,9 @@ urlpatterns = [
         "<int:trajectory>/fasen/<int:stage>/afronden/", trajectories.StageCompleteView.as_view(), name="stage_complete"
     ),
     path(
-        "<int:trajectory>/opleverpunten/<int:deliverable>/",
-        trajectories.DeliverableToggleView.as_view(),
-        name="deliverable_toggle",
+        "<int:trajectory>/fasen/<int:stage>/opleverpunten/",
+        trajectories.StageChecklistView.as_view(),
+        name="stage_checklist",
     ),
     path("<int:trajectory>/voortgangsgroep/nieuw/", trajectories.MemberAddView.as_view(), name="member_add"),
     path("<int:trajectory>/voortgangsgroep/<int:member>/", trajectories.MemberEditView.as_view(), name="member_edit"),

@@ -313,7 +313,12 @@ EXPECTED: dict[str, Rule] = {
     "vision:trajectory_detail": trajectory_page(),
     "vision:stage_edit": trajectory_page(traj(stage=lambda t: t.stage.pk), edit=True),
     "vision:stage_complete": trajectory_page(traj(stage=lambda t: t.stage.pk), "post"),
-    "vision:deliverable_toggle": trajectory_page(traj(deliverable=lambda t: t.deliverable.pk), "post"),
+    "vision:stage_checklist": Rule(
+        trajectory_page(method="post").expect,
+        traj(stage=lambda t: t.stage.pk),
+        "post",
+        data=lambda t: {"checklist-done": [t.deliverable.pk]},
+    ),
     "vision:member_add": trajectory_page(edit=True),
     "vision:member_edit": trajectory_page(traj(member=lambda t: t.member.pk), edit=True),
     "vision:member_leave": trajectory_page(traj(member=lambda t: t.member.pk), "post"),

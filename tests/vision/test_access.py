@@ -60,9 +60,9 @@ from vision.services.scans import scan_close, scan_open, scan_reopen
 from vision.services.trajectories import (
     case_add,
     case_update,
-    deliverable_set_done,
     member_add,
     member_leave,
+    stage_checklist_save,
     stage_complete,
     trajectory_ensure_stages,
     trajectory_set_support_cost,
@@ -163,7 +163,11 @@ def _meeting_form(side):
 STEERING = {
     "vision:stage_edit": (lambda s: {"stage": s["stage"].pk}, lambda s: {"stage-notes": "Nieuwe aanpak"}, None),
     "vision:stage_complete": (lambda s: {"stage": s["stage"].pk}, lambda s: {"complete-reason": "Genoeg"}, None),
-    "vision:deliverable_toggle": (lambda s: {"deliverable": s["deliverable"].pk}, lambda s: {"done": "on"}, None),
+    "vision:stage_checklist": (
+        lambda s: {"stage": s["stage"].pk},
+        lambda s: {"checklist-done": [s["deliverable"].pk]},
+        None,
+    ),
     "vision:member_add": (
         lambda s: {},
         lambda s: {"member-name": "Lotte Kuipers", "member-category": MemberCategory.YOUNG_PEOPLE},
@@ -276,7 +280,7 @@ class TestTheServicesRefuseAMemberToo:
         before = snapshot()
         calls = [
             lambda: stage_complete(stage=side["stage"], actor=user, reason="x"),
-            lambda: deliverable_set_done(deliverable=side["deliverable"], done=True, actor=user),
+            lambda: stage_checklist_save(stage=side["stage"], done=[side["deliverable"]], actor=user),
             lambda: member_add(trajectory=trajectory, actor=user, name="X", category=MemberCategory.YOUNG_PEOPLE),
             lambda: member_leave(member=side["other"], actor=user),
             lambda: case_update(case=side["case"], actor=user, title="Y"),
