@@ -29,6 +29,7 @@ from vision.calendar import meeting_ics
 from vision.constants import MeetingKind
 from vision.models import ActionItem, Attendance, Meeting
 from vision.services.meetings import (
+    PAST_NO_INVITATIONS,
     action_item_add,
     action_item_set_done,
     meeting_invite,
@@ -240,6 +241,71 @@ class MeetingInviteTests:
         sequences = {event_of(m)[1]["SEQUENCE"] for m in mail.outbox}
         starts = {event_of(m)[1].decoded("DTSTART") for m in mail.outbox}
         assert sequences == {1} and starts == {new_start}
+
+
+class PastMeetingTests:
+    """A meeting in the past is recorded, never planned with invitations."""
+
+    def create(self, client, trajectory, day):
+        return client.post(
+            reverse("vision:meeting_create", kwargs={"trajectory": trajectory.pk}),
+            {
+                "kind": MeetingKind.PROGRESS_GROUP,
+                "title": "Voortgangsgroep januari",
+                "day": day.isoformat(),
+                "start_time": "19:30",
+                "end_time": "21:30",
+            },
+            follow=True,
+        )
+
+    def test_recording_a_past_meeting_goes_to_its_page_without_invitations(
+        self, django_capture_on_commit_callbacks, client, actor, trajectory, members
+    ):
+        client.force_login(actor)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = self.create(client, trajectory, timezone.localdate() - timedelta(days=7))
+
+        meeting = Meeting.objects.get()
+        assert response.redirect_chain[-1][0] == reverse(
+            "vision:meeting_detail", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk}
+        )
+        (message,) = response.context["messages"]
+        assert "zonder uitnodigingen" in str(message)  # Dutch, the platform's language
+        assert str(message) in response.content.decode()
+        assert not Attendance.objects.filter(meeting=meeting).exists()
+        assert not meeting_mails().exists() and mail.outbox == []
+        invite_url = reverse("vision:meeting_invite", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        assert invite_url not in response.content.decode()
+
+    def test_the_invite_form_of_a_past_meeting_says_why_and_refuses_a_post(self, client, actor, trajectory, members):
+        meeting = past_meeting(trajectory)
+        url = reverse("vision:meeting_invite", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        client.force_login(actor)
+
+        page = client.get(url)
+        assert page.status_code == 200
+        assert 'id="past-meeting"' in page.content.decode()
+        assert str(PAST_NO_INVITATIONS) in page.content.decode()
+        assert 'name="members"' not in page.content.decode()
+
+        refused = client.post(url, {"members": [m.pk for m in members]})
+        assert refused.status_code == 200
+        assert str(PAST_NO_INVITATIONS) in refused.content.decode()
+        assert not Attendance.objects.filter(meeting=meeting).exists()
+        assert not meeting_mails().exists()
+
+    def test_the_service_refuses_invitations_for_a_meeting_that_has_started(self, trajectory, actor, members):
+        meeting = past_meeting(trajectory)
+
+        with pytest.raises(ValidationError) as refused:
+            meeting_invite(meeting=meeting, members=members, actor=actor)
+
+        assert refused.value.messages == [str(PAST_NO_INVITATIONS)]
+
+        assert not Attendance.objects.filter(meeting=meeting).exists()
+        assert not meeting_mails().exists()
 
 
 class MeetingMoveTests:
@@ -798,6 +864,8 @@ class AccessTests:
     @pytest.mark.parametrize("name", POST_URLS)
     def test_the_facilitator_can_do_every_change(self, client, actor, world, name):
         client.force_login(actor)
+        if name == "vision:meeting_invite":  # invitations are for a meeting still to come
+            Meeting.objects.filter(pk=world["meeting"].pk).update(starts_at=future(), ends_at=future(hour=21))
         assert client.post(url_for(name, world), post_data(name, world)).status_code == 302
 
 

@@ -90,6 +90,17 @@ def _mail_member(*, member: ProgressGroupMember, meeting: Meeting, template: str
 # --- meetings -------------------------------------------------------------------------------
 
 
+PAST_NO_INVITATIONS = gettext_lazy(
+    "This meeting is in the past, so you cannot send invitations for it. "
+    "You can still record who came and write the minutes."
+)
+
+
+def meeting_is_past(meeting: Meeting, *, now: datetime | None = None) -> bool:
+    """A meeting that has started is in the past for invitations: nobody is invited to it any more."""
+    return meeting.starts_at <= (now or timezone.now())
+
+
 def _to_minute(moment: datetime) -> datetime:
     """Meetings are planned to the minute (as calendars show them)."""
     return moment.replace(second=0, microsecond=0)
@@ -107,6 +118,8 @@ def meeting_schedule(
     location: str = "",
     agenda: str = "",
 ) -> Meeting:
+    """Plan a meeting, or record one held already: a meeting in the past takes no invitations
+    (`meeting_invite` refuses them)."""
     require_steerer(actor, trajectory, EDIT_REFUSED)
     meeting = Meeting(
         trajectory=trajectory,
@@ -171,10 +184,14 @@ def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
 def meeting_invite(*, meeting: Meeting, members: Iterable[ProgressGroupMember], actor) -> list[Attendance]:
     """Invite `members` (active, with an email address): each gets a mail with the calendar file.
 
+    A meeting in the past (it has started) takes no invitations: it is only recorded.
+
     A member who is already invited is not invited again. Returns the new invitations.
     """
     require_steerer(actor, meeting.trajectory, EDIT_REFUSED)
     meeting = Meeting.objects.select_for_update().select_related("trajectory__municipality").get(pk=meeting.pk)
+    if meeting_is_past(meeting):
+        raise ValidationError(PAST_NO_INVITATIONS)
     wanted = {member.pk for member in members}
     allowed = set(invitable_members(meeting.trajectory).filter(pk__in=wanted).values_list("pk", flat=True))
     if wanted - allowed:

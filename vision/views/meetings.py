@@ -30,10 +30,12 @@ from vision.constants import MeetingKind
 from vision.forms import meetings as forms
 from vision.models import ActionItem, Attendance, Meeting
 from vision.services.meetings import (
+    PAST_NO_INVITATIONS,
     action_item_add,
     action_item_set_done,
     active_members,
     meeting_invite,
+    meeting_is_past,
     meeting_publish_minutes,
     meeting_record_attendance,
     meeting_schedule,
@@ -200,8 +202,15 @@ class MeetingCreateView(ServiceFormMixin, TrajectoryMixin, FormView):
 
     def act(self, data):
         self.created = meeting_schedule(trajectory=self.trajectory, actor=self.request.user, **data)
+        if meeting_is_past(self.created):
+            self.success_message = _(
+                "The meeting is in the past, so it has been recorded without invitations. "
+                "You can now record who came and write the minutes."
+            )
 
     def get_success_url(self):
+        if meeting_is_past(self.created):
+            return meeting_url(self.created)
         return reverse("vision:meeting_invite", kwargs={"trajectory": self.trajectory.pk, "meeting": self.created.pk})
 
 
@@ -246,6 +255,8 @@ class MeetingInviteView(ServiceFormMixin, MeetingMixin, FormView):
         )
         invited_ids = {row.member_id for row in invited}
         context.update(
+            is_past=meeting_is_past(self.meeting),
+            past_message=PAST_NO_INVITATIONS,
             invited=invited,
             without_email=[member for member in members if not member.email and member.pk not in invited_ids],
         )
