@@ -159,6 +159,11 @@ def _meeting_form(side):
     }
 
 
+def _meeting_to_come(side):
+    starts_at = timezone.now().replace(microsecond=0) + timedelta(days=7)
+    Meeting.objects.filter(pk=side["meeting"].pk).update(starts_at=starts_at, ends_at=starts_at + timedelta(hours=2))
+
+
 # name -> (URL kwargs besides the trajectory, POST data, preparation): every steering URL.
 STEERING = {
     "vision:stage_edit": (lambda s: {"stage": s["stage"].pk}, lambda s: {"stage-notes": "Nieuwe aanpak"}, None),
@@ -183,7 +188,11 @@ STEERING = {
     "vision:trajectory_cost": (lambda s: {}, lambda s: {"cost-cost": "4000"}, None),
     "vision:meeting_create": (lambda s: {}, _meeting_form, None),
     "vision:meeting_edit": (lambda s: {"meeting": s["meeting"].pk}, _meeting_form, None),
-    "vision:meeting_invite": (lambda s: {"meeting": s["meeting"].pk}, lambda s: {"members": [s["member"].pk]}, None),
+    "vision:meeting_invite": (
+        lambda s: {"meeting": s["meeting"].pk},
+        lambda s: {"members": [s["member"].pk]},
+        _meeting_to_come,  # invitations are for a meeting still to come
+    ),
     "vision:meeting_attendance": (
         lambda s: {"meeting": s["meeting"].pk},
         lambda s: {"present": [s["other"].pk]},
