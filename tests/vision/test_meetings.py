@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from icalendar import Calendar
 
 from audit.models import AuditLogEntry
@@ -35,6 +36,7 @@ from vision.services.meetings import (
     meeting_invite,
     meeting_publish_minutes,
     meeting_record_attendance,
+    meeting_save_minutes_draft,
     meeting_schedule,
     meeting_send_reminders,
     meeting_update,
@@ -478,6 +480,115 @@ class MinutesTests:
         meeting.refresh_from_db()
         assert meeting.minutes == "Afspraken gemaakt." and meeting.minutes_published_at
         assert [m.to[0] for m in mail.outbox] == [members[0].email]
+
+
+class MinutesDraftTests:
+    """Minutes are saved as a draft first (only the facilitator sees it), then published and
+    mailed; a correction keeps the first publication date and says when it was corrected."""
+
+    def urls(self, meeting):
+        kwargs = {"trajectory": meeting.trajectory_id, "meeting": meeting.pk}
+        return reverse("vision:meeting_minutes", kwargs=kwargs), reverse("vision:meeting_detail", kwargs=kwargs)
+
+    def test_a_draft_mails_nobody_and_only_the_facilitator_sees_it(
+        self, django_capture_on_commit_callbacks, client, actor, trajectory, members
+    ):
+        meeting = past_meeting(trajectory)
+        AttendanceFactory(meeting=meeting, member=members[0])
+        reader = ProgressGroupMemberFactory(trajectory=trajectory, with_account=True)
+        minutes_url, detail_url = self.urls(meeting)
+        client.force_login(actor)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(minutes_url, {"minutes": "Concept: nog niet af.", "action": "draft"})
+
+        assert response.status_code == 302
+        meeting.refresh_from_db()
+        assert (meeting.minutes_draft, meeting.minutes, meeting.minutes_published_at) == (
+            "Concept: nog niet af.",
+            "",
+            None,
+        )
+        assert meeting.minutes_draft_saved_at is not None
+        assert mail.outbox == [] and not meeting_mails("minutes").exists()
+        # The form goes on with the draft.
+        assert client.get(minutes_url).context["form"].initial["minutes"] == "Concept: nog niet af."
+        page = client.get(detail_url).content.decode()
+        assert 'id="minutes-draft"' in page and "Concept: nog niet af." in page
+
+        client.force_login(reader.user)
+        page = client.get(detail_url).content.decode()
+        assert "Concept: nog niet af." not in page and 'id="minutes-draft"' not in page
+
+    def test_publishing_the_draft_mails_it_and_members_read_it(
+        self, django_capture_on_commit_callbacks, client, actor, trajectory, members
+    ):
+        meeting = past_meeting(trajectory, minutes_draft="Concept", minutes_draft_saved_at=timezone.now())
+        AttendanceFactory(meeting=meeting, member=members[0])
+        reader = ProgressGroupMemberFactory(trajectory=trajectory, with_account=True)
+        minutes_url, detail_url = self.urls(meeting)
+        client.force_login(actor)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(minutes_url, {"minutes": "Definitief verslag.", "action": "publish"})
+
+        meeting.refresh_from_db()
+        assert (meeting.minutes, meeting.minutes_draft, meeting.minutes_draft_saved_at) == (
+            "Definitief verslag.",
+            "",
+            None,
+        )
+        assert meeting.minutes_published_at is not None and meeting.minutes_corrected_at is None
+        assert [m.to[0] for m in mail.outbox] == [members[0].email]
+        client.force_login(reader.user)
+        assert "Definitief verslag." in client.get(detail_url).content.decode()
+
+    def test_a_draft_correction_leaves_the_published_minutes_for_the_members(self, client, actor, trajectory, members):
+        meeting = past_meeting(trajectory)
+        meeting_publish_minutes(meeting=meeting, minutes="Versie 1", actor=actor)
+        reader = ProgressGroupMemberFactory(trajectory=trajectory, with_account=True)
+
+        meeting_save_minutes_draft(meeting=meeting, minutes="Versie 2 in concept", actor=actor)
+
+        meeting.refresh_from_db()
+        assert (meeting.minutes, meeting.minutes_draft) == ("Versie 1", "Versie 2 in concept")
+        client.force_login(reader.user)
+        page = client.get(self.urls(meeting)[1]).content.decode()
+        assert "Versie 1" in page and "Versie 2 in concept" not in page
+
+    def test_a_correction_keeps_the_first_publication_date_and_says_corrected_on(
+        self, django_capture_on_commit_callbacks, client, actor, trajectory, members
+    ):
+        meeting = past_meeting(trajectory)
+        AttendanceFactory(meeting=meeting, member=members[0])
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting_publish_minutes(meeting=meeting, minutes="Versie 1", actor=actor)
+        first = timezone.now() - timedelta(days=3)
+        Meeting.objects.filter(pk=meeting.pk).update(minutes_published_at=first)
+        minutes_url, detail_url = self.urls(meeting)
+        client.force_login(actor)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(minutes_url, {"minutes": "Versie 2", "action": "publish"})
+
+        meeting.refresh_from_db()
+        assert meeting.minutes == "Versie 2"
+        assert meeting.minutes_published_at == first
+        assert meeting.minutes_corrected_at is not None and meeting.minutes_corrected_at > first
+        assert len(mail.outbox) == 2 and "Versie 2" in mail.outbox[1].body
+        with translation.override("nl"):
+            corrected = date_format(timezone.localtime(meeting.minutes_corrected_at), "j F Y, H:i")
+            published = date_format(timezone.localtime(first), "j F Y, H:i")
+        line = client.get(detail_url).content.decode().split('id="minutes-published">', 1)[1].split("</p>", 1)[0]
+        assert published in line and f"Gecorrigeerd op {corrected}." in line
+
+    def test_a_draft_and_publishing_are_for_the_facilitator_only(self, trajectory, members):
+        meeting = past_meeting(trajectory)
+        reader = ProgressGroupMemberFactory(trajectory=trajectory, with_account=True)
+        with pytest.raises(NotAllowed):
+            meeting_save_minutes_draft(meeting=meeting, minutes="Van een lid", actor=reader.user)
+        meeting.refresh_from_db()
+        assert meeting.minutes_draft == ""
 
 
 # --- reminders ------------------------------------------------------------------------------

@@ -134,12 +134,18 @@ class AttendanceForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
+    """One text, two buttons: "Save as draft" (`DRAFT`) or "Publish and mail" (`PUBLISH`)."""
+
+    DRAFT, PUBLISH = "draft", "publish"
+
     minutes = forms.CharField(
         label=_("Minutes"),
         max_length=20000,
+        required=False,  # an empty draft is allowed; publishing refuses empty minutes
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_(
-            "What was discussed and agreed. Everyone who was invited or came gets the minutes by email. "
+            "What was discussed and agreed. A draft is only seen by the facilitator. When you publish, "
+            "everyone who was invited or came gets the minutes by email. "
             "Put action items in the list below the minutes, so they can be followed up."
         ),
     )

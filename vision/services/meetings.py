@@ -263,10 +263,31 @@ def minutes_fingerprint(minutes: str) -> str:
 
 
 @transaction.atomic
-def meeting_publish_minutes(*, meeting: Meeting, minutes: str, actor) -> Meeting:
-    """Save the minutes and mail them to everyone invited or present.
+def meeting_save_minutes_draft(*, meeting: Meeting, minutes: str, actor) -> Meeting:
+    """Keep the minutes as a draft: only those who steer see it; nobody gets a mail.
 
-    Publishing the same text again changes nothing; corrected minutes are mailed again.
+    Published minutes stay as they are until the draft is published (as a correction).
+    """
+    require_steerer(actor, meeting.trajectory, EDIT_REFUSED)
+    meeting = Meeting.objects.select_for_update().select_related("trajectory__municipality").get(pk=meeting.pk)
+    _require_started(meeting, _("You can write minutes once the meeting has started."))
+    minutes = minutes.strip()
+    if minutes == meeting.minutes_draft:
+        return meeting
+    meeting.minutes_draft = minutes
+    meeting.minutes_draft_saved_at = timezone.now() if minutes else None
+    meeting.full_clean()
+    meeting.save(update_fields=["minutes_draft", "minutes_draft_saved_at", "updated_at"])
+    _audit(actor, AuditAction.MEETING_UPDATE, meeting, meeting.trajectory, detail="minutes_draft")
+    return meeting
+
+
+@transaction.atomic
+def meeting_publish_minutes(*, meeting: Meeting, minutes: str, actor) -> Meeting:
+    """Publish the minutes and mail them to everyone invited or present; a draft is gone then.
+
+    The first publication keeps its date; publishing other text later is a correction
+    (`minutes_corrected_at`), mailed again. Publishing the same text again mails nobody.
     """
     require_steerer(actor, meeting.trajectory, EDIT_REFUSED)
     meeting = Meeting.objects.select_for_update().select_related("trajectory__municipality").get(pk=meeting.pk)
@@ -274,13 +295,31 @@ def meeting_publish_minutes(*, meeting: Meeting, minutes: str, actor) -> Meeting
     minutes = minutes.strip()
     if not minutes:
         raise ValidationError({"minutes": _("Write the minutes first.")})
+    draft_fields = ["minutes_draft", "minutes_draft_saved_at"]
+    had_draft = bool(meeting.minutes_draft)
+    meeting.minutes_draft, meeting.minutes_draft_saved_at = "", None
     if meeting.minutes == minutes and meeting.minutes_published_at is not None:
+        if had_draft:
+            meeting.save(update_fields=[*draft_fields, "updated_at"])
         return meeting
+    now = timezone.now()
+    fields = ["minutes", *draft_fields, "updated_at"]
+    if meeting.minutes_published_at is None:
+        meeting.minutes_published_at = now
+        fields.append("minutes_published_at")
+    else:
+        meeting.minutes_corrected_at = now
+        fields.append("minutes_corrected_at")
     meeting.minutes = minutes
-    meeting.minutes_published_at = timezone.now()
     meeting.full_clean()
-    meeting.save(update_fields=["minutes", "minutes_published_at", "updated_at"])
-    _audit(actor, AuditAction.MEETING_MINUTES, meeting, meeting.trajectory)
+    meeting.save(update_fields=fields)
+    _audit(
+        actor,
+        AuditAction.MEETING_MINUTES,
+        meeting,
+        meeting.trajectory,
+        detail="corrected" if "minutes_corrected_at" in fields else "",
+    )
     fingerprint = minutes_fingerprint(minutes)
     recipients = (
         Attendance.objects.filter(meeting=meeting)

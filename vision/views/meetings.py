@@ -38,6 +38,7 @@ from vision.services.meetings import (
     meeting_is_past,
     meeting_publish_minutes,
     meeting_record_attendance,
+    meeting_save_minutes_draft,
     meeting_schedule,
     meeting_update,
 )
@@ -273,19 +274,27 @@ class MeetingInviteView(ServiceFormMixin, MeetingMixin, FormView):
 
 
 class MeetingMinutesView(ServiceFormMixin, MeetingMixin, FormView):
+    """Write the minutes: save them as a draft, or publish and mail them (the button says which)."""
+
     needs = STEER
     template_name = "vision/meeting_minutes.html"
     form_class = forms.MinutesForm
-    success_message = gettext_lazy("The minutes have been published and mailed to the members.")
 
     def get_initial(self):
-        return {"minutes": self.meeting.minutes}
+        meeting = self.meeting
+        return {"minutes": meeting.minutes_draft or meeting.minutes}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(started=self.meeting.starts_at <= timezone.now(), **kwargs)
 
     def act(self, data):
-        meeting_publish_minutes(meeting=self.meeting, minutes=data["minutes"], actor=self.request.user)
+        meeting, actor = self.meeting, self.request.user
+        if self.request.POST.get("action") == forms.MinutesForm.DRAFT:
+            meeting_save_minutes_draft(meeting=meeting, minutes=data["minutes"], actor=actor)
+            self.success_message = _("The minutes have been saved as a draft. Only you see them; nobody got a mail.")
+        else:
+            meeting_publish_minutes(meeting=meeting, minutes=data["minutes"], actor=actor)
+            self.success_message = _("The minutes have been published and mailed to the members.")
 
     def get_success_url(self):
         return meeting_url(self.meeting, "minutes")
