@@ -44,6 +44,11 @@ urlpatterns = [
     path(
         "<int:trajectory>/actiepunten/<int:item>/klaar/", meetings.ActionItemDoneView.as_view(), name="action_item_done"
     ),
+    path(
+        "<int:trajectory>/actiepunten/<int:item>/wijzigen/",
+        meetings.ActionItemEditView.as_view(),
+        name="action_item_edit",
+    ),
     path("<int:trajectory>/visie/", documents.VisionDocumentView.as_view(), name="vision_document"),
     path("<int:trajectory>/visie/bewerken/", documents.VisionEditView.as_view(), name="vision_edit"),
     path("<int:trajectory>/visie/versies/<int:number>/", documents.VisionVersionView.as_view(), name="vision_version"),

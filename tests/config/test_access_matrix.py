@@ -336,6 +336,8 @@ EXPECTED: dict[str, Rule] = {
     "vision:action_item_add": trajectory_page(meeting(), "post"),
     "vision:action_item_list": trajectory_page(),
     "vision:action_item_done": trajectory_page(traj(item=lambda t: t.action_item.pk), "post"),
+    # The item's owner (a member with an account) changes it too; this member does not own it.
+    "vision:action_item_edit": trajectory_page(traj(item=lambda t: t.action_item.pk), edit=True),
     "vision:vision_document": trajectory_page(),
     "vision:vision_edit": trajectory_page(edit=True),
     "vision:vision_version": trajectory_page(traj(number=lambda t: t.version.number)),

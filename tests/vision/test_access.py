@@ -201,6 +201,11 @@ STEERING = {
     "vision:meeting_minutes": (lambda s: {"meeting": s["meeting"].pk}, lambda s: {"minutes": "Ander verslag"}, None),
     "vision:action_item_add": (lambda s: {"meeting": s["meeting"].pk}, lambda s: {"description": "Flyer"}, None),
     "vision:action_item_done": (lambda s: {"item": s["item"].pk}, lambda s: {"done": "1"}, None),
+    "vision:action_item_edit": (
+        lambda s: {"item": s["item"].pk},
+        lambda s: {"description": "Zaal en koffie regelen", "owner": s["other"].pk},
+        None,
+    ),
     "vision:vision_edit": (
         lambda s: {},
         lambda s: {"title": "Onze visie", "based_on": "1", f"section_{VisionSectionKey.values[0]}": "Nieuwe tekst"},

@@ -28,11 +28,12 @@ from tests.vision.factories import (
 )
 from vision.calendar import meeting_ics
 from vision.constants import MeetingKind
-from vision.models import ActionItem, Attendance, Meeting
+from vision.models import ActionItem, Attendance, Meeting, ProgressGroupMember
 from vision.services.meetings import (
     PAST_NO_INVITATIONS,
     action_item_add,
     action_item_set_done,
+    action_item_update,
     meeting_invite,
     meeting_publish_minutes,
     meeting_record_attendance,
@@ -112,6 +113,10 @@ def schedule(trajectory, actor, *, starts_at=None, **extra):
 def past_meeting(trajectory, **kwargs):
     starts_at = timezone.now().replace(microsecond=0) - timedelta(days=1)
     return MeetingFactory(trajectory=trajectory, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2), **kwargs)
+
+
+def meeting_url_of(meeting):
+    return reverse("vision:meeting_detail", kwargs={"trajectory": meeting.trajectory_id, "meeting": meeting.pk})
 
 
 def event_of(message):
@@ -853,7 +858,8 @@ class MeetingPageTests:
         assert client.get(url).status_code == 404
 
     def test_a_member_with_an_account_reads_but_does_not_tick_action_items(self, client, trajectory):
-        """Issue 12: ticking action items is steering, for the facilitator."""
+        """Issue 12: ticking someone else's action item is steering, for the facilitator (issue 13:
+        the owner ticks their own, ActionItemOwnerTests)."""
         member = ProgressGroupMemberFactory(trajectory=trajectory, with_account=True)
         item = ActionItemFactory(trajectory=trajectory)
         client.force_login(member.user)
@@ -862,6 +868,108 @@ class MeetingPageTests:
         assert client.post(url, {"done": "1"}).status_code == 403
         item.refresh_from_db()
         assert not item.done
+
+
+class ActionItemOwnerTests:
+    """Issue 13: the facilitator and the item's owner (a member with an account) edit and close
+    an action item; a new item cannot be due in the past."""
+
+    def item_urls(self, item):
+        kwargs = {"trajectory": item.trajectory_id, "item": item.pk}
+        return reverse("vision:action_item_edit", kwargs=kwargs), reverse("vision:action_item_done", kwargs=kwargs)
+
+    @pytest.fixture
+    def owner(self, trajectory):
+        return ProgressGroupMemberFactory(trajectory=trajectory, name="Sanne", with_account=True)
+
+    def test_a_due_date_in_the_past_is_refused_for_a_new_item(self, client, actor, trajectory, members):
+        meeting = past_meeting(trajectory)
+        client.force_login(actor)
+        yesterday = timezone.localdate() - timedelta(days=1)
+
+        response = client.post(
+            reverse("vision:action_item_add", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk}),
+            {"description": "Flyer maken", "owner": members[0].pk, "due_date": yesterday.isoformat()},
+        )
+
+        assert response.status_code == 200
+        assert "due_date" in response.context["action_item_form"].errors
+        assert not ActionItem.objects.exists()
+        with pytest.raises(ValidationError) as refused:
+            action_item_add(meeting=meeting, actor=actor, description="Flyer", due_date=yesterday)
+        assert "due_date" in refused.value.error_dict
+        # Today is fine.
+        action_item_add(meeting=meeting, actor=actor, description="Flyer", due_date=timezone.localdate())
+
+    def test_the_owner_edits_and_closes_their_own_item_through_the_pages(self, client, trajectory, owner, members):
+        meeting = past_meeting(trajectory)
+        own = ActionItemFactory(trajectory=trajectory, meeting=meeting, owner=owner, description="Zaal regelen")
+        other = ActionItemFactory(trajectory=trajectory, meeting=meeting, owner=members[0], description="Koffie")
+        edit_url, done_url = self.item_urls(own)
+        client.force_login(owner.user)
+
+        page = client.get(meeting_url_of(meeting)).content.decode()
+        assert edit_url in page and done_url in page
+        assert self.item_urls(other)[0] not in page and self.item_urls(other)[1] not in page
+        assert client.get(edit_url).status_code == 200
+
+        new_due = timezone.localdate() + timedelta(days=30)
+        response = client.post(
+            edit_url, {"description": "Zaal regelen in De Linde", "owner": owner.pk, "due_date": new_due.isoformat()}
+        )
+        assert response.status_code == 302
+        own.refresh_from_db()
+        assert (own.description, own.due_date) == ("Zaal regelen in De Linde", new_due)
+        assert AuditLogEntry.objects.filter(action="action_item.update", object_id=str(own.pk)).exists()
+
+        assert client.post(done_url, {"done": "1"}).status_code == 302
+        own.refresh_from_db()
+        assert own.done and own.done_at is not None
+
+    def test_a_member_who_does_not_own_the_item_or_left_the_group_is_refused(self, client, trajectory, owner, members):
+        item = ActionItemFactory(trajectory=trajectory, owner=members[0], description="Koffie")
+        edit_url, done_url = self.item_urls(item)
+        client.force_login(owner.user)
+
+        assert client.get(edit_url).status_code == 403
+        assert client.post(edit_url, {"description": "Thee"}).status_code == 403
+        assert client.post(done_url, {"done": "1"}).status_code == 403
+        with pytest.raises(NotAllowed):
+            action_item_update(item=item, actor=owner.user, description="Thee")
+        with pytest.raises(NotAllowed):
+            action_item_set_done(item=item, done=True, actor=owner.user)
+
+        # An owner who has left the group no longer changes their item.
+        own = ActionItemFactory(trajectory=trajectory, owner=owner)
+        ProgressGroupMember.objects.filter(pk=owner.pk).update(left_on=timezone.localdate())
+        assert client.post(self.item_urls(own)[1], {"done": "1"}).status_code in (403, 404)
+        item.refresh_from_db()
+        own.refresh_from_db()
+        assert (item.description, item.done, own.done) == ("Koffie", False, False)
+
+    def test_the_facilitator_edits_any_item_and_a_due_date_cannot_move_into_the_past(
+        self, client, actor, trajectory, members
+    ):
+        overdue = timezone.localdate() - timedelta(days=5)
+        item = ActionItemFactory(trajectory=trajectory, owner=members[0], due_date=overdue)
+        edit_url, _done_url = self.item_urls(item)
+        client.force_login(actor)
+
+        # Keeping the overdue date while changing the owner is fine.
+        response = client.post(
+            edit_url, {"description": item.description, "owner": members[1].pk, "due_date": overdue.isoformat()}
+        )
+        assert response.status_code == 302
+        item.refresh_from_db()
+        assert (item.owner, item.due_date) == (members[1], overdue)
+
+        earlier = overdue - timedelta(days=1)
+        refused = client.post(
+            edit_url, {"description": item.description, "owner": members[1].pk, "due_date": earlier.isoformat()}
+        )
+        assert refused.status_code == 200 and "due_date" in refused.context["form"].errors
+        item.refresh_from_db()
+        assert item.due_date == overdue
 
 
 # --- who may do what ------------------------------------------------------------------------
@@ -879,6 +987,7 @@ URLS = {
     "vision:meeting_minutes": (("meeting",), ["get", "post"]),
     "vision:action_item_add": (("meeting",), ["post"]),
     "vision:action_item_done": (("item",), ["post"]),
+    "vision:action_item_edit": (("item",), ["get", "post"]),
 }
 POST_URLS = [name for name, (_, methods) in URLS.items() if "post" in methods]
 READ_URLS = ["vision:meeting_list", "vision:action_item_list", "vision:meeting_detail", "vision:meeting_ics"]
@@ -921,6 +1030,7 @@ def post_data(name, world):
         "vision:meeting_minutes": {"minutes": "Verslag"},
         "vision:action_item_add": {"description": "Iets doen"},
         "vision:action_item_done": {"done": "1"},
+        "vision:action_item_edit": {"description": "Iets anders doen"},
     }[name]
 
 

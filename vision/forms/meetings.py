@@ -161,11 +161,20 @@ class ActionItemForm(forms.Form):
     )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput, validators=DATE_VALIDATORS)
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
+    def __init__(self, *args, meeting: Meeting | None = None, item: ActionItem | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        trajectory = item.trajectory if item is not None else meeting.trajectory
+        members = active_members(trajectory)
+        if item is not None and item.owner_id:  # the owner stays a choice, even after leaving
+            members = ProgressGroupMember.objects.filter(Q(pk__in=members.values("pk")) | Q(pk=item.owner_id))
+            members = members.order_by("name", "pk")
         field = self.fields["owner"]
-        field.queryset = active_members(meeting.trajectory)
+        field.queryset = members
         field.label_from_instance = member_label
+
+    @staticmethod
+    def initial_for(item: ActionItem) -> dict:
+        return {"description": item.description, "owner": item.owner_id, "due_date": item.due_date}
 
 
 class ActionItemDoneForm(forms.Form):

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from audit.constants import AuditAction
 from audit.services import audit_log
 from notifications.services import mail_enqueue
-from vision.access import require_steerer
+from vision.access import require_action_item_manager, require_steerer
 from vision.models import ActionItem, Attendance, Meeting, ProgressGroupMember, Trajectory
 
 # Services check again what the views check (vision.access.can_steer_trajectory).
@@ -377,14 +377,24 @@ def meeting_send_reminders(*, today: date) -> int:
 # --- action items --------------------------------------------------------------------------
 
 
+ITEM_REFUSED = gettext_lazy("Only the facilitator and the owner of this action item can change it.")
+
+
+def _check_owner(trajectory: Trajectory, owner: ProgressGroupMember | None) -> None:
+    if owner is not None and owner.trajectory_id != trajectory.pk:
+        raise ValidationError({"owner": _("Choose a member of this progress group.")})
+
+
 @transaction.atomic
 def action_item_add(
     *, meeting: Meeting, actor, description: str, owner: ProgressGroupMember | None = None, due_date=None
 ) -> ActionItem:
+    """A new action item from a meeting; its due date is today or later."""
     trajectory = meeting.trajectory
     require_steerer(actor, trajectory, EDIT_REFUSED)
-    if owner is not None and owner.trajectory_id != trajectory.pk:
-        raise ValidationError({"owner": _("Choose a member of this progress group.")})
+    _check_owner(trajectory, owner)
+    if due_date is not None and due_date < timezone.localdate():
+        raise ValidationError({"due_date": _("The due date is in the past. Choose today or a later date.")})
     item = ActionItem(
         trajectory=trajectory, meeting=meeting, description=description.strip(), owner=owner, due_date=due_date
     )
@@ -394,10 +404,39 @@ def action_item_add(
     return item
 
 
+ITEM_FIELDS = ("description", "owner", "due_date")
+
+
+@transaction.atomic
+def action_item_update(
+    *, item: ActionItem, actor, description: str, owner: ProgressGroupMember | None = None, due_date=None
+) -> ActionItem:
+    """Change what an action item says, who does it and when: the facilitator, or its owner.
+
+    A due date that moves into the past is refused; an unchanged (overdue) one may stay.
+    """
+    item = ActionItem.objects.select_for_update().select_related("trajectory__municipality", "owner").get(pk=item.pk)
+    require_action_item_manager(actor, item, ITEM_REFUSED)
+    _check_owner(item.trajectory, owner)
+    if due_date is not None and due_date != item.due_date and due_date < timezone.localdate():
+        raise ValidationError({"due_date": _("The due date is in the past. Choose today or a later date.")})
+    changes = {"description": description.strip(), "owner": owner, "due_date": due_date}
+    changed = [field for field in ITEM_FIELDS if getattr(item, field) != changes[field]]
+    if not changed:
+        return item
+    for field in changed:
+        setattr(item, field, changes[field])
+    item.full_clean()
+    item.save(update_fields=[*changed, "updated_at"])
+    _audit(actor, AuditAction.ACTION_ITEM_UPDATE, item, item.trajectory, detail=",".join(changed))
+    return item
+
+
 @transaction.atomic
 def action_item_set_done(*, item: ActionItem, done: bool, actor) -> ActionItem:
-    require_steerer(actor, item.trajectory, EDIT_REFUSED)
-    item = ActionItem.objects.select_for_update().select_related("trajectory__municipality").get(pk=item.pk)
+    """Close an action item (or open it again): the facilitator, or its owner."""
+    item = ActionItem.objects.select_for_update().select_related("trajectory__municipality", "owner").get(pk=item.pk)
+    require_action_item_manager(actor, item, ITEM_REFUSED)
     if item.done is done:
         return item
     item.done = done

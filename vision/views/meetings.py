@@ -10,6 +10,7 @@ redirect (POST/redirect/GET).
 from functools import cached_property
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +34,7 @@ from vision.services.meetings import (
     PAST_NO_INVITATIONS,
     action_item_add,
     action_item_set_done,
+    action_item_update,
     active_members,
     meeting_invite,
     meeting_is_past,
@@ -122,7 +124,15 @@ class ActionItemListView(TrajectoryMixin, TemplateView):
             item.is_overdue = not item.done and item.due_date is not None and item.due_date < today
             item.days_overdue = (today - item.due_date).days if item.is_overdue else 0
             item.done_form = forms.ActionItemDoneForm(initial={"done": "0" if item.done else "1"})
-        context.update(filter=filterset, items=rows, counts=counts, today=today, next_url=self.request.get_full_path())
+        can_manage_any = mark_manageable(rows, user=self.request.user, can_steer=self.can_steer)
+        context.update(
+            filter=filterset,
+            items=rows,
+            counts=counts,
+            today=today,
+            next_url=self.request.get_full_path(),
+            can_manage_any=can_manage_any,
+        )
         return context
 
 
@@ -159,6 +169,7 @@ class MeetingPageMixin(MeetingMixin):
             "not_invited": [m for m in members if m.pk not in invited_ids and m.email],
             "without_email": [m for m in members if m.pk not in invited_ids and not m.email],
             "action_items": items,
+            "can_manage_any": mark_manageable(items, user=self.request.user, can_steer=self.can_steer),
             "started": started,
             "has_errors": bool(bound),
             "next_url": meeting_url(meeting, "actions"),
@@ -335,24 +346,61 @@ class ActionItemAddView(MeetingActionView):
         action_item_add(meeting=self.meeting, actor=self.request.user, **data)
 
 
-class ActionItemDoneView(ServiceFormMixin, TrajectoryMixin, FormView):
-    """Mark an action item done or open again; back to the page it was done from."""
+def owns_item(user, item: ActionItem) -> bool:
+    """The user is the item's owner, a current member with this account (`can_manage_action_item`
+    without the steering part, which the views know already: no query per item)."""
+    owner = item.owner
+    return owner is not None and owner.user_id == user.pk and owner.left_on is None
 
-    needs = STEER
-    http_method_names = ["post"]
-    form_class = forms.ActionItemDoneForm
+
+def mark_manageable(items, *, user, can_steer: bool) -> bool:
+    """Sets `can_manage` on each item; True when the user may change at least one of them."""
+    for item in items:
+        item.can_manage = can_steer or owns_item(user, item)
+    return any(item.can_manage for item in items)
+
+
+class ActionItemMixin(TrajectoryMixin):
+    """Adds `self.item`: an action item of this trajectory that the user may change.
+
+    Those who steer find every item of the trajectory (404 for another's or a missing one).
+    Anyone else finds only the items they own as a current member; every other item answers
+    403, as a steering page does to them.
+    """
 
     @cached_property
     def item(self) -> ActionItem:
-        item = get_object_or_404(
-            ActionItem.objects.visible_to(self.request.user).filter(trajectory=self.trajectory), pk=self.kwargs["item"]
-        )
+        items = ActionItem.objects.visible_to(self.request.user).filter(trajectory=self.trajectory)
+        if self.can_steer:
+            item = get_object_or_404(items.select_related("owner"), pk=self.kwargs["item"])
+        else:
+            owned = items.filter(owner__user=self.request.user, owner__left_on__isnull=True)
+            item = owned.select_related("owner").filter(pk=self.kwargs["item"]).first()
+            if item is None:
+                raise PermissionDenied
         item.trajectory = self.trajectory
         return item
 
+    def get(self, request, *args, **kwargs):
+        self.item  # noqa: B018 - may the user change it? (404 or 403 first)
+        return super().get(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
-        self.item  # noqa: B018 - another trajectory's or a missing item answers 404 first
+        self.item  # noqa: B018 - may the user change it? (404 or 403 first)
         return super().post(request, *args, **kwargs)
+
+    def get_success_url(self):
+        target = self.request.POST.get("next") or self.request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
+            return target
+        return reverse("vision:action_item_list", kwargs={"trajectory": self.trajectory.pk})
+
+
+class ActionItemDoneView(ServiceFormMixin, ActionItemMixin, FormView):
+    """Mark an action item done or open again; back to the page it was done from."""
+
+    http_method_names = ["post"]
+    form_class = forms.ActionItemDoneForm
 
     def act(self, data):
         done = data["done"]
@@ -365,8 +413,24 @@ class ActionItemDoneView(ServiceFormMixin, TrajectoryMixin, FormView):
         messages.error(self.request, _("The action item could not be changed. Please try again."))
         return redirect(self.get_success_url())
 
-    def get_success_url(self):
-        target = self.request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
-            return target
-        return reverse("vision:action_item_list", kwargs={"trajectory": self.trajectory.pk})
+
+@method_decorator(never_cache, name="dispatch")
+class ActionItemEditView(ServiceFormMixin, ActionItemMixin, FormView):
+    """Change an action item: what, who and when; it can be closed from here too."""
+
+    template_name = "vision/action_item_form.html"
+    form_class = forms.ActionItemForm
+    success_message = gettext_lazy("The action item has been saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "item": self.item}
+
+    def get_initial(self):
+        return forms.ActionItemForm.initial_for(self.item)
+
+    def get_context_data(self, **kwargs):
+        next_url = self.get_success_url()
+        return super().get_context_data(item=self.item, next_url=next_url, **kwargs)
+
+    def act(self, data):
+        action_item_update(item=self.item, actor=self.request.user, **data)
