@@ -56,6 +56,7 @@ class AuditAction(models.TextChoices):
     MEETING_MINUTES = "meeting.minutes", _("Minutes published")
     MEETING_REMIND = "meeting.remind", _("Meeting reminders sent")
     ACTION_ITEM_ADD = "action_item.add", _("Action item added")
+    ACTION_ITEM_UPDATE = "action_item.update", _("Action item changed")
     ACTION_ITEM_DONE = "action_item.done", _("Action item done")
     ACTION_ITEM_REOPEN = "action_item.reopen", _("Action item reopened")
     # the admin (any model)

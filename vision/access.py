@@ -12,7 +12,8 @@ steers signs in with a second factor (`accounts.mfa.user_needs_mfa`: facilitator
 Take part (`is_progress_group_member`): an active member of the trajectory's own progress group
 reads everything of it (meetings, minutes, action items, the vision, scan results), adds cases
 (`can_add_case`) and comments on the latest version of the vision while it is in consultation
-(`can_comment_on_trajectory_vision`). Members do not steer.
+(`can_comment_on_trajectory_vision`). Members do not steer; the owner of an action item (a
+member with an account) edits and closes that item (`can_manage_action_item`).
 
 Contact data of the members (email, phone): only for users who see the trajectory and sign in
 with a second factor (`can_see_member_contacts`); a member without a staff role does not.
@@ -47,6 +48,20 @@ def is_progress_group_member(user, trajectory: Trajectory) -> bool:
     if not _active(user):
         return False
     return ProgressGroupMember.objects.filter(trajectory=trajectory, user=user, left_on__isnull=True).exists()
+
+
+def can_manage_action_item(user, item) -> bool:
+    """Edit and close an action item: those who steer, and its owner when the owner is a
+    current member of the progress group with this account."""
+    if can_steer_trajectory(user, item.trajectory):
+        return True
+    owner = item.owner
+    return bool(_active(user) and owner is not None and owner.user_id == user.pk and owner.left_on is None)
+
+
+def require_action_item_manager(actor, item, message, *, error=NotAllowed) -> None:
+    if not can_manage_action_item(actor, item):
+        raise error(message)
 
 
 def can_add_case(user, trajectory: Trajectory) -> bool:

@@ -299,8 +299,14 @@ class Meeting(TimeStampedModel):
     ends_at = models.DateTimeField(_("ends at"))
     location = models.CharField(_("place"), max_length=200, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
+    # `minutes` is the published text that members read; `minutes_draft` is the facilitator's
+    # text not published yet (a first version, or a correction). The first publication's date
+    # stays; a later correction sets `minutes_corrected_at`.
     minutes = models.TextField(_("minutes"), blank=True)
     minutes_published_at = models.DateTimeField(_("minutes published at"), null=True, blank=True)
+    minutes_corrected_at = models.DateTimeField(_("minutes corrected at"), null=True, blank=True)
+    minutes_draft = models.TextField(_("draft minutes"), blank=True)
+    minutes_draft_saved_at = models.DateTimeField(_("draft minutes saved at"), null=True, blank=True)
     # Calendar identity: the UID stays, SEQUENCE goes up when the meeting moves.
     ical_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     ical_sequence = models.PositiveIntegerField(default=0, editable=False)

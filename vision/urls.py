@@ -17,9 +17,9 @@ urlpatterns = [
         "<int:trajectory>/fasen/<int:stage>/afronden/", trajectories.StageCompleteView.as_view(), name="stage_complete"
     ),
     path(
-        "<int:trajectory>/opleverpunten/<int:deliverable>/",
-        trajectories.DeliverableToggleView.as_view(),
-        name="deliverable_toggle",
+        "<int:trajectory>/fasen/<int:stage>/opleverpunten/",
+        trajectories.StageChecklistView.as_view(),
+        name="stage_checklist",
     ),
     path("<int:trajectory>/voortgangsgroep/nieuw/", trajectories.MemberAddView.as_view(), name="member_add"),
     path("<int:trajectory>/voortgangsgroep/<int:member>/", trajectories.MemberEditView.as_view(), name="member_edit"),
@@ -43,6 +43,11 @@ urlpatterns = [
     path("<int:trajectory>/actiepunten/", meetings.ActionItemListView.as_view(), name="action_item_list"),
     path(
         "<int:trajectory>/actiepunten/<int:item>/klaar/", meetings.ActionItemDoneView.as_view(), name="action_item_done"
+    ),
+    path(
+        "<int:trajectory>/actiepunten/<int:item>/wijzigen/",
+        meetings.ActionItemEditView.as_view(),
+        name="action_item_edit",
     ),
     path("<int:trajectory>/visie/", documents.VisionDocumentView.as_view(), name="vision_document"),
     path("<int:trajectory>/visie/bewerken/", documents.VisionEditView.as_view(), name="vision_edit"),

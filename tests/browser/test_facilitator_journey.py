@@ -290,10 +290,24 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
     held_url = reverse("vision:meeting_detail", args=[trajectory.pk, held.pk])
     page.goto(held_url)
     assert_accessible(page)
-    follow(page, f'main a[href="{reverse("vision:meeting_minutes", args=[trajectory.pk, held.pk])}"]')
+    minutes_link = f'main a[href="{reverse("vision:meeting_minutes", args=[trajectory.pk, held.pk])}"]'
+    follow(page, minutes_link)
     assert_accessible(page)
+    # First a draft: only she sees it, nobody gets a mail (issue 13).
     page.locator("#id_minutes").fill(MINUTES)
-    submit(page, "main form[method=post]")
+    with page.expect_navigation():
+        page.locator("main form[method=post] button[value=draft]").click()
+    assert urlsplit(page.url).path == held_url and page.url.endswith("#minutes")
+    assert MINUTES in page.locator("#minutes-draft").inner_text()
+    held.refresh_from_db()
+    assert (held.minutes_draft, held.minutes_published_at) == (MINUTES, None)
+    assert_accessible(page)
+    # Then she publishes and mails it.
+    follow(page, minutes_link)
+    assert page.locator("#minutes-draft-state").is_visible()
+    assert page.locator("#id_minutes").input_value() == MINUTES
+    with page.expect_navigation():
+        page.locator("main form[method=post] button[value=publish]").click()
     assert urlsplit(page.url).path == held_url and page.url.endswith("#minutes")
     assert success_message(page).is_visible()
     assert MINUTES in page.locator("#minutes").inner_text()
@@ -431,11 +445,13 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
         assert_accessible(member_page)
         shot(member_page, "4-member")
 
-        # The minutes and the action item of the held meeting, without the forms to change them.
+        # The minutes and the action item of the held meeting. The item is hers: she may close
+        # it (issue 13), but nothing else on the page is hers to change.
         member_page.goto(held_url)
+        own_item = reverse("vision:action_item_done", args=[trajectory.pk, ActionItem.objects.get(owner=sanne).pk])
         assert MINUTES in member_page.locator("#minutes").inner_text()
         assert ACTION in member_page.locator("#actions").inner_text()
-        assert post_form_actions(member_page) == []
+        assert post_form_actions(member_page) == [own_item]
         assert_accessible(member_page)
 
         # The results of the eenmeting, chart and table, and the comparison; nothing to close.

@@ -313,7 +313,12 @@ EXPECTED: dict[str, Rule] = {
     "vision:trajectory_detail": trajectory_page(),
     "vision:stage_edit": trajectory_page(traj(stage=lambda t: t.stage.pk), edit=True),
     "vision:stage_complete": trajectory_page(traj(stage=lambda t: t.stage.pk), "post"),
-    "vision:deliverable_toggle": trajectory_page(traj(deliverable=lambda t: t.deliverable.pk), "post"),
+    "vision:stage_checklist": Rule(
+        trajectory_page(method="post").expect,
+        traj(stage=lambda t: t.stage.pk),
+        "post",
+        data=lambda t: {"checklist-done": [t.deliverable.pk]},
+    ),
     "vision:member_add": trajectory_page(edit=True),
     "vision:member_edit": trajectory_page(traj(member=lambda t: t.member.pk), edit=True),
     "vision:member_leave": trajectory_page(traj(member=lambda t: t.member.pk), "post"),
@@ -331,6 +336,8 @@ EXPECTED: dict[str, Rule] = {
     "vision:action_item_add": trajectory_page(meeting(), "post"),
     "vision:action_item_list": trajectory_page(),
     "vision:action_item_done": trajectory_page(traj(item=lambda t: t.action_item.pk), "post"),
+    # The item's owner (a member with an account) changes it too; this member does not own it.
+    "vision:action_item_edit": trajectory_page(traj(item=lambda t: t.action_item.pk), edit=True),
     "vision:vision_document": trajectory_page(),
     "vision:vision_edit": trajectory_page(edit=True),
     "vision:vision_version": trajectory_page(traj(number=lambda t: t.version.number)),

@@ -61,9 +61,9 @@ from vision.services.scans import scan_close, scan_open, scan_remind, scan_reope
 from vision.services.trajectories import (
     case_add,
     case_update,
-    deliverable_set_done,
     member_add,
     member_leave,
+    stage_checklist_save,
     stage_complete,
     trajectory_ensure_stages,
     trajectory_set_support_cost,
@@ -160,11 +160,20 @@ def _meeting_form(side):
     }
 
 
+def _meeting_to_come(side):
+    starts_at = timezone.now().replace(microsecond=0) + timedelta(days=7)
+    Meeting.objects.filter(pk=side["meeting"].pk).update(starts_at=starts_at, ends_at=starts_at + timedelta(hours=2))
+
+
 # name -> (URL kwargs besides the trajectory, POST data, preparation): every steering URL.
 STEERING = {
     "vision:stage_edit": (lambda s: {"stage": s["stage"].pk}, lambda s: {"stage-notes": "Nieuwe aanpak"}, None),
     "vision:stage_complete": (lambda s: {"stage": s["stage"].pk}, lambda s: {"complete-reason": "Genoeg"}, None),
-    "vision:deliverable_toggle": (lambda s: {"deliverable": s["deliverable"].pk}, lambda s: {"done": "on"}, None),
+    "vision:stage_checklist": (
+        lambda s: {"stage": s["stage"].pk},
+        lambda s: {"checklist-done": [s["deliverable"].pk]},
+        None,
+    ),
     "vision:member_add": (
         lambda s: {},
         lambda s: {"member-name": "Lotte Kuipers", "member-category": MemberCategory.YOUNG_PEOPLE},
@@ -180,7 +189,11 @@ STEERING = {
     "vision:trajectory_cost": (lambda s: {}, lambda s: {"cost-cost": "4000"}, None),
     "vision:meeting_create": (lambda s: {}, _meeting_form, None),
     "vision:meeting_edit": (lambda s: {"meeting": s["meeting"].pk}, _meeting_form, None),
-    "vision:meeting_invite": (lambda s: {"meeting": s["meeting"].pk}, lambda s: {"members": [s["member"].pk]}, None),
+    "vision:meeting_invite": (
+        lambda s: {"meeting": s["meeting"].pk},
+        lambda s: {"members": [s["member"].pk]},
+        _meeting_to_come,  # invitations are for a meeting still to come
+    ),
     "vision:meeting_attendance": (
         lambda s: {"meeting": s["meeting"].pk},
         lambda s: {"present": [s["other"].pk]},
@@ -189,6 +202,11 @@ STEERING = {
     "vision:meeting_minutes": (lambda s: {"meeting": s["meeting"].pk}, lambda s: {"minutes": "Ander verslag"}, None),
     "vision:action_item_add": (lambda s: {"meeting": s["meeting"].pk}, lambda s: {"description": "Flyer"}, None),
     "vision:action_item_done": (lambda s: {"item": s["item"].pk}, lambda s: {"done": "1"}, None),
+    "vision:action_item_edit": (
+        lambda s: {"item": s["item"].pk},
+        lambda s: {"description": "Zaal en koffie regelen", "owner": s["other"].pk},
+        None,
+    ),
     "vision:vision_edit": (
         lambda s: {},
         lambda s: {"title": "Onze visie", "based_on": "1", f"section_{VisionSectionKey.values[0]}": "Nieuwe tekst"},
@@ -283,7 +301,7 @@ class TestTheServicesRefuseAMemberToo:
         before = snapshot()
         calls = [
             lambda: stage_complete(stage=side["stage"], actor=user, reason="x"),
-            lambda: deliverable_set_done(deliverable=side["deliverable"], done=True, actor=user),
+            lambda: stage_checklist_save(stage=side["stage"], done=[side["deliverable"]], actor=user),
             lambda: member_add(trajectory=trajectory, actor=user, name="X", category=MemberCategory.YOUNG_PEOPLE),
             lambda: member_leave(member=side["other"], actor=user),
             lambda: case_update(case=side["case"], actor=user, title="Y"),

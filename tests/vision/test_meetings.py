@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from icalendar import Calendar
 
 from audit.models import AuditLogEntry
@@ -27,13 +28,16 @@ from tests.vision.factories import (
 )
 from vision.calendar import meeting_ics
 from vision.constants import MeetingKind
-from vision.models import ActionItem, Attendance, Meeting
+from vision.models import ActionItem, Attendance, Meeting, ProgressGroupMember
 from vision.services.meetings import (
+    PAST_NO_INVITATIONS,
     action_item_add,
     action_item_set_done,
+    action_item_update,
     meeting_invite,
     meeting_publish_minutes,
     meeting_record_attendance,
+    meeting_save_minutes_draft,
     meeting_schedule,
     meeting_send_reminders,
     meeting_update,
@@ -109,6 +113,10 @@ def schedule(trajectory, actor, *, starts_at=None, **extra):
 def past_meeting(trajectory, **kwargs):
     starts_at = timezone.now().replace(microsecond=0) - timedelta(days=1)
     return MeetingFactory(trajectory=trajectory, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2), **kwargs)
+
+
+def meeting_url_of(meeting):
+    return reverse("vision:meeting_detail", kwargs={"trajectory": meeting.trajectory_id, "meeting": meeting.pk})
 
 
 def event_of(message):
@@ -240,6 +248,71 @@ class MeetingInviteTests:
         sequences = {event_of(m)[1]["SEQUENCE"] for m in mail.outbox}
         starts = {event_of(m)[1].decoded("DTSTART") for m in mail.outbox}
         assert sequences == {1} and starts == {new_start}
+
+
+class PastMeetingTests:
+    """A meeting in the past is recorded, never planned with invitations."""
+
+    def create(self, client, trajectory, day):
+        return client.post(
+            reverse("vision:meeting_create", kwargs={"trajectory": trajectory.pk}),
+            {
+                "kind": MeetingKind.PROGRESS_GROUP,
+                "title": "Voortgangsgroep januari",
+                "day": day.isoformat(),
+                "start_time": "19:30",
+                "end_time": "21:30",
+            },
+            follow=True,
+        )
+
+    def test_recording_a_past_meeting_goes_to_its_page_without_invitations(
+        self, django_capture_on_commit_callbacks, client, actor, trajectory, members
+    ):
+        client.force_login(actor)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = self.create(client, trajectory, timezone.localdate() - timedelta(days=7))
+
+        meeting = Meeting.objects.get()
+        assert response.redirect_chain[-1][0] == reverse(
+            "vision:meeting_detail", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk}
+        )
+        (message,) = response.context["messages"]
+        assert "zonder uitnodigingen" in str(message)  # Dutch, the platform's language
+        assert str(message) in response.content.decode()
+        assert not Attendance.objects.filter(meeting=meeting).exists()
+        assert not meeting_mails().exists() and mail.outbox == []
+        invite_url = reverse("vision:meeting_invite", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        assert invite_url not in response.content.decode()
+
+    def test_the_invite_form_of_a_past_meeting_says_why_and_refuses_a_post(self, client, actor, trajectory, members):
+        meeting = past_meeting(trajectory)
+        url = reverse("vision:meeting_invite", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        client.force_login(actor)
+
+        page = client.get(url)
+        assert page.status_code == 200
+        assert 'id="past-meeting"' in page.content.decode()
+        assert str(PAST_NO_INVITATIONS) in page.content.decode()
+        assert 'name="members"' not in page.content.decode()
+
+        refused = client.post(url, {"members": [m.pk for m in members]})
+        assert refused.status_code == 200
+        assert str(PAST_NO_INVITATIONS) in refused.content.decode()
+        assert not Attendance.objects.filter(meeting=meeting).exists()
+        assert not meeting_mails().exists()
+
+    def test_the_service_refuses_invitations_for_a_meeting_that_has_started(self, trajectory, actor, members):
+        meeting = past_meeting(trajectory)
+
+        with pytest.raises(ValidationError) as refused:
+            meeting_invite(meeting=meeting, members=members, actor=actor)
+
+        assert refused.value.messages == [str(PAST_NO_INVITATIONS)]
+
+        assert not Attendance.objects.filter(meeting=meeting).exists()
+        assert not meeting_mails().exists()
 
 
 class MeetingMoveTests:
@@ -412,6 +485,115 @@ class MinutesTests:
         meeting.refresh_from_db()
         assert meeting.minutes == "Afspraken gemaakt." and meeting.minutes_published_at
         assert [m.to[0] for m in mail.outbox] == [members[0].email]
+
+
+class MinutesDraftTests:
+    """Minutes are saved as a draft first (only the facilitator sees it), then published and
+    mailed; a correction keeps the first publication date and says when it was corrected."""
+
+    def urls(self, meeting):
+        kwargs = {"trajectory": meeting.trajectory_id, "meeting": meeting.pk}
+        return reverse("vision:meeting_minutes", kwargs=kwargs), reverse("vision:meeting_detail", kwargs=kwargs)
+
+    def test_a_draft_mails_nobody_and_only_the_facilitator_sees_it(
+        self, django_capture_on_commit_callbacks, client, actor, trajectory, members
+    ):
+        meeting = past_meeting(trajectory)
+        AttendanceFactory(meeting=meeting, member=members[0])
+        reader = ProgressGroupMemberFactory(trajectory=trajectory, with_account=True)
+        minutes_url, detail_url = self.urls(meeting)
+        client.force_login(actor)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(minutes_url, {"minutes": "Concept: nog niet af.", "action": "draft"})
+
+        assert response.status_code == 302
+        meeting.refresh_from_db()
+        assert (meeting.minutes_draft, meeting.minutes, meeting.minutes_published_at) == (
+            "Concept: nog niet af.",
+            "",
+            None,
+        )
+        assert meeting.minutes_draft_saved_at is not None
+        assert mail.outbox == [] and not meeting_mails("minutes").exists()
+        # The form goes on with the draft.
+        assert client.get(minutes_url).context["form"].initial["minutes"] == "Concept: nog niet af."
+        page = client.get(detail_url).content.decode()
+        assert 'id="minutes-draft"' in page and "Concept: nog niet af." in page
+
+        client.force_login(reader.user)
+        page = client.get(detail_url).content.decode()
+        assert "Concept: nog niet af." not in page and 'id="minutes-draft"' not in page
+
+    def test_publishing_the_draft_mails_it_and_members_read_it(
+        self, django_capture_on_commit_callbacks, client, actor, trajectory, members
+    ):
+        meeting = past_meeting(trajectory, minutes_draft="Concept", minutes_draft_saved_at=timezone.now())
+        AttendanceFactory(meeting=meeting, member=members[0])
+        reader = ProgressGroupMemberFactory(trajectory=trajectory, with_account=True)
+        minutes_url, detail_url = self.urls(meeting)
+        client.force_login(actor)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(minutes_url, {"minutes": "Definitief verslag.", "action": "publish"})
+
+        meeting.refresh_from_db()
+        assert (meeting.minutes, meeting.minutes_draft, meeting.minutes_draft_saved_at) == (
+            "Definitief verslag.",
+            "",
+            None,
+        )
+        assert meeting.minutes_published_at is not None and meeting.minutes_corrected_at is None
+        assert [m.to[0] for m in mail.outbox] == [members[0].email]
+        client.force_login(reader.user)
+        assert "Definitief verslag." in client.get(detail_url).content.decode()
+
+    def test_a_draft_correction_leaves_the_published_minutes_for_the_members(self, client, actor, trajectory, members):
+        meeting = past_meeting(trajectory)
+        meeting_publish_minutes(meeting=meeting, minutes="Versie 1", actor=actor)
+        reader = ProgressGroupMemberFactory(trajectory=trajectory, with_account=True)
+
+        meeting_save_minutes_draft(meeting=meeting, minutes="Versie 2 in concept", actor=actor)
+
+        meeting.refresh_from_db()
+        assert (meeting.minutes, meeting.minutes_draft) == ("Versie 1", "Versie 2 in concept")
+        client.force_login(reader.user)
+        page = client.get(self.urls(meeting)[1]).content.decode()
+        assert "Versie 1" in page and "Versie 2 in concept" not in page
+
+    def test_a_correction_keeps_the_first_publication_date_and_says_corrected_on(
+        self, django_capture_on_commit_callbacks, client, actor, trajectory, members
+    ):
+        meeting = past_meeting(trajectory)
+        AttendanceFactory(meeting=meeting, member=members[0])
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting_publish_minutes(meeting=meeting, minutes="Versie 1", actor=actor)
+        first = timezone.now() - timedelta(days=3)
+        Meeting.objects.filter(pk=meeting.pk).update(minutes_published_at=first)
+        minutes_url, detail_url = self.urls(meeting)
+        client.force_login(actor)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(minutes_url, {"minutes": "Versie 2", "action": "publish"})
+
+        meeting.refresh_from_db()
+        assert meeting.minutes == "Versie 2"
+        assert meeting.minutes_published_at == first
+        assert meeting.minutes_corrected_at is not None and meeting.minutes_corrected_at > first
+        assert len(mail.outbox) == 2 and "Versie 2" in mail.outbox[1].body
+        with translation.override("nl"):
+            corrected = date_format(timezone.localtime(meeting.minutes_corrected_at), "j F Y, H:i")
+            published = date_format(timezone.localtime(first), "j F Y, H:i")
+        line = client.get(detail_url).content.decode().split('id="minutes-published">', 1)[1].split("</p>", 1)[0]
+        assert published in line and f"Gecorrigeerd op {corrected}." in line
+
+    def test_a_draft_and_publishing_are_for_the_facilitator_only(self, trajectory, members):
+        meeting = past_meeting(trajectory)
+        reader = ProgressGroupMemberFactory(trajectory=trajectory, with_account=True)
+        with pytest.raises(NotAllowed):
+            meeting_save_minutes_draft(meeting=meeting, minutes="Van een lid", actor=reader.user)
+        meeting.refresh_from_db()
+        assert meeting.minutes_draft == ""
 
 
 # --- reminders ------------------------------------------------------------------------------
@@ -676,7 +858,8 @@ class MeetingPageTests:
         assert client.get(url).status_code == 404
 
     def test_a_member_with_an_account_reads_but_does_not_tick_action_items(self, client, trajectory):
-        """Issue 12: ticking action items is steering, for the facilitator."""
+        """Issue 12: ticking someone else's action item is steering, for the facilitator (issue 13:
+        the owner ticks their own, ActionItemOwnerTests)."""
         member = ProgressGroupMemberFactory(trajectory=trajectory, with_account=True)
         item = ActionItemFactory(trajectory=trajectory)
         client.force_login(member.user)
@@ -685,6 +868,108 @@ class MeetingPageTests:
         assert client.post(url, {"done": "1"}).status_code == 403
         item.refresh_from_db()
         assert not item.done
+
+
+class ActionItemOwnerTests:
+    """Issue 13: the facilitator and the item's owner (a member with an account) edit and close
+    an action item; a new item cannot be due in the past."""
+
+    def item_urls(self, item):
+        kwargs = {"trajectory": item.trajectory_id, "item": item.pk}
+        return reverse("vision:action_item_edit", kwargs=kwargs), reverse("vision:action_item_done", kwargs=kwargs)
+
+    @pytest.fixture
+    def owner(self, trajectory):
+        return ProgressGroupMemberFactory(trajectory=trajectory, name="Sanne", with_account=True)
+
+    def test_a_due_date_in_the_past_is_refused_for_a_new_item(self, client, actor, trajectory, members):
+        meeting = past_meeting(trajectory)
+        client.force_login(actor)
+        yesterday = timezone.localdate() - timedelta(days=1)
+
+        response = client.post(
+            reverse("vision:action_item_add", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk}),
+            {"description": "Flyer maken", "owner": members[0].pk, "due_date": yesterday.isoformat()},
+        )
+
+        assert response.status_code == 200
+        assert "due_date" in response.context["action_item_form"].errors
+        assert not ActionItem.objects.exists()
+        with pytest.raises(ValidationError) as refused:
+            action_item_add(meeting=meeting, actor=actor, description="Flyer", due_date=yesterday)
+        assert "due_date" in refused.value.error_dict
+        # Today is fine.
+        action_item_add(meeting=meeting, actor=actor, description="Flyer", due_date=timezone.localdate())
+
+    def test_the_owner_edits_and_closes_their_own_item_through_the_pages(self, client, trajectory, owner, members):
+        meeting = past_meeting(trajectory)
+        own = ActionItemFactory(trajectory=trajectory, meeting=meeting, owner=owner, description="Zaal regelen")
+        other = ActionItemFactory(trajectory=trajectory, meeting=meeting, owner=members[0], description="Koffie")
+        edit_url, done_url = self.item_urls(own)
+        client.force_login(owner.user)
+
+        page = client.get(meeting_url_of(meeting)).content.decode()
+        assert edit_url in page and done_url in page
+        assert self.item_urls(other)[0] not in page and self.item_urls(other)[1] not in page
+        assert client.get(edit_url).status_code == 200
+
+        new_due = timezone.localdate() + timedelta(days=30)
+        response = client.post(
+            edit_url, {"description": "Zaal regelen in De Linde", "owner": owner.pk, "due_date": new_due.isoformat()}
+        )
+        assert response.status_code == 302
+        own.refresh_from_db()
+        assert (own.description, own.due_date) == ("Zaal regelen in De Linde", new_due)
+        assert AuditLogEntry.objects.filter(action="action_item.update", object_id=str(own.pk)).exists()
+
+        assert client.post(done_url, {"done": "1"}).status_code == 302
+        own.refresh_from_db()
+        assert own.done and own.done_at is not None
+
+    def test_a_member_who_does_not_own_the_item_or_left_the_group_is_refused(self, client, trajectory, owner, members):
+        item = ActionItemFactory(trajectory=trajectory, owner=members[0], description="Koffie")
+        edit_url, done_url = self.item_urls(item)
+        client.force_login(owner.user)
+
+        assert client.get(edit_url).status_code == 403
+        assert client.post(edit_url, {"description": "Thee"}).status_code == 403
+        assert client.post(done_url, {"done": "1"}).status_code == 403
+        with pytest.raises(NotAllowed):
+            action_item_update(item=item, actor=owner.user, description="Thee")
+        with pytest.raises(NotAllowed):
+            action_item_set_done(item=item, done=True, actor=owner.user)
+
+        # An owner who has left the group no longer changes their item.
+        own = ActionItemFactory(trajectory=trajectory, owner=owner)
+        ProgressGroupMember.objects.filter(pk=owner.pk).update(left_on=timezone.localdate())
+        assert client.post(self.item_urls(own)[1], {"done": "1"}).status_code in (403, 404)
+        item.refresh_from_db()
+        own.refresh_from_db()
+        assert (item.description, item.done, own.done) == ("Koffie", False, False)
+
+    def test_the_facilitator_edits_any_item_and_a_due_date_cannot_move_into_the_past(
+        self, client, actor, trajectory, members
+    ):
+        overdue = timezone.localdate() - timedelta(days=5)
+        item = ActionItemFactory(trajectory=trajectory, owner=members[0], due_date=overdue)
+        edit_url, _done_url = self.item_urls(item)
+        client.force_login(actor)
+
+        # Keeping the overdue date while changing the owner is fine.
+        response = client.post(
+            edit_url, {"description": item.description, "owner": members[1].pk, "due_date": overdue.isoformat()}
+        )
+        assert response.status_code == 302
+        item.refresh_from_db()
+        assert (item.owner, item.due_date) == (members[1], overdue)
+
+        earlier = overdue - timedelta(days=1)
+        refused = client.post(
+            edit_url, {"description": item.description, "owner": members[1].pk, "due_date": earlier.isoformat()}
+        )
+        assert refused.status_code == 200 and "due_date" in refused.context["form"].errors
+        item.refresh_from_db()
+        assert item.due_date == overdue
 
 
 # --- who may do what ------------------------------------------------------------------------
@@ -702,6 +987,7 @@ URLS = {
     "vision:meeting_minutes": (("meeting",), ["get", "post"]),
     "vision:action_item_add": (("meeting",), ["post"]),
     "vision:action_item_done": (("item",), ["post"]),
+    "vision:action_item_edit": (("item",), ["get", "post"]),
 }
 POST_URLS = [name for name, (_, methods) in URLS.items() if "post" in methods]
 READ_URLS = ["vision:meeting_list", "vision:action_item_list", "vision:meeting_detail", "vision:meeting_ics"]
@@ -744,6 +1030,7 @@ def post_data(name, world):
         "vision:meeting_minutes": {"minutes": "Verslag"},
         "vision:action_item_add": {"description": "Iets doen"},
         "vision:action_item_done": {"done": "1"},
+        "vision:action_item_edit": {"description": "Iets anders doen"},
     }[name]
 
 
@@ -798,6 +1085,8 @@ class AccessTests:
     @pytest.mark.parametrize("name", POST_URLS)
     def test_the_facilitator_can_do_every_change(self, client, actor, world, name):
         client.force_login(actor)
+        if name == "vision:meeting_invite":  # invitations are for a meeting still to come
+            Meeting.objects.filter(pk=world["meeting"].pk).update(starts_at=future(), ends_at=future(hour=21))
         assert client.post(url_for(name, world), post_data(name, world)).status_code == 302
 
 

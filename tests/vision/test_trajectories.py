@@ -46,6 +46,7 @@ from vision.models import Case, ProgressGroupMember, StageDeliverable, Trajector
 from vision.services.trajectories import (
     case_add,
     dia_cost_split,
+    stage_checklist_save,
     stage_complete,
     trajectory_ensure_stages,
     trajectory_set_support_cost,
@@ -114,7 +115,7 @@ URL_NAMES = [
     "vision:trajectory_detail",
     "vision:stage_edit",
     "vision:stage_complete",
-    "vision:deliverable_toggle",
+    "vision:stage_checklist",
     "vision:member_add",
     "vision:member_edit",
     "vision:member_leave",
@@ -136,13 +137,13 @@ GET_TOO = {
 def urls_by_name(trajectory) -> dict[str, str]:
     """Every page and action of one trajectory, with real child objects."""
     stage = stage_of(trajectory, trajectory.current_stage)
-    deliverable = StageDeliverableFactory(stage=stage)
+    StageDeliverableFactory(stage=stage)
     member = ProgressGroupMemberFactory(trajectory=trajectory)
     case = CaseFactory(trajectory=trajectory)
     children = {
         "vision:stage_edit": {"stage": stage.pk},
         "vision:stage_complete": {"stage": stage.pk},
-        "vision:deliverable_toggle": {"deliverable": deliverable.pk},
+        "vision:stage_checklist": {"stage": stage.pk},
         "vision:member_edit": {"member": member.pk},
         "vision:member_leave": {"member": member.pk},
         "vision:case_edit": {"case": case.pk},
@@ -165,8 +166,8 @@ class TrajectoryUrlTests:
             == f"/trajecten/{trajectory.pk}/fasen/7/afronden/"
         )
         assert (
-            reverse("vision:deliverable_toggle", kwargs={**t, "deliverable": 3})
-            == f"/trajecten/{trajectory.pk}/opleverpunten/3/"
+            reverse("vision:stage_checklist", kwargs={**t, "stage": 7})
+            == f"/trajecten/{trajectory.pk}/fasen/7/opleverpunten/"
         )
         assert reverse("vision:member_add", kwargs=t) == f"/trajecten/{trajectory.pk}/voortgangsgroep/nieuw/"
         assert (
@@ -584,26 +585,77 @@ class StageEditTests:
         assert str(cases.planned_end) != "2026-03-01"
 
 
-class DeliverableToggleTests:
-    def test_tick_and_untick(self, facilitator_client, facilitator, trajectory):
-        deliverable = StageDeliverableFactory(stage=stage_of(trajectory, Stage.INTAKE), done=False)
-        url = reverse("vision:deliverable_toggle", kwargs={"trajectory": trajectory.pk, "deliverable": deliverable.pk})
+class StageChecklistTests:
+    def url(self, trajectory, stage) -> str:
+        return reverse("vision:stage_checklist", kwargs={"trajectory": trajectory.pk, "stage": stage.pk})
 
-        ticked = facilitator_client.post(url, {"done": "on"})
-        deliverable.refresh_from_db()
-        assert ticked.status_code == 302
-        assert (deliverable.done, deliverable.done_by) == (True, facilitator)
-        assert deliverable.done_at is not None
-
-        facilitator_client.post(url, {})
-        deliverable.refresh_from_db()
-        assert (deliverable.done, deliverable.done_by, deliverable.done_at) == (False, None, None)
-        actions = list(
+    def audit_actions(self, deliverable) -> list[str]:
+        return list(
             AuditLogEntry.objects.filter(object_id=str(deliverable.pk), object_type="vision.stagedeliverable")
             .order_by("pk")
             .values_list("action", flat=True)
         )
-        assert actions == ["trajectory.deliverable_done", "trajectory.deliverable_reopen"]
+
+    def test_one_save_ticks_and_unticks_every_changed_line(self, facilitator_client, facilitator, trajectory):
+        stage = stage_of(trajectory, Stage.INTAKE)
+        first, second, third = (StageDeliverableFactory(stage=stage, done=False) for _ in range(3))
+        url = self.url(trajectory, stage)
+
+        ticked = facilitator_client.post(url, {"checklist-done": [first.pk, second.pk]})
+
+        assert ticked.status_code == 302 and ticked.url.endswith(f"#stage-{stage.pk}")
+        for line in (first, second, third):
+            line.refresh_from_db()
+        assert [line.done for line in (first, second, third)] == [True, True, False]
+        assert (first.done_by, second.done_by) == (facilitator, facilitator)
+        assert first.done_at is not None
+
+        # The second is unticked, the third ticked, the first stays: only the two changes count.
+        facilitator_client.post(url, {"checklist-done": [first.pk, third.pk]})
+        for line in (first, second, third):
+            line.refresh_from_db()
+        assert [line.done for line in (first, second, third)] == [True, False, True]
+        assert (second.done_by, second.done_at) == (None, None)
+        assert self.audit_actions(first) == ["trajectory.deliverable_done"]
+        assert self.audit_actions(second) == ["trajectory.deliverable_done", "trajectory.deliverable_reopen"]
+        assert self.audit_actions(third) == ["trajectory.deliverable_done"]
+
+    def test_the_page_has_one_form_per_checklist_with_one_button(self, facilitator_client, trajectory):
+        stage = stage_of(trajectory, Stage.INTAKE)
+        lines = [StageDeliverableFactory(stage=stage, done=done) for done in (True, False, False)]
+
+        html = facilitator_client.get(detail_url(trajectory)).content.decode()
+
+        form = html.split(f'action="{self.url(trajectory, stage)}"', 1)[1].split("</form>", 1)[0]
+        assert form.count('type="checkbox" name="checklist-done"') == 3
+        assert form.count('type="submit"') == 1
+        assert f'value="{lines[0].pk}" id="deliverable-{lines[0].pk}" checked' in form
+        assert "/opleverpunten/" not in html.replace(self.url(trajectory, stage), "")
+
+    def test_a_deliverable_of_another_stage_is_refused_and_nothing_changes(self, facilitator_client, trajectory):
+        stage = stage_of(trajectory, Stage.INTAKE)
+        own = StageDeliverableFactory(stage=stage, done=False)
+        other = StageDeliverableFactory(stage=stage_of(trajectory, Stage.CASES), done=False)
+
+        response = facilitator_client.post(
+            self.url(trajectory, stage), {"checklist-done": [own.pk, other.pk]}, follow=True
+        )
+
+        own.refresh_from_db()
+        other.refresh_from_db()
+        assert (own.done, other.done) == (False, False)
+        assert any(message.level_tag == "error" for message in response.context["messages"])
+
+    def test_the_service_saves_the_whole_checklist_at_once(self, facilitator, trajectory):
+        stage = stage_of(trajectory, Stage.INTAKE)
+        done, open_ = StageDeliverableFactory(stage=stage, done=True), StageDeliverableFactory(stage=stage)
+
+        changed = stage_checklist_save(stage=stage, done=[open_], actor=facilitator)
+
+        assert {line.pk for line in changed} == {done.pk, open_.pk}
+        done.refresh_from_db()
+        open_.refresh_from_db()
+        assert (done.done, open_.done) == (False, True)
 
 
 # --- the progress group ------------------------------------------------------------------------

@@ -134,12 +134,18 @@ class AttendanceForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
+    """One text, two buttons: "Save as draft" (`DRAFT`) or "Publish and mail" (`PUBLISH`)."""
+
+    DRAFT, PUBLISH = "draft", "publish"
+
     minutes = forms.CharField(
         label=_("Minutes"),
         max_length=20000,
+        required=False,  # an empty draft is allowed; publishing refuses empty minutes
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_(
-            "What was discussed and agreed. Everyone who was invited or came gets the minutes by email. "
+            "What was discussed and agreed. A draft is only seen by the facilitator. When you publish, "
+            "everyone who was invited or came gets the minutes by email. "
             "Put action items in the list below the minutes, so they can be followed up."
         ),
     )
@@ -155,11 +161,20 @@ class ActionItemForm(forms.Form):
     )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput, validators=DATE_VALIDATORS)
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
+    def __init__(self, *args, meeting: Meeting | None = None, item: ActionItem | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        trajectory = item.trajectory if item is not None else meeting.trajectory
+        members = active_members(trajectory)
+        if item is not None and item.owner_id:  # the owner stays a choice, even after leaving
+            members = ProgressGroupMember.objects.filter(Q(pk__in=members.values("pk")) | Q(pk=item.owner_id))
+            members = members.order_by("name", "pk")
         field = self.fields["owner"]
-        field.queryset = active_members(meeting.trajectory)
+        field.queryset = members
         field.label_from_instance = member_label
+
+    @staticmethod
+    def initial_for(item: ActionItem) -> dict:
+        return {"description": item.description, "owner": item.owner_id, "due_date": item.due_date}
 
 
 class ActionItemDoneForm(forms.Form):

@@ -6,10 +6,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelMultipleChoiceField
 from core.widgets import DateInput
 from initiatives.models import Initiative
 from villages.models import Village
 from vision.constants import MemberCategory
+from vision.models import StageDeliverable
 
 
 class StageForm(forms.Form):
@@ -34,8 +36,19 @@ class StageCompleteForm(forms.Form):
     )
 
 
-class DeliverableToggleForm(forms.Form):
-    done = forms.BooleanField(label=_("Done"), required=False)
+class StageChecklistForm(forms.Form):
+    """The checklist of one stage: tick what is done; one button saves every line."""
+
+    done = ModelMultipleChoiceField(
+        label=_("Done"),
+        queryset=StageDeliverable.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, stage, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["done"].queryset = StageDeliverable.objects.filter(stage=stage).order_by("pk")
 
 
 class ConfirmForm(forms.Form):

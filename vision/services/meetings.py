@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from audit.constants import AuditAction
 from audit.services import audit_log
 from notifications.services import mail_enqueue
-from vision.access import require_steerer
+from vision.access import require_action_item_manager, require_steerer
 from vision.models import ActionItem, Attendance, Meeting, ProgressGroupMember, Trajectory
 
 # Services check again what the views check (vision.access.can_steer_trajectory).
@@ -90,6 +90,17 @@ def _mail_member(*, member: ProgressGroupMember, meeting: Meeting, template: str
 # --- meetings -------------------------------------------------------------------------------
 
 
+PAST_NO_INVITATIONS = gettext_lazy(
+    "This meeting is in the past, so you cannot send invitations for it. "
+    "You can still record who came and write the minutes."
+)
+
+
+def meeting_is_past(meeting: Meeting, *, now: datetime | None = None) -> bool:
+    """A meeting that has started is in the past for invitations: nobody is invited to it any more."""
+    return meeting.starts_at <= (now or timezone.now())
+
+
 def _to_minute(moment: datetime) -> datetime:
     """Meetings are planned to the minute (as calendars show them)."""
     return moment.replace(second=0, microsecond=0)
@@ -107,6 +118,8 @@ def meeting_schedule(
     location: str = "",
     agenda: str = "",
 ) -> Meeting:
+    """Plan a meeting, or record one held already: a meeting in the past takes no invitations
+    (`meeting_invite` refuses them)."""
     require_steerer(actor, trajectory, EDIT_REFUSED)
     meeting = Meeting(
         trajectory=trajectory,
@@ -171,10 +184,14 @@ def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
 def meeting_invite(*, meeting: Meeting, members: Iterable[ProgressGroupMember], actor) -> list[Attendance]:
     """Invite `members` (active, with an email address): each gets a mail with the calendar file.
 
+    A meeting in the past (it has started) takes no invitations: it is only recorded.
+
     A member who is already invited is not invited again. Returns the new invitations.
     """
     require_steerer(actor, meeting.trajectory, EDIT_REFUSED)
     meeting = Meeting.objects.select_for_update().select_related("trajectory__municipality").get(pk=meeting.pk)
+    if meeting_is_past(meeting):
+        raise ValidationError(PAST_NO_INVITATIONS)
     wanted = {member.pk for member in members}
     allowed = set(invitable_members(meeting.trajectory).filter(pk__in=wanted).values_list("pk", flat=True))
     if wanted - allowed:
@@ -246,10 +263,31 @@ def minutes_fingerprint(minutes: str) -> str:
 
 
 @transaction.atomic
-def meeting_publish_minutes(*, meeting: Meeting, minutes: str, actor) -> Meeting:
-    """Save the minutes and mail them to everyone invited or present.
+def meeting_save_minutes_draft(*, meeting: Meeting, minutes: str, actor) -> Meeting:
+    """Keep the minutes as a draft: only those who steer see it; nobody gets a mail.
 
-    Publishing the same text again changes nothing; corrected minutes are mailed again.
+    Published minutes stay as they are until the draft is published (as a correction).
+    """
+    require_steerer(actor, meeting.trajectory, EDIT_REFUSED)
+    meeting = Meeting.objects.select_for_update().select_related("trajectory__municipality").get(pk=meeting.pk)
+    _require_started(meeting, _("You can write minutes once the meeting has started."))
+    minutes = minutes.strip()
+    if minutes == meeting.minutes_draft:
+        return meeting
+    meeting.minutes_draft = minutes
+    meeting.minutes_draft_saved_at = timezone.now() if minutes else None
+    meeting.full_clean()
+    meeting.save(update_fields=["minutes_draft", "minutes_draft_saved_at", "updated_at"])
+    _audit(actor, AuditAction.MEETING_UPDATE, meeting, meeting.trajectory, detail="minutes_draft")
+    return meeting
+
+
+@transaction.atomic
+def meeting_publish_minutes(*, meeting: Meeting, minutes: str, actor) -> Meeting:
+    """Publish the minutes and mail them to everyone invited or present; a draft is gone then.
+
+    The first publication keeps its date; publishing other text later is a correction
+    (`minutes_corrected_at`), mailed again. Publishing the same text again mails nobody.
     """
     require_steerer(actor, meeting.trajectory, EDIT_REFUSED)
     meeting = Meeting.objects.select_for_update().select_related("trajectory__municipality").get(pk=meeting.pk)
@@ -257,13 +295,31 @@ def meeting_publish_minutes(*, meeting: Meeting, minutes: str, actor) -> Meeting
     minutes = minutes.strip()
     if not minutes:
         raise ValidationError({"minutes": _("Write the minutes first.")})
+    draft_fields = ["minutes_draft", "minutes_draft_saved_at"]
+    had_draft = bool(meeting.minutes_draft)
+    meeting.minutes_draft, meeting.minutes_draft_saved_at = "", None
     if meeting.minutes == minutes and meeting.minutes_published_at is not None:
+        if had_draft:
+            meeting.save(update_fields=[*draft_fields, "updated_at"])
         return meeting
+    now = timezone.now()
+    fields = ["minutes", *draft_fields, "updated_at"]
+    if meeting.minutes_published_at is None:
+        meeting.minutes_published_at = now
+        fields.append("minutes_published_at")
+    else:
+        meeting.minutes_corrected_at = now
+        fields.append("minutes_corrected_at")
     meeting.minutes = minutes
-    meeting.minutes_published_at = timezone.now()
     meeting.full_clean()
-    meeting.save(update_fields=["minutes", "minutes_published_at", "updated_at"])
-    _audit(actor, AuditAction.MEETING_MINUTES, meeting, meeting.trajectory)
+    meeting.save(update_fields=fields)
+    _audit(
+        actor,
+        AuditAction.MEETING_MINUTES,
+        meeting,
+        meeting.trajectory,
+        detail="corrected" if "minutes_corrected_at" in fields else "",
+    )
     fingerprint = minutes_fingerprint(minutes)
     recipients = (
         Attendance.objects.filter(meeting=meeting)
@@ -321,14 +377,24 @@ def meeting_send_reminders(*, today: date) -> int:
 # --- action items --------------------------------------------------------------------------
 
 
+ITEM_REFUSED = gettext_lazy("Only the facilitator and the owner of this action item can change it.")
+
+
+def _check_owner(trajectory: Trajectory, owner: ProgressGroupMember | None) -> None:
+    if owner is not None and owner.trajectory_id != trajectory.pk:
+        raise ValidationError({"owner": _("Choose a member of this progress group.")})
+
+
 @transaction.atomic
 def action_item_add(
     *, meeting: Meeting, actor, description: str, owner: ProgressGroupMember | None = None, due_date=None
 ) -> ActionItem:
+    """A new action item from a meeting; its due date is today or later."""
     trajectory = meeting.trajectory
     require_steerer(actor, trajectory, EDIT_REFUSED)
-    if owner is not None and owner.trajectory_id != trajectory.pk:
-        raise ValidationError({"owner": _("Choose a member of this progress group.")})
+    _check_owner(trajectory, owner)
+    if due_date is not None and due_date < timezone.localdate():
+        raise ValidationError({"due_date": _("The due date is in the past. Choose today or a later date.")})
     item = ActionItem(
         trajectory=trajectory, meeting=meeting, description=description.strip(), owner=owner, due_date=due_date
     )
@@ -338,10 +404,39 @@ def action_item_add(
     return item
 
 
+ITEM_FIELDS = ("description", "owner", "due_date")
+
+
+@transaction.atomic
+def action_item_update(
+    *, item: ActionItem, actor, description: str, owner: ProgressGroupMember | None = None, due_date=None
+) -> ActionItem:
+    """Change what an action item says, who does it and when: the facilitator, or its owner.
+
+    A due date that moves into the past is refused; an unchanged (overdue) one may stay.
+    """
+    item = ActionItem.objects.select_for_update().select_related("trajectory__municipality", "owner").get(pk=item.pk)
+    require_action_item_manager(actor, item, ITEM_REFUSED)
+    _check_owner(item.trajectory, owner)
+    if due_date is not None and due_date != item.due_date and due_date < timezone.localdate():
+        raise ValidationError({"due_date": _("The due date is in the past. Choose today or a later date.")})
+    changes = {"description": description.strip(), "owner": owner, "due_date": due_date}
+    changed = [field for field in ITEM_FIELDS if getattr(item, field) != changes[field]]
+    if not changed:
+        return item
+    for field in changed:
+        setattr(item, field, changes[field])
+    item.full_clean()
+    item.save(update_fields=[*changed, "updated_at"])
+    _audit(actor, AuditAction.ACTION_ITEM_UPDATE, item, item.trajectory, detail=",".join(changed))
+    return item
+
+
 @transaction.atomic
 def action_item_set_done(*, item: ActionItem, done: bool, actor) -> ActionItem:
-    require_steerer(actor, item.trajectory, EDIT_REFUSED)
-    item = ActionItem.objects.select_for_update().select_related("trajectory__municipality").get(pk=item.pk)
+    """Close an action item (or open it again): the facilitator, or its owner."""
+    item = ActionItem.objects.select_for_update().select_related("trajectory__municipality", "owner").get(pk=item.pk)
+    require_action_item_manager(actor, item, ITEM_REFUSED)
     if item.done is done:
         return item
     item.done = done

@@ -7,6 +7,7 @@ fields it changes and leaves one audit row. Refusals are a
 `ValidationError` with a plain message (keyed by the form field it belongs to, where there is one).
 """
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
@@ -188,24 +189,36 @@ def stage_complete(*, stage: TrajectoryStage, actor, reason: str = "") -> Trajec
 
 
 @transaction.atomic
-def deliverable_set_done(*, deliverable: StageDeliverable, done: bool, actor) -> StageDeliverable:
-    """Tick (or untick) one line of a stage's checklist."""
-    trajectory = deliverable.stage.trajectory
+def stage_checklist_save(*, stage: TrajectoryStage, done: Iterable[StageDeliverable], actor) -> list[StageDeliverable]:
+    """Save a stage's whole checklist at once: the deliverables in `done` are ticked, the
+    others of the stage are not. Only lines that change are saved, each with its own audit row
+    (done or reopened). Returns the deliverables that changed.
+    """
+    trajectory = stage.trajectory
     require_steerer(actor, trajectory, EDIT_REFUSED, error=PermissionDenied)
-    if deliverable.done == done:
-        return deliverable
-    deliverable.done = done
-    deliverable.done_at = timezone.now() if done else None
-    deliverable.done_by = actor if done else None
-    deliverable.full_clean()
-    deliverable.save(update_fields=["done", "done_at", "done_by"])
-    _audit(
-        actor,
-        AuditAction.TRAJECTORY_DELIVERABLE_DONE if done else AuditAction.TRAJECTORY_DELIVERABLE_REOPEN,
-        deliverable,
-        trajectory,
-    )
-    return deliverable
+    wanted = {deliverable.pk for deliverable in done}
+    lines = list(StageDeliverable.objects.select_for_update().filter(stage=stage).order_by("pk"))
+    if wanted - {line.pk for line in lines}:
+        raise ValidationError({"done": _("Choose deliverables of this stage.")})
+    now = timezone.now()
+    changed = []
+    for line in lines:
+        tick = line.pk in wanted
+        if line.done == tick:
+            continue
+        line.done = tick
+        line.done_at = now if tick else None
+        line.done_by = actor if tick else None
+        line.full_clean()
+        line.save(update_fields=["done", "done_at", "done_by"])
+        _audit(
+            actor,
+            AuditAction.TRAJECTORY_DELIVERABLE_DONE if tick else AuditAction.TRAJECTORY_DELIVERABLE_REOPEN,
+            line,
+            trajectory,
+        )
+        changed.append(line)
+    return changed
 
 
 # --- the progress group ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ redirect (POST/redirect/GET).
 from functools import cached_property
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,12 +31,16 @@ from vision.constants import MeetingKind
 from vision.forms import meetings as forms
 from vision.models import ActionItem, Attendance, Meeting
 from vision.services.meetings import (
+    PAST_NO_INVITATIONS,
     action_item_add,
     action_item_set_done,
+    action_item_update,
     active_members,
     meeting_invite,
+    meeting_is_past,
     meeting_publish_minutes,
     meeting_record_attendance,
+    meeting_save_minutes_draft,
     meeting_schedule,
     meeting_update,
 )
@@ -119,7 +124,15 @@ class ActionItemListView(TrajectoryMixin, TemplateView):
             item.is_overdue = not item.done and item.due_date is not None and item.due_date < today
             item.days_overdue = (today - item.due_date).days if item.is_overdue else 0
             item.done_form = forms.ActionItemDoneForm(initial={"done": "0" if item.done else "1"})
-        context.update(filter=filterset, items=rows, counts=counts, today=today, next_url=self.request.get_full_path())
+        can_manage_any = mark_manageable(rows, user=self.request.user, can_steer=self.can_steer)
+        context.update(
+            filter=filterset,
+            items=rows,
+            counts=counts,
+            today=today,
+            next_url=self.request.get_full_path(),
+            can_manage_any=can_manage_any,
+        )
         return context
 
 
@@ -156,6 +169,7 @@ class MeetingPageMixin(MeetingMixin):
             "not_invited": [m for m in members if m.pk not in invited_ids and m.email],
             "without_email": [m for m in members if m.pk not in invited_ids and not m.email],
             "action_items": items,
+            "can_manage_any": mark_manageable(items, user=self.request.user, can_steer=self.can_steer),
             "started": started,
             "has_errors": bool(bound),
             "next_url": meeting_url(meeting, "actions"),
@@ -200,8 +214,15 @@ class MeetingCreateView(ServiceFormMixin, TrajectoryMixin, FormView):
 
     def act(self, data):
         self.created = meeting_schedule(trajectory=self.trajectory, actor=self.request.user, **data)
+        if meeting_is_past(self.created):
+            self.success_message = _(
+                "The meeting is in the past, so it has been recorded without invitations. "
+                "You can now record who came and write the minutes."
+            )
 
     def get_success_url(self):
+        if meeting_is_past(self.created):
+            return meeting_url(self.created)
         return reverse("vision:meeting_invite", kwargs={"trajectory": self.trajectory.pk, "meeting": self.created.pk})
 
 
@@ -246,6 +267,8 @@ class MeetingInviteView(ServiceFormMixin, MeetingMixin, FormView):
         )
         invited_ids = {row.member_id for row in invited}
         context.update(
+            is_past=meeting_is_past(self.meeting),
+            past_message=PAST_NO_INVITATIONS,
             invited=invited,
             without_email=[member for member in members if not member.email and member.pk not in invited_ids],
         )
@@ -262,19 +285,27 @@ class MeetingInviteView(ServiceFormMixin, MeetingMixin, FormView):
 
 
 class MeetingMinutesView(ServiceFormMixin, MeetingMixin, FormView):
+    """Write the minutes: save them as a draft, or publish and mail them (the button says which)."""
+
     needs = STEER
     template_name = "vision/meeting_minutes.html"
     form_class = forms.MinutesForm
-    success_message = gettext_lazy("The minutes have been published and mailed to the members.")
 
     def get_initial(self):
-        return {"minutes": self.meeting.minutes}
+        meeting = self.meeting
+        return {"minutes": meeting.minutes_draft or meeting.minutes}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(started=self.meeting.starts_at <= timezone.now(), **kwargs)
 
     def act(self, data):
-        meeting_publish_minutes(meeting=self.meeting, minutes=data["minutes"], actor=self.request.user)
+        meeting, actor = self.meeting, self.request.user
+        if self.request.POST.get("action") == forms.MinutesForm.DRAFT:
+            meeting_save_minutes_draft(meeting=meeting, minutes=data["minutes"], actor=actor)
+            self.success_message = _("The minutes have been saved as a draft. Only you see them; nobody got a mail.")
+        else:
+            meeting_publish_minutes(meeting=meeting, minutes=data["minutes"], actor=actor)
+            self.success_message = _("The minutes have been published and mailed to the members.")
 
     def get_success_url(self):
         return meeting_url(self.meeting, "minutes")
@@ -315,24 +346,61 @@ class ActionItemAddView(MeetingActionView):
         action_item_add(meeting=self.meeting, actor=self.request.user, **data)
 
 
-class ActionItemDoneView(ServiceFormMixin, TrajectoryMixin, FormView):
-    """Mark an action item done or open again; back to the page it was done from."""
+def owns_item(user, item: ActionItem) -> bool:
+    """The user is the item's owner, a current member with this account (`can_manage_action_item`
+    without the steering part, which the views know already: no query per item)."""
+    owner = item.owner
+    return owner is not None and owner.user_id == user.pk and owner.left_on is None
 
-    needs = STEER
-    http_method_names = ["post"]
-    form_class = forms.ActionItemDoneForm
+
+def mark_manageable(items, *, user, can_steer: bool) -> bool:
+    """Sets `can_manage` on each item; True when the user may change at least one of them."""
+    for item in items:
+        item.can_manage = can_steer or owns_item(user, item)
+    return any(item.can_manage for item in items)
+
+
+class ActionItemMixin(TrajectoryMixin):
+    """Adds `self.item`: an action item of this trajectory that the user may change.
+
+    Those who steer find every item of the trajectory (404 for another's or a missing one).
+    Anyone else finds only the items they own as a current member; every other item answers
+    403, as a steering page does to them.
+    """
 
     @cached_property
     def item(self) -> ActionItem:
-        item = get_object_or_404(
-            ActionItem.objects.visible_to(self.request.user).filter(trajectory=self.trajectory), pk=self.kwargs["item"]
-        )
+        items = ActionItem.objects.visible_to(self.request.user).filter(trajectory=self.trajectory)
+        if self.can_steer:
+            item = get_object_or_404(items.select_related("owner"), pk=self.kwargs["item"])
+        else:
+            owned = items.filter(owner__user=self.request.user, owner__left_on__isnull=True)
+            item = owned.select_related("owner").filter(pk=self.kwargs["item"]).first()
+            if item is None:
+                raise PermissionDenied
         item.trajectory = self.trajectory
         return item
 
+    def get(self, request, *args, **kwargs):
+        self.item  # noqa: B018 - may the user change it? (404 or 403 first)
+        return super().get(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
-        self.item  # noqa: B018 - another trajectory's or a missing item answers 404 first
+        self.item  # noqa: B018 - may the user change it? (404 or 403 first)
         return super().post(request, *args, **kwargs)
+
+    def get_success_url(self):
+        target = self.request.POST.get("next") or self.request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
+            return target
+        return reverse("vision:action_item_list", kwargs={"trajectory": self.trajectory.pk})
+
+
+class ActionItemDoneView(ServiceFormMixin, ActionItemMixin, FormView):
+    """Mark an action item done or open again; back to the page it was done from."""
+
+    http_method_names = ["post"]
+    form_class = forms.ActionItemDoneForm
 
     def act(self, data):
         done = data["done"]
@@ -345,8 +413,24 @@ class ActionItemDoneView(ServiceFormMixin, TrajectoryMixin, FormView):
         messages.error(self.request, _("The action item could not be changed. Please try again."))
         return redirect(self.get_success_url())
 
-    def get_success_url(self):
-        target = self.request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
-            return target
-        return reverse("vision:action_item_list", kwargs={"trajectory": self.trajectory.pk})
+
+@method_decorator(never_cache, name="dispatch")
+class ActionItemEditView(ServiceFormMixin, ActionItemMixin, FormView):
+    """Change an action item: what, who and when; it can be closed from here too."""
+
+    template_name = "vision/action_item_form.html"
+    form_class = forms.ActionItemForm
+    success_message = gettext_lazy("The action item has been saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "item": self.item}
+
+    def get_initial(self):
+        return forms.ActionItemForm.initial_for(self.item)
+
+    def get_context_data(self, **kwargs):
+        next_url = self.get_success_url()
+        return super().get_context_data(item=self.item, next_url=next_url, **kwargs)
+
+    def act(self, data):
+        action_item_update(item=self.item, actor=self.request.user, **data)

@@ -41,11 +41,11 @@ from vision.models import (
 from vision.services.trajectories import (
     case_add,
     case_update,
-    deliverable_set_done,
     dia_cost_split,
     member_add,
     member_leave,
     member_update,
+    stage_checklist_save,
     stage_complete,
     stage_update,
     trajectory_set_support_cost,
@@ -237,34 +237,30 @@ class StageCompleteView(StageMixin, TrajectoryFormView):
         stage_complete(stage=self.stage, actor=self.request.user, reason=data["reason"])
 
 
-class DeliverableToggleView(TrajectoryFormView):
+class StageChecklistView(StageMixin, TrajectoryFormView):
+    """The whole checklist of a stage: one form, one button, one service call."""
+
     http_method_names = ["post"]
-    form_class = forms.DeliverableToggleForm
-    form_name = "deliverable"
+    form_class = forms.StageChecklistForm
+    form_name = "checklist"
     errors_as_message = True
-
-    def get_prefix(self):
-        return None
-
-    @cached_property
-    def deliverable(self) -> StageDeliverable:
-        return get_object_or_404(
-            StageDeliverable.objects.filter(stage__trajectory=self.trajectory).select_related(
-                "stage__trajectory__municipality"
-            ),
-            pk=self.kwargs["deliverable"],
-        )
 
     @property
     def anchor(self):
-        return f"stage-{self.deliverable.stage_id}"
+        return f"stage-{self.stage.pk}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "stage": self.stage}
+
+    def form_invalid(self, form):
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(self.request, error)
+        return redirect(self.get_success_url())
 
     def act(self, data):
-        done = data["done"]
-        deliverable_set_done(deliverable=self.deliverable, done=done, actor=self.request.user)
-        self.success_message = (
-            _("“%(title)s” is ticked as done.") if done else _("“%(title)s” is no longer ticked as done.")
-        ) % {"title": self.deliverable.title}
+        changed = stage_checklist_save(stage=self.stage, done=data["done"], actor=self.request.user)
+        self.success_message = _("The checklist has been saved.") if changed else _("The checklist has not changed.")
 
 
 # --- the progress group ------------------------------------------------------------------------
