@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('vision', '0005_vision_comments'),
+        ('vision', '0008_scan_score_dont_know'),
     ]
 
     operations = [
