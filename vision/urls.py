@@ -52,6 +52,7 @@ urlpatterns = [
     path("<int:trajectory>/visie/", documents.VisionDocumentView.as_view(), name="vision_document"),
     path("<int:trajectory>/visie/bewerken/", documents.VisionEditView.as_view(), name="vision_edit"),
     path("<int:trajectory>/visie/versies/<int:number>/", documents.VisionVersionView.as_view(), name="vision_version"),
+    path("<int:trajectory>/visie/vergelijken/", documents.VisionCompareView.as_view(), name="vision_compare"),
     path("<int:trajectory>/visie/status/", documents.VisionStatusView.as_view(), name="vision_status"),
     path("<int:trajectory>/visie/reacties/", documents.VisionCommentView.as_view(), name="vision_comment"),
     path("<int:trajectory>/visie/afdrukken/", documents.VisionPrintView.as_view(), name="vision_print"),

@@ -345,6 +345,7 @@ EXPECTED: dict[str, Rule] = {
         trajectory_page(method="post").expect, traj(), "post", data=lambda t: {"status-number": t.version.number}
     ),
     "vision:vision_print": trajectory_page(),
+    "vision:vision_compare": trajectory_page(),
     "vision:vision_comment": Rule(  # the version is in consultation (build_tenant)
         trajectory_page(method="post", editors=TAKING_PART).expect,
         traj(),

@@ -365,12 +365,91 @@ class VisionPrintTests:
         )
 
 
+class VisionCompareTests:
+    def url(self, trajectory, query=""):
+        return reverse("vision:vision_compare", kwargs={"trajectory": trajectory.pk}) + query
+
+    @pytest.fixture
+    def two_versions(self, trajectory, facilitator):
+        save(trajectory, facilitator.user, sections=texts(introduction="De gemeente helpt bewoners snel."))
+        save(
+            trajectory,
+            facilitator.user,
+            based_on=1,
+            sections=texts(introduction="De gemeente ondersteunt bewoners snel en graag."),
+        )
+
+    def test_the_latest_version_is_compared_word_by_word_with_the_previous_one(
+        self, facilitator_client, trajectory, two_versions
+    ):
+        response = facilitator_client.get(self.url(trajectory))
+        assert response.status_code == 200
+        assert (response.context["old"].number, response.context["new"].number) == (1, 2)
+        html = response.content.decode()
+        assert '<del class="vision-diff-del"><span class="visually-hidden">weggehaald: </span>helpt</del>' in html
+        assert '<ins class="vision-diff-ins"><span class="visually-hidden">toegevoegd: </span>ondersteunt</ins>' in html
+        # "snel." became "snel en graag.": difflib compares whole words, punctuation included
+        assert "weggehaald: </span>snel.</del>" in html and "toegevoegd: </span>snel en graag.</ins>" in html
+        intro = html.split('id="section-introduction"')[1].split("</section>")[0]
+        assert '>De gemeente <del class="vision-diff-del">' in intro  # the words that stay are plain text
+
+    def test_an_unchanged_section_is_said_to_be_unchanged(self, facilitator_client, trajectory, two_versions):
+        response = facilitator_client.get(self.url(trajectory))
+        sections = {s["key"]: s for s in response.context["sections"]}
+        assert sections["introduction"]["unchanged"] is False
+        assert all(s["unchanged"] for key, s in sections.items() if key != "introduction")
+        roles = response.content.decode().split('id="section-roles"')[1].split("</section>")[0]
+        assert "Niet veranderd." in roles
+        assert "<ins" not in roles and "<del" not in roles
+        assert response.context["changed_count"] == 1
+
+    def test_two_chosen_versions_can_be_compared(self, facilitator_client, trajectory):
+        document_with_versions(trajectory, VisionStatus.ADOPTED, VisionStatus.DRAFT, VisionStatus.DRAFT)
+        response = facilitator_client.get(self.url(trajectory, "?van=1&naar=3"))
+        assert (response.context["old"].number, response.context["new"].number) == (1, 3)
+        html = response.content.decode()
+        assert "weggehaald: </span>v1</del>" in html and "toegevoegd: </span>v3</ins>" in html
+
+    def test_one_version_has_nothing_to_compare(self, facilitator_client, trajectory):
+        document_with_versions(trajectory, VisionStatus.DRAFT)
+        response = facilitator_client.get(self.url(trajectory))
+        assert response.status_code == 200
+        assert response.context["new"] is None
+        assert "nog niets om te vergelijken" in response.content.decode()
+
+    @pytest.mark.parametrize("query", ["?naar=9", "?van=x"])
+    def test_an_unknown_version_is_404(self, facilitator_client, trajectory, query):
+        document_with_versions(trajectory, VisionStatus.DRAFT, VisionStatus.DRAFT)
+        assert facilitator_client.get(self.url(trajectory, query)).status_code == 404
+
+
+class VisionPrintConceptTests:
+    def print_html(self, client, trajectory, number):
+        url = reverse("vision:vision_print", kwargs={"trajectory": trajectory.pk}) + f"?versie={number}"
+        return client.get(url).content.decode()
+
+    @pytest.mark.parametrize("status", [VisionStatus.DRAFT, VisionStatus.CONSULTATION])
+    def test_a_version_that_is_not_adopted_is_printed_as_concept(self, facilitator_client, trajectory, status):
+        document_with_versions(trajectory, status)
+        html = self.print_html(facilitator_client, trajectory, 1)
+        assert '<p class="print-concept' in html
+        assert "CONCEPT · De gemeenteraad heeft deze versie nog niet vastgesteld." in html
+        assert '<p class="print-watermark d-none d-print-block" aria-hidden="true">CONCEPT</p>' in html
+
+    def test_an_adopted_version_is_not(self, facilitator_client, trajectory):
+        document_with_versions(trajectory, VisionStatus.ADOPTED, VisionStatus.DRAFT)
+        html = self.print_html(facilitator_client, trajectory, 1)
+        assert "CONCEPT" not in html
+        assert "print-watermark" not in html
+
+
 # --- access -------------------------------------------------------------------------------------
 
 READ_URLS = [
     ("vision:vision_document", {}),
     ("vision:vision_version", {"number": 1}),
     ("vision:vision_print", {}),
+    ("vision:vision_compare", {}),
     ("vision:vision_edit", {}),
 ]
 POST_URLS = [

@@ -25,6 +25,7 @@ from django.views.generic import FormView, TemplateView
 from core.forms import add_service_error
 from vision.access import COMMENT, STEER, TrajectoryMixin
 from vision.constants import ROLE_PAIRS, VISION_TRANSITIONS, VisionSectionKey, VisionStatus
+from vision.diff import word_diff, words_equal
 from vision.forms.documents import SECTION_GUIDANCE, VisionCommentForm, VisionEditForm, VisionStatusForm
 from vision.models import VisionComment, VisionDocument, VisionSection, VisionVersion
 from vision.services.documents import (
@@ -133,6 +134,59 @@ class VisionVersionView(VisionMixin, TemplateView):
             sections=ordered_sections(version),
             is_latest=version.number == latest_number,
             comments=self.get_comments(version),
+        )
+        return context
+
+
+class VisionCompareView(VisionMixin, TemplateView):
+    """What changed between two versions, per section, word by word.
+
+    `?naar=<number>` (default: the latest) is compared with `?van=<number>` (default: the version
+    before it). Sections with the same words are said to be unchanged and shown collapsed.
+    """
+
+    template_name = "vision/vision_compare.html"
+
+    def number_param(self, name: str) -> int | None:
+        value = self.request.GET.get(name, "")
+        if not value:
+            return None
+        if not value.isdigit():
+            raise Http404
+        return int(value)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        document = self.get_document()
+        versions = self.get_versions(document)
+        context.update(document=document, versions=versions, old=None, new=None, sections=[])
+        if len(versions) < 2:
+            return context
+        numbers = [v.number for v in versions]  # newest first
+        new_number = self.number_param("naar") or numbers[0]
+        old_number = self.number_param("van")
+        if old_number is None:
+            old_number = next((n for n in numbers if n < new_number), None)
+            if old_number is None:  # the first version: compare it with the next one
+                new_number, old_number = next(n for n in reversed(numbers) if n > new_number), new_number
+        old, new = self.get_version(old_number), self.get_version(new_number)
+        old_sections = {s["key"]: s for s in ordered_sections(old)}
+        sections = []
+        for section in ordered_sections(new):
+            before = old_sections[section["key"]]["body"]
+            unchanged = words_equal(before, section["body"])
+            sections.append(
+                {
+                    **section,
+                    "unchanged": unchanged,
+                    "segments": [] if unchanged else word_diff(before, section["body"]),
+                }
+            )
+        context.update(
+            old=old,
+            new=new,
+            sections=sections,
+            changed_count=sum(not s["unchanged"] for s in sections),
         )
         return context
 
