@@ -15,6 +15,8 @@ class Built:
     context: dict = field(default_factory=dict)
     # (filename, content, mimetype) as EmailMessage.attach() takes them
     attachments: list[tuple[str, bytes | str, str]] = field(default_factory=list)
+    # Where an answer to the mail goes (the Reply-To header), when not to the sender.
+    reply_to: list[str] = field(default_factory=list)
 
 
 _builders: dict[str, Callable] = {}

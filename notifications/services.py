@@ -149,7 +149,7 @@ def _render(mail: OutboxMail) -> EmailMultiAlternatives:
         subject = " ".join(render_to_string(f"{mail.template}_subject.txt", context).split())
         body = render_to_string(f"{mail.template}.txt", context)
         html = render_to_string(f"{mail.template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[mail.to])
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[mail.to], reply_to=built.reply_to or None)
     message.attach_alternative(html, "text/html")
     for attachment in built.attachments:
         message.attach(*attachment)

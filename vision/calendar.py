@@ -32,12 +32,15 @@ def organizer_address() -> tuple[str, str]:
     return name or platform_name(), address or "noreply@localhost"
 
 
-def meeting_ics(meeting, *, method: str = "REQUEST", attendees=()) -> bytes:
+def meeting_ics(meeting, *, method: str = "REQUEST", attendees=(), organizer: tuple[str, str] | None = None) -> bytes:
     """The meeting as a calendar file, from its current data.
 
     `method` is REQUEST for an invitation (and its updates) and PUBLISH for a file someone
-    downloads. `attendees` are (name, email) pairs written as ATTENDEE lines; an invitation
-    names its recipient there (RFC 5546 wants one), with RSVP off: nobody reads replies.
+    downloads. `organizer` is a (name, email) pair, the facilitator for an invitation; without
+    one the platform's sender organizes. `attendees` are (name, email) pairs written as ATTENDEE
+    lines that ask for an answer (PARTSTAT=NEEDS-ACTION, RSVP=TRUE): the calendar then sends
+    the member's yes or no to the organizer. An invitation names only its own recipient there,
+    so no member sees the others' email addresses.
     """
     calendar = Calendar()
     calendar.add("prodid", f"-//{platform_name()}//Bijeenkomsten//NL")
@@ -58,24 +61,25 @@ def meeting_ics(meeting, *, method: str = "REQUEST", attendees=()) -> bytes:
         event.add("description", meeting.agenda)
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")
-    name, address = organizer_address()
-    organizer = vCalAddress(f"mailto:{address}")
-    organizer.params["cn"] = vText(name)
-    event.add("organizer", organizer)
+    name, address = organizer or organizer_address()
+    organizer_line = vCalAddress(f"mailto:{address}")
+    organizer_line.params["cn"] = vText(name)
+    event.add("organizer", organizer_line)
     for attendee_name, attendee_email in attendees:
         attendee = vCalAddress(f"mailto:{attendee_email}")
         attendee.params["cn"] = vText(attendee_name)
         attendee.params["role"] = vText("REQ-PARTICIPANT")
-        attendee.params["rsvp"] = vText("FALSE")
+        attendee.params["partstat"] = vText("NEEDS-ACTION")
+        attendee.params["rsvp"] = vText("TRUE")
         event.add("attendee", attendee)
     calendar.add_component(event)
     return calendar.to_ical()
 
 
-def meeting_ics_attachment(meeting, *, attendees=()) -> tuple[str, bytes, str]:
+def meeting_ics_attachment(meeting, *, attendees=(), organizer=None) -> tuple[str, bytes, str]:
     """An invitation's attachment: (filename, content, mimetype) as EmailMessage.attach takes it."""
     return (
         ICS_FILENAME,
-        meeting_ics(meeting, method="REQUEST", attendees=attendees),
+        meeting_ics(meeting, method="REQUEST", attendees=attendees, organizer=organizer),
         ICS_MIMETYPE.format(method="REQUEST"),
     )

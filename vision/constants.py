@@ -78,6 +78,13 @@ class MeetingKind(models.TextChoices):
     INTERVISION = "intervisie", _("Intervision")
 
 
+class RsvpAnswer(models.TextChoices):
+    """A member's answer to a meeting invitation, given through the links in the mail."""
+
+    YES = "yes", _("I will come")
+    NO = "no", _("I will not come")
+
+
 class VisionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     CONSULTATION = "consultation", _("In consultation")

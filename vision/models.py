@@ -17,6 +17,7 @@ from vision.constants import (
     STAGE_ORDER,
     MeetingKind,
     MemberCategory,
+    RsvpAnswer,
     ScanItem,
     ScanKind,
     Stage,
@@ -337,6 +338,9 @@ class Attendance(models.Model):
     member = models.ForeignKey(ProgressGroupMember, on_delete=models.CASCADE, related_name="attendances")
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
+    # The member's own answer through the links in the invitation ("" = no answer yet).
+    rsvp = models.CharField(_("answer"), max_length=3, choices=RsvpAnswer.choices, blank=True)
+    rsvp_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     objects = AttendanceQuerySet.as_manager()
 

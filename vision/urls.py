@@ -67,6 +67,8 @@ urlpatterns = [
         scans.ScanReopenView.as_view(),
         name="scan_reopen",
     ),
+    # The member's answer to a meeting invitation: a signed personal link, no account.
+    path("bijeenkomst/<str:token>/", meetings.MeetingRsvpView.as_view(), name="meeting_rsvp"),
     # The member's personal link: no account, only the hash of the token is stored.
     path("scan/<str:token>/", scans.ScanRespondView.as_view(), name="scan_respond"),
     path("scan/<str:token>/bedankt/", scans.ScanThanksView.as_view(), name="scan_thanks"),

@@ -40,6 +40,7 @@ from tests.municipalities.factories import OfficerMembershipFactory, UserFactory
 from tests.villages.factories import PlanActionFactory, VillageFactory, VillagePlanFactory
 from tests.vision.factories import (
     ActionItemFactory,
+    AttendanceFactory,
     CaseFactory,
     FacilitatorFactory,
     MeetingFactory,
@@ -52,6 +53,7 @@ from tests.vision.factories import (
     VisionDocumentFactory,
     VisionVersionFactory,
 )
+from vision.services.meetings import rsvp_token
 from vision.services.scans import scan_token_hash
 
 ROLES = (
@@ -230,6 +232,14 @@ def scan_token(w, t, role):
     return UNKNOWN_TOKEN
 
 
+def meeting_rsvp_token(w, t, role):
+    if role == "resident_own":
+        return t.rsvp_token
+    if role == "resident_other":
+        return w.other(t).scan_token  # a link, but not an answer link
+    return UNKNOWN_TOKEN
+
+
 def tracked_attachment(w, t, role):
     token = {"resident_own": t.token, "resident_other": w.other(t).token}.get(role, UNKNOWN_TOKEN)
     return {"token": token, "pk": t.attachment.pk}
@@ -258,6 +268,8 @@ EXPECTED: dict[str, Rule] = {
     # The member's scan link (not answered yet: the thank-you page sends back to the form).
     "vision:scan_respond": tracking_link(lambda w, t, role: {"token": scan_token(w, t, role)}),
     "vision:scan_thanks": tracking_link(lambda w, t, role: {"token": scan_token(w, t, role)}, own=REDIRECT),
+    # The member's answer link to a meeting invitation (GET shows the question; POST answers).
+    "vision:meeting_rsvp": tracking_link(lambda w, t, role: {"token": meeting_rsvp_token(w, t, role)}),
     # The officers' dashboard.
     "initiatives:dashboard": officer_page(),
     "initiatives:dashboard_export": officer_page(),
@@ -390,6 +402,7 @@ def build_tenant(municipality, name: str, association) -> SimpleNamespace:
     t.scan = ScanFactory(trajectory=t.trajectory)
     t.scan_token = f"scan-link-{name}-0123456789abcdefghijklmnopqrstuv"
     t.invitation = ScanInvitationFactory(scan=t.scan, member=t.member, token_hash=scan_token_hash(t.scan_token))
+    t.rsvp_token = rsvp_token(AttendanceFactory(meeting=t.meeting, member=t.member))
     t.facilitator = FacilitatorFactory(association=association).user
     return t
 

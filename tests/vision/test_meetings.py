@@ -4,7 +4,8 @@ attendance, minutes to the members, reminders two days before, and action items.
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.core import mail
+from django.conf import settings
+from django.core import mail, signing
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -248,6 +249,109 @@ class MeetingInviteTests:
         sequences = {event_of(m)[1]["SEQUENCE"] for m in mail.outbox}
         starts = {event_of(m)[1].decoded("DTSTART") for m in mail.outbox}
         assert sequences == {1} and starts == {new_start}
+
+
+class MeetingRsvpTests:
+    """Issue 13: the facilitator organizes (Reply-To and ORGANIZER), each member answers yes or
+    no through a personal link in the mail, and the meeting page shows the answers."""
+
+    @pytest.fixture
+    def invited(self, django_capture_on_commit_callbacks, client, trajectory, actor, members):
+        meeting = schedule(trajectory, actor)
+        client.force_login(actor)
+        url = reverse("vision:meeting_invite", kwargs={"trajectory": trajectory.pk, "meeting": meeting.pk})
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"members": [m.pk for m in members]})
+        assert response.status_code == 302
+        client.logout()
+        return meeting
+
+    @staticmethod
+    def message_to(member):
+        (message,) = [m for m in mail.outbox if m.to == [member.email]]
+        return message
+
+    @staticmethod
+    def link(message, label):
+        """The answer link after `label` in the mail's text, as a path with its query."""
+        (line,) = [line for line in message.body.splitlines() if line.startswith(label)]
+        return line.split(" ", maxsplit=len(label.split()))[-1].removeprefix(settings.SITE_URL)
+
+    def test_mail_replies_to_the_facilitator_who_organizes_and_asks_each_member_to_answer(
+        self, invited, facilitator, members
+    ):
+        user = facilitator.user
+        for member in members:
+            message = self.message_to(member)
+            assert message.reply_to == [user.email]
+            _, event = event_of(message)
+            assert str(event["ORGANIZER"]) == f"mailto:{user.email}"
+            assert str(event["ORGANIZER"].params["CN"]) == user.get_full_name()
+            attendee = event["ATTENDEE"]
+            assert str(attendee) == f"mailto:{member.email}"
+            assert attendee.params["PARTSTAT"] == "NEEDS-ACTION" and attendee.params["RSVP"] == "TRUE"
+            html = message.alternatives[0][0]
+            assert "Ik kom</a>" in html and "Ik kom niet</a>" in html
+            assert "antwoord=ja" in self.link(message, "Ik kom:")
+            assert "antwoord=nee" in self.link(message, "Ik kom niet:")
+
+    def test_the_link_answers_only_on_post_and_answering_again_changes_the_answer(self, client, invited, members):
+        message = self.message_to(members[0])
+        yes, no = self.link(message, "Ik kom:"), self.link(message, "Ik kom niet:")
+        attendance = Attendance.objects.get(meeting=invited, member=members[0])
+
+        shown = client.get(yes)  # what a mail scanner does
+        assert shown.status_code == 200
+        assert "Bevestig: Ik kom" in shown.content.decode()
+        assert "no-store" in shown["Cache-Control"]
+        attendance.refresh_from_db()
+        assert attendance.rsvp == "" and attendance.rsvp_at is None
+
+        path = yes.split("?")[0]
+        assert client.post(path, {"answer": "yes"}).status_code == 302
+        attendance.refresh_from_db()
+        assert attendance.rsvp == "yes" and attendance.rsvp_at is not None
+
+        assert client.get(no).status_code == 200
+        assert client.post(no.split("?")[0], {"answer": "no"}).status_code == 302
+        attendance.refresh_from_db()
+        assert attendance.rsvp == "no"
+        other = Attendance.objects.get(meeting=invited, member=members[1])
+        assert other.rsvp == ""
+
+    def test_a_wrong_or_forged_link_answers_404(self, client, invited, members):
+        path = self.link(self.message_to(members[0]), "Ik kom:").split("?")[0]
+        token = path.rstrip("/").rsplit("/", 1)[-1]
+        for bad in (token[:-2] + ("aa" if not token.endswith("aa") else "bb"), "onzin", signing.dumps([1, 1])):
+            url = reverse("vision:meeting_rsvp", kwargs={"token": bad})
+            assert client.get(url).status_code == 404
+            assert client.post(url, {"answer": "yes"}).status_code == 404
+        assert not Attendance.objects.exclude(rsvp="").exists()
+
+    def test_no_answer_after_the_meeting_started(self, client, invited, members):
+        path = self.link(self.message_to(members[0]), "Ik kom:").split("?")[0]
+        Meeting.objects.filter(pk=invited.pk).update(
+            starts_at=timezone.now() - timedelta(hours=1), ends_at=timezone.now() + timedelta(hours=1)
+        )
+        response = client.post(path, {"answer": "yes"})
+        assert response.status_code == 200
+        assert not Attendance.objects.exclude(rsvp="").exists()
+
+    def test_the_meeting_page_shows_each_members_answer(self, client, invited, actor, members):
+        for member, answer in ((members[0], "yes"), (members[1], "no")):
+            path = self.link(self.message_to(member), "Ik kom:").split("?")[0]
+            client.post(path, {"answer": answer})
+        client.force_login(actor)
+
+        page = client.get(meeting_url_of(invited)).content.decode()
+
+        def cell(member):
+            start = page.index(f'id="rsvp-{member.pk}"')
+            return page[start : page.index("</td>", start)]
+
+        assert "Ik kom<" in cell(members[0]) or cell(members[0]).endswith("Ik kom")
+        assert "Ik kom niet" in cell(members[1])
+        assert "Nog geen antwoord" in cell(members[2])
 
 
 class PastMeetingTests:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -26,6 +27,7 @@ from audit.constants import AuditAction
 from audit.services import audit_log
 from notifications.services import mail_enqueue
 from vision.access import require_action_item_manager, require_steerer
+from vision.constants import RsvpAnswer
 from vision.models import ActionItem, Attendance, Meeting, ProgressGroupMember, Trajectory
 
 # Services check again what the views check (vision.access.can_steer_trajectory).
@@ -222,6 +224,42 @@ def meeting_invite(*, meeting: Meeting, members: Iterable[ProgressGroupMember], 
     if invited:
         _audit(actor, AuditAction.MEETING_INVITE, meeting, meeting.trajectory, detail=f"{len(invited)} invited")
     return invited
+
+
+# --- the member's answer (RSVP) through the links in the invitation -------------------------
+
+RSVP_SALT = "vision.meeting-rsvp"
+RSVP_CLOSED = gettext_lazy("This meeting has started, so you can no longer answer the invitation.")
+
+
+def rsvp_token(attendance: Attendance) -> str:
+    """The member's personal answer link: signed, so nothing secret is stored. It names the
+    invitation and its member; it works until the invitation is removed."""
+    return signing.dumps([attendance.pk, attendance.member_id], salt=RSVP_SALT, compress=True)
+
+
+def attendance_for_rsvp_token(token: str) -> QuerySet:
+    """The invitation (at most one) the answer link belongs to; none for a wrong or forged link."""
+    try:
+        attendance_id, member_id = signing.loads(token, salt=RSVP_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return Attendance.objects.none()
+    return Attendance.objects.filter(pk=attendance_id, member_id=member_id, invited_at__isnull=False)
+
+
+@transaction.atomic
+def meeting_rsvp(*, attendance: Attendance, answer: str) -> Attendance:
+    """Record the member's yes or no (with its time); answering again changes the answer.
+    Once the meeting has started the answer is closed: then attendance is recorded instead."""
+    if answer not in RsvpAnswer.values:
+        raise ValidationError({"answer": _("Choose whether you will come.")})
+    attendance = Attendance.objects.select_for_update().select_related("meeting").get(pk=attendance.pk)
+    if meeting_is_past(attendance.meeting):
+        raise ValidationError(RSVP_CLOSED)
+    attendance.rsvp = answer
+    attendance.rsvp_at = timezone.now()
+    attendance.save(update_fields=["rsvp", "rsvp_at"])
+    return attendance
 
 
 def _require_started(meeting: Meeting, message: str) -> None:

@@ -10,7 +10,7 @@ redirect (POST/redirect/GET).
 from functools import cached_property
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +27,7 @@ from django.views.generic import FormView, TemplateView
 from core.views import PageActionMixin, ServiceFormMixin
 from vision.access import STEER, TrajectoryMixin
 from vision.calendar import meeting_ics
-from vision.constants import MeetingKind
+from vision.constants import MeetingKind, RsvpAnswer
 from vision.forms import meetings as forms
 from vision.models import ActionItem, Attendance, Meeting
 from vision.services.meetings import (
@@ -36,10 +36,12 @@ from vision.services.meetings import (
     action_item_set_done,
     action_item_update,
     active_members,
+    attendance_for_rsvp_token,
     meeting_invite,
     meeting_is_past,
     meeting_publish_minutes,
     meeting_record_attendance,
+    meeting_rsvp,
     meeting_save_minutes_draft,
     meeting_schedule,
     meeting_update,
@@ -434,3 +436,52 @@ class ActionItemEditView(ServiceFormMixin, ActionItemMixin, FormView):
 
     def act(self, data):
         action_item_update(item=self.item, actor=self.request.user, **data)
+
+
+# --- the member's answer link (no account) ----------------------------------------------------
+
+# The link in the mail says which answer was clicked, in Dutch as the mail's URLs are.
+RSVP_LINK_ANSWERS = {"ja": RsvpAnswer.YES, "nee": RsvpAnswer.NO}
+
+
+@method_decorator(never_cache, name="dispatch")
+class MeetingRsvpView(TemplateView):
+    """The member's answer to an invitation through the personal link in the mail, without an
+    account. A GET only shows the question with a button (mail scanners open links); the POST
+    records the answer. A wrong or forged link answers 404."""
+
+    template_name = "vision/meeting_rsvp.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.attendance = get_object_or_404(
+            attendance_for_rsvp_token(kwargs["token"]).select_related("meeting__trajectory__municipality", "member")
+        )
+        self.meeting = self.attendance.meeting
+        response = super().dispatch(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store, private"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_context_data(self, **kwargs):
+        trajectory = self.meeting.trajectory
+        chosen = RSVP_LINK_ANSWERS.get(self.request.GET.get("antwoord", ""))
+        return super().get_context_data(
+            attendance=self.attendance,
+            meeting=self.meeting,
+            trajectory=trajectory,
+            municipality=trajectory.municipality,
+            member=self.attendance.member,
+            started=meeting_is_past(self.meeting),
+            chosen=chosen,
+            chosen_label=RsvpAnswer(chosen).label if chosen else "",
+            answers=RsvpAnswer.choices,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            meeting_rsvp(attendance=self.attendance, answer=request.POST.get("answer", ""))
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(error=" ".join(error.messages)))
+        messages.success(request, _("Thank you. Your answer has been saved."))
+        return redirect(request.path)
