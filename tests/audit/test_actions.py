@@ -3,10 +3,8 @@
 import ast
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -25,50 +23,35 @@ from initiatives.services.officers import (
 )
 from tests.initiatives.factories import InitiativeFactory
 from tests.municipalities.factories import FundFactory, OfficerMembershipFactory, UserFactory, two_municipalities
+from tests.sources import application_modules
 from tests.vision.factories import FacilitatorFactory, MeetingFactory, TrajectoryFactory
 from vision.services.meetings import action_item_add, action_item_set_done
 
-APPS = [
-    "accounts",
-    "audit",
-    "core",
-    "config",
-    "demo",
-    "initiatives",
-    "municipalities",
-    "notifications",
-    "villages",
-    "vision",
-]
 # The functions that write an audit line, and where their action goes when passed by position.
 WRITERS = {"audit_log": None, "audit_initiative": 1, "_audit": 1, "AuditLogEntry": None}
 
 
 def _action_arguments():
     """(place, expression) of every action handed to an audit writer in the application code."""
-    for app in APPS:
-        for path in sorted((Path(settings.BASE_DIR) / app).rglob("*.py")):
-            if "migrations" in path.parts:
+    for path, tree in application_modules():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
                 continue
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            for node in ast.walk(tree):
-                if not isinstance(node, ast.Call):
-                    continue
-                func = node.func
-                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-                if isinstance(func, ast.Attribute) and func.attr == "create":  # AuditLogEntry.objects.create
-                    owner = func.value
-                    if isinstance(owner, ast.Attribute) and getattr(owner.value, "id", None) == "AuditLogEntry":
-                        name = "AuditLogEntry"
-                if name not in WRITERS:
-                    continue
-                place = f"{path.relative_to(settings.BASE_DIR)}:{node.lineno}"
-                action = next((kw.value for kw in node.keywords if kw.arg == "action"), None)
-                position = WRITERS[name]
-                if action is None and position is not None and len(node.args) > position:
-                    action = node.args[position]
-                if action is not None:
-                    yield place, action
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if isinstance(func, ast.Attribute) and func.attr == "create":  # AuditLogEntry.objects.create
+                owner = func.value
+                if isinstance(owner, ast.Attribute) and getattr(owner.value, "id", None) == "AuditLogEntry":
+                    name = "AuditLogEntry"
+            if name not in WRITERS:
+                continue
+            place = f"{path}:{node.lineno}"
+            action = next((kw.value for kw in node.keywords if kw.arg == "action"), None)
+            position = WRITERS[name]
+            if action is None and position is not None and len(node.args) > position:
+                action = node.args[position]
+            if action is not None:
+                yield place, action
 
 
 def _branches(expression):

@@ -19,6 +19,8 @@ from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import trans_real
 
+from tests.sources import application_modules
+
 PO_PATH = Path(settings.BASE_DIR) / "locale" / "nl" / "LC_MESSAGES" / "django.po"
 MO_PATH = PO_PATH.with_suffix(".mo")
 
@@ -208,18 +210,6 @@ def test_dutch_is_served_from_the_compiled_catalogue(compiled_catalogue):
         assert translation.gettext("Submitted") == "Submitted"
 
 
-APPS = [
-    "accounts",
-    "audit",
-    "core",
-    "config",
-    "demo",
-    "initiatives",
-    "municipalities",
-    "notifications",
-    "villages",
-    "vision",
-]
 LAZY_GETTEXT = {"_", "gettext_lazy", "pgettext_lazy", "ngettext_lazy"}
 
 
@@ -250,13 +240,7 @@ def _formatted_at_import_time(tree):
 
 
 def test_no_translated_text_is_formatted_at_import_time():
-    found = []
-    for app in APPS:
-        for path in sorted((Path(settings.BASE_DIR) / app).rglob("*.py")):
-            if "migrations" in path.parts:
-                continue
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            found += [f"{path.relative_to(settings.BASE_DIR)}:{line}" for line in _formatted_at_import_time(tree)]
+    found = [f"{path}:{line}" for path, tree in application_modules() for line in _formatted_at_import_time(tree)]
     assert found == [], "format these in a function (django.utils.functional.lazy), not at import time"
 
 
