@@ -880,7 +880,7 @@ class ScanAnonymityTests:
     WHAT_IS_STORED = {
         "nl": [
             "Dit bewaren we als je de scan invult:",
-            "je score van 1 tot 5 per vraag, en je toelichting als je die geeft;",
+            "je score van 1 tot 5 (of “weet ik niet”) per vraag, en je toelichting als je die geeft;",
             "je categorie in de voortgangsgroep ({category}), om de categorieën te vergelijken;",
             "dat je link is gebruikt. De procesbegeleider ziet dat je de scan hebt ingevuld, "
             "niet wat je hebt ingevuld.",
@@ -890,7 +890,7 @@ class ScanAnonymityTests:
         ],
         "en": [
             "What we store when you answer:",
-            "your score from 1 to 5 for each question, and your comment if you give one;",
+            "your score from 1 to 5 (or “don’t know”) for each question, and your comment if you give one;",
             "your category in the progress group ({category}), to compare the categories;",
             "that your link has been used. The process facilitator sees that you answered, not what you answered.",
             "We do not store your name, your link or the time with your scores. Comments are shown without your name.",
