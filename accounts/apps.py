@@ -32,6 +32,6 @@ class AccountsConfig(AppConfig):
 
 class AxesConfig(AxesAppConfig):
     """django-axes (the login lockout) under a Dutch name in the admin; its model names are
-    translated in our catalogue (accounts/third_party_names.py)."""
+    translated in our catalogue (core/third_party_names.py)."""
 
     verbose_name = _("Login lockout")

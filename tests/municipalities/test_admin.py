@@ -59,3 +59,11 @@ def test_budget_down_to_what_is_committed_and_paid_is_saved(staff_client, fund):
     assert response.status_code == 302
     fund.refresh_from_db()
     assert fund.budget == Decimal("5000.00")
+
+
+def test_the_saved_message_needs_no_article(staff_client, fund):
+    """Django's Dutch says "De fonds ... is met succes gewijzigd"; ours puts the action first."""
+    response = post_budget(staff_client, fund, "6000.00")
+    (shown,) = [str(message) for message in staff_client.get(response.url).context["messages"]]
+    assert shown.startswith("Gewijzigd: fonds “<a href=")
+    assert f">{fund}</a>”." in shown
