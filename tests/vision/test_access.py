@@ -289,6 +289,7 @@ def test_every_steering_url_of_the_trajectory_is_in_the_list():
         "vision:scan_list",
         "vision:scan_detail",
         "vision:scan_export",
+        "vision:vision_compare",
     }
     assert posting - reads == set(STEERING)
 
@@ -358,6 +359,7 @@ READ_PAGES = [
     ("vision:vision_document", lambda s: {}),
     ("vision:vision_version", lambda s: {"number": 1}),
     ("vision:vision_print", lambda s: {}),
+    ("vision:vision_compare", lambda s: {}),
     ("vision:scan_list", lambda s: {}),
     ("vision:scan_detail", lambda s: {"scan": s["scan"].pk}),
 ]
