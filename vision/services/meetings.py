@@ -453,7 +453,11 @@ def action_item_update(
 
     A due date that moves into the past is refused; an unchanged (overdue) one may stay.
     """
-    item = ActionItem.objects.select_for_update().select_related("trajectory__municipality", "owner").get(pk=item.pk)
+    item = (
+        ActionItem.objects.select_for_update(of=("self",))
+        .select_related("trajectory__municipality", "owner")
+        .get(pk=item.pk)
+    )
     require_action_item_manager(actor, item, ITEM_REFUSED)
     _check_owner(item.trajectory, owner)
     if due_date is not None and due_date != item.due_date and due_date < timezone.localdate():
@@ -473,7 +477,11 @@ def action_item_update(
 @transaction.atomic
 def action_item_set_done(*, item: ActionItem, done: bool, actor) -> ActionItem:
     """Close an action item (or open it again): the facilitator, or its owner."""
-    item = ActionItem.objects.select_for_update().select_related("trajectory__municipality", "owner").get(pk=item.pk)
+    item = (
+        ActionItem.objects.select_for_update(of=("self",))
+        .select_related("trajectory__municipality", "owner")
+        .get(pk=item.pk)
+    )
     require_action_item_manager(actor, item, ITEM_REFUSED)
     if item.done is done:
         return item
