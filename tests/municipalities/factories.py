@@ -4,9 +4,21 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
+from faker import Faker
 
 from municipalities.constants import OfficerRole
 from municipalities.models import Fund, Municipality, OfficerMembership
+
+_faker = Faker("nl_NL")
+
+
+def plain_place_name() -> str:
+    """A Dutch place name without an apostrophe ('s-Heerenberg, 't Zandt). Pages escape the
+    apostrophe, so a test comparing the raw name with the page failed now and then; escaping
+    itself is tested with such names on purpose (tests/villages, tests/initiatives)."""
+    while "'" in (name := _faker.city()):
+        pass
+    return name
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -26,7 +38,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
-    name = factory.Faker("city", locale="nl_NL")
+    name = factory.LazyFunction(plain_place_name)
     slug = factory.LazyAttributeSequence(lambda o, n: f"{slugify(o.name)}-{n}")
     cbs_code = factory.Sequence(lambda n: f"GM{n % 10000:04d}")
     province = "Gelderland"

@@ -1,7 +1,7 @@
 import factory
 from django.utils.text import slugify
 
-from tests.municipalities.factories import MunicipalityFactory
+from tests.municipalities.factories import MunicipalityFactory, plain_place_name
 from villages.constants import AssociationLevel, OrganisationKind, PlanActionStatus, PlanKind, VillageKind
 from villages.models import Association, PlanAction, Village, VillageOrganisation, VillagePlan
 
@@ -28,7 +28,7 @@ class AssociationFactory(factory.django.DjangoModelFactory):
 
 
 class VillageFactory(factory.django.DjangoModelFactory):
-    name = factory.Faker("city", locale="nl_NL")
+    name = factory.LazyFunction(plain_place_name)
     slug = factory.LazyAttributeSequence(lambda o, n: f"{slugify(o.name)}-{n}")
     kind = VillageKind.DORP
     municipality = factory.SubFactory(MunicipalityFactory)
