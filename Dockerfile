@@ -1,5 +1,6 @@
 # One image for web, worker and beat. Assets come from npm packages at build time and are
-# collected into the image; nothing is fetched from a CDN at run time.
+# collected into the image; nothing is fetched from a CDN at run time. Pango and a font are for
+# WeasyPrint (PDF letters and reports).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -10,6 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext nodejs npm \
+       libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

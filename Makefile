@@ -29,7 +29,7 @@ STATIC_STAMP := var/.collectstatic
 I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var
 OWN_STATIC := $(shell find static -type f 2>/dev/null)
 
-.PHONY: help setup run test lint messages clean distclean var-dirs compilemessages migrate check-gettext
+.PHONY: help setup run test lint messages clean distclean var-dirs compilemessages migrate check-gettext check-pdf
 
 help:
 	@echo "make run    start the platform with demo data on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
@@ -43,7 +43,7 @@ help:
 # ---------------------------------------------------------------------------------------
 # setup: idempotent; pip and npm only run again when their declaration files changed.
 
-setup: check-gettext $(VENV_STAMP) $(NPM_STAMP) var-dirs compilemessages $(STATIC_STAMP) migrate
+setup: check-gettext $(VENV_STAMP) check-pdf $(NPM_STAMP) var-dirs compilemessages $(STATIC_STAMP) migrate
 
 $(VENV)/pyvenv.cfg:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,16 @@ check-gettext:
 		echo ""; \
 		echo "*** msgfmt (GNU gettext) is missing; it compiles the Dutch translations."; \
 		echo "*** Install it with:  sudo apt-get install gettext   (macOS: brew install gettext)"; \
+		echo ""; \
+		exit 1; }
+
+# WeasyPrint (decision letters, reports) lays out PDFs with Pango: importing it proves Pango is there.
+check-pdf: $(VENV_STAMP)
+	@$(PY) -c "import weasyprint" >/dev/null 2>&1 || { \
+		echo ""; \
+		echo "*** Pango is missing; WeasyPrint needs it for the PDF letters and reports."; \
+		echo "*** Install it with:  sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; \
+		echo "*** (macOS: brew install pango)"; \
 		echo ""; \
 		exit 1; }
 
