@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.services import enrolment_link_issue
 from tests.municipalities.factories import MunicipalityFactory, UserFactory
@@ -37,7 +37,7 @@ from tests.vision.factories import (
     TrajectoryFactory,
 )
 from vision.calendar import meeting_uid
-from vision.constants import MeetingKind, MemberCategory, ScanItem, ScanKind, Stage
+from vision.constants import MeetingKind, MemberCategory, RsvpAnswer, ScanItem, ScanKind, Stage
 from vision.models import ActionItem, Meeting, ProgressGroupMember, Scan, ScanInvitation, Trajectory
 from vision.services.scans import scan_close
 from vision.services.trajectories import trajectory_ensure_stages
@@ -284,6 +284,27 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
     (ics,) = invitations["sanne@example.nl"]
     assert "BEGIN:VEVENT" in ics and "METHOD:REQUEST" in ics
     assert "mailto:sanne@example.nl" in ics.lower()
+
+    # Sanne answers "yes" through the link in her invitation, in a browser of her own and
+    # without an account; the facilitator's meeting page then shows her answer (issue 13).
+    (invitation_mail,) = [m for m in read_mails(mail_dir) if m["To"] == "sanne@example.nl" and calendar_attachments(m)]
+    yes_link = re.search(r"https?://\S+/trajecten/bijeenkomst/[\w:-]+/\?antwoord=ja", plain_body(invitation_mail))
+    assert yes_link, plain_body(invitation_mail)
+    context = own_context(browser, live_server, page_problems)
+    try:
+        member_page = context.new_page()
+        member_page.goto(yes_link.group(0).replace(settings.SITE_URL, live_server.url))
+        assert_accessible(member_page)
+        submit(member_page, "main form[method=post]")
+        assert success_message(member_page).is_visible()
+        with translation.override("nl"):
+            yes = str(RsvpAnswer.YES.label)
+        assert yes in member_page.locator("#rsvp-current").inner_text()
+        assert_accessible(member_page)
+    finally:
+        context.close()
+    page.goto(reverse("vision:meeting_detail", args=[trajectory.pk, meeting.pk]))
+    assert page.locator(f"#rsvp-{sanne.pk}").inner_text().strip() == yes
 
     # Minutes of the meeting held three days ago, and an action item for Sanne.
     held = ermelo.held_meeting
