@@ -33,13 +33,14 @@ STATIC_STAMP := var/.collectstatic
 I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var
 OWN_STATIC := $(shell find static -type f 2>/dev/null)
 
-.PHONY: help setup run test lint lock messages clean distclean var-dirs compilemessages migrate check-gettext check-pdf
+.PHONY: help setup run test lint lock audit messages clean distclean var-dirs compilemessages migrate check-gettext check-pdf
 
 help:
 	@echo "make run    start the platform with demo data on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
 	@echo "make test   run the whole test suite, browser tests included (PYTEST_ARGS='-k login')"
 	@echo "make setup  install Python and npm packages, compile messages, collect static, migrate"
 	@echo "make lint   ruff check, ruff format --check and the import layers (lint-imports)"
+	@echo "make audit  check the locked Python and npm packages for known vulnerabilities"
 	@echo "make lock   update requirements/*.txt from pyproject.toml (UPGRADE='django' upgrades one package, UPGRADE=all everything)"
 	@echo "make messages  update locale/nl/LC_MESSAGES/django.po from the source"
 	@echo "make clean  remove generated files (keeps .venv, node_modules and the database)"
@@ -141,6 +142,9 @@ lint: $(VENV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+audit: $(VENV_STAMP)
+	$(PY) .ci/audit_deps.py
 
 messages: $(VENV_STAMP)
 	$(MANAGE) makemessages -l nl $(I18N_IGNORE) --ignore=tests --no-location --no-obsolete
