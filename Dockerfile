@@ -6,7 +6,7 @@
 #   runtime  the same Python base with Pango and a font for WeasyPrint (PDF letters and
 #            reports), /opt/venv, the source and the collected static files; it runs as the
 #            unprivileged user `app` (uid 1000), who may write in var/, var/media and var/mail only.
-# No compiler, gettext, Node.js, npm, node_modules/, tests or development tools are in it.
+# No gettext, Node.js, npm, node_modules/, pip, tests or development tools are in it.
 FROM python:3.11-slim-bookworm AS build
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,8 +22,10 @@ WORKDIR /app
 # Dependencies first, so a code change does not reinstall them. Exactly the locked versions:
 # --require-hashes refuses anything unpinned or with another hash.
 COPY requirements/base.txt requirements/base.txt
+# pip and setuptools are for installing only: they stay behind in this stage.
 RUN python -m venv /opt/venv \
-    && /opt/venv/bin/pip install --require-hashes -r requirements/base.txt
+    && /opt/venv/bin/pip install --require-hashes -r requirements/base.txt \
+    && /opt/venv/bin/python -m pip uninstall --yes --quiet pip setuptools
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
