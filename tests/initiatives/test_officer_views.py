@@ -278,7 +278,7 @@ class PageTests:
             StatusChangeFactory(initiative=initiative, actor=officer.user)
             OutboxMail.objects.create(to="a@example.nl", template="t", dedup_key=f"k{n}", subject=initiative)
         # (the role history and the read mark for "new replies" are one query each)
-        with django_assert_max_num_queries(21):
+        with django_assert_max_num_queries(27):
             response = officer_client.get(page_url(initiative))
         assert response.status_code == 200
         assert len(response.context["timeline"]) >= 3 * count
