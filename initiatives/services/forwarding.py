@@ -75,12 +75,12 @@ def initiative_forward(*, initiative: Initiative, village, actor, note: str = ""
         actor=actor,
     )
     forwarding.full_clean()
-    forwarding.save()
     initiative = initiative_restart(
         initiative=initiative,
         actor=actor,
         note=_("Forwarded from %(from)s to %(to)s.") % {"from": sender.name, "to": receiver.name},
     )
+    forwarding.save()  # after the status row: the history, newest first, opens with the forwarding
     now = timezone.now()
     initiative.municipality, initiative.village = receiver, village
     initiative.first_response_due, initiative.decision_due = initiative_due_dates(

@@ -122,7 +122,14 @@ def initiative_audit_entries(initiative: Initiative, limit: int = 100) -> list:
     """The audit log's lines about the initiative itself, newest first, in words. Read through
     the initiative (the caller may see it), so a forwarded initiative's lines written by the
     municipality that sent it stay readable for the one that has it now."""
-    return describe(AuditLogEntry.objects.for_object(initiative).select_related("actor")[:limit])
+    entries, seen = [], set()
+    for entry in AuditLogEntry.objects.for_object(initiative).select_related("actor")[:limit]:
+        # a forwarding has a line in each municipality's log: the page shows it once
+        key = (entry.action, entry.detail, entry.actor_id, entry.created_at.replace(microsecond=0))
+        if entry.action != AuditAction.INITIATIVE_FORWARD or key not in seen:
+            entries.append(entry)
+            seen.add(key)
+    return describe(entries)
 
 
 class OfficerInitiativeMixin(OfficerRequiredMixin):

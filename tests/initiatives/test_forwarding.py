@@ -195,6 +195,7 @@ class AccessTests:
         client.force_login(receiver.user)
         page = client.get(reverse("initiatives:officer_detail", args=[initiative.pk])).content.decode()
         assert "Rol van de gemeente gekozen" in page  # the sender's audit row, on the receiver's page
+        assert page.count("Initiatief doorgestuurd naar een andere gemeente") == 1  # one line, not one per log
 
     def test_the_senders_audit_log_shows_the_forwarding(self, client, initiative, village, sender):
         coordinator = OfficerMembershipFactory(municipality=sender.municipality, coordinator=True)
