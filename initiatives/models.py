@@ -346,6 +346,18 @@ class Initiative(TimeStampedModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    # The same plan submitted twice: this one is closed and points at the one that goes on
+    # (never at another duplicate: initiatives.services.duplicates keeps the links one step long).
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        help_text=_("The initiative that goes on with the same plan."),
+    )
+
     # Privacy (AVG): set once retention has removed the initiator's personal data.
     personal_data_removed_at = models.DateTimeField(
         _("personal data removed at"),
@@ -490,6 +502,76 @@ class StatusChange(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.initiative_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class DuplicateChange(AppendOnlyModel):
+    """Append-only history of duplicate marks: `initiative` was marked as (or, with `marked`
+    false, no longer as) a duplicate of `original`, with actor, time and note."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="duplicate_changes")
+    original = models.ForeignKey(
+        Initiative, verbose_name=_("original"), on_delete=models.CASCADE, related_name="duplicate_changes_as_original"
+    )
+    marked = models.BooleanField(_("marked"), default=True, help_text=_("False: the mark was undone."))
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The closing step the mark made; undoing is possible while it is the latest status change.
+    status_change = models.ForeignKey(StatusChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = InitiativeChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("duplicate mark")
+        verbose_name_plural = _("duplicate marks")
+
+    def __str__(self):
+        return f"{self.initiative_id} {'=' if self.marked else '≠'} {self.original_id}"
+
+
+class Forwarding(AppendOnlyModel):
+    """Append-only: an officer forwarded the initiative to another municipality of the platform
+    (the village lies there). The rows move with the initiative, so the receiver reads them."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="forwardings")
+    from_municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    from_village = models.ForeignKey(
+        "villages.Village", verbose_name=_("from village"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_village = models.ForeignKey(
+        "villages.Village", verbose_name=_("to village"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = InitiativeChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("forwarding")
+        verbose_name_plural = _("forwardings")
+
+    def __str__(self):
+        return f"{self.initiative_id}: {self.from_municipality_id} → {self.to_municipality_id}"
 
 
 class OfficerReadMark(models.Model):

@@ -54,6 +54,13 @@ urlpatterns = [
         officer.PublicationHideView.as_view(),
         name="officer_publication_hide",
     ),
+    path(f"{officer_initiative}/dubbel/", officer.InitiativeDuplicateView.as_view(), name="officer_duplicate"),
+    path(
+        f"{officer_initiative}/dubbel/ongedaan/",
+        officer.InitiativeDuplicateUndoView.as_view(),
+        name="officer_duplicate_undo",
+    ),
+    path(f"{officer_initiative}/doorsturen/", officer.InitiativeForwardView.as_view(), name="officer_forward"),
     path(
         f"{officer_initiative}/bijlagen/<int:attachment_pk>/",
         officer.OfficerAttachmentView.as_view(),

@@ -22,7 +22,7 @@ from initiatives.forms import (
     TrackingReplyForm,
     WithdrawForm,
 )
-from initiatives.models import Attachment, Initiative, Message, Satisfaction
+from initiatives.models import Attachment, Forwarding, Initiative, Message, Satisfaction
 from initiatives.services.retention import personal_data_export
 from initiatives.services.satisfaction import SatisfactionNotAllowed, satisfaction_answer, satisfaction_can_answer
 from initiatives.services.submission import (
@@ -81,10 +81,15 @@ class InitiativeTrackView(TrackedInitiativeMixin, FormView):
                 "decisions__grants__fund",
                 "agreements",
                 "cost_lines",
+                Prefetch(
+                    "forwardings",
+                    queryset=Forwarding.objects.select_related("from_municipality", "to_municipality", "to_village"),
+                ),
+                "duplicate_changes",
                 "themes",
                 Prefetch("attachments", queryset=Attachment.objects.filter(message__isnull=True)),
             )
-            .select_related("satisfaction", "organisation")
+            .select_related("satisfaction", "organisation", "duplicate_of__municipality")
             .get(pk=self.initiative.pk)
         )
         explanation, next_step = STATUS_EXPLANATIONS[initiative.status]
@@ -103,6 +108,10 @@ class InitiativeTrackView(TrackedInitiativeMixin, FormView):
             can_withdraw=initiative.status not in TERMINAL_STATUSES | {Status.CLOSED, Status.REALISED},
             role_explanation=MUNICIPAL_ROLE_EXPLANATIONS.get(initiative.municipal_role),
             publication=publication_state(self.initiative),
+            # the other initiative of a duplicate: named and linked only when it is public
+            original_public=(
+                initiative.duplicate_of if initiative.duplicate_of and initiative.duplicate_of.is_published else None
+            ),
             satisfaction=satisfaction,
             satisfaction_form=(
                 SatisfactionForm() if satisfaction is None and satisfaction_can_answer(initiative) else None

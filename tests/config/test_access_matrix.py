@@ -292,6 +292,9 @@ EXPECTED: dict[str, Rule] = {
     "initiatives:officer_decide": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
     "initiatives:officer_publication_approve": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
     "initiatives:officer_publication_hide": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "initiatives:officer_duplicate": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "initiatives:officer_duplicate_undo": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "initiatives:officer_forward": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
     "initiatives:officer_attachment": officer_page(
         officer_kwargs(pk=lambda t: t.initiative.pk, attachment_pk=lambda t: t.attachment.pk)
     ),
