@@ -89,7 +89,9 @@ class TrajectoryListView(LoginRequiredMixin, ListView):
         context.update(
             trajectories=trajectories,
             stage_count=STAGE_COUNT,
-            can_read_report=can_read_association_report(self.request.user),
+            # Whoever steers one of these is a facilitator or an admin: no query needed then.
+            can_read_report=any(t.user_can_steer for t in trajectories)
+            or can_read_association_report(self.request.user),
         )
         return context
 
