@@ -182,6 +182,18 @@ def trajectory_page(kwargs=None, method="get", edit=None, editors=STEERERS) -> R
     return staff_page(kwargs or traj(), method, edit=method == "post" if edit is None else edit, editors=editors)
 
 
+def facilitator_page() -> Rule:
+    """The association's report: facilitators (each over their own association) and admins;
+    officers and members of a progress group get 403."""
+
+    def expect(role, tenant):
+        if role in ANONYMOUS:
+            return LOGIN
+        return 200 if role in STEERERS or role == "admin" else 403
+
+    return Rule(expect, tenants=(None,))
+
+
 def tracking_link(kwargs, own=200) -> Rule:
     return Rule(lambda role, tenant: own if role == "resident_own" else 404, kwargs)
 
@@ -325,6 +337,9 @@ EXPECTED: dict[str, Rule] = {
     # Trajectories: officers of the municipality and members of the progress group read, the
     # facilitators steer (403 for members); members also add cases and comment on the vision.
     "vision:trajectory_list": login_only(),
+    "vision:association_report": facilitator_page(),
+    "vision:association_report_pdf": facilitator_page(),
+    "vision:association_report_csv": facilitator_page(),
     "vision:trajectory_detail": trajectory_page(),
     "vision:stage_edit": trajectory_page(traj(stage=lambda t: t.stage.pk), edit=True),
     "vision:stage_complete": trajectory_page(traj(stage=lambda t: t.stage.pk), "post"),
