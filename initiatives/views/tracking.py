@@ -218,9 +218,10 @@ class TrackedAttachmentView(TrackedInitiativeMixin, View):
 
 
 def letter_response(decision: Decision, pdf: bytes) -> HttpResponse:
-    """The letter as a PDF the browser shows (and saves under `besluit-<reference>.pdf`)."""
+    """The letter as a PDF file `besluit-<reference>.pdf` to save and open (a download works the same
+    on every phone and computer, also those without a PDF viewer in the browser)."""
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{letter_filename(decision)}"'
+    response["Content-Disposition"] = f'attachment; filename="{letter_filename(decision)}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -301,7 +301,7 @@ class DownloadTests:
         response = client.get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        assert response["Content-Disposition"] == f'inline; filename="besluit-{initiative.reference}.pdf"'
+        assert response["Content-Disposition"] == f'attachment; filename="besluit-{initiative.reference}.pdf"'
         assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
         assert initiative.reference in text_of(response.content)
         decision.refresh_from_db()
@@ -321,7 +321,7 @@ class DownloadTests:
         assert url in page.content.decode()
         response = client.get(url)
         assert response.status_code == 200
-        assert response["Content-Disposition"] == f'inline; filename="besluit-{initiative.reference}.pdf"'
+        assert response["Content-Disposition"] == f'attachment; filename="besluit-{initiative.reference}.pdf"'
         assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
         assert AuditLogEntry.objects.filter(
             action=AuditAction.DECISION_LETTER_DOWNLOAD, actor=officer.user, object_id=str(decision.pk)
