@@ -55,8 +55,8 @@ def _contact(decision: Decision) -> dict:
     initiative, municipality = decision.initiative, decision.initiative.municipality
     officer = initiative.assigned_officer or decision.decided_by
     membership = getattr(officer, "officer_membership", None) if officer else None
-    if membership is not None and membership.municipality_id != municipality.pk:
-        officer, membership = None, None
+    if membership is None or membership.municipality_id != municipality.pk:
+        officer, membership = None, None  # not an officer of this municipality (an administrator)
     return {
         "name": (officer.get_full_name() or "") if officer else "",
         "job_title": membership.job_title if membership else "",
