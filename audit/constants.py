@@ -29,6 +29,8 @@ class AuditAction(models.TextChoices):
     GRANT_PAID = "grant.paid", _("Contribution paid")
     GRANT_WITHDRAW = "grant.withdraw", _("Contribution withdrawn")
     ATTACHMENT_DOWNLOAD = "attachment.download", _("Attachment downloaded")
+    DECISION_LETTER_MAKE = "decision.letter_make", _("Decision letter made")
+    DECISION_LETTER_DOWNLOAD = "decision.letter_download", _("Decision letter downloaded")
     # villages
     VILLAGE_PLAN_ACTION_LINK = "village.plan_action_link", _("Initiative linked to a village plan action")
     # vision

@@ -700,8 +700,19 @@ class Agreement(TimeStampedModel):
         return self.description[:60]
 
 
+def decision_letter_path(instance, filename):
+    """One fixed name per decision, outside any public URL: a letter made again (after a failed
+    mail rolled its row back) replaces the file instead of leaving a copy behind."""
+    return f"private/letters/{instance.pk}/besluit.pdf"
+
+
 class Decision(models.Model):
-    """The municipality's decision with a public motivation; a reopened initiative may get another."""
+    """The municipality's decision with a public motivation; a reopened initiative may get another.
+
+    A decision is a formal decision (beschikking): its letter (PDF) is made after the commit by
+    initiatives.services.letters and kept in `letter` (private: served only by the views that
+    check the tracking link or the officer).
+    """
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
@@ -710,6 +721,8 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    letter = models.FileField(_("decision letter"), upload_to=decision_letter_path, max_length=200, blank=True)
+    letter_made_at = models.DateTimeField(_("letter made at"), null=True, blank=True)
 
     objects = InitiativeChildQuerySet.as_manager()
 

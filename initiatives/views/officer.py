@@ -7,6 +7,7 @@ sent back to the page (POST/redirect/GET). A refusal by the form or the service 
 page again with the message at that form.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -56,6 +57,7 @@ from initiatives.services.duplicates import (
 )
 from initiatives.services.forwarding import forward_refusal, initiative_forward
 from initiatives.services.funds import grant_mark_paid, grant_withdraw, initiative_decide
+from initiatives.services.letters import decision_letter_pdf
 from initiatives.services.officers import (
     agreement_add,
     agreement_set_done,
@@ -68,9 +70,12 @@ from initiatives.services.publication import publication_approve, publication_hi
 from initiatives.services.submission import initiative_submit
 from initiatives.services.workflow import initiative_change_status
 from initiatives.timeline import officer_timeline
+from initiatives.views.tracking import letter_response
 from municipalities.access import OfficerRequiredMixin
 from municipalities.models import Fund, StandardText
 from notifications.models import OutboxMail
+
+logger = logging.getLogger(__name__)
 
 # What each mail template is, in the officer's words (the timeline lists every mail).
 MAIL_DESCRIPTIONS = {
@@ -534,6 +539,33 @@ class OfficerAttachmentView(OfficerRequiredMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "no-store, private"
         return response
+
+
+class OfficerDecisionLetterView(OfficerRequiredMixin, View):
+    """The decision letter (PDF) for the initiative's officers, made now when still missing."""
+
+    def get(self, request, pk, decision_pk):
+        decision = get_object_or_404(
+            Decision.objects.visible_to(request.user)
+            .filter(initiative_id=pk)
+            .select_related("initiative__municipality"),
+            pk=decision_pk,
+        )
+        try:
+            pdf = decision_letter_pdf(decision_id=decision.pk)
+        except Exception:  # noqa: BLE001 - say so; the next try makes it again
+            logger.exception("decision letter: could not make the letter of decision %s", decision.pk)
+            messages.error(request, _("The decision letter cannot be made right now. Please try again later."))
+            return redirect(reverse("initiatives:officer_detail", args=[pk]) + "#decision")
+        if pdf is None:
+            raise Http404
+        audit_log(
+            actor=request.user,
+            action=AuditAction.DECISION_LETTER_DOWNLOAD,
+            obj=decision,
+            municipality=decision.initiative.municipality,
+        )
+        return letter_response(decision, pdf)
 
 
 @method_decorator(never_cache, name="dispatch")

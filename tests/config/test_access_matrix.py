@@ -32,6 +32,7 @@ from initiatives.statistics import TABLES
 from tests.initiatives.factories import (
     AgreementFactory,
     AttachmentFactory,
+    DecisionFactory,
     GrantFactory,
     InitiativeFactory,
     MessageFactory,
@@ -257,6 +258,11 @@ def tracked_attachment(w, t, role):
     return {"token": token, "pk": t.attachment.pk}
 
 
+def tracked_letter(w, t, role):
+    token = {"resident_own": t.token, "resident_other": w.other(t).token}.get(role, UNKNOWN_TOKEN)
+    return {"token": token, "pk": t.decision.pk}
+
+
 EXPECTED: dict[str, Rule] = {
     # Public pages.
     "initiatives:home": public(tenants=(None,)),
@@ -277,6 +283,7 @@ EXPECTED: dict[str, Rule] = {
     "initiatives:satisfaction": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}, own=REDIRECT),
     "initiatives:data_export": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
     "initiatives:track_attachment": tracking_link(tracked_attachment),
+    "initiatives:track_letter": tracking_link(tracked_letter),  # the decision letter (PDF)
     # The member's scan link (not answered yet: the thank-you page sends back to the form).
     "vision:scan_respond": tracking_link(lambda w, t, role: {"token": scan_token(w, t, role)}),
     "vision:scan_thanks": tracking_link(lambda w, t, role: {"token": scan_token(w, t, role)}, own=REDIRECT),
@@ -309,6 +316,9 @@ EXPECTED: dict[str, Rule] = {
     "initiatives:officer_forward": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
     "initiatives:officer_attachment": officer_page(
         officer_kwargs(pk=lambda t: t.initiative.pk, attachment_pk=lambda t: t.attachment.pk)
+    ),
+    "initiatives:officer_letter": officer_page(
+        officer_kwargs(pk=lambda t: t.initiative.pk, decision_pk=lambda t: t.decision.pk)
     ),
     "initiatives:grant_paid": officer_page(officer_kwargs(grant_pk=lambda t: t.grant.pk), "post"),
     "initiatives:grant_withdraw": officer_page(officer_kwargs(grant_pk=lambda t: t.grant.pk), "post"),
@@ -403,6 +413,8 @@ def build_tenant(municipality, name: str, association) -> SimpleNamespace:
     t.agreement = AgreementFactory(initiative=t.initiative)
     t.grant = GrantFactory(initiative=t.initiative)
     t.message = MessageFactory(initiative=t.initiative)
+    # The letter exists already (as after the task): the matrix is about access, not about rendering.
+    t.decision = DecisionFactory(initiative=t.initiative, letter=f"private/letters/matrix-{name}.pdf")
     t.attachment = AttachmentFactory(
         initiative=t.initiative, file=f"private/attachments/2026/01/matrix-{name}.pdf", size=len(PDF)
     )
@@ -460,13 +472,14 @@ def world(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def attachment_files(world, settings):
-    """The attachments are real files, under this test's own MEDIA_ROOT."""
+    """The attachments and decision letters are real files, under this test's own MEDIA_ROOT."""
     from pathlib import Path
 
     for t in (world.a, world.b):
-        path = Path(settings.MEDIA_ROOT) / t.attachment.file.name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(PDF)
+        for name in (t.attachment.file.name, t.decision.letter.name):
+            path = Path(settings.MEDIA_ROOT) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(PDF)
 
 
 # --- the tests ----------------------------------------------------------------------------------
