@@ -14,6 +14,7 @@ its own thread) and flushed at the end, as `transactional_db` does after a brows
 
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,7 +26,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.test import Client
+from django.test.utils import setup_databases, teardown_databases
 from django.urls import reverse
 from pytest_django.live_server_helper import LiveServer
 
@@ -90,6 +93,7 @@ PAGES: dict[str, Visit | str] = {
     "initiatives:satisfaction": REDIRECT,
     "initiatives:data_export": DOWNLOAD,
     "initiatives:track_attachment": DOWNLOAD,
+    "initiatives:track_letter": DOWNLOAD,
     "vision:scan_respond": visit(RESIDENT),
     "vision:scan_thanks": AFTER_SUBMIT.replace("test_resident_journey", "test_facilitator_journey"),
     "vision:meeting_rsvp": visit(RESIDENT),
@@ -112,6 +116,10 @@ PAGES: dict[str, Visit | str] = {
     "initiatives:officer_publication_approve": ACTION,
     "initiatives:officer_publication_hide": ACTION,
     "initiatives:officer_attachment": DOWNLOAD,
+    "initiatives:officer_duplicate": ACTION,
+    "initiatives:officer_duplicate_undo": ACTION,
+    "initiatives:officer_forward": ACTION,
+    "initiatives:officer_letter": DOWNLOAD,
     "initiatives:grant_paid": ACTION,
     "initiatives:grant_withdraw": ACTION,
     "initiatives:village_plans": visit(OFFICER, MEMBER),
@@ -126,6 +134,9 @@ PAGES: dict[str, Visit | str] = {
     "accounts:mfa_enrol": TWO_STEP,
     # Trajectories: the facilitator steers, a member of the progress group reads.
     "vision:trajectory_list": visit(STEERER, MEMBER),
+    "vision:association_report": visit(STEERER),
+    "vision:association_report_pdf": DOWNLOAD,
+    "vision:association_report_csv": DOWNLOAD,
     "vision:trajectory_detail": visit(STEERER, MEMBER, OFFICER),
     "vision:stage_edit": visit(STEERER),
     "vision:stage_complete": ACTION,
@@ -220,9 +231,25 @@ def _enrich(world):
         ScanScoreFactory.create_batch(2, scan=a.scan, category=a.member.category, item=item)
 
 
+@contextmanager
+def _test_database():
+    """pytest-django creates the test database only when a collected test asks for `db` (or has
+    the django_db mark); the tests here share one committed world instead. Run alone (or with
+    -k), nobody asked: then create it here, so the world is never written into (and flushed
+    from) the developer's own database."""
+    if connection.settings_dict["NAME"] == connection.creation._get_test_db_name():
+        yield
+        return
+    config = setup_databases(verbosity=0, interactive=False, aliases={DEFAULT_DB_ALIAS})
+    try:
+        yield
+    finally:
+        teardown_databases(config, verbosity=0)
+
+
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), _test_database():
         world = build_world()
         _enrich(world)
         server = LiveServer("localhost")
