@@ -69,7 +69,7 @@ class SupportLinkMixin:
     def get_support(self) -> Support:
         return get_object_or_404(
             self.lookup(self.kwargs["token"])
-            .filter(Initiative.published_q(prefix="initiative__"))
+            .filter(Initiative.objects.published_q(prefix="initiative__"))
             .select_related("initiative__village", "initiative__municipality")
         )
 
