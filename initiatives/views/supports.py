@@ -78,7 +78,6 @@ class SupportLinkMixin:
         response = super().dispatch(request, *args, **kwargs)
         response["Cache-Control"] = "no-store, private"
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
         return response
 
 
