@@ -26,6 +26,7 @@ from initiatives.models import (
     Message,
     ReferenceSequence,
     StatusChange,
+    Support,
     Theme,
 )
 from municipalities.models import Fund, Municipality, OfficerMembership
@@ -349,3 +350,13 @@ def test_doetinchem_adopted_its_vision_and_scores_higher_after(seeded):
 
     assert average(ScanKind.FOLLOW_UP) > average(ScanKind.BASELINE)
     assert Case.objects.filter(trajectory=trajectory, initiative__municipality__name="Doetinchem").exists()
+
+
+def test_some_published_initiatives_have_confirmed_supporters(seeded):
+    """`make run` shows neighbours' support: confirmed, on published initiatives, and one fund
+    with a minimum of supporters from the own village."""
+    supports = Support.objects.select_related("initiative__municipality")
+    assert supports.count() >= 10
+    assert all(support.confirmed_at and support.initiative.is_published for support in supports)
+    assert supports.filter(village_id=F("initiative__village_id")).exists()
+    assert Fund.objects.filter(min_supporters__gt=0).exists()
