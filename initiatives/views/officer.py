@@ -124,16 +124,20 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
             .order_by("purpose", "title")
         )
 
-    @cached_property
-    def support_count(self):
-        return support_count(self.initiative)
+    def supporters_from_own_village(self) -> int:
+        """Confirmed supporters from the initiative's village: from the page's list when it is
+        there (no query), else counted."""
+        supports = getattr(self.initiative, "confirmed_supports", None)
+        if supports is None:
+            return support_count(self.initiative).own_village
+        return sum(1 for support in supports if support.village_id == self.initiative.village_id)
 
     @cached_property
     def funds(self) -> list[Fund]:
         """The open funds; a fund with a minimum of supporters says how many are still needed."""
         funds = funds_with_totals(self.request.user, self.initiative.municipality_id)
         if any(fund.min_supporters for fund in funds):
-            for needed in supporters_needed(funds, own_village=self.support_count.own_village):
+            for needed in supporters_needed(funds, own_village=self.supporters_from_own_village()):
                 needed.fund.supporters = needed
         return funds
 
@@ -228,7 +232,7 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
             "grants": grants,
             "funds": self.funds,
             "supports": supports,
-            "supports_own_village": sum(1 for support in supports if support.village_id == initiative.village_id),
+            "supports_own_village": self.supporters_from_own_village(),
             "can_decide": Status.DECIDED in TRANSITIONS.get(initiative.status, ()),
             "has_errors": bool(bound),
             **{f"{name}_form": form for name, form in forms.items()},
