@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.constants import AuditAction
 from audit.models import AuditLogEntry
@@ -175,9 +175,9 @@ class MinimumSupportersTests:
         SupportFactory(initiative=initiative, elsewhere=True)  # does not count for the minimum
         SupportFactory(initiative=initiative, village=VillageFactory(municipality=initiative.municipality))
         SupportFactory(initiative=initiative, unconfirmed=True)  # not confirmed: does not count
-        with pytest.raises(ValidationError) as error:
+        with pytest.raises(ValidationError) as error, translation.override("en"):
             self.decide(initiative, officer, fund)
-        assert "Still needed: 1" in str(error.value.message_dict["fund"])
+        assert "Confirmed now: 2. Still needed: 1." in str(error.value.message_dict["fund"])
         initiative.refresh_from_db()
         assert initiative.status == Status.IN_CONVERSATION  # nothing decided
 
