@@ -26,6 +26,8 @@ urlpatterns = [
     # Two-step sign-in for staff: the code, a recovery code, the enrolment link, setting up the
     # app, recovery codes.
     path("account/verificatie/", include("accounts.urls")),
+    # The open-data API (read-only, public) and its OpenAPI schema and documentation.
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI as static files: the API documentation needs no CDN
     "core",
     "villages",
     "municipalities",
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "notifications",
     "audit",
     "accounts",
+    "api",
     # Two-step sign-in for staff (authenticator app, recovery codes) and login lockout.
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -382,3 +386,29 @@ WAITING_CLOSE_AFTER_WORKING_DAYS = env.int("WAITING_CLOSE_AFTER_WORKING_DAYS", d
 # The public gallery's index covers the municipality (INCLUDE) so PostgreSQL counts from the index
 # alone; SQLite, the embedded default, builds the same index without that column, which is fine.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# The API (/api/): Django REST framework, the OpenAPI 3 schema by drf-spectacular. Nothing is
+# authenticated by default: the public views need no login, the staff views name their own
+# authentication (an API key). Rate limits per client (API_PUBLIC_RATE, "number/period").
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": NUM_PROXIES,
+}
+API_PUBLIC_RATE = env.str("API_PUBLIC_RATE", default="120/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Dorpsinitiatief API",
+    "DESCRIPTION": (
+        "Open data of the platform: municipalities, villages, funds, published initiatives (without personal "
+        "data), decisions with their public motivation and figures per municipality. Every list also comes "
+        "as a Dutch spreadsheet CSV file with ?format=csv."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

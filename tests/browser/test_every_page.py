@@ -62,6 +62,7 @@ def visit(*roles: str, query: str = "") -> Visit:
 ACTION = "a POST action: its form is on another page"
 DOWNLOAD = "a download, not an HTML page"
 REDIRECT = "only sends the visitor on"
+API = "JSON for the API (and CSV with ?format=csv)"
 AFTER_SUBMIT = "shown after a submit in a session: tests/browser/test_resident_journey.py checks it with axe"
 TWO_STEP = "the two-step login pages: tests/browser/test_two_step_login.py walks them with axe"
 
@@ -86,6 +87,17 @@ PAGES: dict[str, Visit | str] = {
     "initiatives:municipality": visit(ANONYMOUS),
     "initiatives:village": visit(ANONYMOUS),
     "password_reset": visit(ANONYMOUS),
+    "api:docs": visit(ANONYMOUS),
+    "api:schema": "YAML: the OpenAPI schema of the API",
+    "api:municipality_list": API,
+    "api:municipality_detail": API,
+    "api:village_list": API,
+    "api:fund_list": API,
+    "api:fund_detail": API,
+    "api:initiative_list": API,
+    "api:initiative_detail": API,
+    "api:decision_list": API,
+    "api:statistics_list": API,
     "password_reset_confirm": visit(ANONYMOUS),
     # The resident's tracking link and the member's scan and answer links.
     "initiatives:track": visit(RESIDENT),

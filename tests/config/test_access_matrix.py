@@ -296,6 +296,18 @@ EXPECTED: dict[str, Rule] = {
     "initiatives:support_withdraw": tracking_link(support_link("withdraw")),
     "initiatives:municipality": public(lambda w, t, role: {"slug": t.municipality.slug}),
     "initiatives:village": public(lambda w, t, role: {"municipality": t.municipality.slug, "slug": t.village.slug}),
+    # The open-data API: public and read-only; an unpublished initiative answers 404 (tests/api).
+    "api:schema": public(tenants=(None,)),
+    "api:docs": public(tenants=(None,)),
+    "api:municipality_list": public(tenants=(None,)),
+    "api:municipality_detail": public(lambda w, t, role: {"slug": t.municipality.slug}),
+    "api:village_list": public(tenants=(None,)),
+    "api:fund_list": public(tenants=(None,)),
+    "api:fund_detail": public(lambda w, t, role: {"pk": t.grant.fund.pk}),
+    "api:initiative_list": public(tenants=(None,)),
+    "api:initiative_detail": public(lambda w, t, role: {"reference": t.initiative.reference}),
+    "api:decision_list": public(tenants=(None,)),
+    "api:statistics_list": public(tenants=(None,)),
     # The resident's tracking link.
     "initiatives:track": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
     "initiatives:withdraw": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),

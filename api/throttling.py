@@ -1,0 +1,23 @@
+"""Rate limits of the API, kept in the cache like every other limit (core/ratelimit.py).
+
+Anonymous clients count per IP address (the address the trusted proxies saw), hashed before it
+becomes a cache key; staff API keys count per key.
+"""
+
+import hashlib
+
+from django.conf import settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from core.ratelimit import client_ip
+
+
+class PublicClientThrottle(SimpleRateThrottle):
+    scope = "api_public"
+
+    def get_rate(self):
+        return settings.API_PUBLIC_RATE
+
+    def get_cache_key(self, request, view):
+        digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip(request._request)}".encode()).hexdigest()[:32]
+        return f"ratelimit:{self.scope}:{digest}"
