@@ -3,6 +3,7 @@ initiator's name, email address or phone number, and no messages (tests/api/test
 
 from rest_framework import serializers
 
+from initiatives.constants import DecisionOutcome, Status
 from initiatives.models import Decision, Initiative
 from municipalities.models import Fund, Municipality
 from villages.models import Village
@@ -119,3 +120,49 @@ class MunicipalityStatisticsSerializer(serializers.Serializer):
     supported = serializers.IntegerField(help_text="Decisions: supported or partly supported.")
     not_supported = serializers.IntegerField(help_text="Decisions: not supported.")
     granted = serializers.DecimalField(help_text="Committed and paid grants, all funds.", **MONEY)
+
+
+# --- the staff API: the municipality's own systems, with an API key ------------------------------
+
+
+class StaffInitiativeSerializer(InitiativeSerializer):
+    """Everything the dashboard shows of an initiative of the key's municipality, contact details included."""
+
+    class Meta(InitiativeSerializer.Meta):
+        fields = [
+            *InitiativeSerializer.Meta.fields,
+            "initiator_name",
+            "initiator_email",
+            "initiator_phone",
+            "publication",
+            "amount_requested",
+            "own_contribution_money",
+            "own_contribution_hours",
+            "total_cost",
+            "first_response_due",
+            "decision_due",
+            "decided_at",
+            "closed_at",
+        ]
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, help_text="The new status (the workflow's rules hold).")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class DecisionCreateSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=DecisionOutcome.choices)
+    motivation = serializers.CharField(max_length=5000, help_text="Public: the initiator and everyone read it.")
+    fund = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="A fund's id.")
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True, default=None, coerce_to_string=True
+    )
+
+
+class StaffDecisionSerializer(serializers.ModelSerializer):
+    initiative = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "initiative", "outcome", "motivation", "decided_at"]

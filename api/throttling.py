@@ -21,3 +21,17 @@ class PublicClientThrottle(SimpleRateThrottle):
     def get_cache_key(self, request, view):
         digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip(request._request)}".encode()).hexdigest()[:32]
         return f"ratelimit:{self.scope}:{digest}"
+
+
+class ApiKeyThrottle(SimpleRateThrottle):
+    """Per staff API key (request.auth, set by ApiKeyAuthentication)."""
+
+    scope = "api_key"
+
+    def get_rate(self):
+        return settings.API_KEY_RATE
+
+    def get_cache_key(self, request, view):
+        if request.auth is None:
+            return None
+        return f"ratelimit:{self.scope}:{request.auth.pk}"

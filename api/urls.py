@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from api import views_docs, views_public
+from api import views_docs, views_public, views_staff
 
 app_name = "api"
 
@@ -18,4 +18,21 @@ urlpatterns = [
     path("v1/initiatives/<str:reference>/", views_public.InitiativeDetail.as_view(), name="initiative_detail"),
     path("v1/decisions/", views_public.DecisionList.as_view(), name="decision_list"),
     path("v1/statistics/", views_public.StatisticsList.as_view(), name="statistics_list"),
+    # The staff API: an API key of one municipality (Authorization: Api-Key <key>).
+    path("staff/v1/initiatives/", views_staff.StaffInitiativeList.as_view(), name="staff_initiative_list"),
+    path(
+        "staff/v1/initiatives/<str:reference>/",
+        views_staff.StaffInitiativeDetail.as_view(),
+        name="staff_initiative_detail",
+    ),
+    path(
+        "staff/v1/initiatives/<str:reference>/status/",
+        views_staff.StaffInitiativeStatus.as_view(),
+        name="staff_initiative_status",
+    ),
+    path(
+        "staff/v1/initiatives/<str:reference>/decision/",
+        views_staff.StaffInitiativeDecision.as_view(),
+        name="staff_initiative_decision",
+    ),
 ]

@@ -83,3 +83,6 @@ class AuditAction(models.TextChoices):
     PUBLICATION_HIDE = "initiative.publication_hide", _("Publication refused or taken offline")
     # support from neighbours
     SUPPORT_REASON_HIDE = "support.reason_hide", _("Reason of a supporter hidden")
+    # the staff API
+    API_KEY_CREATE = "api_key.create", _("API key created")
+    API_KEY_REVOKE = "api_key.revoke", _("API key revoked")

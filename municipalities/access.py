@@ -35,6 +35,15 @@ def officer_membership(user) -> OfficerMembership | None:
 _CACHE_ATTRIBUTE = "_officer_memberships"
 
 
+def act_as_officer_for_request(user, municipality) -> None:
+    """Officer rights in one municipality for this request's user object, without a membership
+    row: for an API key's account (api.models.ApiKey), so that the services' `require_officer`
+    holds while the key appears in no list of officers, assignments or mails."""
+    membership = OfficerMembership(user=user, municipality=municipality, is_active=True)
+    remember_officer_municipalities(user, [membership])
+    setattr(user, _CACHE_ATTRIBUTE, [membership])
+
+
 def is_officer_of(user, municipality_id) -> bool:
     """Active officers (and coordinators) of the municipality, and platform admins."""
     if not user.is_authenticated or not user.is_active:

@@ -389,7 +389,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # The API (/api/): Django REST framework, the OpenAPI 3 schema by drf-spectacular. Nothing is
 # authenticated by default: the public views need no login, the staff views name their own
-# authentication (an API key). Rate limits per client (API_PUBLIC_RATE, "number/period").
+# authentication (an API key). Rate limits per client (API_PUBLIC_RATE, "number/period") and
+# per staff API key (API_KEY_RATE).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -398,6 +399,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": NUM_PROXIES,
 }
 API_PUBLIC_RATE = env.str("API_PUBLIC_RATE", default="120/min")
+API_KEY_RATE = env.str("API_KEY_RATE", default="600/min")  # per staff API key
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dorpsinitiatief API",
     "DESCRIPTION": (

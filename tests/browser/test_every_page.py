@@ -98,6 +98,10 @@ PAGES: dict[str, Visit | str] = {
     "api:initiative_detail": API,
     "api:decision_list": API,
     "api:statistics_list": API,
+    "api:staff_initiative_list": API,
+    "api:staff_initiative_detail": API,
+    "api:staff_initiative_status": API,
+    "api:staff_initiative_decision": API,
     "password_reset_confirm": visit(ANONYMOUS),
     # The resident's tracking link and the member's scan and answer links.
     "initiatives:track": visit(RESIDENT),

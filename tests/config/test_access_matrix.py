@@ -141,6 +141,10 @@ def public(kwargs=None, answer=200, tenants=("a", "b")) -> Rule:
     return Rule(lambda role, tenant: answer, kwargs or (lambda w, t, role: {}), tenants=tenants)
 
 
+def staff_api_kwargs(w, t, role):
+    return {"reference": t.initiative.reference}
+
+
 def login_only(method="get") -> Rule:
     allowed = OK if method == "post" else 200
     return Rule(lambda role, tenant: LOGIN if role in ANONYMOUS else allowed, method=method, tenants=(None,))
@@ -308,6 +312,12 @@ EXPECTED: dict[str, Rule] = {
     "api:initiative_detail": public(lambda w, t, role: {"reference": t.initiative.reference}),
     "api:decision_list": public(tenants=(None,)),
     "api:statistics_list": public(tenants=(None,)),
+    # The staff API answers to an API key only (tests/api/test_staff.py: a key reads and writes
+    # its own municipality's initiatives, another's answer 404); a session, even an admin's, gets 401.
+    "api:staff_initiative_list": public(answer=401, tenants=(None,)),
+    "api:staff_initiative_detail": public(staff_api_kwargs, answer=401, tenants=(None,)),
+    "api:staff_initiative_status": Rule(lambda role, tenant: 401, staff_api_kwargs, "post", (None,)),
+    "api:staff_initiative_decision": Rule(lambda role, tenant: 401, staff_api_kwargs, "post", (None,)),
     # The resident's tracking link.
     "initiatives:track": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
     "initiatives:withdraw": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
