@@ -8,6 +8,7 @@ from django.conf import settings
 
 APPS = [
     "accounts",
+    "api",
     "audit",
     "core",
     "config",

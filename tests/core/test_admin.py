@@ -12,6 +12,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts.services import enrolment_link_create
+from api.services import api_key_create
 from audit.services import audit_log
 from core.models import ExtraHoliday
 from initiatives.models import Initiative, ReferenceSequence, StatusChange
@@ -230,6 +231,7 @@ def one_of_everything(world):
     StaticDevice.objects.create(user=OfficerMembershipFactory(municipality=world.a).user, name="Recovery codes")
     enrolment_link_create(user=OfficerMembershipFactory(municipality=world.b).user)
     AccessAttempt.objects.create(username="iemand", ip_address="192.0.2.1", failures_since_start=1)
+    api_key_create(name="Zaaksysteem", municipality=world.a, actor=None)  # the staff API
     AccessLog.objects.create(username="iemand", ip_address="192.0.2.1")  # none are written (AXES_DISABLE_ACCESS_LOG)
     AccessFailureLog.objects.create(username="iemand", ip_address="192.0.2.1")
     # The data migration seeds decreed days, but a transactional test may have flushed them.
