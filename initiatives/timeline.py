@@ -10,7 +10,7 @@ from initiatives.constants import MessageKind
 @dataclass
 class Event:
     at: datetime
-    kind: str  # status, role, message_in, message_out, note, decision, agreement, mails
+    kind: str  # status, role, message_in, message_out, note, decision, agreement, proposal, proposal_review, mails
     obj: object  # the row; for "mails" the list of mails, newest first
 
 
@@ -29,6 +29,11 @@ def _events(initiative, *, internal: bool) -> list[Event]:
     events += [Event(decision.decided_at, "decision", decision) for decision in initiative.decisions.all()]
     events += [Event(agreement.created_at, "agreement", agreement) for agreement in initiative.agreements.all()]
     events += [Event(change.created_at, "role", change) for change in initiative.role_changes.all()]
+    if internal:  # proposals above the mandate are internal: the initiator hears only the decision
+        for proposal in initiative.proposals.all():
+            events.append(Event(proposal.proposed_at, "proposal", proposal))
+            if proposal.reviewed_at is not None:
+                events.append(Event(proposal.reviewed_at, "proposal_review", proposal))
     return events
 
 
@@ -47,8 +52,11 @@ def officer_timeline(initiative) -> list[Event]:
     with nothing else in between are folded into one event (kind "mails", the list newest
     first), so the history reads as the conversation and the mails stay one click away.
 
+    Proposals of a decision above the mandate (kind "proposal", and "proposal_review" when a
+    coordinator or the proposer handled it) appear here only.
+
     Uses the prefetched relations (`status_changes`, `role_changes`, `messages`, `decisions`,
-    `agreements`, `mails`), so a page that prefetches them runs in a fixed number of queries.
+    `agreements`, `proposals`, `mails`), so a page that prefetches them runs in a fixed number of queries.
     """
     events = _events(initiative, internal=True)
     events += [Event(mail.created_at, "mail", mail) for mail in initiative.mails.all()]
