@@ -32,6 +32,7 @@ from initiatives.statistics import TABLES
 from tests.initiatives.factories import (
     AgreementFactory,
     AttachmentFactory,
+    DecisionProposalFactory,
     GrantFactory,
     InitiativeFactory,
     MessageFactory,
@@ -290,6 +291,17 @@ EXPECTED: dict[str, Rule] = {
         officer_kwargs(pk=lambda t: t.initiative.pk, agreement_pk=lambda t: t.agreement.pk), "post"
     ),
     "initiatives:officer_decide": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    # A proposal above the mandate: coordinators approve or send back, its proposer withdraws it
+    # (another officer's POST shows the page again with the refusal).
+    "initiatives:proposal_approve": officer_page(
+        officer_kwargs(pk=lambda t: t.initiative.pk, proposal_pk=lambda t: t.proposal.pk), "post", True
+    ),
+    "initiatives:proposal_send_back": officer_page(
+        officer_kwargs(pk=lambda t: t.initiative.pk, proposal_pk=lambda t: t.proposal.pk), "post", True
+    ),
+    "initiatives:proposal_withdraw": officer_page(
+        officer_kwargs(pk=lambda t: t.initiative.pk, proposal_pk=lambda t: t.proposal.pk), "post"
+    ),
     "initiatives:officer_publication_approve": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
     "initiatives:officer_publication_hide": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
     "initiatives:officer_attachment": officer_page(
@@ -384,6 +396,7 @@ def build_tenant(municipality, name: str, association) -> SimpleNamespace:
     t.token = tracking_token_issue(initiative=t.initiative)
     t.agreement = AgreementFactory(initiative=t.initiative)
     t.grant = GrantFactory(initiative=t.initiative)
+    t.proposal = DecisionProposalFactory(initiative=t.initiative)
     t.message = MessageFactory(initiative=t.initiative)
     t.attachment = AttachmentFactory(
         initiative=t.initiative, file=f"private/attachments/2026/01/matrix-{name}.pdf", size=len(PDF)

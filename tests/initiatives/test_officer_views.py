@@ -33,6 +33,7 @@ from tests.initiatives.factories import (
     AttachmentFactory,
     CostLineFactory,
     DecisionFactory,
+    DecisionProposalFactory,
     GrantFactory,
     InitiativeFactory,
     MessageFactory,
@@ -277,8 +278,13 @@ class PageTests:
             AttachmentFactory(initiative=initiative, message=message)
             StatusChangeFactory(initiative=initiative, actor=officer.user)
             OutboxMail.objects.create(to="a@example.nl", template="t", dedup_key=f"k{n}", subject=initiative)
-        # (the role history and the read mark for "new replies" are one query each)
-        with django_assert_max_num_queries(21):
+        for _ in range(2):  # proposals above the mandate: one sent back, one waiting
+            DecisionProposalFactory(
+                initiative=initiative, status="sent_back", reviewed_by=officer.user, reviewed_at=timezone.now()
+            )
+        DecisionProposalFactory(initiative=initiative, proposed_by=officer.user)
+        # (the role history, the proposals and the read mark for "new replies" are one query each)
+        with django_assert_max_num_queries(22):
             response = officer_client.get(page_url(initiative))
         assert response.status_code == 200
         assert len(response.context["timeline"]) >= 3 * count
