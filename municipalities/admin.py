@@ -15,6 +15,7 @@ class MunicipalityAdmin(ScopedModelAdmin):
         "province",
         "supporting_association",
         "direction_kind",
+        "mandate_amount",
         "publish_without_review",
         "is_active",
     )
