@@ -61,7 +61,7 @@ COUNTERS = [
         gettext_lazy("Waiting for publication review"),
         [("publication", Publication.PENDING.value)],
     ),
-    ("approval", gettext_lazy("Waiting for approval by a coordinator"), [("approval", APPROVAL_WAITING)]),
+    ("approval", gettext_lazy("Waiting for approval"), [("approval", APPROVAL_WAITING)]),
 ]
 
 # (sort parameter, column header)
