@@ -357,6 +357,18 @@ class Initiative(TimeStampedModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    # The same plan submitted twice: this one is closed and points at the one that goes on
+    # (never at another duplicate: initiatives.services.duplicates keeps the links one step long).
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        help_text=_("The initiative that goes on with the same plan."),
+    )
+
     # Privacy (AVG): set once retention has removed the initiator's personal data.
     personal_data_removed_at = models.DateTimeField(
         _("personal data removed at"),
@@ -503,6 +515,76 @@ class StatusChange(AppendOnlyModel):
         return f"{self.initiative_id}: {self.from_status or '-'} → {self.to_status}"
 
 
+class DuplicateChange(AppendOnlyModel):
+    """Append-only history of duplicate marks: `initiative` was marked as (or, with `marked`
+    false, no longer as) a duplicate of `original`, with actor, time and note."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="duplicate_changes")
+    original = models.ForeignKey(
+        Initiative, verbose_name=_("original"), on_delete=models.CASCADE, related_name="duplicate_changes_as_original"
+    )
+    marked = models.BooleanField(_("marked"), default=True, help_text=_("False: the mark was undone."))
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The closing step the mark made; undoing is possible while it is the latest status change.
+    status_change = models.ForeignKey(StatusChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = InitiativeChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("duplicate mark")
+        verbose_name_plural = _("duplicate marks")
+
+    def __str__(self):
+        return f"{self.initiative_id} {'=' if self.marked else '≠'} {self.original_id}"
+
+
+class Forwarding(AppendOnlyModel):
+    """Append-only: an officer forwarded the initiative to another municipality of the platform
+    (the village lies there). The rows move with the initiative, so the receiver reads them."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="forwardings")
+    from_municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    from_village = models.ForeignKey(
+        "villages.Village", verbose_name=_("from village"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_village = models.ForeignKey(
+        "villages.Village", verbose_name=_("to village"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = InitiativeChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("forwarding")
+        verbose_name_plural = _("forwardings")
+
+    def __str__(self):
+        return f"{self.initiative_id}: {self.from_municipality_id} → {self.to_municipality_id}"
+
+
 class OfficerReadMark(models.Model):
     """When an officer last opened an initiative's page: the initiator's replies after it are
     new to them (a marker in the dashboard's list and the counter "new replies")."""
@@ -629,8 +711,19 @@ class Agreement(TimeStampedModel):
         return self.description[:60]
 
 
+def decision_letter_path(instance, filename):
+    """One fixed name per decision, outside any public URL: a letter made again (after a failed
+    mail rolled its row back) replaces the file instead of leaving a copy behind."""
+    return f"private/letters/{instance.pk}/besluit.pdf"
+
+
 class Decision(models.Model):
-    """The municipality's decision with a public motivation; a reopened initiative may get another."""
+    """The municipality's decision with a public motivation; a reopened initiative may get another.
+
+    A decision is a formal decision (beschikking): its letter (PDF) is made after the commit by
+    initiatives.services.letters and kept in `letter` (private: served only by the views that
+    check the tracking link or the officer).
+    """
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
@@ -648,6 +741,8 @@ class Decision(models.Model):
         help_text=_("The coordinator who approved the proposal of the officer (a contribution above the mandate)."),
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    letter = models.FileField(_("decision letter"), upload_to=decision_letter_path, max_length=200, blank=True)
+    letter_made_at = models.DateTimeField(_("letter made at"), null=True, blank=True)
 
     objects = InitiativeChildQuerySet.as_manager()
 

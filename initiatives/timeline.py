@@ -10,7 +10,10 @@ from initiatives.constants import MessageKind
 @dataclass
 class Event:
     at: datetime
-    kind: str  # status, role, message_in, message_out, note, decision, agreement, proposal, proposal_review, mails
+    # status, role, message_in, message_out, note, decision, agreement, forwarded, duplicate,
+    # duplicate_in (officers only: another initiative was marked as a duplicate of this one),
+    # proposal and proposal_review (officers only: a decision above the mandate), mails
+    kind: str
     obj: object  # the row; for "mails" the list of mails, newest first
 
 
@@ -29,7 +32,14 @@ def _events(initiative, *, internal: bool) -> list[Event]:
     events += [Event(decision.decided_at, "decision", decision) for decision in initiative.decisions.all()]
     events += [Event(agreement.created_at, "agreement", agreement) for agreement in initiative.agreements.all()]
     events += [Event(change.created_at, "role", change) for change in initiative.role_changes.all()]
-    if internal:  # proposals above the mandate are internal: the initiator hears only the decision
+    events += [Event(forwarding.created_at, "forwarded", forwarding) for forwarding in initiative.forwardings.all()]
+    events += [Event(change.created_at, "duplicate", change) for change in initiative.duplicate_changes.all()]
+    if internal:
+        events += [
+            Event(change.created_at, "duplicate_in", change)
+            for change in initiative.duplicate_changes_as_original.all()
+        ]
+        # Proposals above the mandate are internal: the initiator hears only the decision.
         for proposal in initiative.proposals.all():
             events.append(Event(proposal.proposed_at, "proposal", proposal))
             if proposal.reviewed_at is not None:
@@ -56,7 +66,8 @@ def officer_timeline(initiative) -> list[Event]:
     coordinator or the proposer handled it) appear here only.
 
     Uses the prefetched relations (`status_changes`, `role_changes`, `messages`, `decisions`,
-    `agreements`, `proposals`, `mails`), so a page that prefetches them runs in a fixed number of queries.
+    `agreements`, `forwardings`, `duplicate_changes`, `duplicate_changes_as_original`, `proposals`,
+    `mails`), so a page that prefetches them runs in a fixed number of queries.
     """
     events = _events(initiative, internal=True)
     events += [Event(mail.created_at, "mail", mail) for mail in initiative.mails.all()]

@@ -27,6 +27,7 @@ urlpatterns = [
     path(f"{tracked}/tevredenheid/", tracking.InitiativeSatisfactionView.as_view(), name="satisfaction"),
     path(f"{tracked}/mijn-gegevens/", tracking.InitiativeDataExportView.as_view(), name="data_export"),
     path(f"{tracked}/bijlagen/<int:pk>/", tracking.TrackedAttachmentView.as_view(), name="track_attachment"),
+    path(f"{tracked}/besluiten/<int:pk>/brief.pdf", tracking.TrackedDecisionLetterView.as_view(), name="track_letter"),
     # The officers' dashboard: the list, one initiative, statistics, a village's plans.
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("dashboard/export.csv", dashboard.DashboardExportView.as_view(), name="dashboard_export"),
@@ -69,10 +70,22 @@ urlpatterns = [
         officer.PublicationHideView.as_view(),
         name="officer_publication_hide",
     ),
+    path(f"{officer_initiative}/dubbel/", officer.InitiativeDuplicateView.as_view(), name="officer_duplicate"),
+    path(
+        f"{officer_initiative}/dubbel/ongedaan/",
+        officer.InitiativeDuplicateUndoView.as_view(),
+        name="officer_duplicate_undo",
+    ),
+    path(f"{officer_initiative}/doorsturen/", officer.InitiativeForwardView.as_view(), name="officer_forward"),
     path(
         f"{officer_initiative}/bijlagen/<int:attachment_pk>/",
         officer.OfficerAttachmentView.as_view(),
         name="officer_attachment",
+    ),
+    path(
+        f"{officer_initiative}/besluiten/<int:decision_pk>/brief.pdf",
+        officer.OfficerDecisionLetterView.as_view(),
+        name="officer_letter",
     ),
     path("dashboard/subsidies/<int:grant_pk>/betaald/", officer.GrantPaidView.as_view(), name="grant_paid"),
     path("dashboard/subsidies/<int:grant_pk>/intrekken/", officer.GrantWithdrawView.as_view(), name="grant_withdraw"),

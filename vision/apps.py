@@ -9,6 +9,7 @@ class VisionConfig(AppConfig):
     def ready(self):
         from municipalities.scoping import register_staff_scope
         from vision import (
+            audit_details,  # noqa: F401 - registers the audit log describer
             mails,  # noqa: F401 - registers the meeting mail context builder
             scan_mails,  # noqa: F401 - registers the scan invitation mail context builder
         )

@@ -174,15 +174,15 @@ USE_I18N = True
 USE_TZ = True
 
 # Static files: our own under static/, third-party assets from npm packages installed at
-# build time (node_modules/, never in git, never from a CDN).
+# build time (node_modules/, never in git, never from a CDN). The Docker image collects them
+# while it is built and leaves node_modules/ behind: there they are served from STATIC_ROOT
+# only (NODE_MODULES_COLLECTED=true keeps the missing folder out of STATICFILES_DIRS).
 STATIC_URL = "/static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-]
+STATICFILES_DIRS = [BASE_DIR / "static"]
+if not env.bool("NODE_MODULES_COLLECTED", default=False):
+    STATICFILES_DIRS.append(("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -297,7 +297,7 @@ SESSION_COOKIE_HTTPONLY = True
 
 # Content-Security-Policy (django-csp): everything from our own origin, no inline scripts or
 # styles, no eval. Templates therefore carry no `style=` attributes and no inline <script>
-# (a page that starts using htmx must turn its inline indicator styles off). img-src allows
+# (a page that ever adds htmx must turn its inline indicator styles off). img-src allows
 # data: for Bootstrap's SVG icons in CSS. The Django admin (5.2) needs no exception.
 # (Added here rather than in the lists above to keep the security settings in one place.)
 INSTALLED_APPS.append("csp")  # its system checks catch settings in the pre-4.0 format

@@ -21,6 +21,7 @@ from initiatives.models import (
     Initiative,
 )
 from initiatives.services.common import audit_initiative, mail_initiator
+from initiatives.services.letters import decision_letter_schedule
 from initiatives.services.workflow import initiative_transition
 from municipalities.access import require_officer
 from municipalities.models import Fund
@@ -135,7 +136,13 @@ def initiative_decide(
             detail=f"fund={fund.pk} amount={amount}",
         )
     audit_initiative(approved_by or actor, AuditAction.INITIATIVE_DECIDE, initiative, obj=decision, detail=outcome)
-    mail_initiator(initiative, template="initiatives/email/decision", key=f"decision:{decision.pk}")
+    decision_letter_schedule(decision)  # the letter (PDF) is made after the commit, before the mail leaves
+    mail_initiator(
+        initiative,
+        template="initiatives/email/decision",
+        key=f"decision:{decision.pk}",
+        context={"decision_id": decision.pk},
+    )
     return decision
 
 

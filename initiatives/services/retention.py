@@ -9,6 +9,8 @@ data; the initiative and its history keep their non-personal facts. What is remo
   (their free text is treated as personal; the privacy statement says so);
 - every attachment, rows and files, also those of officers' messages: letters and photos about
   a resident's plan often hold personal data, and nobody can check each file by hand;
+- the decision letters (PDF files: they name the initiator); the decisions themselves stay,
+  and no letter is made for them again;
 - the satisfaction comment and permission to contact (the score stays for the statistics);
 - the tracking links (revoked), and the initiator's address on the mails in the outbox
   (a mail still pending to that address is marked failed: it can no longer be sent).
@@ -45,6 +47,7 @@ from initiatives.models import (
     Satisfaction,
     StatusChange,
     TrackingToken,
+    decision_letter_path,
 )
 from notifications.constants import OutboxStatus
 from notifications.models import OutboxMail
@@ -107,6 +110,14 @@ def _anonymise_batch(*, cutoff: datetime, now: datetime) -> int:
     attachments.delete()  # nothing refers to an attachment: one DELETE, whatever the number
     storage = Attachment._meta.get_field("file").storage
     transaction.on_commit(lambda: _delete_files(storage, paths))
+
+    # Decision letters: the stored name, and the fixed one (a rolled-back attempt may have left it).
+    letters = Decision.objects.filter(initiative_id__in=ids)
+    letter_paths = {path for path in letters.exclude(letter="").values_list("letter", flat=True)}
+    letter_paths |= {decision_letter_path(decision, "") for decision in letters.only("pk")}
+    letters.exclude(letter="").update(letter="", letter_made_at=None)
+    letter_storage = Decision._meta.get_field("letter").storage
+    transaction.on_commit(lambda: _delete_files(letter_storage, sorted(letter_paths)))
 
     Message.objects.filter(initiative_id__in=ids, kind=MessageKind.FROM_INITIATOR).update(body=placeholder)
     # History rows keep their facts (statuses, dates, who); only the initiator's own words go.
@@ -303,6 +314,8 @@ def personal_data_export(*, initiative: Initiative) -> dict:
                 "motivation": decision.motivation,
                 "decided_at": _when(decision.decided_at),
                 "decided_by": _person(decision.decided_by),
+                # The letter itself is on your personal page (a PDF with this decision).
+                "letter": f"besluit-{initiative.reference}.pdf" if decision.letter else None,
             }
             for decision in initiative.decisions.all()
         ],

@@ -370,3 +370,18 @@ def test_doetinchem_adopted_its_vision_and_scores_higher_after(seeded):
 
     assert average(ScanKind.FOLLOW_UP) > average(ScanKind.BASELINE)
     assert Case.objects.filter(trajectory=trajectory, initiative__municipality__name="Doetinchem").exists()
+
+
+def test_demo_municipalities_have_a_letterhead_and_their_decisions_a_letter(seeded):
+    from initiatives.models import Decision
+    from initiatives.services.letters import decision_letter_render
+    from tests.core.test_pdf import text_of
+
+    for municipality in Municipality.objects.all():
+        assert municipality.postal_address and municipality.logo and municipality.objection_url
+    assert Fund.objects.exclude(grant_conditions="").exists()
+    decision = Decision.objects.filter(
+        initiative__municipality__name="Harderwijk", grants__isnull=False, initiative__personal_data_removed_at=None
+    ).first()
+    text = " ".join(text_of(decision_letter_render(decision=decision)).split())
+    assert "Postbus 149" in text and "M. de Boer" in text and decision.initiative.reference in text

@@ -230,6 +230,21 @@ class ApproveTests:
         assert actions[AuditAction.GRANT_COMMIT] == coordinator.user
         assert actions[AuditAction.INITIATIVE_DECIDE] == coordinator.user
 
+    def test_the_letter_is_made_after_the_approval_and_signed_by_the_coordinator(
+        self, initiative, officer, coordinator, fund, django_capture_on_commit_callbacks
+    ):
+        from tests.initiatives.test_letters import letter_text
+
+        coordinator.job_title = "coördinator initiatieven"
+        coordinator.save(update_fields=["job_title"])
+        proposal = propose(initiative, officer, fund)
+        with django_capture_on_commit_callbacks(execute=True):
+            decision = proposal_approve(proposal=proposal, actor=coordinator.user)
+        text = letter_text(decision)
+        assert coordinator.user.get_full_name() in text and "coördinator initiatieven" in text
+        to_initiator = next(m for m in mail.outbox if m.to == [initiative.initiator_email])
+        assert [name for name, *_ in to_initiator.attachments] == [f"besluit-{initiative.reference}.pdf"]
+
     def test_when_the_fund_has_no_room_left_the_proposal_keeps_waiting(self, initiative, officer, coordinator, fund):
         proposal = propose(initiative, officer, fund, "4000")
         other = InitiativeFactory(in_conversation=True, village__municipality=initiative.municipality, total_cost=9000)

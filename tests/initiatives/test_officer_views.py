@@ -283,8 +283,9 @@ class PageTests:
                 initiative=initiative, status="sent_back", reviewed_by=officer.user, reviewed_at=timezone.now()
             )
         DecisionProposalFactory(initiative=initiative, proposed_by=officer.user)
-        # (the role history, the proposals and the read mark for "new replies" are one query each)
-        with django_assert_max_num_queries(22):
+        # (the role history and the read mark for "new replies" are one query each; duplicates both
+        # ways, forwardings, the proposals and the audit lines with their names are one query each too)
+        with django_assert_max_num_queries(27):
             response = officer_client.get(page_url(initiative))
         assert response.status_code == 200
         assert len(response.context["timeline"]) >= 3 * count

@@ -7,6 +7,7 @@ variable takes effect. The tables behind it live in `config/demo_data.py`.
 """
 
 import hashlib
+import io
 import os
 import random
 import secrets
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Sum
@@ -203,6 +205,20 @@ def fake_phone(rng: random.Random) -> str:
     return f"06 0000 {rng.randint(1000, 9999)}"  # 06-0000 numbers are not handed out
 
 
+def demo_logo(colour: tuple[int, int, int]) -> bytes:
+    """A plain shield in the municipality's colour (PNG): enough to show where a logo goes."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (240, 280), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(10, 10), (230, 10), (230, 150), (120, 270), (10, 150)], fill=colour)
+    draw.polygon([(40, 40), (200, 40), (200, 140), (120, 230), (40, 140)], fill=(255, 255, 255))
+    draw.rectangle([(70, 70), (170, 150)], fill=colour)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def ensure(model, defaults=None, **lookup):
     """get_or_create with full_clean() before the insert; an existing row is left as it is."""
     obj = model.objects.filter(**lookup).first()
@@ -323,6 +339,7 @@ class DemoSeeder:
                 municipality.mandate_amount = euros(spec["mandate_amount"])  # also on a database seeded before
                 municipality.save(update_fields=["mandate_amount", "updated_at"])
             self.municipalities[spec["name"]] = municipality
+            self.seed_letterhead(municipality)
             for name, kind, population, hall_name, (interest_name, interest_kind) in spec["villages"]:
                 village, _ = ensure(
                     Village,
@@ -434,6 +451,20 @@ class DemoSeeder:
                 unused = recovery_codes_renew(user=user, actor=None, audit=False)
             self.recovery_codes[user.get_username()] = unused
 
+    def seed_letterhead(self, municipality: Municipality):
+        """Letterhead, objection route and a simple logo for the decision letters; a municipality
+        whose letterhead someone already filled in keeps it."""
+        spec = data.LETTERHEADS.get(municipality.name)
+        if spec is None or municipality.postal_address:
+            return
+        municipality.postal_address = spec["postal_address"]
+        municipality.objection_url = f"https://www.{municipality.slug}.nl/bezwaar"
+        municipality.letter_signer_name = spec.get("letter_signer_name", "")
+        municipality.letter_signer_title = spec.get("letter_signer_title", "")
+        municipality.logo.save("logo.png", ContentFile(demo_logo(spec["colour"])), save=False)
+        municipality.full_clean()
+        municipality.save()
+
     def fund(self, municipality: Municipality, year: int) -> Fund:
         key = (municipality.pk, year)
         if key not in self.funds:
@@ -447,6 +478,7 @@ class DemoSeeder:
                     "budget_per_village": euros(rules["budget_per_village"]) if rules["budget_per_village"] else None,
                     "submit_weeks_before_start": rules["submit_weeks_before_start"],
                     "description": rules["description"],
+                    "grant_conditions": data.GRANT_CONDITIONS,
                     "is_open": year == self.year,
                 },
                 municipality=municipality,
