@@ -60,6 +60,7 @@ class MunicipalityAdmin(ScopedModelAdmin):
                 )
             },
         ),
+        (_("Mandate and four eyes"), {"fields": ("mandate_amount",)}),
         (
             _("Decision letter: letterhead and signature"),
             {
