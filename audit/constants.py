@@ -85,3 +85,5 @@ class AuditAction(models.TextChoices):
     # publication of initiatives
     PUBLICATION_APPROVE = "initiative.publication_approve", _("Publication approved")
     PUBLICATION_HIDE = "initiative.publication_hide", _("Publication refused or taken offline")
+    # support from neighbours
+    SUPPORT_REASON_HIDE = "support.reason_hide", _("Reason of a supporter hidden")

@@ -70,6 +70,7 @@ MUNICIPALITIES = [
             "min_own_share_percent": 30,
             "budget_per_village": None,
             "submit_weeks_before_start": None,
+            "min_supporters": 5,
             "description": (
                 "Voor plannen van bewoners die hun dorp of wijk leefbaarder maken. U vraagt maximaal 5.000 euro. "
                 "U brengt zelf minstens 30 procent in: in geld, in uren of in materiaal. "
@@ -1910,3 +1911,15 @@ GRANT_CONDITIONS = (
     "Binnen drie maanden na afloop laat u zien wat u heeft gedaan: een kort verslag met foto's en de "
     "bonnen of facturen."
 )
+
+# Neighbours' support (draagvlak) on a few published demo initiatives: reasons they give.
+SUPPORT_REASONS = [
+    "Mijn kinderen gaan hier elke dag langs.",
+    "Goed voor jong en oud in het dorp.",
+    "Ik help graag mee op de klusdag.",
+    "Eindelijk iemand die dit oppakt!",
+    "",
+    "Dit mist ons dorp al jaren.",
+    "",
+]
+SUPPORTED_INITIATIVES = 8  # how many published demo initiatives get supporters

@@ -12,7 +12,7 @@ from audit.constants import AuditAction
 from audit.describe import parse_change, parse_pairs, register
 from core.formats import money
 from initiatives.constants import DecisionOutcome, MunicipalRole, Publication, Status
-from initiatives.models import Agreement, Attachment, Decision, DecisionProposal, Grant, Initiative, Message
+from initiatives.models import Agreement, Attachment, Decision, DecisionProposal, Grant, Initiative, Message, Support
 from municipalities.models import Fund, Municipality
 
 # Rows about a part of an initiative name the initiative.
@@ -23,6 +23,7 @@ PARTS = {
     "initiatives.agreement": Agreement,
     "initiatives.message": Message,
     "initiatives.attachment": Attachment,
+    "initiatives.support": Support,
 }
 
 
@@ -146,6 +147,8 @@ def _describe_details(entries) -> None:
             ]
             gone = _("a municipality that is no longer here")
             entry.detail_text = _("from %(from)s to %(to)s") % {"from": names[0] or gone, "to": names[1] or gone}
+        elif action == AuditAction.SUPPORT_REASON_HIDE:
+            entry.detail_text = _("the reason of a supporter is no longer on the public page")
         elif action in (AuditAction.GRANT_WITHDRAW, AuditAction.DECISION_SEND_BACK) and detail:
             entry.detail_text = _("reason: %(reason)s") % {"reason": detail}
 

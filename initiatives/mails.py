@@ -7,9 +7,10 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from initiatives.models import Decision, Initiative
+from initiatives.models import Decision, Initiative, Support
 from initiatives.services.letters import decision_letter_pdf, letter_filename
 from initiatives.services.submission import tracking_token_issue
+from initiatives.services.supports import support_links_issue
 from notifications.builders import Built, register
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,19 @@ def build_initiative_mail(mail) -> Built:
             built.context["tracking_url"] = tracking_url(initiative)
         if mail.template == DECISION_MAIL:
             _attach_letter(mail, initiative, built)
+    if isinstance(mail.subject, Support) and mail.context.get("support_links"):
+        support = mail.subject
+        confirm, withdraw = support_links_issue(support=support)
+        built.context.update(
+            support=support,
+            initiative=support.initiative,
+            municipality=support.initiative.municipality,
+            confirm_url=settings.SITE_URL + reverse("initiatives:support_confirm", kwargs={"token": confirm}),
+            withdraw_url=settings.SITE_URL + reverse("initiatives:support_withdraw", kwargs={"token": withdraw}),
+            initiative_url=settings.SITE_URL
+            + reverse("initiatives:public", kwargs={"reference": support.initiative.reference}),
+            valid_days=settings.SUPPORT_CONFIRM_DAYS,
+        )
     if mail.context.get("tracking_links_for"):
         initiatives = Initiative.objects.filter(pk__in=mail.context["tracking_links_for"]).order_by("-submitted_at")
         built.context["tracking_links"] = [

@@ -965,3 +965,111 @@ class Satisfaction(models.Model):
     @property
     def is_satisfied(self) -> bool:
         return self.score >= SATISFIED_FROM
+
+
+class SupportNameDisplay(models.TextChoices):
+    """How a supporter's name appears on the public page (officers always see the full name)."""
+
+    FULL = "full", _("My full name")
+    SHORT = "short", _("My first name and the initial of my last name")
+    HIDDEN = "hidden", _("Do not show my name")
+
+
+class SupportQuerySet(InitiativeChildQuerySet):
+    def confirmed(self):
+        """What counts: confirmed support (a withdrawn one is deleted)."""
+        return self.filter(confirmed_at__isnull=False)
+
+    def from_own_village(self):
+        """Supporters who live in the initiative's own village (as they say themselves)."""
+        return self.filter(village_id=models.F("initiative__village_id"))
+
+    def for_confirm_token(self, token: str):
+        if not token or len(token) > 100:
+            return self.none()
+        return self.filter(confirm_token_hash=tracking_token_hash(token))
+
+    def for_withdraw_token(self, token: str):
+        if not token or len(token) > 100:
+            return self.none()
+        return self.filter(withdraw_token_hash=tracking_token_hash(token))
+
+
+class Support(models.Model):
+    """A neighbour's support for a published initiative (draagvlak).
+
+    One per address per initiative; only a confirmed one counts. The confirmation mail carries a
+    link to confirm (valid SUPPORT_CONFIRM_DAYS days) and a link to withdraw; both are minted when
+    the mail leaves and only their SHA-256 is stored. Withdrawing deletes the row. The village is
+    the supporter's own answer; empty means "elsewhere". After the retention term the address,
+    name and reason are removed (initiatives.services.retention); the count stays.
+    """
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="supports")
+    name = models.CharField(_("name"), max_length=120)
+    name_display = models.CharField(
+        _("show my name as"), max_length=10, choices=SupportNameDisplay.choices, default=SupportNameDisplay.SHORT
+    )
+    village = models.ForeignKey(
+        "villages.Village",
+        verbose_name=_("lives in"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty: lives elsewhere."),
+    )
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    reason = models.TextField(_("reason"), max_length=300, blank=True)
+    reason_hidden_at = models.DateTimeField(_("reason hidden at"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.DUTCH)
+    created_at = models.DateTimeField(_("given at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirm_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    withdraw_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    token_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    personal_data_removed_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
+
+    mails = GenericRelation(
+        "notifications.OutboxMail",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="support",
+    )
+
+    objects = SupportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-confirmed_at", "-pk"]
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            # Addresses are stored in lower case; an anonymised row has none.
+            models.UniqueConstraint(
+                fields=["initiative", "email"], condition=~models.Q(email=""), name="support_once_per_address"
+            ),
+        ]
+        indexes = [models.Index(fields=["initiative", "confirmed_at"], name="support_initiative_confirmed")]
+
+    def __str__(self):
+        # No name: the audit log keeps this text after the supporter's data is removed.
+        return f"{self.initiative_id}: support {self.pk}"
+
+    @property
+    def municipality_id(self):
+        """The outbox keeps a mail's municipality beside its subject (for scoping)."""
+        return self.initiative.municipality_id
+
+    @property
+    def public_name(self) -> str:
+        """The name as the supporter chose to show it: "" when not shown."""
+        words = self.name.split()
+        if self.personal_data_removed_at or not words or self.name_display == SupportNameDisplay.HIDDEN:
+            return ""
+        if self.name_display == SupportNameDisplay.FULL or len(words) == 1:
+            return " ".join(words)
+        return f"{words[0]} {words[-1][0].upper()}."
+
+    @property
+    def public_reason(self) -> str:
+        return "" if self.reason_hidden_at else self.reason

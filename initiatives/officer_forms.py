@@ -259,7 +259,7 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.funds = {fund.pk: fund for fund in funds}
         self.fields["fund"].choices = [("", _("No contribution"))] + [
-            (fund.pk, f"{fund.name} {fund.year}") for fund in funds
+            (fund.pk, self.fund_label(fund)) for fund in funds
         ]
         texts = [t for t in standard_texts if t.purpose == StandardText.Purpose.DECISION]
         if texts:
@@ -270,6 +270,16 @@ class DecisionForm(forms.Form):
                 help_text=_("The text appears in the box below, so you can change it."),
             )
             self.order_fields(["outcome", "standard_text", "motivation", "fund", "amount"])
+
+    @staticmethod
+    def fund_label(fund) -> str:
+        needed = getattr(fund, "supporters", None)
+        if needed is not None and needed.still_needed:
+            return _("%(fund)s (%(needed)s more supporters from the village needed)") % {
+                "fund": f"{fund.name} {fund.year}",
+                "needed": needed.still_needed,
+            }
+        return f"{fund.name} {fund.year}"
 
     def clean_fund(self):
         pk = self.cleaned_data.get("fund")
@@ -309,6 +319,10 @@ class GrantPaidForm(forms.Form):
 
 class GrantWithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason for withdrawing"), max_length=200)
+
+
+class SupportHideReasonForm(forms.Form):
+    """Hide a supporter's reason: a button only; the service writes the audit row."""
 
 
 class PublicationApproveForm(forms.Form):

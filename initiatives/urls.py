@@ -3,11 +3,12 @@ intake form, tracking link, gallery, municipality and village pages) and the off
 
 from django.urls import path, re_path
 
-from initiatives.views import dashboard, officer, public, statistics, tracking, village_plans
+from initiatives.views import dashboard, officer, public, statistics, supports, tracking, village_plans
 
 app_name = "initiatives"
 
 tracked = "initiatieven/volg/<str:token>"
+published = r"initiatieven/(?P<reference>\d{4}-\d{4,6})/"
 officer_initiative = "dashboard/initiatieven/<int:pk>"
 
 urlpatterns = [
@@ -18,7 +19,11 @@ urlpatterns = [
     path("initiatieven/nieuw/ontvangen/", public.InitiativeSubmittedView.as_view(), name="submitted"),
     path("initiatieven/link-kwijt/", public.LostLinkView.as_view(), name="lost_link"),
     path("initiatieven/link-kwijt/verstuurd/", public.LostLinkSentView.as_view(), name="lost_link_sent"),
-    re_path(r"^initiatieven/(?P<reference>\d{4}-\d{4,6})/$", public.PublicInitiativeView.as_view(), name="public"),
+    re_path(rf"^{published}$", public.PublicInitiativeView.as_view(), name="public"),
+    re_path(rf"^{published}steunen/$", public.SupportGiveView.as_view(), name="support"),
+    re_path(rf"^{published}steunen/verstuurd/$", supports.SupportSentView.as_view(), name="support_sent"),
+    path("steun/bevestigen/<str:token>/", supports.SupportConfirmView.as_view(), name="support_confirm"),
+    path("steun/intrekken/<str:token>/", supports.SupportWithdrawView.as_view(), name="support_withdraw"),
     path("gemeenten/<slug:slug>/", public.MunicipalityDetailView.as_view(), name="municipality"),
     path("gemeenten/<slug:municipality>/<slug:slug>/", public.VillageDetailView.as_view(), name="village"),
     # The initiator's private link.
@@ -43,6 +48,11 @@ urlpatterns = [
         f"{officer_initiative}/afspraken/<int:agreement_pk>/klaar/",
         officer.AgreementDoneView.as_view(),
         name="agreement_done",
+    ),
+    path(
+        f"{officer_initiative}/steun/<int:support_pk>/reden-verbergen/",
+        officer.SupportHideReasonView.as_view(),
+        name="officer_support_hide",
     ),
     path(f"{officer_initiative}/besluit/", officer.InitiativeDecideView.as_view(), name="officer_decide"),
     path(

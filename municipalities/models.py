@@ -301,6 +301,14 @@ class Fund(TimeStampedModel):
     submit_weeks_before_start = models.PositiveSmallIntegerField(
         _("submit at least (weeks before start)"), null=True, blank=True
     )
+    min_supporters = models.PositiveSmallIntegerField(
+        _("minimum supporters from the village"),
+        default=0,
+        help_text=_(
+            "How many confirmed supporters from the initiative's own village are needed before a contribution "
+            "can be decided. 0: no minimum."
+        ),
+    )
     description = models.TextField(_("rules in plain words"), blank=True)
     grant_conditions = models.TextField(
         _("conditions of a contribution"),

@@ -333,6 +333,11 @@ else:
 # Residents' submissions: spam protection and uploads.
 SUBMISSION_RATE_LIMIT = env.int("SUBMISSION_RATE_LIMIT", default=10)  # per IP address
 SUBMISSION_RATE_PERIOD = env.int("SUBMISSION_RATE_PERIOD", default=3600)  # seconds
+# Neighbours' support for an initiative: per client and per address, per period; the link's life.
+SUPPORT_RATE_LIMIT = env.int("SUPPORT_RATE_LIMIT", default=20)  # per IP address
+SUPPORT_RATE_LIMIT_PER_ADDRESS = env.int("SUPPORT_RATE_LIMIT_PER_ADDRESS", default=5)
+SUPPORT_RATE_PERIOD = env.int("SUPPORT_RATE_PERIOD", default=3600)  # seconds
+SUPPORT_CONFIRM_DAYS = env.int("SUPPORT_CONFIRM_DAYS", default=7)
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)  # trusted proxies in front of the app (X-Forwarded-For)
 ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=5)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

@@ -19,6 +19,7 @@ from initiatives.models import (
     DecisionProposal,
     Grant,
     Initiative,
+    Support,
 )
 from initiatives.services.common import audit_initiative, mail_initiator
 from initiatives.services.letters import decision_letter_schedule
@@ -54,6 +55,23 @@ def fund_check_grant(*, fund: Fund, initiative: Initiative, amount: Decimal, gra
                     % {
                         "pct": number_format(fund.min_own_share_percent.normalize(), use_l10n=True),
                         "max": money(ceiling),
+                    }
+                }
+            )
+    if fund.min_supporters and grant is None:  # a new grant; one already given stays
+        have = Support.objects.confirmed().filter(initiative=initiative, village_id=initiative.village_id).count()
+        if have < fund.min_supporters:
+            raise ValidationError(
+                {
+                    "fund": _(
+                        "This fund asks for at least %(min)s confirmed supporters from %(village)s. "
+                        "Confirmed now: %(have)s. Still needed: %(needed)s."
+                    )
+                    % {
+                        "min": fund.min_supporters,
+                        "village": initiative.village.name,
+                        "have": have,
+                        "needed": fund.min_supporters - have,
                     }
                 }
             )

@@ -49,6 +49,7 @@ from initiatives.models import (
     Message,
     RoleChange,
     StatusChange,
+    Support,
 )
 from initiatives.services.duplicates import (
     duplicate_refusal,
@@ -70,6 +71,7 @@ from initiatives.services.officers import (
 )
 from initiatives.services.publication import publication_approve, publication_hide
 from initiatives.services.submission import initiative_submit
+from initiatives.services.supports import support_count, support_hide_reason, supporters_needed
 from initiatives.services.workflow import initiative_change_status
 from initiatives.timeline import officer_timeline
 from initiatives.views.tracking import letter_response
@@ -160,9 +162,22 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
             .order_by("purpose", "title")
         )
 
+    def supporters_from_own_village(self) -> int:
+        """Confirmed supporters from the initiative's village: from the page's list when it is
+        there (no query), else counted."""
+        supports = getattr(self.initiative, "confirmed_supports", None)
+        if supports is None:
+            return support_count(self.initiative).own_village
+        return sum(1 for support in supports if support.village_id == self.initiative.village_id)
+
     @cached_property
     def funds(self) -> list[Fund]:
-        return funds_with_totals(self.request.user, self.initiative.municipality_id)
+        """The open funds; a fund with a minimum of supporters says how many are still needed."""
+        funds = funds_with_totals(self.request.user, self.initiative.municipality_id)
+        if any(fund.min_supporters for fund in funds):
+            for needed in supporters_needed(funds, own_village=self.supporters_from_own_village()):
+                needed.fund.supporters = needed
+        return funds
 
     def form_kwargs_for(self, name: str) -> dict:
         """What each action form needs besides the data; the page and the action agree on it."""
@@ -233,6 +248,11 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
                 Prefetch("agreements", queryset=Agreement.objects.select_related("created_by")),
                 Prefetch("grants", queryset=Grant.objects.select_related("fund", "decision")),
                 Prefetch("mails", queryset=OutboxMail.objects.order_by("created_at", "pk")),
+                Prefetch(
+                    "supports",
+                    queryset=Support.objects.confirmed().select_related("village").order_by("-confirmed_at", "-pk"),
+                    to_attr="confirmed_supports",
+                ),
             ),
             pk=pk,
         )
@@ -269,6 +289,9 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
             grant.withdraw_form = bound.get(f"withdraw-{grant.pk}") or officer_forms.GrantWithdrawForm(
                 prefix=f"withdraw-{grant.pk}"
             )
+        supports = initiative.confirmed_supports
+        for support in supports:
+            support.hide_form = bound.get(f"support_hide-{support.pk}")
         timeline = officer_timeline(initiative)
         for event in timeline:
             if event.kind == "mails":
@@ -282,6 +305,8 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
             "agreements": agreements,
             "grants": grants,
             "funds": self.funds,
+            "supports": supports,
+            "supports_own_village": self.supporters_from_own_village(),
             "duplicate_refusal": duplicate_refusal(initiative),
             "duplicate_undo_refusal": duplicate_undo_refusal(initiative) if initiative.duplicate_of_id else "",
             "forward_refusal": forward_refusal(initiative),
@@ -508,6 +533,30 @@ class ProposalWithdrawView(ProposalActionView):
 
     def act(self, data):
         proposal_withdraw(proposal=self.proposal, actor=self.request.user)
+
+
+class SupportHideReasonView(InitiativeActionView):
+    """Hide an offensive reason from the public page; the supporter still counts."""
+
+    form_class = officer_forms.SupportHideReasonForm
+    anchor = "supporters"
+    success_message = gettext_lazy("The reason is hidden from the public page.")
+
+    def get_initiative(self):
+        initiative = super().get_initiative()
+        self.support = get_object_or_404(
+            Support.objects.confirmed().filter(initiative=initiative), pk=self.kwargs["support_pk"]
+        )
+        return initiative
+
+    def get_prefix(self):
+        return None  # a button per supporter: no ids on the page
+
+    def form_key(self):
+        return f"support_hide-{self.support.pk}"
+
+    def act(self, data):
+        support_hide_reason(support=self.support, actor=self.request.user)
 
 
 class PublicationApproveView(InitiativeActionView):

@@ -13,6 +13,7 @@ from django.views.generic import FormView
 
 from initiatives.constants import (
     MUNICIPAL_ROLE_EXPLANATIONS,
+    OPEN_STATUSES,
     STATUS_EXPLANATIONS,
     TERMINAL_STATUSES,
     MessageKind,
@@ -32,8 +33,10 @@ from initiatives.services.submission import (
     initiative_reply,
     initiative_withdraw,
 )
+from initiatives.services.supports import support_count, supporters_needed
 from initiatives.timeline import public_timeline
 from municipalities.access import officers_for_village
+from municipalities.models import Fund
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +103,16 @@ class InitiativeTrackView(TrackedInitiativeMixin, FormView):
         explanation, next_step = STATUS_EXPLANATIONS[initiative.status]
         satisfaction = getattr(initiative, "satisfaction", None)
         decisions = initiative.decisions.all()  # newest first (Decision.Meta.ordering), prefetched
+        supporters = support_count(initiative)
+        # Before the decision: how many supporters the open funds with a minimum still need.
+        funds = (
+            Fund.objects.open().filter(municipality_id=initiative.municipality_id, min_supporters__gt=0)
+            if initiative.status in OPEN_STATUSES
+            else Fund.objects.none()
+        )
         context.update(
+            support_count=supporters,
+            supporters_needed=supporters_needed(funds.order_by("-year", "name"), own_village=supporters.own_village),
             initiative=initiative,
             municipality=initiative.municipality,
             token=self.kwargs["token"],

@@ -28,6 +28,7 @@ from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from initiatives.services.submission import tracking_token_issue
+from initiatives.services.supports import support_links_issue
 from initiatives.statistics import TABLES
 from tests.initiatives.factories import (
     AgreementFactory,
@@ -37,6 +38,7 @@ from tests.initiatives.factories import (
     GrantFactory,
     InitiativeFactory,
     MessageFactory,
+    SupportFactory,
 )
 from tests.municipalities.factories import OfficerMembershipFactory, UserFactory, two_municipalities
 from tests.villages.factories import PlanActionFactory, VillageFactory, VillagePlanFactory
@@ -254,6 +256,17 @@ def meeting_rsvp_token(w, t, role):
     return UNKNOWN_TOKEN
 
 
+def support_link(kind):
+    """A neighbour's confirm or withdraw link; `resident_other` sends the other kind of link."""
+    other = {"confirm": "withdraw", "withdraw": "confirm"}[kind]
+
+    def kwargs(w, t, role):
+        token = {"resident_own": t.support_links[kind], "resident_other": t.support_links[other]}
+        return {"token": token.get(role, UNKNOWN_TOKEN)}
+
+    return kwargs
+
+
 def tracked_attachment(w, t, role):
     token = {"resident_own": t.token, "resident_other": w.other(t).token}.get(role, UNKNOWN_TOKEN)
     return {"token": token, "pk": t.attachment.pk}
@@ -276,6 +289,12 @@ EXPECTED: dict[str, Rule] = {
     "initiatives:lost_link": public(tenants=(None,)),
     "initiatives:lost_link_sent": public(tenants=(None,)),
     "initiatives:public": public(lambda w, t, role: {"reference": t.initiative.reference}),
+    # Neighbours' support: the form's address (a GET goes to the form on the initiative's page;
+    # tests/initiatives/test_support_views.py posts to it), "check your mail", the mail's links.
+    "initiatives:support": public(lambda w, t, role: {"reference": t.initiative.reference}, answer=REDIRECT),
+    "initiatives:support_sent": public(lambda w, t, role: {"reference": t.initiative.reference}),
+    "initiatives:support_confirm": tracking_link(support_link("confirm")),
+    "initiatives:support_withdraw": tracking_link(support_link("withdraw")),
     "initiatives:municipality": public(lambda w, t, role: {"slug": t.municipality.slug}),
     "initiatives:village": public(lambda w, t, role: {"municipality": t.municipality.slug, "slug": t.village.slug}),
     # The resident's tracking link.
@@ -320,6 +339,9 @@ EXPECTED: dict[str, Rule] = {
     ),
     "initiatives:proposal_withdraw": officer_page(
         officer_kwargs(pk=lambda t: t.initiative.pk, proposal_pk=lambda t: t.proposal.pk), "post"
+    ),
+    "initiatives:officer_support_hide": officer_page(
+        officer_kwargs(pk=lambda t: t.initiative.pk, support_pk=lambda t: t.supporter.pk), "post"
     ),
     "initiatives:officer_publication_approve": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
     "initiatives:officer_publication_hide": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
@@ -422,6 +444,9 @@ def build_tenant(municipality, name: str, association) -> SimpleNamespace:
     t.village = VillageFactory(municipality=municipality)
     t.initiative = InitiativeFactory(village=t.village)
     t.token = tracking_token_issue(initiative=t.initiative)
+    t.support = SupportFactory(initiative=t.initiative, unconfirmed=True)  # its links are followed
+    t.supporter = SupportFactory(initiative=t.initiative)  # confirmed, with a reason to hide
+    t.support_links = dict(zip(("confirm", "withdraw"), support_links_issue(support=t.support), strict=True))
     t.agreement = AgreementFactory(initiative=t.initiative)
     t.grant = GrantFactory(initiative=t.initiative)
     t.proposal = DecisionProposalFactory(initiative=t.initiative)

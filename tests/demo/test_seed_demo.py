@@ -26,6 +26,7 @@ from initiatives.models import (
     Message,
     ReferenceSequence,
     StatusChange,
+    Support,
     Theme,
 )
 from municipalities.models import Fund, Municipality, OfficerMembership
@@ -385,3 +386,13 @@ def test_demo_municipalities_have_a_letterhead_and_their_decisions_a_letter(seed
     ).first()
     text = " ".join(text_of(decision_letter_render(decision=decision)).split())
     assert "Postbus 149" in text and "M. de Boer" in text and decision.initiative.reference in text
+
+
+def test_some_published_initiatives_have_confirmed_supporters(seeded):
+    """`make run` shows neighbours' support: confirmed, on published initiatives, and one fund
+    with a minimum of supporters from the own village."""
+    supports = Support.objects.select_related("initiative__municipality")
+    assert supports.count() >= 10
+    assert all(support.confirmed_at and support.initiative.is_published for support in supports)
+    assert supports.filter(village_id=F("initiative__village_id")).exists()
+    assert Fund.objects.filter(min_supporters__gt=0).exists()

@@ -38,6 +38,7 @@ from tests.initiatives.factories import (
     InitiativeFactory,
     MessageFactory,
     StatusChangeFactory,
+    SupportFactory,
 )
 from tests.initiatives.helpers import PDF_BYTES, form_data, pdf
 from tests.municipalities.factories import FundFactory, OfficerMembershipFactory, UserFactory
@@ -271,9 +272,10 @@ class PageTests:
         AgreementFactory.create_batch(2, initiative=initiative)
         GrantFactory(initiative=initiative)
         DecisionFactory(initiative=initiative)
-        FundFactory.create_batch(2, municipality=officer.municipality)
+        FundFactory.create_batch(2, municipality=officer.municipality, min_supporters=3)
         StandardText.objects.create(municipality=officer.municipality, title="Welkom", body="Dank u wel.")
         for n in range(count):
+            SupportFactory(initiative=initiative, village=initiative.village if n % 2 else None)
             message = MessageFactory(initiative=initiative, internal=n % 3 == 0, author=officer.user)
             AttachmentFactory(initiative=initiative, message=message)
             StatusChangeFactory(initiative=initiative, actor=officer.user)
@@ -283,9 +285,10 @@ class PageTests:
                 initiative=initiative, status="sent_back", reviewed_by=officer.user, reviewed_at=timezone.now()
             )
         DecisionProposalFactory(initiative=initiative, proposed_by=officer.user)
-        # (the role history and the read mark for "new replies" are one query each; duplicates both
-        # ways, forwardings, the proposals and the audit lines with their names are one query each too)
-        with django_assert_max_num_queries(27):
+        # (the role history, the read mark for "new replies", the supporters and the proposals are one
+        # query each; duplicates both ways, forwardings and the audit lines with their names are one
+        # query each too)
+        with django_assert_max_num_queries(28):
             response = officer_client.get(page_url(initiative))
         assert response.status_code == 200
         assert len(response.context["timeline"]) >= 3 * count

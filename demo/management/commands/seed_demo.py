@@ -38,6 +38,7 @@ from core.working_days import next_working_day_on_or_after
 from demo import data as data
 from initiatives.constants import (
     INITIATOR_ROLES,
+    OPEN_STATUSES,
     TRANSITIONS,
     AgreementParty,
     AgreementRole,
@@ -58,6 +59,8 @@ from initiatives.models import (
     Initiative,
     Message,
     StatusChange,
+    Support,
+    SupportNameDisplay,
     Theme,
 )
 from initiatives.services.funds import fund_check_grant
@@ -296,6 +299,7 @@ class DemoSeeder:
         self.seed_plans()
         self.seed_initiatives()
         self.seed_proposals()
+        self.seed_supports()
         self.link_plan_actions()
         for spec in data.TRAJECTORIES:
             self.seed_trajectory(spec)
@@ -477,6 +481,7 @@ class DemoSeeder:
                     "min_own_share_percent": Decimal(rules["min_own_share_percent"]),
                     "budget_per_village": euros(rules["budget_per_village"]) if rules["budget_per_village"] else None,
                     "submit_weeks_before_start": rules["submit_weeks_before_start"],
+                    "min_supporters": rules.get("min_supporters", 0),
                     "description": rules["description"],
                     "grant_conditions": data.GRANT_CONDITIONS,
                     "is_open": year == self.year,
@@ -637,6 +642,55 @@ class DemoSeeder:
                 proposal.full_clean()
                 proposal.save()
                 break
+
+    def seed_supports(self):
+        """Confirmed neighbours on a few published, open initiatives (once: one that has
+        supporters is left alone). Most live in the initiative's village, some elsewhere."""
+        candidates = (
+            Initiative.objects.published()
+            .filter(pk__in=[initiative.pk for initiative in self.initiatives.values()])
+            .filter(status__in=[*OPEN_STATUSES, Status.DECIDED, Status.IN_PROGRESS])
+            .select_related("village")
+        )
+        # Those still waiting for a decision first: their pages show what a fund still needs.
+        chosen = sorted(candidates, key=lambda i: (i.status not in OPEN_STATUSES, i.reference))
+        chosen = chosen[: data.SUPPORTED_INITIATIVES]
+        have = set(Support.objects.filter(initiative__in=chosen).values_list("initiative_id", flat=True))
+        published = [initiative for initiative in chosen if initiative.pk not in have]
+        villages_of = {}
+        for village in self.villages.values():
+            villages_of.setdefault(village.municipality_id, []).append(village)
+        supports = []
+        for initiative in published:
+            rng = random.Random(f"{data.SEED}:support:{initiative.reference}")
+            for number in range(rng.randint(2, 9)):
+                first, last = person(rng)
+                roll = rng.random()
+                village = (
+                    initiative.village
+                    if roll < 0.7
+                    else None
+                    if roll < 0.85
+                    else rng.choice(villages_of[initiative.municipality_id])
+                )
+                start = max(initiative.submitted_at, self.now - timedelta(days=20))
+                given = start + timedelta(hours=rng.randint(1, 90))
+                given = min(given, self.now - timedelta(minutes=30))
+                supports.append(
+                    Support(
+                        initiative=initiative,
+                        name=f"{first} {last}",
+                        name_display=rng.choice(SupportNameDisplay.values),
+                        village=village,
+                        email=f"steun{number}.{email_for(first, last, 'example.org')}",
+                        reason=rng.choice(data.SUPPORT_REASONS),
+                        created_at=given,
+                        token_issued_at=given,
+                        confirmed_at=given + timedelta(minutes=rng.randint(2, 25)),
+                    )
+                )
+        Support.objects.bulk_create(supports, ignore_conflicts=True)
+        self.created["supports"] = len(supports)
 
     def timeline(self, plan: InitiativePlan) -> list[datetime]:
         rng = plan.rng
