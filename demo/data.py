@@ -50,6 +50,9 @@ THEMES = [
 MUNICIPALITIES = [
     {
         "name": "Doetinchem",
+        # Officers decide alone on a contribution up to and including this amount; above it a
+        # coordinator approves (the mandate, Municipality.mandate_amount).
+        "mandate_amount": 2500,
         "cbs_code": "GM0222",
         "direction_kind": "faciliterend",
         "first_response_working_days": 5,
@@ -91,6 +94,7 @@ MUNICIPALITIES = [
     },
     {
         "name": "Elburg",
+        "mandate_amount": 1500,
         "cbs_code": "GM0230",
         "direction_kind": "uitvoeringsgericht",
         "first_response_working_days": 5,
@@ -121,6 +125,7 @@ MUNICIPALITIES = [
     },
     {
         "name": "Ermelo",
+        "mandate_amount": 2000,
         "cbs_code": "GM0233",
         "direction_kind": "faciliterend",
         "first_response_working_days": 5,
@@ -151,6 +156,7 @@ MUNICIPALITIES = [
     },
     {
         "name": "Harderwijk",
+        "mandate_amount": 2500,
         "cbs_code": "GM0243",
         "direction_kind": "beheersgericht",
         "first_response_working_days": 10,
@@ -180,6 +186,7 @@ MUNICIPALITIES = [
     },
     {
         "name": "Nunspeet",
+        "mandate_amount": 2500,
         "cbs_code": "GM0302",
         "direction_kind": "visionair",
         "first_response_working_days": 5,
@@ -211,6 +218,7 @@ MUNICIPALITIES = [
     },
     {
         "name": "Oldebroek",
+        "mandate_amount": 1500,
         "cbs_code": "GM0269",
         "direction_kind": "uitvoeringsgericht",
         "first_response_working_days": 5,
@@ -250,6 +258,7 @@ MUNICIPALITIES = [
     },
     {
         "name": "Putten",
+        "mandate_amount": 1000,
         "cbs_code": "GM0273",
         "direction_kind": "visionair",
         "first_response_working_days": 5,
@@ -540,6 +549,61 @@ USERS = [
         "municipality": "Putten",
         "job_title": "Accountmanager buurtschappen",
         "villages": ["Putten", "Huinen", "Krachtighuizen", "Halvinkhuizen"],
+    },
+    # The coordinators of the other municipalities: they approve contributions above the mandate.
+    {
+        "username": "doetinchem.coordinator",
+        "first_name": "Karin",
+        "last_name": "Lammers",
+        "role": "coordinator",
+        "municipality": "Doetinchem",
+        "job_title": "Teamleider dorpen en wijken",
+        "villages": [],
+    },
+    {
+        "username": "elburg.coordinator",
+        "first_name": "Bart",
+        "last_name": "van Essen",
+        "role": "coordinator",
+        "municipality": "Elburg",
+        "job_title": "Coördinator kernen",
+        "villages": [],
+    },
+    {
+        "username": "ermelo.coordinator",
+        "first_name": "Saskia",
+        "last_name": "Verbeek",
+        "role": "coordinator",
+        "municipality": "Ermelo",
+        "job_title": "Coördinator initiatieven",
+        "villages": [],
+    },
+    {
+        "username": "harderwijk.coordinator",
+        "first_name": "Mohamed",
+        "last_name": "El Amrani",
+        "role": "coordinator",
+        "municipality": "Harderwijk",
+        "job_title": "Teamleider initiatievenloket",
+        "villages": [],
+    },
+    {
+        "username": "oldebroek.coordinator",
+        "first_name": "Ria",
+        "last_name": "Mulder",
+        "role": "coordinator",
+        "municipality": "Oldebroek",
+        "job_title": "Coördinator kernen",
+        "villages": [],
+    },
+    {
+        "username": "putten.coordinator",
+        "first_name": "Peter",
+        "last_name": "Jansen",
+        "role": "coordinator",
+        "municipality": "Putten",
+        "job_title": "Coördinator buurtschappen",
+        "villages": [],
     },
     {
         "username": "dkk.facilitator",

@@ -24,6 +24,7 @@ from initiatives.constants import (
     Language,
     MessageKind,
     MunicipalRole,
+    ProposalStatus,
     Publication,
     Status,
 )
@@ -94,6 +95,15 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
 
     def awaiting_publication_review(self):
         return self.filter(self.publication_review_q())
+
+    @staticmethod
+    def approval_waiting_q() -> models.Q:
+        """A decision proposal (a contribution above the mandate) waits for a coordinator."""
+        pending = DecisionProposal.objects.filter(initiative=models.OuterRef("pk"), status=ProposalStatus.PENDING)
+        return models.Q(models.Exists(pending))
+
+    def awaiting_approval(self):
+        return self.filter(self.approval_waiting_q())
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -167,6 +177,7 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             waiting=count("pk", filter=models.Q(status=Status.WAITING_FOR_INITIATOR)),
             publication_review=count("pk", filter=self.publication_review_q()),
             new_replies=count("pk", filter=models.Q(assigned_officer=user) & self.new_replies_q(user)),
+            approval=count("pk", filter=self.approval_waiting_q()),
         )
 
     def search(self, text: str):
@@ -720,6 +731,15 @@ class Decision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The coordinator who approved the proposal of the officer (a contribution above the mandate)."),
+    )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
     letter = models.FileField(_("decision letter"), upload_to=decision_letter_path, max_length=200, blank=True)
     letter_made_at = models.DateTimeField(_("letter made at"), null=True, blank=True)
@@ -734,6 +754,70 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.initiative.reference}: {self.get_outcome_display()}"
+
+
+class DecisionProposalQuerySet(InitiativeChildQuerySet):
+    def pending(self):
+        return self.filter(status=ProposalStatus.PENDING)
+
+
+class DecisionProposal(models.Model):
+    """A decision with a contribution above the municipality's mandate, waiting for a coordinator.
+
+    Nothing is decided or committed while it waits; on approval `initiative_decide` runs with
+    these data under the fund's row lock (initiatives.services.mandate). At most one waits per
+    initiative.
+    """
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="proposals")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
+    motivation = models.TextField(_("motivation (public)"), max_length=5000)
+    fund = models.ForeignKey(
+        "municipalities.Fund", verbose_name=_("fund"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    reason = models.TextField(_("reason for sending back"), max_length=2000, blank=True)
+    decision = models.OneToOneField(Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal")
+
+    objects = DecisionProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = _("decision proposal")
+        verbose_name_plural = _("decision proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative"],
+                condition=models.Q(status=ProposalStatus.PENDING),
+                name="proposal_one_pending_per_initiative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0, amount__lte=MAX_AMOUNT), name="proposal_amount_positive_and_sane"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative_id}: {self.amount} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ProposalStatus.PENDING
 
 
 class Grant(TimeStampedModel):

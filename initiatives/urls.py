@@ -56,6 +56,21 @@ urlpatterns = [
     ),
     path(f"{officer_initiative}/besluit/", officer.InitiativeDecideView.as_view(), name="officer_decide"),
     path(
+        f"{officer_initiative}/voorstellen/<int:proposal_pk>/goedkeuren/",
+        officer.ProposalApproveView.as_view(),
+        name="proposal_approve",
+    ),
+    path(
+        f"{officer_initiative}/voorstellen/<int:proposal_pk>/terugsturen/",
+        officer.ProposalSendBackView.as_view(),
+        name="proposal_send_back",
+    ),
+    path(
+        f"{officer_initiative}/voorstellen/<int:proposal_pk>/intrekken/",
+        officer.ProposalWithdrawView.as_view(),
+        name="proposal_withdraw",
+    ),
+    path(
         f"{officer_initiative}/publicatie/goedkeuren/",
         officer.PublicationApproveView.as_view(),
         name="officer_publication_approve",

@@ -16,6 +16,7 @@ class MunicipalityAdmin(ScopedModelAdmin):
         "province",
         "supporting_association",
         "direction_kind",
+        "mandate_amount",
         "publish_without_review",
         "is_active",
     )
@@ -59,6 +60,7 @@ class MunicipalityAdmin(ScopedModelAdmin):
                 )
             },
         ),
+        (_("Mandate and four eyes"), {"fields": ("mandate_amount",)}),
         (
             _("Decision letter: letterhead and signature"),
             {

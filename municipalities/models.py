@@ -171,6 +171,20 @@ class Municipality(TimeStampedModel):
         ),
     )
 
+    mandate_amount = models.DecimalField(
+        _("mandate for contributions (euro)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_(
+            "Up to and including this amount, an officer decides alone on a contribution from a fund. "
+            "For a higher contribution the decision is first a proposal: a coordinator approves it or sends it "
+            "back. Nobody approves their own proposal (four eyes). Leave empty if officers decide on any amount "
+            "alone."
+        ),
+        **MONEY,
+    )
+
     objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
@@ -186,10 +200,19 @@ class Municipality(TimeStampedModel):
                 condition=models.Q(decision_term_weeks__gte=1, decision_term_weeks__lte=26),
                 name="municipality_decision_term_sane",
             ),
+            models.CheckConstraint(
+                condition=models.Q(mandate_amount__isnull=True) | models.Q(mandate_amount__gte=0),
+                name="municipality_mandate_not_negative",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def needs_approval(self, amount: Decimal | None) -> bool:
+        """A contribution of `amount` is above the mandate: a coordinator approves it first.
+        Exactly the mandate is within it; no mandate set means no approval is ever needed."""
+        return self.mandate_amount is not None and amount is not None and amount > self.mandate_amount
 
 
 class OfficerMembershipQuerySet(MunicipalityScopedQuerySet):

@@ -34,6 +34,7 @@ from tests.initiatives.factories import (
     AgreementFactory,
     AttachmentFactory,
     DecisionFactory,
+    DecisionProposalFactory,
     GrantFactory,
     InitiativeFactory,
     MessageFactory,
@@ -328,6 +329,17 @@ EXPECTED: dict[str, Rule] = {
         officer_kwargs(pk=lambda t: t.initiative.pk, agreement_pk=lambda t: t.agreement.pk), "post"
     ),
     "initiatives:officer_decide": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    # A proposal above the mandate: coordinators approve or send back, its proposer withdraws it
+    # (another officer's POST shows the page again with the refusal).
+    "initiatives:proposal_approve": officer_page(
+        officer_kwargs(pk=lambda t: t.initiative.pk, proposal_pk=lambda t: t.proposal.pk), "post", True
+    ),
+    "initiatives:proposal_send_back": officer_page(
+        officer_kwargs(pk=lambda t: t.initiative.pk, proposal_pk=lambda t: t.proposal.pk), "post", True
+    ),
+    "initiatives:proposal_withdraw": officer_page(
+        officer_kwargs(pk=lambda t: t.initiative.pk, proposal_pk=lambda t: t.proposal.pk), "post"
+    ),
     "initiatives:officer_support_hide": officer_page(
         officer_kwargs(pk=lambda t: t.initiative.pk, support_pk=lambda t: t.supporter.pk), "post"
     ),
@@ -437,6 +449,7 @@ def build_tenant(municipality, name: str, association) -> SimpleNamespace:
     t.support_links = dict(zip(("confirm", "withdraw"), support_links_issue(support=t.support), strict=True))
     t.agreement = AgreementFactory(initiative=t.initiative)
     t.grant = GrantFactory(initiative=t.initiative)
+    t.proposal = DecisionProposalFactory(initiative=t.initiative)
     t.message = MessageFactory(initiative=t.initiative)
     # The letter exists already (as after the task): the matrix is about access, not about rendering.
     t.decision = DecisionFactory(initiative=t.initiative, letter=f"private/letters/matrix-{name}.pdf")

@@ -254,6 +254,27 @@ def test_demo_users_log_in_with_the_demo_password(seeded, settings):
     assert Group.objects.get(name="Coordinator").permissions.filter(codename="change_fund").exists()
 
 
+def test_every_municipality_has_a_mandate_and_a_coordinator_who_approves_above_it(seeded):
+    from initiatives.models import Decision, DecisionProposal
+
+    for municipality in Municipality.objects.all():
+        assert municipality.mandate_amount is not None, municipality
+        assert OfficerMembership.objects.filter(municipality=municipality, role="coordinator").exists(), municipality
+    for grant in Grant.objects.select_related("decision__initiative__municipality"):
+        decision = grant.decision
+        if decision.initiative.municipality.needs_approval(grant.amount):
+            assert decision.approved_by is not None and decision.approved_by != decision.decided_by, decision
+        else:
+            assert decision.approved_by is None, decision
+    assert Decision.objects.filter(approved_by__isnull=False).exists()
+    waiting = DecisionProposal.objects.pending().select_related("initiative__municipality")
+    assert waiting.filter(initiative__municipality__name="Nunspeet").exists()
+    for proposal in waiting:
+        assert proposal.initiative.municipality.needs_approval(proposal.amount)
+        assert proposal.initiative.status in (Status.INTAKE, Status.IN_CONVERSATION)
+        assert not OfficerMembership.objects.filter(user=proposal.proposed_by, role="coordinator").exists()
+
+
 def test_a_changed_demo_password_takes_effect_on_the_next_run(seeded, settings):
     settings.DEMO_PASSWORD = "een-ander-demo-wachtwoord"
 

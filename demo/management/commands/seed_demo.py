@@ -22,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -53,6 +54,7 @@ from initiatives.models import (
     Agreement,
     CostLine,
     Decision,
+    DecisionProposal,
     Grant,
     Initiative,
     Message,
@@ -61,6 +63,7 @@ from initiatives.models import (
     SupportNameDisplay,
     Theme,
 )
+from initiatives.services.funds import fund_check_grant
 from initiatives.services.submission import reference_next
 from municipalities.constants import OfficerRole
 from municipalities.models import Fund, Municipality, OfficerMembership, StandardText
@@ -295,6 +298,7 @@ class DemoSeeder:
         self.seed_standard_texts()
         self.seed_plans()
         self.seed_initiatives()
+        self.seed_proposals()
         self.seed_supports()
         self.link_plan_actions()
         for spec in data.TRAJECTORIES:
@@ -335,6 +339,9 @@ class DemoSeeder:
                 },
                 cbs_code=spec["cbs_code"],
             )
+            if municipality.mandate_amount is None and spec.get("mandate_amount") is not None:
+                municipality.mandate_amount = euros(spec["mandate_amount"])  # also on a database seeded before
+                municipality.save(update_fields=["mandate_amount", "updated_at"])
             self.municipalities[spec["name"]] = municipality
             self.seed_letterhead(municipality)
             for name, kind, population, hall_name, (interest_name, interest_kind) in spec["villages"]:
@@ -539,8 +546,23 @@ class DemoSeeder:
         return (coordinators or memberships)[0]
 
     def decider_for(self, village: Village) -> OfficerMembership:
-        coordinators = [m for m in self.memberships[village.municipality.name] if m.is_coordinator]
-        return coordinators[0] if coordinators else self.officer_for(village)
+        """The village's officer decides; above the mandate a coordinator approves (`approval_for`)."""
+        return self.officer_for(village)
+
+    def approval_for(
+        self, village: Village, decider: OfficerMembership, amount: Decimal
+    ) -> tuple[OfficerMembership, OfficerMembership | None]:
+        """Who decided a contribution and who approved it: within the mandate the decider alone;
+        above it a coordinator other than the one who proposed (four eyes)."""
+        municipality = village.municipality
+        if not municipality.needs_approval(amount):
+            return decider, None
+        memberships = self.memberships[municipality.name]
+        approvers = [m for m in memberships if m.is_coordinator and m.pk != decider.pk]
+        if approvers:
+            return decider, approvers[0]
+        officers = [m for m in memberships if not m.is_coordinator]
+        return (officers[0], decider) if officers else (decider, None)
 
     def title_for(self, template_key: str, village: Village) -> str:
         hall = self.halls[village.pk]
@@ -582,6 +604,44 @@ class DemoSeeder:
             initiative = by_title.get((village.pk, self.title_for(template_key, village)))
             if initiative is not None:
                 self.initiatives[(template_key, village_name)] = initiative
+
+    def seed_proposals(self):
+        """In each municipality one open initiative whose officer proposed a contribution above
+        the mandate, waiting for the coordinator: what the four eyes look like on the dashboard."""
+        for municipality in self.municipalities.values():
+            initiatives = Initiative.objects.filter(municipality=municipality)
+            if municipality.mandate_amount is None or DecisionProposal.objects.filter(initiative__in=initiatives):
+                continue
+            fund = self.fund(municipality, self.year)
+            candidates = initiatives.filter(
+                status__in=[Status.INTAKE, Status.IN_CONVERSATION], amount_requested__gt=municipality.mandate_amount
+            ).order_by("reference")
+            for initiative in candidates:
+                initiative.municipality = municipality
+                amount = min(initiative.amount_requested, fund.max_per_initiative or initiative.amount_requested)
+                proposer, approver = self.approval_for(initiative.village, self.decider_for(initiative.village), amount)
+                if approver is None or not municipality.needs_approval(amount):
+                    continue
+                try:
+                    fund_check_grant(fund=fund, initiative=initiative, amount=amount)
+                except ValidationError:
+                    continue
+                whole = amount == initiative.amount_requested
+                outcome = DecisionOutcome.SUPPORTED if whole else DecisionOutcome.PARTLY_SUPPORTED
+                proposal = DecisionProposal(
+                    initiative=initiative,
+                    outcome=outcome,
+                    motivation=data.DECISION_MOTIVATION[outcome].format(
+                        village=initiative.village.name, fund=fund.name, reason=""
+                    ),
+                    fund=fund,
+                    amount=amount,
+                    proposed_by=proposer.user,
+                    proposed_at=self.now - timedelta(hours=3),
+                )
+                proposal.full_clean()
+                proposal.save()
+                break
 
     def seed_supports(self):
         """Confirmed neighbours on a few published, open initiatives (once: one that has
@@ -866,13 +926,15 @@ class DemoSeeder:
                 amount = max(Decimal("0"), min(requested, fund.max_per_initiative or requested, left))
             outcome = DecisionOutcome.SUPPORTED if amount == requested else DecisionOutcome.PARTLY_SUPPORTED
         reason = data.REJECTION_REASONS.get(plan.template_key, "het plan valt buiten het doel van het fonds.")
+        proposer, approver = self.approval_for(initiative.village, decider, amount)
         decision = Decision.objects.create(
             initiative=initiative,
             outcome=outcome,
             motivation=data.DECISION_MOTIVATION[outcome].format(
                 village=initiative.village.name, fund=fund.name, reason=reason
             ),
-            decided_by=decider.user,
+            decided_by=proposer.user,
+            approved_by=approver.user if approver else None,
             decided_at=decided_at,
         )
         grant_sentence = f"U krijgt {amount:,.0f} euro uit het {fund.name}. ".replace(",", ".") if amount > 0 else ""
