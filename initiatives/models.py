@@ -469,7 +469,9 @@ class InitiativeChildQuerySet(MunicipalityScopedQuerySet):
 
 
 class CostLine(models.Model):
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="cost_lines")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="cost_lines"
+    )
     description = models.CharField(_("description"), max_length=200)
     amount = models.DecimalField(_("amount"), validators=MONEY_VALIDATORS, **MONEY)
 
@@ -490,7 +492,9 @@ class CostLine(models.Model):
 class StatusChange(AppendOnlyModel):
     """Append-only status history: every change, with actor and time."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="status_changes")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="status_changes"
+    )
     from_status = models.CharField(_("from"), max_length=24, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=24, choices=Status.choices)
     actor = models.ForeignKey(
@@ -519,7 +523,9 @@ class DuplicateChange(AppendOnlyModel):
     """Append-only history of duplicate marks: `initiative` was marked as (or, with `marked`
     false, no longer as) a duplicate of `original`, with actor, time and note."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="duplicate_changes")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="duplicate_changes"
+    )
     original = models.ForeignKey(
         Initiative, verbose_name=_("original"), on_delete=models.CASCADE, related_name="duplicate_changes_as_original"
     )
@@ -534,7 +540,14 @@ class DuplicateChange(AppendOnlyModel):
         related_name="+",
     )
     # The closing step the mark made; undoing is possible while it is the latest status change.
-    status_change = models.ForeignKey(StatusChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status_change = models.ForeignKey(
+        StatusChange,
+        verbose_name=_("status change"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = InitiativeChildQuerySet.as_manager()
 
@@ -551,7 +564,9 @@ class Forwarding(AppendOnlyModel):
     """Append-only: an officer forwarded the initiative to another municipality of the platform
     (the village lies there). The rows move with the initiative, so the receiver reads them."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="forwardings")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="forwardings"
+    )
     from_municipality = models.ForeignKey(
         "municipalities.Municipality", verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
     )
@@ -589,8 +604,12 @@ class OfficerReadMark(models.Model):
     """When an officer last opened an initiative's page: the initiator's replies after it are
     new to them (a marker in the dashboard's list and the counter "new replies")."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="read_marks")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="read_marks"
+    )
     seen_at = models.DateTimeField(_("last opened"))
 
     class Meta:
@@ -606,7 +625,9 @@ class RoleChange(AppendOnlyModel):
     """Append-only history of the municipality's role on the overheidsparticipatietrap: every
     time an officer sets or changes it (or its explanation), with actor and time."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="role_changes")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="role_changes"
+    )
     from_role = models.CharField(_("from"), max_length=20, choices=MunicipalRole.choices, blank=True)
     to_role = models.CharField(_("to"), max_length=20, choices=MunicipalRole.choices)
     explanation = models.TextField(_("explanation of the role"), max_length=2000, blank=True)
@@ -631,7 +652,9 @@ class RoleChange(AppendOnlyModel):
 
 
 class Message(models.Model):
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="messages")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="messages"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=MessageKind.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -667,8 +690,12 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="attachments")
-    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    message = models.ForeignKey(
+        Message, verbose_name=_("message"), null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
@@ -687,7 +714,9 @@ class Attachment(models.Model):
 
 
 class Agreement(TimeStampedModel):
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="agreements")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="agreements"
+    )
     party = models.CharField(_("party"), max_length=20, choices=AgreementParty.choices)
     partner_name = models.CharField(_("partner"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=AgreementRole.choices)
@@ -696,7 +725,12 @@ class Agreement(TimeStampedModel):
     done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = InitiativeChildQuerySet.as_manager()
@@ -725,11 +759,18 @@ class Decision(models.Model):
     check the tracking link or the officer).
     """
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="decisions")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="decisions"
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
     motivation = models.TextField(_("motivation (public)"), max_length=5000)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -769,7 +810,9 @@ class DecisionProposal(models.Model):
     initiative.
     """
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="proposals")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="proposals"
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
     motivation = models.TextField(_("motivation (public)"), max_length=5000)
     fund = models.ForeignKey(
@@ -793,7 +836,9 @@ class DecisionProposal(models.Model):
     )
     reviewed_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     reason = models.TextField(_("reason for sending back"), max_length=2000, blank=True)
-    decision = models.OneToOneField(Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal")
+    decision = models.OneToOneField(
+        Decision, verbose_name=_("decision"), null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal"
+    )
 
     objects = DecisionProposalQuerySet.as_manager()
 
@@ -823,8 +868,12 @@ class DecisionProposal(models.Model):
 class Grant(TimeStampedModel):
     """Money from a fund for an initiative: committed, then paid, or withdrawn."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="grants")
-    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="grants")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.PROTECT, related_name="grants"
+    )
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), null=True, blank=True, on_delete=models.SET_NULL, related_name="grants"
+    )
     fund = models.ForeignKey(
         "municipalities.Fund", verbose_name=_("fund"), on_delete=models.PROTECT, related_name="grants"
     )
@@ -862,8 +911,8 @@ class Grant(TimeStampedModel):
 class ReferenceSequence(models.Model):
     """The last reference number handed out per year; rows are locked while a number is taken."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
 
     class Meta:
         verbose_name = _("reference sequence")
@@ -886,11 +935,13 @@ class TrackingToken(models.Model):
     until they are revoked.
     """
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="tracking_tokens")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="tracking_tokens"
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     objects = TrackingTokenQuerySet.as_manager()
 
@@ -911,8 +962,8 @@ class LostLinkRequest(models.Model):
     answered by the sweep. The address is shown nowhere and kept no longer than that.
     """
 
-    email = models.EmailField(max_length=254)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    email = models.EmailField(_("email"), max_length=254)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("lost-link request")
@@ -943,7 +994,9 @@ SATISFIED_FROM = SatisfactionScore.SATISFIED
 class Satisfaction(models.Model):
     """The initiator's one answer, after closing, on how the municipality worked with them."""
 
-    initiative = models.OneToOneField(Initiative, on_delete=models.CASCADE, related_name="satisfaction")
+    initiative = models.OneToOneField(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="satisfaction"
+    )
     score = models.PositiveSmallIntegerField(_("score"), choices=SatisfactionScore.choices)
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
     may_contact = models.BooleanField(_("may be contacted about the answer"), default=False)
@@ -1005,7 +1058,9 @@ class Support(models.Model):
     name and reason are removed (initiatives.services.retention); the count stays.
     """
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="supports")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="supports"
+    )
     name = models.CharField(_("name"), max_length=120)
     name_display = models.CharField(
         _("show my name as"), max_length=10, choices=SupportNameDisplay.choices, default=SupportNameDisplay.SHORT
@@ -1025,9 +1080,13 @@ class Support(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.DUTCH)
     created_at = models.DateTimeField(_("given at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    confirm_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
-    withdraw_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
-    token_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirm_token_hash = models.CharField(
+        _("confirmation token hash"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    withdraw_token_hash = models.CharField(
+        _("withdrawal token hash"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    token_issued_at = models.DateTimeField(_("link made at"), null=True, blank=True, editable=False)
     personal_data_removed_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
 
     mails = GenericRelation(
