@@ -40,8 +40,7 @@ class VillageBudgetFormSet(forms.BaseInlineFormSet):
 class VillageBudgetInline(ScopedTabularInline):
     model = VillageBudget
     formset = VillageBudgetFormSet
-    fields = ("village", "amount")
-    autocomplete_fields = ("village",)
+    fields = ("village", "amount")  # a plain list: a municipality has a handful of villages
     extra = 2
 
 
@@ -83,7 +82,6 @@ class BudgetRoundAdmin(ScopedModelAdmin):
     list_filter = ("year", ("municipality", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("municipality",)
     search_fields = ("name", "municipality__name")
-    autocomplete_fields = ("fund",)
     readonly_fields = ("results_at", "results_error", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("fund", "name", "year", "description", "total")}),

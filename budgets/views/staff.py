@@ -28,6 +28,7 @@ from core.forms import add_service_error
 from core.views import ServiceFormMixin
 from initiatives.constants import Status
 from municipalities.access import OfficerRequiredMixin
+from municipalities.models import Fund
 
 
 class RoundListView(OfficerRequiredMixin, ListView):
@@ -76,6 +77,7 @@ class RoundDetailView(RoundMixin, TemplateView):
         context.update(
             phase=phase,
             phase_explanation=PHASE_EXPLANATIONS[phase],
+            fund=Fund.objects.with_totals().get(pk=round.fund_id),
             village_budgets=village_budgets,
             projects=projects,
             can_review=phase in (Phase.ANNOUNCED, Phase.IDEAS, Phase.REVIEW),
