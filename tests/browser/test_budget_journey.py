@@ -211,7 +211,8 @@ def test_a_round_with_two_villages_from_set_up_to_grants(page, nunspeet, mail_di
     # Voting closes; the scheduler's task publishes the results.
     BudgetRound.objects.filter(pk=round.pk).update(voting_until=timezone.now() - timedelta(minutes=1))
     assert rounds_tick_often()["results"] == 1
-    for village_budget, winner in ((hulshorst_budget, "Speeltuin aan de Bosweg"), (vierhouten_budget, "Jeu-de-boulesbaan")):
+    winners = ((hulshorst_budget, "Speeltuin aan de Bosweg"), (vierhouten_budget, "Jeu-de-boulesbaan"))
+    for village_budget, winner in winners:
         page.goto(reverse("budgets:results", kwargs={"pk": round.pk, "village": village_budget.pk}))
         table = page.locator("main table").inner_text()
         assert winner in table and "Ja" in table
