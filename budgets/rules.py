@@ -15,7 +15,9 @@ Two rules, both on the village's budget:
   to projects that fit (the published utilitarian completion). Ties: the cheaper project, then
   the one with more supporters, then the idea submitted first.
 
-Amounts are exact fractions: no rounding decides who wins.
+The rule on the shares computes in floating point, as the published implementation does; two
+effective vote counts within a billionth of each other are a tie (the tie rule decides). What
+is spent is checked against the budget in exact amounts.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -56,51 +58,57 @@ def _tie_break(tied: list[Candidate], approvers: Mapping[int, Sequence[int]]) ->
     return min(tied, key=lambda c: (c.cost, -len(approvers[c.id]), c.order, c.id))
 
 
+# Floating point, as the published implementation computes: two effective vote counts this
+# close are a tie (then the tie rule decides), and a sum of shares this close to a cost pays it.
+EPSILON = 1e-9
+
+
 def equal_shares_fixed_budget(
-    candidates: Sequence[Candidate], approvers: Mapping[int, Sequence[int]], voters: Sequence[int], budget: Fraction
+    candidates: Sequence[Candidate], approvers: Mapping[int, Sequence[int]], voters: Sequence[int], budget
 ) -> list[int]:
     """MES with the budget `budget` split equally over `voters` (approval ballots)."""
     if not voters:
         return []
-    share = Fraction(budget) / len(voters)
+    share = float(budget) / len(voters)
     money = dict.fromkeys(voters, share)
     by_id = {c.id: c for c in candidates}
+    cost = {c.id: float(c.cost) for c in candidates}
     # candidate -> its effective vote count last time (it can only go down as voters spend)
-    remaining = {c.id: Fraction(len(approvers[c.id])) for c in candidates if c.cost > 0 and approvers[c.id]}
+    remaining = {c.id: float(len(approvers[c.id])) for c in candidates if c.cost > 0 and approvers[c.id]}
     winners = []
     while True:
-        best_count = Fraction(0)
+        best_count = 0.0
         tied: list[Candidate] = []
         for cid in sorted(remaining, key=lambda i: remaining[i], reverse=True):
-            if remaining[cid] < best_count:
+            if remaining[cid] < best_count * (1 - EPSILON):
                 break  # it cannot beat the best any more
-            cost = Fraction(by_id[cid].cost)
-            supporters = sorted(approvers[cid], key=lambda i: money[i])
-            if sum(money[i] for i in supporters) < cost:
+            wallets = sorted(money[i] for i in approvers[cid])
+            if sum(wallets) < cost[cid] * (1 - EPSILON):
                 del remaining[cid]  # not affordable, now or later
                 continue
-            paid, left = Fraction(0), len(supporters)
-            for voter in supporters:
-                payment = (cost - paid) / left
-                if payment > money[voter]:
-                    paid += money[voter]  # this voter pays all they have left
+            paid, left = 0.0, len(wallets)
+            count = None
+            for wallet in wallets:
+                payment = (cost[cid] - paid) / left
+                if payment > wallet and left > 1:
+                    paid += wallet  # this voter pays all they have left
                     left -= 1
                     continue
-                count = cost / payment
-                remaining[cid] = count
-                if count > best_count:
-                    best_count, tied = count, [by_id[cid]]
-                elif count == best_count:
-                    tied.append(by_id[cid])
+                count = cost[cid] / payment
                 break
+            remaining[cid] = count
+            if count > best_count * (1 + EPSILON):
+                best_count, tied = count, [by_id[cid]]
+            elif count >= best_count * (1 - EPSILON):
+                tied.append(by_id[cid])
         if not tied:
             return winners
         best = _tie_break(tied, approvers)
         winners.append(best.id)
         del remaining[best.id]
-        payment = Fraction(best.cost) / best_count
+        payment = cost[best.id] / best_count
         for voter in approvers[best.id]:
-            money[voter] = max(money[voter] - payment, Fraction(0))
+            money[voter] = max(money[voter] - payment, 0.0)
 
 
 def _cost(winners, by_id) -> Fraction:

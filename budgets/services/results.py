@@ -172,8 +172,9 @@ def _compute(*, round_pk: int, now) -> BudgetRound:
             fund=fund,
             amount=project.cost_estimate,
         )
-    Project.objects.bulk_update(projects, ["votes", "is_winner", "rank"])
-    VillageBudget.objects.bulk_update(village_budgets, ["ballots_counted"])
+    # Small batches: PostgreSQL evaluates the CASE of a bulk update per row.
+    Project.objects.bulk_update(projects, ["votes", "is_winner", "rank"], batch_size=100)
+    VillageBudget.objects.bulk_update(village_budgets, ["ballots_counted"], batch_size=100)
     round.results_at, round.results_error = now, ""
     round.save(update_fields=["results_at", "results_error", "updated_at"])
     audit_log(

@@ -16,6 +16,7 @@ from budgets.models import Ballot, BudgetRound, Project
 from core.formats import money
 from initiatives.constants import OPEN_STATUSES, Status
 from initiatives.models import Initiative
+from initiatives.services.workflow import initiative_transition
 from municipalities.access import require_officer
 from notifications.services import mail_enqueue
 from villages.models import VillageOrganisation
@@ -82,6 +83,9 @@ def project_review(
             raise ValidationError(
                 _("This initiative already has a decision or is closed, so it cannot be on the ballot.")
             )
+    if project.initiative.status == Status.SUBMITTED:
+        # Reviewing it is taking it in: the initiative moves to intake (its first response).
+        initiative_transition(initiative=project.initiative, to_status=Status.INTAKE, actor=actor)
     project.feasibility = Feasibility.FEASIBLE if feasible else Feasibility.NOT_FEASIBLE
     project.review_reason = reason.strip()
     project.cost_estimate = cost_estimate if feasible else None

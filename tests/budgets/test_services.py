@@ -74,6 +74,7 @@ class IdeasTests:
         project_review(project=project, actor=officer, feasible=True, reason="Kan", cost_estimate=D(3000))
         project.refresh_from_db()
         assert project.feasibility == Feasibility.FEASIBLE and project.cost_estimate == D(3000)
+        assert project.initiative.status == Status.INTAKE  # reviewing it took it in
         assert AuditLogEntry.objects.filter(action=AuditAction.BUDGET_PROJECT_REVIEW, actor=officer).exists()
 
     def test_review_not_feasible_drops_the_cost_and_is_refused_once_voting_started(self):
