@@ -185,6 +185,9 @@ def _compute(*, round_pk: int, now) -> BudgetRound:
         detail=f"winners={len(winners)} amount={total}",
     )
     _mail_results(round, projects)
+    # Privacy (AVG): the addresses were needed to confirm ballots and to send the results; once
+    # those mails are in the outbox (which keeps its own copy until sent), they go.
+    Ballot.objects.filter(round=round).exclude(email="").update(email="")
     return round
 
 

@@ -295,6 +295,7 @@ class ResultsTests:
         BallotFactory(village_budget=project.village_budget, choices=[project])
         round_results_compute(round=_close(project.round))
         assert OutboxMail.objects.filter(template="budgets/email/results_voter").count() == 1
+        assert not Ballot.objects.exclude(email="").exists()  # the addresses are gone
 
 
 class TickTests:

@@ -83,6 +83,13 @@ class BallotPageTests:
         assert response.status_code == 302
         assert Ballot.objects.counted().get().paper_code is not None
 
+    def test_the_ballot_in_english(self, client, village_budget):
+        from django.conf import settings
+
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page = client.get(ballot_url(village_budget)).content.decode()
+        assert "Choose projects" in page and "Send my vote" in page and '<html lang="en">' in page
+
     def test_neither_email_nor_code_is_refused(self, client, village_budget):
         speeltuin = village_budget.projects.get(initiative__title="Speeltuin")
         response = client.post(ballot_url(village_budget), {"projects": [speeltuin.pk], "age_confirmed": "on"})
