@@ -17,6 +17,12 @@ from municipalities.models import Municipality
 class VillageBudgetFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
+        if self.instance.pk and self.instance.results_at and self.has_changed():
+            raise ValidationError(_("The results are published: the village budgets can no longer change."))
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.ballots.exists():
+                message = _("%(village)s already has ballots: it cannot leave the round.")
+                raise ValidationError(message % {"village": form.instance.village})
         total = sum(
             (
                 form.cleaned_data.get("amount") or 0

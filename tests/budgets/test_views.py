@@ -213,3 +213,21 @@ class AdminTests:
         other = BudgetRoundFactory()
         change = reverse("admin:budgets_budgetround_change", args=[other.pk])
         assert client.get(change).status_code == 302  # not one of theirs: back to the index
+
+
+class AdminGuardTests:
+    def test_a_village_with_ballots_cannot_leave_the_round(self, client):
+        coordinator = OfficerMembershipFactory(coordinator=True).user
+        coordinator.groups.add(Group.objects.get(name=COORDINATOR))
+        municipality = coordinator.officer_membership.municipality
+        village_budget = VillageBudgetFactory(round__fund__municipality=municipality)
+        BallotFactory(village_budget=village_budget)
+        client.force_login(coordinator)
+        round = village_budget.round
+        url = reverse("admin:budgets_budgetround_change", args=[round.pk])
+        from tests.core.admin_helpers import change_form_data
+
+        data = change_form_data(client.get(url), **{"villages-0-DELETE": "on"})
+        response = client.post(url, data)
+        assert response.status_code == 200 and "al gestemd" in response.content.decode()
+        assert VillageBudget.objects.filter(pk=village_budget.pk).exists()
