@@ -11,3 +11,7 @@ class BudgetsConfig(AppConfig):
             audit_details,  # noqa: F401 - registers the audit log's words for budget rounds
             mails,  # noqa: F401 - registers the mail context builder
         )
+        from budgets.models import municipality_rounds_section
+        from initiatives.public_sections import register_municipality_section
+
+        register_municipality_section(municipality_rounds_section)

@@ -5,6 +5,7 @@ The phases follow from the dates (`BudgetRound.phase`); only `budgets.services` 
 """
 
 import hashlib
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -352,3 +353,18 @@ class PaperCode(models.Model):
 
     def __str__(self):
         return _("Code %(number)s") % {"number": self.pk}
+
+
+def municipality_rounds_section(municipality) -> dict | None:
+    """The municipality's public page lists its budget rounds of the last year (registered with
+    initiatives.public_sections): one query."""
+    since = timezone.now() - timedelta(days=365)
+    rounds = list(
+        BudgetRound.objects.public()
+        .filter(municipality=municipality)
+        .filter(models.Q(results_at__isnull=True) | models.Q(results_at__gte=since))
+        .order_by("-voting_until")
+    )
+    if not rounds:
+        return None
+    return {"template": "budgets/includes/municipality_rounds.html", "context": {"rounds": rounds}}

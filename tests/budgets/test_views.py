@@ -231,3 +231,15 @@ class AdminGuardTests:
         response = client.post(url, data)
         assert response.status_code == 200 and "al gestemd" in response.content.decode()
         assert VillageBudget.objects.filter(pk=village_budget.pk).exists()
+
+
+class MunicipalityPageTests:
+    def test_the_municipality_page_links_to_its_rounds(self, client, village_budget):
+        round = village_budget.round
+        url = reverse("initiatives:municipality", kwargs={"slug": round.municipality.slug})
+        page = client.get(url).content.decode()
+        assert reverse("budgets:round_public", kwargs={"pk": round.pk}) in page and "Stemmen kan tot en met" in page
+        BudgetRound.objects.filter(pk=round.pk).update(
+            ideas_from=timezone.localdate() + timedelta(days=1), ideas_until=timezone.localdate() + timedelta(days=2)
+        )
+        assert reverse("budgets:round_public", kwargs={"pk": round.pk}) not in client.get(url).content.decode()
