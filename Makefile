@@ -23,34 +23,70 @@ PYTEST_ARGS ?=
 SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 export HOST PORT
 
-VENV_STAMP := $(VENV)/.installed-pyproject
+VENV_STAMP := $(VENV)/.installed-lock
+# The lock files (`make lock` writes them from pyproject.toml): the runtime set, which the
+# Docker image installs, and the development set (runtime + tests, lint, honcho, lock tools).
+LOCK_BASE := requirements/base.txt
+LOCK_DEV := requirements/dev.txt
 NPM_STAMP := node_modules/.installed-lock
 STATIC_STAMP := var/.collectstatic
 I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var
 OWN_STATIC := $(shell find static -type f 2>/dev/null)
 
-.PHONY: help setup run test lint messages clean distclean var-dirs compilemessages migrate check-gettext check-pdf
+.PHONY: help setup run test lint lock audit messages clean distclean var-dirs compilemessages migrate check-gettext check-pdf
 
 help:
 	@echo "make run    start the platform with demo data on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
 	@echo "make test   run the whole test suite, browser tests included (PYTEST_ARGS='-k login')"
 	@echo "make setup  install Python and npm packages, compile messages, collect static, migrate"
 	@echo "make lint   ruff check, ruff format --check and the import layers (lint-imports)"
+	@echo "make audit  check the locked Python and npm packages for known vulnerabilities"
+	@echo "make lock   update requirements/*.txt from pyproject.toml (UPGRADE='django' upgrades one package, UPGRADE=all everything)"
 	@echo "make messages  update locale/nl/LC_MESSAGES/django.po from the source"
 	@echo "make clean  remove generated files (keeps .venv, node_modules and the database)"
 	@echo "make distclean  also remove .venv, node_modules and var/ (database, mail, media)"
 
 # ---------------------------------------------------------------------------------------
-# setup: idempotent; pip and npm only run again when their declaration files changed.
+# setup: idempotent; pip and npm only run again when their lock files changed. Both install
+# exactly what is locked: pip with --require-hashes from requirements/dev.txt, npm ci from
+# package-lock.json.
 
 setup: check-gettext $(VENV_STAMP) check-pdf $(NPM_STAMP) var-dirs compilemessages $(STATIC_STAMP) migrate
 
+# The lock files are compiled for Python 3.11 (pyproject.toml: requires-python).
 $(VENV)/pyvenv.cfg:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+		echo ""; \
+		echo "*** $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); this project supports 3.11 only."; \
+		echo "*** Point make at one:  make setup PYTHON=python3.11"; \
+		echo ""; \
+		exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV_STAMP): pyproject.toml $(VENV)/pyvenv.cfg
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+# No editable install: the project runs from this folder (pyproject.toml has packages = []).
+$(VENV_STAMP): $(LOCK_DEV) $(VENV)/pyvenv.cfg
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK_DEV)
 	@touch $@
+
+# Recompile the lock files after a change to pyproject.toml; pins that still fit are kept.
+# UPGRADE='django celery' moves those packages to their newest allowed release, UPGRADE=all
+# everything. The development set is constrained by the runtime set, so both pin one version.
+LOCK_ARGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+UPGRADE ?=
+lock: $(VENV_STAMP)
+	@up_base=(); up_dev=(); \
+	if [ "$(UPGRADE)" = all ]; then up_base=(--upgrade); up_dev=(--upgrade); else \
+		for p in $(UPGRADE); do \
+			up_dev+=(--upgrade-package "$$p"); \
+			n=$$(echo "$$p" | tr 'A-Z_.' 'a-z--'); \
+			if grep -q "^$$n==" $(LOCK_BASE); then up_base+=(--upgrade-package "$$p"); fi; \
+		done; \
+	fi; \
+	export CUSTOM_COMPILE_COMMAND="make lock"; \
+	set -x; \
+	$(BIN)/pip-compile $(LOCK_ARGS) "$${up_base[@]}" -o $(LOCK_BASE) pyproject.toml; \
+	$(BIN)/pip-compile $(LOCK_ARGS) "$${up_dev[@]}" --extra dev -c $(LOCK_BASE) -o $(LOCK_DEV) pyproject.toml
+	@echo "Updated $(LOCK_BASE) and $(LOCK_DEV); review with: git diff requirements/"
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -106,6 +142,9 @@ lint: $(VENV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+audit: $(VENV_STAMP)
+	$(PY) .ci/audit_deps.py
 
 messages: $(VENV_STAMP)
 	$(MANAGE) makemessages -l nl $(I18N_IGNORE) --ignore=tests --no-location --no-obsolete

@@ -19,6 +19,9 @@ class AuditAction(models.TextChoices):
     INITIATIVE_AUTO_CLOSE = "initiative.auto_close", _("Initiative closed automatically")
     INITIATIVE_ANONYMISE = "initiative.anonymise", _("Personal data removed")
     INITIATIVE_EXPORT = "initiative.export", _("Personal data exported")
+    INITIATIVE_DUPLICATE = "initiative.duplicate", _("Initiative marked as a duplicate")
+    INITIATIVE_DUPLICATE_UNDO = "initiative.duplicate_undo", _("Duplicate mark undone")
+    INITIATIVE_FORWARD = "initiative.forward", _("Initiative forwarded to another municipality")
     AGREEMENT_ADD = "agreement.add", _("Agreement added")
     AGREEMENT_DONE = "agreement.done", _("Agreement done")
     AGREEMENT_REOPEN = "agreement.reopen", _("Agreement reopened")
@@ -26,6 +29,8 @@ class AuditAction(models.TextChoices):
     GRANT_PAID = "grant.paid", _("Contribution paid")
     GRANT_WITHDRAW = "grant.withdraw", _("Contribution withdrawn")
     ATTACHMENT_DOWNLOAD = "attachment.download", _("Attachment downloaded")
+    DECISION_LETTER_MAKE = "decision.letter_make", _("Decision letter made")
+    DECISION_LETTER_DOWNLOAD = "decision.letter_download", _("Decision letter downloaded")
     # villages
     VILLAGE_PLAN_ACTION_LINK = "village.plan_action_link", _("Initiative linked to a village plan action")
     # vision
@@ -82,3 +87,5 @@ class AuditAction(models.TextChoices):
     # publication of initiatives
     PUBLICATION_APPROVE = "initiative.publication_approve", _("Publication approved")
     PUBLICATION_HIDE = "initiative.publication_hide", _("Publication refused or taken offline")
+    # support from neighbours
+    SUPPORT_REASON_HIDE = "support.reason_hide", _("Reason of a supporter hidden")

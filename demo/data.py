@@ -67,6 +67,7 @@ MUNICIPALITIES = [
             "min_own_share_percent": 30,
             "budget_per_village": None,
             "submit_weeks_before_start": None,
+            "min_supporters": 5,
             "description": (
                 "Voor plannen van bewoners die hun dorp of wijk leefbaarder maken. U vraagt maximaal 5.000 euro. "
                 "U brengt zelf minstens 30 procent in: in geld, in uren of in materiaal. "
@@ -1839,3 +1840,39 @@ BUDGET_ROUND = {
         "Dit past binnen de regels van het fonds. De gemeente heeft de kosten geschat met de initiatiefnemers."
     ),
 }
+
+# The decision letter's letterhead per municipality (the municipalities' public postal addresses),
+# with the colour of a simple demo logo. Objections go to the college at the same address; the
+# web form is on the municipality's own site.
+LETTERHEADS = {
+    "Doetinchem": {"postal_address": "Postbus 9020\n7000 HA Doetinchem", "colour": (0, 102, 153)},
+    "Elburg": {"postal_address": "Postbus 70\n8080 AB Elburg", "colour": (153, 0, 0)},
+    "Ermelo": {"postal_address": "Postbus 500\n3850 AM Ermelo", "colour": (0, 120, 60)},
+    "Harderwijk": {
+        "postal_address": "Postbus 149\n3840 AC Harderwijk",
+        "colour": (0, 70, 140),
+        "letter_signer_name": "M. de Boer",
+        "letter_signer_title": "teamleider Samenleving",
+    },
+    "Nunspeet": {"postal_address": "Postbus 79\n8070 AB Nunspeet", "colour": (0, 110, 110)},
+    "Oldebroek": {"postal_address": "Postbus 2\n8090 AA Wezep", "colour": (120, 60, 0)},
+    "Putten": {"postal_address": "Postbus 400\n3880 AK Putten", "colour": (90, 40, 120)},
+}
+# What every demo fund's letter says about payment and accountability.
+GRANT_CONDITIONS = (
+    "Wij maken het bedrag binnen vier weken over naar het rekeningnummer in uw aanvraag.\n"
+    "Binnen drie maanden na afloop laat u zien wat u heeft gedaan: een kort verslag met foto's en de "
+    "bonnen of facturen."
+)
+
+# Neighbours' support (draagvlak) on a few published demo initiatives: reasons they give.
+SUPPORT_REASONS = [
+    "Mijn kinderen gaan hier elke dag langs.",
+    "Goed voor jong en oud in het dorp.",
+    "Ik help graag mee op de klusdag.",
+    "Eindelijk iemand die dit oppakt!",
+    "",
+    "Dit mist ons dorp al jaren.",
+    "",
+]
+SUPPORTED_INITIATIVES = 8  # how many published demo initiatives get supporters

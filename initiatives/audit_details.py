@@ -12,8 +12,8 @@ from audit.constants import AuditAction
 from audit.describe import parse_change, parse_pairs, register
 from core.formats import money
 from initiatives.constants import DecisionOutcome, MunicipalRole, Publication, Status
-from initiatives.models import Agreement, Attachment, Decision, Grant, Initiative, Message
-from municipalities.models import Fund
+from initiatives.models import Agreement, Attachment, Decision, Grant, Initiative, Message, Support
+from municipalities.models import Fund, Municipality
 
 # Rows about a part of an initiative name the initiative.
 PARTS = {
@@ -22,6 +22,7 @@ PARTS = {
     "initiatives.agreement": Agreement,
     "initiatives.message": Message,
     "initiatives.attachment": Attachment,
+    "initiatives.support": Support,
 }
 
 
@@ -85,6 +86,18 @@ def _describe_details(entries) -> None:
     }
     funds = _ids(pairs[entry.pk].get("fund") for entry in entries if entry.action == AuditAction.GRANT_COMMIT)
     fund_names = {fund.pk: f"{fund.name} {fund.year}" for fund in Fund.objects.filter(pk__in=funds)}
+    duplicate_actions = (AuditAction.INITIATIVE_DUPLICATE, AuditAction.INITIATIVE_DUPLICATE_UNDO)
+    originals = _ids(pairs[entry.pk].get("original") for entry in entries if entry.action in duplicate_actions)
+    original_names = {
+        initiative.pk: str(initiative)
+        for initiative in Initiative.objects.filter(pk__in=originals).only("reference", "title")
+    }
+    forwards = [pairs[entry.pk] for entry in entries if entry.action == AuditAction.INITIATIVE_FORWARD]
+    municipality_names = dict(
+        Municipality.objects.filter(
+            pk__in=_ids(pair.get(key) for pair in forwards for key in ("from", "to"))
+        ).values_list("pk", "name")
+    )
 
     for entry in entries:
         detail, action = entry.detail, entry.action
@@ -118,6 +131,19 @@ def _describe_details(entries) -> None:
             entry.detail_text = _("after %(months)s months (retention period)") % {
                 "months": pairs[entry.pk]["retention_months"]
             }
+        elif action in duplicate_actions and pairs[entry.pk].get("original", "").isdigit():
+            name = original_names.get(int(pairs[entry.pk]["original"])) or _("an initiative that is no longer here")
+            text = _("duplicate of %(initiative)s") if action == AuditAction.INITIATIVE_DUPLICATE else None
+            entry.detail_text = (text or _("no longer a duplicate of %(initiative)s")) % {"initiative": name}
+        elif action == AuditAction.INITIATIVE_FORWARD and {"from", "to"} <= pairs[entry.pk].keys():
+            names = [
+                municipality_names.get(int(value)) if value.isdigit() else None
+                for value in (pairs[entry.pk]["from"], pairs[entry.pk]["to"])
+            ]
+            gone = _("a municipality that is no longer here")
+            entry.detail_text = _("from %(from)s to %(to)s") % {"from": names[0] or gone, "to": names[1] or gone}
+        elif action == AuditAction.SUPPORT_REASON_HIDE:
+            entry.detail_text = _("the reason of a supporter is no longer on the public page")
         elif action == AuditAction.GRANT_WITHDRAW and detail:
             entry.detail_text = _("reason: %(reason)s") % {"reason": detail}
 

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from core.forms import ModelMultipleChoiceField, add_service_error
 from initiatives.constants import HelpKind, Language
-from initiatives.models import MAX_AMOUNT, SatisfactionScore, Theme
+from initiatives.models import MAX_AMOUNT, SatisfactionScore, SupportNameDisplay, Theme
 from initiatives.services.submission import initiative_money_check
 from initiatives.uploads import ALLOWED_DESCRIPTION, sanitize_filename, sniff_content_type
 from villages.models import Village, VillageOrganisation
@@ -572,3 +572,60 @@ class SatisfactionForm(forms.Form):
         label=_("The municipality may contact me about my answer"),
         required=False,
     )
+
+
+ELSEWHERE = "elsewhere"
+
+
+class SupportForm(forms.Form):
+    """ "I support this" on a published initiative's page. The address only receives the link to
+    confirm; the name appears as the resident chooses; the reason is public."""
+
+    name = forms.CharField(label=_("Your name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name_display = forms.ChoiceField(
+        label=_("Show my name on this page as"),
+        choices=SupportNameDisplay.choices,
+        initial=SupportNameDisplay.SHORT,
+        widget=forms.RadioSelect,
+    )
+    village = forms.ChoiceField(
+        label=_("Where do you live?"),
+        help_text=_("The municipality counts the supporters from the village of the initiative."),
+        error_messages={"required": _("Choose where you live.")},
+    )
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_("We send you a link to confirm your support. We never show your address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    reason = forms.CharField(
+        label=_("Why do you support this? (optional)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on this page. At most 300 characters."),
+    )
+    # Honeypot: hidden from people, filled in by robots.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.villages = {
+            str(village.pk): village
+            for village in Village.objects.filter(municipality_id=initiative.municipality_id).order_by("name")
+        }
+        self.fields["village"].choices = (
+            [("", _("Choose"))]
+            + [(pk, village.name) for pk, village in self.villages.items()]
+            + [(ELSEWHERE, _("Somewhere else"))]
+        )
+
+    def clean_village(self):
+        value = self.cleaned_data["village"]
+        return None if value == ELSEWHERE else self.villages[value]
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise ValidationError(_("Leave this field empty"))
+        return ""

@@ -346,6 +346,18 @@ class Initiative(TimeStampedModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    # The same plan submitted twice: this one is closed and points at the one that goes on
+    # (never at another duplicate: initiatives.services.duplicates keeps the links one step long).
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        help_text=_("The initiative that goes on with the same plan."),
+    )
+
     # Privacy (AVG): set once retention has removed the initiator's personal data.
     personal_data_removed_at = models.DateTimeField(
         _("personal data removed at"),
@@ -492,6 +504,76 @@ class StatusChange(AppendOnlyModel):
         return f"{self.initiative_id}: {self.from_status or '-'} → {self.to_status}"
 
 
+class DuplicateChange(AppendOnlyModel):
+    """Append-only history of duplicate marks: `initiative` was marked as (or, with `marked`
+    false, no longer as) a duplicate of `original`, with actor, time and note."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="duplicate_changes")
+    original = models.ForeignKey(
+        Initiative, verbose_name=_("original"), on_delete=models.CASCADE, related_name="duplicate_changes_as_original"
+    )
+    marked = models.BooleanField(_("marked"), default=True, help_text=_("False: the mark was undone."))
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The closing step the mark made; undoing is possible while it is the latest status change.
+    status_change = models.ForeignKey(StatusChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = InitiativeChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("duplicate mark")
+        verbose_name_plural = _("duplicate marks")
+
+    def __str__(self):
+        return f"{self.initiative_id} {'=' if self.marked else '≠'} {self.original_id}"
+
+
+class Forwarding(AppendOnlyModel):
+    """Append-only: an officer forwarded the initiative to another municipality of the platform
+    (the village lies there). The rows move with the initiative, so the receiver reads them."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="forwardings")
+    from_municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    from_village = models.ForeignKey(
+        "villages.Village", verbose_name=_("from village"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_village = models.ForeignKey(
+        "villages.Village", verbose_name=_("to village"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = InitiativeChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("forwarding")
+        verbose_name_plural = _("forwardings")
+
+    def __str__(self):
+        return f"{self.initiative_id}: {self.from_municipality_id} → {self.to_municipality_id}"
+
+
 class OfficerReadMark(models.Model):
     """When an officer last opened an initiative's page: the initiator's replies after it are
     new to them (a marker in the dashboard's list and the counter "new replies")."""
@@ -618,8 +700,19 @@ class Agreement(TimeStampedModel):
         return self.description[:60]
 
 
+def decision_letter_path(instance, filename):
+    """One fixed name per decision, outside any public URL: a letter made again (after a failed
+    mail rolled its row back) replaces the file instead of leaving a copy behind."""
+    return f"private/letters/{instance.pk}/besluit.pdf"
+
+
 class Decision(models.Model):
-    """The municipality's decision with a public motivation; a reopened initiative may get another."""
+    """The municipality's decision with a public motivation; a reopened initiative may get another.
+
+    A decision is a formal decision (beschikking): its letter (PDF) is made after the commit by
+    initiatives.services.letters and kept in `letter` (private: served only by the views that
+    check the tracking link or the officer).
+    """
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
@@ -628,6 +721,8 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    letter = models.FileField(_("decision letter"), upload_to=decision_letter_path, max_length=200, blank=True)
+    letter_made_at = models.DateTimeField(_("letter made at"), null=True, blank=True)
 
     objects = InitiativeChildQuerySet.as_manager()
 
@@ -786,3 +881,111 @@ class Satisfaction(models.Model):
     @property
     def is_satisfied(self) -> bool:
         return self.score >= SATISFIED_FROM
+
+
+class SupportNameDisplay(models.TextChoices):
+    """How a supporter's name appears on the public page (officers always see the full name)."""
+
+    FULL = "full", _("My full name")
+    SHORT = "short", _("My first name and the initial of my last name")
+    HIDDEN = "hidden", _("Do not show my name")
+
+
+class SupportQuerySet(InitiativeChildQuerySet):
+    def confirmed(self):
+        """What counts: confirmed support (a withdrawn one is deleted)."""
+        return self.filter(confirmed_at__isnull=False)
+
+    def from_own_village(self):
+        """Supporters who live in the initiative's own village (as they say themselves)."""
+        return self.filter(village_id=models.F("initiative__village_id"))
+
+    def for_confirm_token(self, token: str):
+        if not token or len(token) > 100:
+            return self.none()
+        return self.filter(confirm_token_hash=tracking_token_hash(token))
+
+    def for_withdraw_token(self, token: str):
+        if not token or len(token) > 100:
+            return self.none()
+        return self.filter(withdraw_token_hash=tracking_token_hash(token))
+
+
+class Support(models.Model):
+    """A neighbour's support for a published initiative (draagvlak).
+
+    One per address per initiative; only a confirmed one counts. The confirmation mail carries a
+    link to confirm (valid SUPPORT_CONFIRM_DAYS days) and a link to withdraw; both are minted when
+    the mail leaves and only their SHA-256 is stored. Withdrawing deletes the row. The village is
+    the supporter's own answer; empty means "elsewhere". After the retention term the address,
+    name and reason are removed (initiatives.services.retention); the count stays.
+    """
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="supports")
+    name = models.CharField(_("name"), max_length=120)
+    name_display = models.CharField(
+        _("show my name as"), max_length=10, choices=SupportNameDisplay.choices, default=SupportNameDisplay.SHORT
+    )
+    village = models.ForeignKey(
+        "villages.Village",
+        verbose_name=_("lives in"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty: lives elsewhere."),
+    )
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    reason = models.TextField(_("reason"), max_length=300, blank=True)
+    reason_hidden_at = models.DateTimeField(_("reason hidden at"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.DUTCH)
+    created_at = models.DateTimeField(_("given at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirm_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    withdraw_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    token_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    personal_data_removed_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
+
+    mails = GenericRelation(
+        "notifications.OutboxMail",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="support",
+    )
+
+    objects = SupportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-confirmed_at", "-pk"]
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            # Addresses are stored in lower case; an anonymised row has none.
+            models.UniqueConstraint(
+                fields=["initiative", "email"], condition=~models.Q(email=""), name="support_once_per_address"
+            ),
+        ]
+        indexes = [models.Index(fields=["initiative", "confirmed_at"], name="support_initiative_confirmed")]
+
+    def __str__(self):
+        # No name: the audit log keeps this text after the supporter's data is removed.
+        return f"{self.initiative_id}: support {self.pk}"
+
+    @property
+    def municipality_id(self):
+        """The outbox keeps a mail's municipality beside its subject (for scoping)."""
+        return self.initiative.municipality_id
+
+    @property
+    def public_name(self) -> str:
+        """The name as the supporter chose to show it: "" when not shown."""
+        words = self.name.split()
+        if self.personal_data_removed_at or not words or self.name_display == SupportNameDisplay.HIDDEN:
+            return ""
+        if self.name_display == SupportNameDisplay.FULL or len(words) == 1:
+            return " ".join(words)
+        return f"{words[0]} {words[-1][0].upper()}."
+
+    @property
+    def public_reason(self) -> str:
+        return "" if self.reason_hidden_at else self.reason

@@ -32,8 +32,10 @@ from initiatives.forms import (
     too_many_files_message,
     village_choices,
 )
+from initiatives.models import ACTIVE_STATUSES, Initiative
+from initiatives.services.duplicates import duplicate_candidates
 from municipalities.models import StandardText
-from villages.models import VillageOrganisation
+from villages.models import Village, VillageOrganisation
 
 
 class StandardTextSelect(forms.Select):
@@ -257,7 +259,7 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.funds = {fund.pk: fund for fund in funds}
         self.fields["fund"].choices = [("", _("No contribution"))] + [
-            (fund.pk, f"{fund.name} {fund.year}") for fund in funds
+            (fund.pk, self.fund_label(fund)) for fund in funds
         ]
         texts = [t for t in standard_texts if t.purpose == StandardText.Purpose.DECISION]
         if texts:
@@ -268,6 +270,16 @@ class DecisionForm(forms.Form):
                 help_text=_("The text appears in the box below, so you can change it."),
             )
             self.order_fields(["outcome", "standard_text", "motivation", "fund", "amount"])
+
+    @staticmethod
+    def fund_label(fund) -> str:
+        needed = getattr(fund, "supporters", None)
+        if needed is not None and needed.still_needed:
+            return _("%(fund)s (%(needed)s more supporters from the village needed)") % {
+                "fund": f"{fund.name} {fund.year}",
+                "needed": needed.still_needed,
+            }
+        return f"{fund.name} {fund.year}"
 
     def clean_fund(self):
         pk = self.cleaned_data.get("fund")
@@ -290,6 +302,10 @@ class GrantPaidForm(forms.Form):
 
 class GrantWithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason for withdrawing"), max_length=200)
+
+
+class SupportHideReasonForm(forms.Form):
+    """Hide a supporter's reason: a button only; the service writes the audit row."""
 
 
 class PublicationApproveForm(forms.Form):
@@ -408,4 +424,112 @@ class InitiativeRegisterForm(InitiativeSubmitForm):
         village = self.cleaned_data["village"]
         if self.municipality is not None and village.municipality_id != self.municipality.pk:
             raise ValidationError(_("Choose a village of your own municipality."))
+        return village
+
+
+class DuplicateForm(forms.Form):
+    """Which initiative goes on: a reference, or words of its title (the field suggests the open
+    initiatives of the municipality as "2026-0012 Title"). It cleans to that initiative; the
+    service decides whether marking is allowed."""
+
+    original = forms.CharField(
+        label=_("The initiative that goes on"),
+        max_length=200,
+        help_text=_("Type its reference (for example 2026-0012) or words of its title."),
+        widget=forms.TextInput(attrs={"list": "duplicate-suggestions", "autocomplete": "off"}),
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only officers see this note. The initiator gets a mail in plain words."),
+    )
+
+    SHOWN_MATCHES = 5
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initiative = initiative
+
+    def suggestions(self):
+        """The open initiatives of the municipality, newest first, for the field's list."""
+        return (
+            Initiative.objects.filter(
+                municipality_id=self.initiative.municipality_id,
+                status__in=ACTIVE_STATUSES,
+                duplicate_of__isnull=True,
+            )
+            .exclude(pk=self.initiative.pk)
+            .only("reference", "title")
+            .order_by("-submitted_at")[:200]
+        )
+
+    def clean_original(self):
+        text = self.cleaned_data["original"]
+        matches = list(duplicate_candidates(initiative=self.initiative, text=text)[: self.SHOWN_MATCHES + 1])
+        if not matches:
+            raise ValidationError(
+                _(
+                    "No other initiative of your municipality matches “%(text)s”. "
+                    "Type its reference, for example 2026-0012."
+                )
+                % {"text": text}
+            )
+        if len(matches) > 1:
+            names = ", ".join(str(match) for match in matches[: self.SHOWN_MATCHES])
+            raise ValidationError(
+                _("More initiatives match: %(names)s. Type the reference of the one that goes on.") % {"names": names}
+            )
+        return matches[0]
+
+
+class DuplicateUndoForm(forms.Form):
+    """Undo the duplicate mark: a button only; the service checks that nothing changed since."""
+
+
+class ForwardForm(forms.Form):
+    """The village in another municipality of the platform (villages grouped by municipality);
+    the municipality follows from the village."""
+
+    village = forms.TypedChoiceField(
+        label=_("Village in the other municipality"),
+        coerce=int,
+        help_text=_("Only municipalities on this platform that have their villages in it are in the list."),
+    )
+    note = forms.CharField(
+        label=_("Note for the other municipality"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why it goes there. Officers of both municipalities read it, the initiator does not."),
+    )
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initiative = initiative
+        self.fields["village"].choices = self.village_choices
+
+    def village_choices(self):
+        """Called when the field renders or validates: the list costs one query, and only then."""
+        villages = (
+            Village.objects.public()
+            .exclude(municipality_id=self.initiative.municipality_id)
+            .select_related("municipality")
+            .order_by("municipality__name", "name")
+        )
+        groups: dict[str, list] = {}
+        for village in villages:
+            groups.setdefault(village.municipality.name, []).append((village.pk, village.name))
+        return [("", _("Choose the village"))] + list(groups.items())
+
+    def clean_village(self):
+        village = (
+            Village.objects.public()
+            .exclude(municipality_id=self.initiative.municipality_id)
+            .select_related("municipality")
+            .filter(pk=self.cleaned_data["village"])
+            .first()
+        )
+        if village is None:
+            raise ValidationError(_("Choose a village from the list."))
         return village

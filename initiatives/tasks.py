@@ -5,6 +5,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from initiatives.pending_uploads import pending_uploads_purge
+from initiatives.services.letters import decision_letter_ensure
 from initiatives.services.reminders import reminders_run
 from initiatives.services.retention import retention_run
 from initiatives.services.submission import lost_link_answer, lost_link_sweep
@@ -41,3 +42,14 @@ def lost_link_answer_task(self, request_id: int):
 def lost_link_sweep_often():
     """Every few minutes: answer lost-link requests the broker never took. Safe to run twice."""
     return lost_link_sweep(now=timezone.now())
+
+
+@shared_task(bind=True, name="initiatives.decision_letter_make", acks_late=True, max_retries=5)
+def decision_letter_make(self, decision_id: int):
+    """After a decision: make its letter (PDF). Safe to run twice: a letter is made only once.
+    A failure is retried a few times; after that the mail or the first download makes it."""
+    try:
+        decision = decision_letter_ensure(decision_id=decision_id)
+    except Exception as exc:  # noqa: BLE001 - rendering or storage; the decision itself is untouched
+        raise self.retry(countdown=min(30 * 2**self.request.retries, 1800)) from exc
+    return "made" if decision is not None and decision.letter else "none"

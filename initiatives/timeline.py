@@ -10,7 +10,9 @@ from initiatives.constants import MessageKind
 @dataclass
 class Event:
     at: datetime
-    kind: str  # status, role, message_in, message_out, note, decision, agreement, mails
+    # status, role, message_in, message_out, note, decision, agreement, forwarded, duplicate,
+    # duplicate_in (officers only: another initiative was marked as a duplicate of this one), mails
+    kind: str
     obj: object  # the row; for "mails" the list of mails, newest first
 
 
@@ -29,6 +31,13 @@ def _events(initiative, *, internal: bool) -> list[Event]:
     events += [Event(decision.decided_at, "decision", decision) for decision in initiative.decisions.all()]
     events += [Event(agreement.created_at, "agreement", agreement) for agreement in initiative.agreements.all()]
     events += [Event(change.created_at, "role", change) for change in initiative.role_changes.all()]
+    events += [Event(forwarding.created_at, "forwarded", forwarding) for forwarding in initiative.forwardings.all()]
+    events += [Event(change.created_at, "duplicate", change) for change in initiative.duplicate_changes.all()]
+    if internal:
+        events += [
+            Event(change.created_at, "duplicate_in", change)
+            for change in initiative.duplicate_changes_as_original.all()
+        ]
     return events
 
 
@@ -48,7 +57,8 @@ def officer_timeline(initiative) -> list[Event]:
     first), so the history reads as the conversation and the mails stay one click away.
 
     Uses the prefetched relations (`status_changes`, `role_changes`, `messages`, `decisions`,
-    `agreements`, `mails`), so a page that prefetches them runs in a fixed number of queries.
+    `agreements`, `forwardings`, `duplicate_changes`, `duplicate_changes_as_original`, `mails`),
+    so a page that prefetches them runs in a fixed number of queries.
     """
     events = _events(initiative, internal=True)
     events += [Event(mail.created_at, "mail", mail) for mail in initiative.mails.all()]

@@ -3,11 +3,12 @@ intake form, tracking link, gallery, municipality and village pages) and the off
 
 from django.urls import path, re_path
 
-from initiatives.views import dashboard, officer, public, statistics, tracking, village_plans
+from initiatives.views import dashboard, officer, public, statistics, supports, tracking, village_plans
 
 app_name = "initiatives"
 
 tracked = "initiatieven/volg/<str:token>"
+published = r"initiatieven/(?P<reference>\d{4}-\d{4,6})/"
 officer_initiative = "dashboard/initiatieven/<int:pk>"
 
 urlpatterns = [
@@ -18,7 +19,11 @@ urlpatterns = [
     path("initiatieven/nieuw/ontvangen/", public.InitiativeSubmittedView.as_view(), name="submitted"),
     path("initiatieven/link-kwijt/", public.LostLinkView.as_view(), name="lost_link"),
     path("initiatieven/link-kwijt/verstuurd/", public.LostLinkSentView.as_view(), name="lost_link_sent"),
-    re_path(r"^initiatieven/(?P<reference>\d{4}-\d{4,6})/$", public.PublicInitiativeView.as_view(), name="public"),
+    re_path(rf"^{published}$", public.PublicInitiativeView.as_view(), name="public"),
+    re_path(rf"^{published}steunen/$", public.SupportGiveView.as_view(), name="support"),
+    re_path(rf"^{published}steunen/verstuurd/$", supports.SupportSentView.as_view(), name="support_sent"),
+    path("steun/bevestigen/<str:token>/", supports.SupportConfirmView.as_view(), name="support_confirm"),
+    path("steun/intrekken/<str:token>/", supports.SupportWithdrawView.as_view(), name="support_withdraw"),
     path("gemeenten/<slug:slug>/", public.MunicipalityDetailView.as_view(), name="municipality"),
     path("gemeenten/<slug:municipality>/<slug:slug>/", public.VillageDetailView.as_view(), name="village"),
     # The initiator's private link.
@@ -27,6 +32,7 @@ urlpatterns = [
     path(f"{tracked}/tevredenheid/", tracking.InitiativeSatisfactionView.as_view(), name="satisfaction"),
     path(f"{tracked}/mijn-gegevens/", tracking.InitiativeDataExportView.as_view(), name="data_export"),
     path(f"{tracked}/bijlagen/<int:pk>/", tracking.TrackedAttachmentView.as_view(), name="track_attachment"),
+    path(f"{tracked}/besluiten/<int:pk>/brief.pdf", tracking.TrackedDecisionLetterView.as_view(), name="track_letter"),
     # The officers' dashboard: the list, one initiative, statistics, a village's plans.
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("dashboard/export.csv", dashboard.DashboardExportView.as_view(), name="dashboard_export"),
@@ -43,6 +49,11 @@ urlpatterns = [
         officer.AgreementDoneView.as_view(),
         name="agreement_done",
     ),
+    path(
+        f"{officer_initiative}/steun/<int:support_pk>/reden-verbergen/",
+        officer.SupportHideReasonView.as_view(),
+        name="officer_support_hide",
+    ),
     path(f"{officer_initiative}/besluit/", officer.InitiativeDecideView.as_view(), name="officer_decide"),
     path(
         f"{officer_initiative}/publicatie/goedkeuren/",
@@ -54,10 +65,22 @@ urlpatterns = [
         officer.PublicationHideView.as_view(),
         name="officer_publication_hide",
     ),
+    path(f"{officer_initiative}/dubbel/", officer.InitiativeDuplicateView.as_view(), name="officer_duplicate"),
+    path(
+        f"{officer_initiative}/dubbel/ongedaan/",
+        officer.InitiativeDuplicateUndoView.as_view(),
+        name="officer_duplicate_undo",
+    ),
+    path(f"{officer_initiative}/doorsturen/", officer.InitiativeForwardView.as_view(), name="officer_forward"),
     path(
         f"{officer_initiative}/bijlagen/<int:attachment_pk>/",
         officer.OfficerAttachmentView.as_view(),
         name="officer_attachment",
+    ),
+    path(
+        f"{officer_initiative}/besluiten/<int:decision_pk>/brief.pdf",
+        officer.OfficerDecisionLetterView.as_view(),
+        name="officer_letter",
     ),
     path("dashboard/subsidies/<int:grant_pk>/betaald/", officer.GrantPaidView.as_view(), name="grant_paid"),
     path("dashboard/subsidies/<int:grant_pk>/intrekken/", officer.GrantWithdrawView.as_view(), name="grant_withdraw"),

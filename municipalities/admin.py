@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ScopedModelAdmin
 from municipalities.models import Fund, Municipality, OfficerMembership, StandardText
@@ -29,6 +30,67 @@ class MunicipalityAdmin(ScopedModelAdmin):
     search_fields = ("name", "cbs_code")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = TIMESTAMPS
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "slug",
+                    "cbs_code",
+                    "province",
+                    "supporting_association",
+                    "direction_kind",
+                    "is_active",
+                    "publish_without_review",
+                )
+            },
+        ),
+        (
+            _("Terms and contact"),
+            {
+                "fields": (
+                    "first_response_working_days",
+                    "decision_term_weeks",
+                    "role_statement",
+                    "contact_email",
+                    "contact_phone",
+                    "website",
+                )
+            },
+        ),
+        (
+            _("Decision letter: letterhead and signature"),
+            {
+                "description": _(
+                    "Every decision goes to the initiator as a letter (PDF) with these details. "
+                    "A letter once made does not change any more."
+                ),
+                "fields": ("postal_address", "logo", "letter_signer_name", "letter_signer_title"),
+            },
+        ),
+        (
+            _("Decision letter: objections (bezwaar)"),
+            {
+                "description": _(
+                    "The letter says that residents can object within six weeks to the college van burgemeester "
+                    "en wethouders, and where and how."
+                ),
+                "fields": ("objection_address", "objection_url", "objection_email"),
+            },
+        ),
+        (
+            _("Decision letter: own texts"),
+            {
+                "description": _(
+                    "Replace the standard opening or closing paragraph of the letter with your own words, per "
+                    "language. Plain text, no codes."
+                ),
+                "fields": ("letter_opening_nl", "letter_closing_nl", "letter_opening_en", "letter_closing_en"),
+            },
+        ),
+        (_("Dates"), {"fields": TIMESTAMPS}),
+    )
 
 
 @admin.register(OfficerMembership)
@@ -65,6 +127,7 @@ class FundAdminForm(forms.ModelForm):
             "budget_per_village",
             "submit_weeks_before_start",
             "description",
+            "grant_conditions",
             "is_open",
         )
 

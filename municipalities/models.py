@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -9,7 +10,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core.formats import money
+from core.images import ImageFileValidator
 from core.models import TimeStampedModel
+from core.placeholders import PlaceholderValidator
 from municipalities.constants import DirectionKind, OfficerRole
 from municipalities.scoping import OFFICERS, STAFF, MunicipalityScopedQuerySet
 
@@ -22,6 +25,22 @@ CENT = Decimal("0.01")
 # stored values (initiatives.constants.GrantStatus; tests/municipalities/test_funds.py checks
 # they agree). A withdrawn grant no longer counts.
 GRANT_COMMITTED, GRANT_PAID = "committed", "paid"
+
+
+# What a municipality's own opening and closing of a decision letter may name (filled in per
+# letter by initiatives.services.letters; core.placeholders replaces them as plain text).
+LETTER_PLACEHOLDERS = ("reference", "title", "village", "municipality", "initiator", "submitted_on", "decided_on")
+LETTER_TEXT_HELP = _(
+    "Plain text; an empty field uses the standard text. You can use: {reference} (the reference), {title} "
+    "(the initiative), {village}, {municipality}, {initiator} (the initiator's name), {submitted_on} and "
+    "{decided_on} (dates)."
+)
+
+
+def logo_path(instance, filename):
+    """A random name outside any public URL (a logo only appears in the letters)."""
+    suffix = ".png" if filename.lower().endswith(".png") else ".jpg"
+    return f"private/logos/{uuid.uuid4().hex}{suffix}"
 
 
 class MunicipalityQuerySet(MunicipalityScopedQuerySet):
@@ -72,6 +91,76 @@ class Municipality(TimeStampedModel):
     website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(
         _("active on the platform"), default=True, help_text=_("Only active municipalities accept initiatives.")
+    )
+
+    # The decision letter (beschikking): letterhead, objection clause, signature and own texts.
+    postal_address = models.TextField(
+        _("postal address"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "On the letterhead of decision letters, one line per line. For example: Postbus 123, 3840 AC Harderwijk."
+        ),
+    )
+    logo = models.FileField(
+        _("logo"),
+        upload_to=logo_path,
+        max_length=200,
+        blank=True,
+        validators=[ImageFileValidator(max_bytes=1024 * 1024, max_side=4000)],
+        help_text=_("PNG or JPEG, at most 1 MB; at the top of decision letters. SVG is not accepted."),
+    )
+    objection_address = models.TextField(
+        _("objections: postal address"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Where residents send an objection (bezwaarschrift) to the college van burgemeester en wethouders. "
+            "Empty: the postal address."
+        ),
+    )
+    objection_url = models.URLField(
+        _("objections: web form"), blank=True, help_text=_("The page where residents can object online, if any.")
+    )
+    objection_email = models.EmailField(
+        _("objections: email address"),
+        blank=True,
+        help_text=_("Only when the municipality accepts objections by email."),
+    )
+    letter_signer_name = models.CharField(
+        _("letters signed by (name)"),
+        max_length=120,
+        blank=True,
+        help_text=_("Empty: the officer who took the decision signs, on behalf of the college."),
+    )
+    letter_signer_title = models.CharField(_("letters signed by (function)"), max_length=120, blank=True)
+    letter_opening_nl = models.TextField(
+        _("letter opening (Dutch)"),
+        max_length=2000,
+        blank=True,
+        validators=[PlaceholderValidator(LETTER_PLACEHOLDERS)],
+        help_text=LETTER_TEXT_HELP,
+    )
+    letter_opening_en = models.TextField(
+        _("letter opening (English)"),
+        max_length=2000,
+        blank=True,
+        validators=[PlaceholderValidator(LETTER_PLACEHOLDERS)],
+        help_text=LETTER_TEXT_HELP,
+    )
+    letter_closing_nl = models.TextField(
+        _("letter closing (Dutch)"),
+        max_length=2000,
+        blank=True,
+        validators=[PlaceholderValidator(LETTER_PLACEHOLDERS)],
+        help_text=LETTER_TEXT_HELP,
+    )
+    letter_closing_en = models.TextField(
+        _("letter closing (English)"),
+        max_length=2000,
+        blank=True,
+        validators=[PlaceholderValidator(LETTER_PLACEHOLDERS)],
+        help_text=LETTER_TEXT_HELP,
     )
     publish_without_review = models.BooleanField(
         _("publish without review"),
@@ -189,7 +278,24 @@ class Fund(TimeStampedModel):
     submit_weeks_before_start = models.PositiveSmallIntegerField(
         _("submit at least (weeks before start)"), null=True, blank=True
     )
+    min_supporters = models.PositiveSmallIntegerField(
+        _("minimum supporters from the village"),
+        default=0,
+        help_text=_(
+            "How many confirmed supporters from the initiative's own village are needed before a contribution "
+            "can be decided. 0: no minimum."
+        ),
+    )
     description = models.TextField(_("rules in plain words"), blank=True)
+    grant_conditions = models.TextField(
+        _("conditions of a contribution"),
+        max_length=3000,
+        blank=True,
+        help_text=_(
+            "In the decision letter of every contribution from this fund: for example when the money is paid "
+            "and how the initiators show what they did with it. One condition per line."
+        ),
+    )
     is_open = models.BooleanField(_("open for applications"), default=True)
 
     objects = FundQuerySet.as_manager()

@@ -19,6 +19,9 @@ Contact data of the members (email, phone): only for users who see the trajector
 with a second factor (`can_see_member_contacts`); a member without a staff role does not.
 
 Officers of the municipality outside the progress group read only.
+
+The association's report (`can_read_association_report`): platform admins and active
+facilitators, over the trajectories they steer; not members, not officers.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -27,7 +30,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.mfa import mfa_required
 from core.exceptions import NotAllowed
-from vision.models import ProgressGroupMember, Trajectory, facilitated_municipality_ids
+from vision.models import Facilitator, ProgressGroupMember, Trajectory, facilitated_municipality_ids
 
 
 def _active(user) -> bool:
@@ -41,6 +44,14 @@ def can_steer_trajectory(user, trajectory: Trajectory) -> bool:
     if user.is_superuser:
         return True
     return facilitated_municipality_ids(user).filter(pk=trajectory.municipality_id).exists()
+
+
+def can_read_association_report(user) -> bool:
+    """The association's report over all its trajectories (`vision.report`): platform admins and
+    active facilitators. Members of a progress group and officers do not read it."""
+    if not _active(user):
+        return False
+    return user.is_superuser or Facilitator.objects.filter(user=user, is_active=True).exists()
 
 
 def is_progress_group_member(user, trajectory: Trajectory) -> bool:

@@ -122,6 +122,26 @@ class TrajectoryQuerySet(TrajectoryScopedQuerySet):
             latest_vision_status=Subquery(latest_version.values("status")[:1]),
         ).annotate(latest_scan_score=Subquery(scan_average, output_field=models.FloatField()))
 
+    def with_report(self, *, now=None, today=None):
+        """What the association's report shows of each trajectory, in the same query.
+
+        Besides `with_overview`: `stage_since` (when the current stage started, by its stage
+        row), `active_members`, `meetings_held` (started before `now`), `last_meeting_at` and
+        `latest_vision_adopted_on`. Scans come apart (`vision.report`): only closed ones count.
+        """
+        now = now or timezone.now()
+        current_stage = TrajectoryStage.objects.filter(trajectory=OuterRef("pk"), stage=OuterRef("current_stage"))
+        held = Meeting.objects.filter(starts_at__lt=now)
+        last_held = held.filter(trajectory=OuterRef("pk")).order_by("-starts_at", "-pk")
+        latest_version = VisionVersion.objects.filter(document__trajectory=OuterRef("pk")).order_by("-number")
+        return self.with_overview(now=now, today=today).annotate(
+            stage_since=Subquery(current_stage.values("actual_start")[:1]),
+            active_members=_count_per_trajectory(ProgressGroupMember.objects.filter(left_on__isnull=True)),
+            meetings_held=_count_per_trajectory(held),
+            last_meeting_at=Subquery(last_held.values("starts_at")[:1]),
+            latest_vision_adopted_on=Subquery(latest_version.values("adopted_on")[:1]),
+        )
+
     def with_access_flags(self, user):
         """`user_can_steer` and `user_is_member` per trajectory, by the rules of `vision.access`
         (`can_steer_trajectory`, `is_progress_group_member`)."""

@@ -3,7 +3,7 @@ the facilitator's trajectories, meetings and action items, the vision document a
 
 from django.urls import path
 
-from vision.views import documents, meetings, scans, trajectories
+from vision.views import documents, meetings, report, scans, trajectories
 
 app_name = "vision"
 
@@ -11,6 +11,10 @@ meeting = "<int:trajectory>/bijeenkomsten/<int:meeting>"
 
 urlpatterns = [
     path("", trajectories.TrajectoryListView.as_view(), name="trajectory_list"),
+    # The association's report for its board: facilitators and admins only.
+    path("rapportage/", report.AssociationReportView.as_view(), name="association_report"),
+    path("rapportage/rapportage.pdf", report.AssociationReportPdfView.as_view(), name="association_report_pdf"),
+    path("rapportage/rapportage.csv", report.AssociationReportCsvView.as_view(), name="association_report_csv"),
     path("<int:trajectory>/", trajectories.TrajectoryDetailView.as_view(), name="trajectory_detail"),
     path("<int:trajectory>/fasen/<int:stage>/", trajectories.StageEditView.as_view(), name="stage_edit"),
     path(

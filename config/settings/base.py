@@ -175,15 +175,15 @@ USE_I18N = True
 USE_TZ = True
 
 # Static files: our own under static/, third-party assets from npm packages installed at
-# build time (node_modules/, never in git, never from a CDN).
+# build time (node_modules/, never in git, never from a CDN). The Docker image collects them
+# while it is built and leaves node_modules/ behind: there they are served from STATIC_ROOT
+# only (NODE_MODULES_COLLECTED=true keeps the missing folder out of STATICFILES_DIRS).
 STATIC_URL = "/static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-]
+STATICFILES_DIRS = [BASE_DIR / "static"]
+if not env.bool("NODE_MODULES_COLLECTED", default=False):
+    STATICFILES_DIRS.append(("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -304,7 +304,7 @@ SESSION_COOKIE_HTTPONLY = True
 
 # Content-Security-Policy (django-csp): everything from our own origin, no inline scripts or
 # styles, no eval. Templates therefore carry no `style=` attributes and no inline <script>
-# (a page that starts using htmx must turn its inline indicator styles off). img-src allows
+# (a page that ever adds htmx must turn its inline indicator styles off). img-src allows
 # data: for Bootstrap's SVG icons in CSS. The Django admin (5.2) needs no exception.
 # (Added here rather than in the lists above to keep the security settings in one place.)
 INSTALLED_APPS.append("csp")  # its system checks catch settings in the pre-4.0 format
@@ -340,6 +340,11 @@ else:
 # Residents' submissions: spam protection and uploads.
 SUBMISSION_RATE_LIMIT = env.int("SUBMISSION_RATE_LIMIT", default=10)  # per IP address
 SUBMISSION_RATE_PERIOD = env.int("SUBMISSION_RATE_PERIOD", default=3600)  # seconds
+# Neighbours' support for an initiative: per client and per address, per period; the link's life.
+SUPPORT_RATE_LIMIT = env.int("SUPPORT_RATE_LIMIT", default=20)  # per IP address
+SUPPORT_RATE_LIMIT_PER_ADDRESS = env.int("SUPPORT_RATE_LIMIT_PER_ADDRESS", default=5)
+SUPPORT_RATE_PERIOD = env.int("SUPPORT_RATE_PERIOD", default=3600)  # seconds
+SUPPORT_CONFIRM_DAYS = env.int("SUPPORT_CONFIRM_DAYS", default=7)
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)  # trusted proxies in front of the app (X-Forwarded-For)
 ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=5)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

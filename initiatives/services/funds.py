@@ -18,8 +18,10 @@ from initiatives.models import (
     Decision,
     Grant,
     Initiative,
+    Support,
 )
 from initiatives.services.common import audit_initiative, mail_initiator
+from initiatives.services.letters import decision_letter_schedule
 from initiatives.services.workflow import initiative_transition
 from municipalities.access import require_officer
 from municipalities.models import Fund
@@ -52,6 +54,23 @@ def fund_check_grant(*, fund: Fund, initiative: Initiative, amount: Decimal, gra
                     % {
                         "pct": number_format(fund.min_own_share_percent.normalize(), use_l10n=True),
                         "max": money(ceiling),
+                    }
+                }
+            )
+    if fund.min_supporters and grant is None:  # a new grant; one already given stays
+        have = Support.objects.confirmed().filter(initiative=initiative, village_id=initiative.village_id).count()
+        if have < fund.min_supporters:
+            raise ValidationError(
+                {
+                    "fund": _(
+                        "This fund asks for at least %(min)s confirmed supporters from %(village)s. "
+                        "Confirmed now: %(have)s. Still needed: %(needed)s."
+                    )
+                    % {
+                        "min": fund.min_supporters,
+                        "village": initiative.village.name,
+                        "have": have,
+                        "needed": fund.min_supporters - have,
                     }
                 }
             )
@@ -106,7 +125,13 @@ def initiative_decide(
             actor, AuditAction.GRANT_COMMIT, initiative, obj=grant, detail=f"fund={fund.pk} amount={amount}"
         )
     audit_initiative(actor, AuditAction.INITIATIVE_DECIDE, initiative, obj=decision, detail=outcome)
-    mail_initiator(initiative, template="initiatives/email/decision", key=f"decision:{decision.pk}")
+    decision_letter_schedule(decision)  # the letter (PDF) is made after the commit, before the mail leaves
+    mail_initiator(
+        initiative,
+        template="initiatives/email/decision",
+        key=f"decision:{decision.pk}",
+        context={"decision_id": decision.pk},
+    )
     return decision
 
 

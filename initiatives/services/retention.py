@@ -9,9 +9,15 @@ data; the initiative and its history keep their non-personal facts. What is remo
   (their free text is treated as personal; the privacy statement says so);
 - every attachment, rows and files, also those of officers' messages: letters and photos about
   a resident's plan often hold personal data, and nobody can check each file by hand;
+- the decision letters (PDF files: they name the initiator); the decisions themselves stay,
+  and no letter is made for them again;
 - the satisfaction comment and permission to contact (the score stays for the statistics);
 - the tracking links (revoked), and the initiator's address on the mails in the outbox
-  (a mail still pending to that address is marked failed: it can no longer be sent).
+  (a mail still pending to that address is marked failed: it can no longer be sent);
+- the supporters' (neighbours') email addresses, names, reasons and links, and their address on
+  the outbox's mails; a support never confirmed is deleted. Confirmed ones still count, with
+  their village. (Apart from this, a support never confirmed is deleted once its link has
+  expired: `support_sweep_unconfirmed`, in the same daily run.)
 
 What stays: title, plan, costs, village, status history (statuses, dates, officers), decisions,
 agreements, grants, officers' messages and internal notes, and one audit row per initiative
@@ -44,8 +50,11 @@ from initiatives.models import (
     Message,
     Satisfaction,
     StatusChange,
+    Support,
     TrackingToken,
+    decision_letter_path,
 )
+from initiatives.services.supports import support_sweep_unconfirmed
 from notifications.constants import OutboxStatus
 from notifications.models import OutboxMail
 
@@ -79,6 +88,7 @@ def retention_run(*, now: datetime | None = None) -> int:
     Returns how many initiatives were anonymised. Each batch is its own transaction.
     """
     now = now or timezone.now()
+    support_sweep_unconfirmed(now=now)
     cutoff = retention_cutoff(now=now)
     total = 0
     while True:
@@ -108,12 +118,21 @@ def _anonymise_batch(*, cutoff: datetime, now: datetime) -> int:
     storage = Attachment._meta.get_field("file").storage
     transaction.on_commit(lambda: _delete_files(storage, paths))
 
+    # Decision letters: the stored name, and the fixed one (a rolled-back attempt may have left it).
+    letters = Decision.objects.filter(initiative_id__in=ids)
+    letter_paths = {path for path in letters.exclude(letter="").values_list("letter", flat=True)}
+    letter_paths |= {decision_letter_path(decision, "") for decision in letters.only("pk")}
+    letters.exclude(letter="").update(letter="", letter_made_at=None)
+    letter_storage = Decision._meta.get_field("letter").storage
+    transaction.on_commit(lambda: _delete_files(letter_storage, sorted(letter_paths)))
+
     Message.objects.filter(initiative_id__in=ids, kind=MessageKind.FROM_INITIATOR).update(body=placeholder)
     # History rows keep their facts (statuses, dates, who); only the initiator's own words go.
     StatusChange.objects.filter(initiative_id__in=ids, by_initiator=True).exclude(note="").update(note=placeholder)
     TrackingToken.objects.filter(initiative_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
     Satisfaction.objects.filter(initiative_id__in=ids).update(comment="", may_contact=False)
     _anonymise_mails(ids=ids, emails={row["initiator_email"].lower() for row in rows if row["initiator_email"]})
+    _anonymise_supports(ids=ids, now=now)
 
     Initiative.objects.filter(pk__in=ids).update(
         initiator_name=placeholder,
@@ -165,6 +184,26 @@ def _anonymise_mails(*, ids: list[int], emails: set[str]) -> None:
     OutboxMail.objects.filter(subject_id__isnull=True, template="initiatives/email/lost_link").filter(
         In(Lower("to"), sorted(emails))
     ).exclude(In(Lower("to"), still_held)).update(to=REMOVED_EMAIL, status=cannot_send)
+
+
+def _anonymise_supports(*, ids: list[int], now: datetime) -> None:
+    """The supporters of these initiatives: unconfirmed ones go (their mails with them), confirmed
+    ones keep their village and date; address, name, reason and links go, also from the outbox."""
+    cannot_send = Case(When(status=OutboxStatus.PENDING, then=Value(OutboxStatus.FAILED)), default=F("status"))
+    supports = Support.objects.filter(initiative_id__in=ids)
+    unconfirmed = list(supports.filter(confirmed_at__isnull=True).values_list("pk", flat=True))
+    if unconfirmed:
+        OutboxMail.objects.about(Support, unconfirmed).delete()
+        Support.objects.filter(pk__in=unconfirmed).delete()
+    OutboxMail.objects.about(Support, supports.values("pk")).update(to=REMOVED_EMAIL, status=cannot_send)
+    supports.filter(personal_data_removed_at__isnull=True).update(
+        email="",
+        name="",
+        reason="",
+        confirm_token_hash=None,
+        withdraw_token_hash=None,
+        personal_data_removed_at=now,
+    )
 
 
 def _delete_files(storage, paths: list[str]) -> None:
@@ -303,6 +342,8 @@ def personal_data_export(*, initiative: Initiative) -> dict:
                 "motivation": decision.motivation,
                 "decided_at": _when(decision.decided_at),
                 "decided_by": _person(decision.decided_by),
+                # The letter itself is on your personal page (a PDF with this decision).
+                "letter": f"besluit-{initiative.reference}.pdf" if decision.letter else None,
             }
             for decision in initiative.decisions.all()
         ],

@@ -42,7 +42,13 @@ def satisfaction_request(*, initiative: Initiative):
 
 
 def satisfaction_can_answer(initiative: Initiative) -> bool:
-    return initiative.status in SATISFACTION_STATUSES and initiative.personal_data_removed_at is None
+    """Closed or realised, still with the initiator's data, and not a duplicate (that plan goes
+    on in the other initiative: there is nothing handled yet to rate)."""
+    return (
+        initiative.status in SATISFACTION_STATUSES
+        and initiative.personal_data_removed_at is None
+        and initiative.duplicate_of_id is None
+    )
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from audit.constants import AuditAction
 from audit.models import AuditResult
 from audit.services import audit_log
-from initiatives.constants import TRANSITIONS, Status
+from initiatives.constants import OPEN_STATUSES, TRANSITIONS, Status
 from initiatives.models import (
     Initiative,
     StatusChange,
@@ -25,9 +25,19 @@ class TransitionNotAllowed(ValidationError):
 
 @transaction.atomic
 def initiative_transition(
-    *, initiative: Initiative, to_status: str, actor=None, by_initiator: bool = False, note: str = ""
+    *,
+    initiative: Initiative,
+    to_status: str,
+    actor=None,
+    by_initiator: bool = False,
+    note: str = "",
+    ask_satisfaction: bool = True,
 ) -> Initiative:
-    """Apply one workflow step (TRANSITIONS is the only source of truth) and record it."""
+    """Apply one workflow step (TRANSITIONS is the only source of truth) and record it.
+
+    `ask_satisfaction=False` closes without the satisfaction question (a duplicate: its
+    initiator's plan goes on in the other initiative, nothing was handled yet to rate).
+    """
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
     from_status = initiative.status
     if to_status not in TRANSITIONS.get(from_status, frozenset()):
@@ -56,13 +66,35 @@ def initiative_transition(
         by_initiator=by_initiator,
         note=note,
     )
-    if to_status == Status.CLOSED and (actor is not None or by_initiator):
+    if to_status == Status.CLOSED and (actor is not None or by_initiator) and ask_satisfaction:
         # Asked once per initiative (dedup key), also after a reopen. Not after the scheduler's
         # automatic closure: that initiator has not answered for weeks, and the closure notice
         # already invites them back; the tracking page still offers them the question.
         from initiatives.services.satisfaction import satisfaction_request
 
         satisfaction_request(initiative=initiative)
+    return initiative
+
+
+@transaction.atomic
+def initiative_restart(*, initiative: Initiative, actor, note: str = "") -> Initiative:
+    """Start the handling again from "submitted": only for a forwarded initiative, which counts
+    from its receipt by the competent municipality (Awb 2:3). Not a step of TRANSITIONS: the
+    receiving municipality has not done anything yet, whatever the sender did. Open statuses
+    only; the status history keeps the steps before.
+    """
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if initiative.status not in OPEN_STATUSES:
+        raise TransitionNotAllowed(
+            _("An initiative that is “%(from)s” cannot start again.") % {"from": Status(initiative.status).label}
+        )
+    if initiative.status == Status.SUBMITTED:
+        return initiative
+    StatusChange.objects.create(
+        initiative=initiative, from_status=initiative.status, to_status=Status.SUBMITTED, actor=actor, note=note
+    )
+    initiative.status = Status.SUBMITTED
+    initiative.save(update_fields=["status", "updated_at"])
     return initiative
 
 

@@ -7,6 +7,7 @@ sent back to the page (POST/redirect/GET). A refusal by the form or the service 
 page again with the message at that form.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -26,6 +27,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 
 from audit.constants import AuditAction
+from audit.describe import describe
+from audit.models import AuditLogEntry
 from audit.services import audit_log
 from core.forms import add_service_error, forget_errors
 from core.views import PageActionMixin
@@ -38,13 +41,24 @@ from initiatives.models import (
     Agreement,
     Attachment,
     Decision,
+    DuplicateChange,
+    Forwarding,
     Grant,
     Initiative,
     Message,
     RoleChange,
     StatusChange,
+    Support,
 )
+from initiatives.services.duplicates import (
+    duplicate_refusal,
+    duplicate_undo_refusal,
+    initiative_mark_duplicate,
+    initiative_unmark_duplicate,
+)
+from initiatives.services.forwarding import forward_refusal, initiative_forward
 from initiatives.services.funds import grant_mark_paid, grant_withdraw, initiative_decide
+from initiatives.services.letters import decision_letter_pdf
 from initiatives.services.officers import (
     agreement_add,
     agreement_set_done,
@@ -55,11 +69,15 @@ from initiatives.services.officers import (
 )
 from initiatives.services.publication import publication_approve, publication_hide
 from initiatives.services.submission import initiative_submit
+from initiatives.services.supports import support_count, support_hide_reason, supporters_needed
 from initiatives.services.workflow import initiative_change_status
 from initiatives.timeline import officer_timeline
+from initiatives.views.tracking import letter_response
 from municipalities.access import OfficerRequiredMixin
 from municipalities.models import Fund, StandardText
 from notifications.models import OutboxMail
+
+logger = logging.getLogger(__name__)
 
 # What each mail template is, in the officer's words (the timeline lists every mail).
 MAIL_DESCRIPTIONS = {
@@ -72,6 +90,9 @@ MAIL_DESCRIPTIONS = {
     "initiatives/email/officer_assigned": gettext_lazy("Assignment, to an officer"),
     "initiatives/email/officer_reply": gettext_lazy("Reply of the initiator, to an officer"),
     "initiatives/email/officer_withdrawn": gettext_lazy("Withdrawal, to an officer"),
+    "initiatives/email/duplicate": gettext_lazy("Marked as a duplicate"),
+    "initiatives/email/duplicate_undone": gettext_lazy("No longer a duplicate"),
+    "initiatives/email/forwarded": gettext_lazy("Forwarded to another municipality"),
 }
 
 
@@ -104,6 +125,20 @@ def funds_with_totals(user, municipality):
     )
 
 
+def initiative_audit_entries(initiative: Initiative, limit: int = 100) -> list:
+    """The audit log's lines about the initiative itself, newest first, in words. Read through
+    the initiative (the caller may see it), so a forwarded initiative's lines written by the
+    municipality that sent it stay readable for the one that has it now."""
+    entries, seen = [], set()
+    for entry in AuditLogEntry.objects.for_object(initiative).select_related("actor")[:limit]:
+        # a forwarding has a line in each municipality's log: the page shows it once
+        key = (entry.action, entry.detail, entry.actor_id, entry.created_at.replace(microsecond=0))
+        if entry.action != AuditAction.INITIATIVE_FORWARD or key not in seen:
+            entries.append(entry)
+            seen.add(key)
+    return describe(entries)
+
+
 class OfficerInitiativeMixin(OfficerRequiredMixin):
     """Finds the initiative among those the officer may see, and renders its page."""
 
@@ -122,9 +157,22 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
             .order_by("purpose", "title")
         )
 
+    def supporters_from_own_village(self) -> int:
+        """Confirmed supporters from the initiative's village: from the page's list when it is
+        there (no query), else counted."""
+        supports = getattr(self.initiative, "confirmed_supports", None)
+        if supports is None:
+            return support_count(self.initiative).own_village
+        return sum(1 for support in supports if support.village_id == self.initiative.village_id)
+
     @cached_property
     def funds(self) -> list[Fund]:
-        return funds_with_totals(self.request.user, self.initiative.municipality_id)
+        """The open funds; a fund with a minimum of supporters says how many are still needed."""
+        funds = funds_with_totals(self.request.user, self.initiative.municipality_id)
+        if any(fund.min_supporters for fund in funds):
+            for needed in supporters_needed(funds, own_village=self.supporters_from_own_village()):
+                needed.fund.supporters = needed
+        return funds
 
     def form_kwargs_for(self, name: str) -> dict:
         """What each action form needs besides the data; the page and the action agree on it."""
@@ -135,15 +183,41 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
             "role": {"initiative": self.initiative},
             "agreement": {},
             "decision": {"funds": self.funds, "standard_texts": self.standard_texts},
+            "duplicate": {"initiative": self.initiative},
+            "forward": {"initiative": self.initiative},
         }.get(name, {})
 
     def page_initiative(self, pk: int) -> Initiative:
         """The initiative with everything the page shows, in a fixed number of queries."""
         return get_object_or_404(
             Initiative.objects.visible_to(self.request.user)
-            .select_related("village", "municipality", "organisation__village", "assigned_officer", "registered_by")
+            .select_related(
+                "village",
+                "municipality",
+                "organisation__village",
+                "assigned_officer",
+                "registered_by",
+                "duplicate_of",
+            )
             .prefetch_related(
                 "themes",
+                Prefetch(
+                    "duplicates",
+                    queryset=Initiative.objects.order_by("submitted_at").only(
+                        "reference", "title", "duplicate_of_id", "submitted_at"
+                    ),
+                ),
+                Prefetch(
+                    "forwardings",
+                    queryset=Forwarding.objects.select_related(
+                        "from_municipality", "to_municipality", "from_village", "to_village", "actor"
+                    ),
+                ),
+                Prefetch("duplicate_changes", queryset=DuplicateChange.objects.select_related("original", "actor")),
+                Prefetch(
+                    "duplicate_changes_as_original",
+                    queryset=DuplicateChange.objects.select_related("initiative", "actor"),
+                ),
                 "cost_lines",
                 Prefetch("status_changes", queryset=StatusChange.objects.select_related("actor")),
                 Prefetch("role_changes", queryset=RoleChange.objects.select_related("actor")),
@@ -165,6 +239,11 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
                 Prefetch("agreements", queryset=Agreement.objects.select_related("created_by")),
                 Prefetch("grants", queryset=Grant.objects.select_related("fund", "decision")),
                 Prefetch("mails", queryset=OutboxMail.objects.order_by("created_at", "pk")),
+                Prefetch(
+                    "supports",
+                    queryset=Support.objects.confirmed().select_related("village").order_by("-confirmed_at", "-pk"),
+                    to_attr="confirmed_supports",
+                ),
             ),
             pk=pk,
         )
@@ -184,6 +263,9 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
                 ("decision", officer_forms.DecisionForm),
                 ("publication_approve", officer_forms.PublicationApproveForm),
                 ("publication_hide", officer_forms.PublicationHideForm),
+                ("duplicate", officer_forms.DuplicateForm),
+                ("duplicate_undo", officer_forms.DuplicateUndoForm),
+                ("forward", officer_forms.ForwardForm),
             )
         }
         agreements = list(initiative.agreements.all())
@@ -195,6 +277,9 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
             grant.withdraw_form = bound.get(f"withdraw-{grant.pk}") or officer_forms.GrantWithdrawForm(
                 prefix=f"withdraw-{grant.pk}"
             )
+        supports = initiative.confirmed_supports
+        for support in supports:
+            support.hide_form = bound.get(f"support_hide-{support.pk}")
         timeline = officer_timeline(initiative)
         for event in timeline:
             if event.kind == "mails":
@@ -208,7 +293,13 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
             "agreements": agreements,
             "grants": grants,
             "funds": self.funds,
+            "supports": supports,
+            "supports_own_village": self.supporters_from_own_village(),
             "can_decide": Status.DECIDED in TRANSITIONS.get(initiative.status, ()),
+            "duplicate_refusal": duplicate_refusal(initiative),
+            "duplicate_undo_refusal": duplicate_undo_refusal(initiative) if initiative.duplicate_of_id else "",
+            "forward_refusal": forward_refusal(initiative),
+            "audit_entries": initiative_audit_entries(initiative),
             "has_errors": bool(bound),
             **{f"{name}_form": form for name, form in forms.items()},
         }
@@ -359,6 +450,30 @@ class InitiativeDecideView(InitiativeActionView):
         )
 
 
+class SupportHideReasonView(InitiativeActionView):
+    """Hide an offensive reason from the public page; the supporter still counts."""
+
+    form_class = officer_forms.SupportHideReasonForm
+    anchor = "supporters"
+    success_message = gettext_lazy("The reason is hidden from the public page.")
+
+    def get_initiative(self):
+        initiative = super().get_initiative()
+        self.support = get_object_or_404(
+            Support.objects.confirmed().filter(initiative=initiative), pk=self.kwargs["support_pk"]
+        )
+        return initiative
+
+    def get_prefix(self):
+        return None  # a button per supporter: no ids on the page
+
+    def form_key(self):
+        return f"support_hide-{self.support.pk}"
+
+    def act(self, data):
+        support_hide_reason(support=self.support, actor=self.request.user)
+
+
 class PublicationApproveView(InitiativeActionView):
     form_class = officer_forms.PublicationApproveForm
     name, anchor = "publication_approve", "publication"
@@ -375,6 +490,44 @@ class PublicationHideView(InitiativeActionView):
 
     def act(self, data):
         publication_hide(initiative=self.initiative, reason=data["reason"], actor=self.request.user)
+
+
+class InitiativeDuplicateView(InitiativeActionView):
+    form_class = officer_forms.DuplicateForm
+    name, anchor = "duplicate", "duplicate"
+    success_message = gettext_lazy("The initiative is marked as a duplicate and closed. The initiator is told.")
+
+    def act(self, data):
+        initiative_mark_duplicate(
+            initiative=self.initiative, original=data["original"], note=data["note"], actor=self.request.user
+        )
+
+
+class InitiativeDuplicateUndoView(InitiativeActionView):
+    form_class = officer_forms.DuplicateUndoForm
+    name, anchor = "duplicate_undo", "duplicate"
+    success_message = gettext_lazy("The initiative is no longer a duplicate and is open again. The initiator is told.")
+
+    def act(self, data):
+        initiative_unmark_duplicate(initiative=self.initiative, actor=self.request.user)
+
+
+class InitiativeForwardView(InitiativeActionView):
+    """After forwarding the initiative is no longer the officer's: back to the list."""
+
+    form_class = officer_forms.ForwardForm
+    name, anchor = "forward", "forward"
+
+    def act(self, data):
+        forwarding = initiative_forward(
+            initiative=self.initiative, village=data["village"], note=data["note"], actor=self.request.user
+        )
+        self.success_message = _(
+            "Initiative %(reference)s has been forwarded to the municipality of %(municipality)s."
+        ) % {"reference": self.initiative.reference, "municipality": forwarding.to_municipality.name}
+
+    def get_success_url(self):
+        return reverse("initiatives:dashboard")
 
 
 class GrantActionView(InitiativeActionView):
@@ -435,6 +588,33 @@ class OfficerAttachmentView(OfficerRequiredMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "no-store, private"
         return response
+
+
+class OfficerDecisionLetterView(OfficerRequiredMixin, View):
+    """The decision letter (PDF) for the initiative's officers, made now when still missing."""
+
+    def get(self, request, pk, decision_pk):
+        decision = get_object_or_404(
+            Decision.objects.visible_to(request.user)
+            .filter(initiative_id=pk)
+            .select_related("initiative__municipality"),
+            pk=decision_pk,
+        )
+        try:
+            pdf = decision_letter_pdf(decision_id=decision.pk)
+        except Exception:  # noqa: BLE001 - say so; the next try makes it again
+            logger.exception("decision letter: could not make the letter of decision %s", decision.pk)
+            messages.error(request, _("The decision letter cannot be made right now. Please try again later."))
+            return redirect(reverse("initiatives:officer_detail", args=[pk]) + "#decision")
+        if pdf is None:
+            raise Http404
+        audit_log(
+            actor=request.user,
+            action=AuditAction.DECISION_LETTER_DOWNLOAD,
+            obj=decision,
+            municipality=decision.initiative.municipality,
+        )
+        return letter_response(decision, pdf)
 
 
 @method_decorator(never_cache, name="dispatch")

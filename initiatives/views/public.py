@@ -23,6 +23,7 @@ from initiatives.forms import (
     CostLineFormSet,
     InitiativeSubmitForm,
     LostLinkForm,
+    SupportForm,
 )
 from initiatives.models import Initiative
 from initiatives.public_sections import municipality_sections
@@ -30,11 +31,15 @@ from initiatives.services.submission import (
     initiative_submit,
     lost_link_request,
 )
+from initiatives.services.supports import normalise_email, support_give, support_is_open
+from initiatives.views.supports import initiative_public_url, support_context
 from municipalities.access import officers_for_village
 from municipalities.models import Fund, Municipality, OfficerMembership
 from villages.models import Village
 
 SUBMITTED_SESSION_KEY = "submitted_initiative"
+SUPPORT_SCOPE = "support"
+SUPPORT_SCOPE_ADDRESS = "support-address"
 
 
 def _rate_limited(request):
@@ -181,12 +186,52 @@ class PublicInitiativeView(DetailView):
             .prefetch_related("themes", "cost_lines", "decisions__grants__fund")
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, support_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         context["municipality"] = self.object.municipality
         context["decision"] = next(iter(self.object.decisions.all()), None)
         context["role_explanation"] = MUNICIPAL_ROLE_EXPLANATIONS.get(self.object.municipal_role)
+        context.update(support_context(self.object, support_form))
         return context
+
+
+@method_decorator(never_cache, name="dispatch")
+class SupportGiveView(PublicInitiativeView):
+    """The form's post; errors show the initiative's page again with the form filled in."""
+
+    def get(self, request, *args, **kwargs):
+        initiative = self.get_object()
+        return redirect(initiative_public_url(initiative) + "#support")
+
+    def post(self, request, *args, **kwargs):
+        self.object = initiative = self.get_object()
+        if not support_is_open(initiative):
+            return redirect(initiative_public_url(initiative))
+        if ratelimit.is_limited(SUPPORT_SCOPE, request, limit=settings.SUPPORT_RATE_LIMIT):
+            return render(request, "initiatives/rate_limited.html", status=429)
+        form = SupportForm(request.POST, initiative=initiative)
+        if form.errors.get("website"):  # the honeypot: count it, store nothing
+            ratelimit.record(SUPPORT_SCOPE, request, period=settings.SUPPORT_RATE_PERIOD)
+            return self.page(form)
+        if not form.is_valid():
+            return self.page(form)
+        address = normalise_email(form.cleaned_data["email"])
+        if ratelimit.is_limited(
+            SUPPORT_SCOPE_ADDRESS, request, limit=settings.SUPPORT_RATE_LIMIT_PER_ADDRESS, value=address
+        ):
+            return render(request, "initiatives/rate_limited.html", status=429)
+        ratelimit.record(SUPPORT_SCOPE, request, period=settings.SUPPORT_RATE_PERIOD)
+        ratelimit.record(SUPPORT_SCOPE_ADDRESS, request, period=settings.SUPPORT_RATE_PERIOD, value=address)
+        data = {key: value for key, value in form.cleaned_data.items() if key != "website"}
+        try:
+            support_give(initiative=initiative, language=request.LANGUAGE_CODE, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.page(form)
+        return redirect("initiatives:support_sent", reference=initiative.reference)
+
+    def page(self, form):
+        return self.render_to_response(self.get_context_data(object=self.object, support_form=form))
 
 
 class MunicipalityDetailView(DetailView):

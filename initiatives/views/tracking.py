@@ -1,9 +1,11 @@
 """A resident's private tracking link: the initiative's progress, replies, withdrawal, satisfaction, their data."""
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -11,6 +13,7 @@ from django.views.generic import FormView
 
 from initiatives.constants import (
     MUNICIPAL_ROLE_EXPLANATIONS,
+    OPEN_STATUSES,
     STATUS_EXPLANATIONS,
     TERMINAL_STATUSES,
     MessageKind,
@@ -22,15 +25,20 @@ from initiatives.forms import (
     TrackingReplyForm,
     WithdrawForm,
 )
-from initiatives.models import Attachment, Initiative, Message, Satisfaction
+from initiatives.models import Attachment, Decision, Forwarding, Initiative, Message, Satisfaction
+from initiatives.services.letters import decision_letter_pdf, letter_filename
 from initiatives.services.retention import personal_data_export
 from initiatives.services.satisfaction import SatisfactionNotAllowed, satisfaction_answer, satisfaction_can_answer
 from initiatives.services.submission import (
     initiative_reply,
     initiative_withdraw,
 )
+from initiatives.services.supports import support_count, supporters_needed
 from initiatives.timeline import public_timeline
 from municipalities.access import officers_for_village
+from municipalities.models import Fund
+
+logger = logging.getLogger(__name__)
 
 
 class TrackedInitiativeMixin:
@@ -81,16 +89,30 @@ class InitiativeTrackView(TrackedInitiativeMixin, FormView):
                 "decisions__grants__fund",
                 "agreements",
                 "cost_lines",
+                Prefetch(
+                    "forwardings",
+                    queryset=Forwarding.objects.select_related("from_municipality", "to_municipality", "to_village"),
+                ),
+                "duplicate_changes",
                 "themes",
                 Prefetch("attachments", queryset=Attachment.objects.filter(message__isnull=True)),
             )
-            .select_related("satisfaction", "organisation")
+            .select_related("satisfaction", "organisation", "duplicate_of__municipality")
             .get(pk=self.initiative.pk)
         )
         explanation, next_step = STATUS_EXPLANATIONS[initiative.status]
         satisfaction = getattr(initiative, "satisfaction", None)
         decisions = initiative.decisions.all()  # newest first (Decision.Meta.ordering), prefetched
+        supporters = support_count(initiative)
+        # Before the decision: how many supporters the open funds with a minimum still need.
+        funds = (
+            Fund.objects.open().filter(municipality_id=initiative.municipality_id, min_supporters__gt=0)
+            if initiative.status in OPEN_STATUSES
+            else Fund.objects.none()
+        )
         context.update(
+            support_count=supporters,
+            supporters_needed=supporters_needed(funds.order_by("-year", "name"), own_village=supporters.own_village),
             initiative=initiative,
             municipality=initiative.municipality,
             token=self.kwargs["token"],
@@ -103,6 +125,10 @@ class InitiativeTrackView(TrackedInitiativeMixin, FormView):
             can_withdraw=initiative.status not in TERMINAL_STATUSES | {Status.CLOSED, Status.REALISED},
             role_explanation=MUNICIPAL_ROLE_EXPLANATIONS.get(initiative.municipal_role),
             publication=publication_state(self.initiative),
+            # the other initiative of a duplicate: named and linked only when it is public
+            original_public=(
+                initiative.duplicate_of if initiative.duplicate_of and initiative.duplicate_of.is_published else None
+            ),
             satisfaction=satisfaction,
             satisfaction_form=(
                 SatisfactionForm() if satisfaction is None and satisfaction_can_answer(initiative) else None
@@ -210,3 +236,31 @@ class TrackedAttachmentView(TrackedInitiativeMixin, View):
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+def letter_response(decision: Decision, pdf: bytes) -> HttpResponse:
+    """The letter as a PDF file `besluit-<reference>.pdf` to save and open (a download works the same
+    on every phone and computer, also those without a PDF viewer in the browser)."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{letter_filename(decision)}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class TrackedDecisionLetterView(TrackedInitiativeMixin, View):
+    """The decision letter (PDF), made now when it is still missing."""
+
+    def get(self, request, token, pk):
+        decision = get_object_or_404(
+            Decision.objects.filter(initiative=self.initiative).select_related("initiative"), pk=pk
+        )
+        try:
+            pdf = decision_letter_pdf(decision_id=decision.pk)
+        except Exception:  # noqa: BLE001 - say so kindly; the next try makes it again
+            logger.exception("decision letter: could not make the letter of decision %s", decision.pk)
+            messages.error(request, _("The decision letter cannot be made right now. Please try again later."))
+            return redirect("initiatives:track", token=token)
+        if pdf is None:
+            raise Http404
+        return letter_response(decision, pdf)

@@ -81,3 +81,20 @@ document.addEventListener("DOMContentLoaded", () => {
   village.addEventListener("change", show);
   show();
 });
+
+// A table that scrolls sideways on a phone ({% scroll_table %}): the browser scrolls it only
+// as far as a focused link's first pixels, so a long e-mail address stayed out of view. Bring
+// the whole focused element in, within the table's own box (WCAG 2.4.11 Focus Not Obscured).
+document.addEventListener("focusin", (event) => {
+  const box = event.target.closest && event.target.closest(".table-responsive");
+  if (!box || event.target === box || box.scrollWidth <= box.clientWidth) {
+    return;
+  }
+  const target = event.target.getBoundingClientRect();
+  const bounds = box.getBoundingClientRect();
+  if (target.right > bounds.right) {
+    box.scrollLeft += Math.min(target.right - bounds.right + 8, target.left - bounds.left);
+  } else if (target.left < bounds.left) {
+    box.scrollLeft -= bounds.left - target.left + 8;
+  }
+});

@@ -128,16 +128,21 @@ def page(browser, live_server, page_problems):
     context.route("**/*", guard)
     page = context.new_page()
 
+    downloads = set()  # a file sent as an attachment: the browser saves it and ends the navigation
+
     def on_response(response):
         if response.request.resource_type != "document" and response.status >= 400:
             page_problems.failed_resources.append(f"{response.status} {response.url}")
+        if response.ok and response.headers.get("content-disposition", "").startswith("attachment"):
+            downloads.add(response.url)
 
     def on_request_failed(request):
         # A 4xx/5xx was already reported by on_response; an aborted foreign request by guard.
         known = page_problems.foreign_requests + [line.split(" ", 1)[1] for line in page_problems.failed_resources]
         # The browser fetches the favicon after the page and drops it when the test moves on.
         left_behind = request.failure == "net::ERR_ABORTED" and request.url.endswith("/favicon.svg")
-        if request.url not in known and not left_behind:
+        downloaded = request.failure == "net::ERR_ABORTED" and request.url in downloads
+        if request.url not in known and not left_behind and not downloaded:
             page_problems.failed_resources.append(f"{request.failure} {request.url}")
 
     page.on("response", on_response)

@@ -2,9 +2,10 @@
 group, schedule a meeting and invite everyone (the invitation mail carries the calendar file),
 publish the minutes of an earlier meeting with an action item, open the nulmeting, let one
 member answer through their personal link without an account, and read the results of an
-eenmeting as a chart with a table beside it. Then the member she added logs in with an account
-of her own: she reads the trajectory, the minutes and the results, but sees no steering control
-and no other member's contact data (issue 12). axe-core runs on every page; screenshots land in
+eenmeting as a chart with a table beside it; then open the association's report for the board
+and download it as a PDF. Then the member she added logs in with an account of her own: she
+reads the trajectory, the minutes and the results, but sees no steering control, no other
+member's contact data (issue 12) and no report. axe-core runs on every page; screenshots land in
 var/screenshots/.
 
 Elements are found by id, name, CSS, data attribute or URL, never by visible text: the UI's
@@ -12,6 +13,7 @@ words are being translated."""
 
 import email
 import email.policy
+import io
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,6 +24,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from pypdf import PdfReader
 
 from accounts.services import enrolment_link_issue
 from tests.municipalities.factories import MunicipalityFactory, UserFactory
@@ -434,6 +437,30 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
     assert_accessible(page)
     shot(page, "3-scan")
 
+    # The report for the association's board, from the overview: one row for Ermelo, with the
+    # overdue-free action item and the scans; the wide table scrolls in its own region, not the
+    # page. She downloads it as a PDF.
+    page.goto(reverse("vision:trajectory_list"))
+    follow(page, "#association-report-link")
+    assert urlsplit(page.url).path == reverse("vision:association_report")
+    row = page.locator(f'#report-trajectories tr[data-trajectory="{trajectory.pk}"]')
+    assert page.locator("#report-trajectories tbody tr").count() == 1
+    assert row.locator('[data-column="group"][data-group-complete=yes]').count() == 1
+    assert row.locator('[data-column="actions"][data-open="1"][data-overdue="0"]').count() == 1
+    assert row.locator('[data-column="meetings"][data-held="1"]').count() == 1
+    assert page.locator(".table-responsive[role=region][tabindex='0'][aria-label]").count() >= 1
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page)
+    shot(page, "3b-report")
+    with page.expect_download() as download_info:
+        page.locator("#report-pdf").click()
+    download = download_info.value
+    assert re.fullmatch(r"dkk-rapportage-\d{4}-\d{2}-\d{2}\.pdf", download.suggested_filename)
+    pdf = Path(download.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Ermelo" in text and "DKK Gelderland" in text
+
     # Sanne gets an account of her own (an admin links it to her membership). She signs in with
     # her password only: a member does not steer, so no second step. She reads the trajectory,
     # the minutes and the results, and sees no steering control and no one's email or phone.
@@ -451,6 +478,7 @@ def test_facilitator_completes_the_group_meets_and_scans(browser, live_server, p
         assert urlsplit(member_page.url).path == reverse("vision:trajectory_list")
         card = member_page.locator(f'#trajectory-list article[data-trajectory="{trajectory.pk}"]')
         assert card.locator("[data-member]").count() == 1
+        assert member_page.locator("#association-report-link").count() == 0  # the board's report is not hers
         assert_accessible(member_page)
 
         follow(member_page, f'#trajectory-list a[href="{trajectory_url}"]')

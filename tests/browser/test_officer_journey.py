@@ -1,10 +1,12 @@
 """The officer's journey in Chromium: log in, filter the dashboard, open an initiative, send a
 message from a standard text, record an agreement, decide with a grant from the fund, be refused
-a grant over the fund's maximum elsewhere, and see it all on the resident's tracking page.
+a grant over the fund's maximum elsewhere, and see it all on the resident's tracking page, where
+the resident opens the decision letter (PDF).
 axe-core runs on every page; screenshots land in var/screenshots/.
 
 Elements are found by id, name, CSS or URL, never by visible text: the UI's words may change."""
 
+import io
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pypdf import PdfReader
 
 from initiatives.constants import AgreementParty, AgreementRole, DecisionOutcome, Publication, Status
 from initiatives.models import Agreement, Decision, Grant, Initiative, Message
@@ -299,3 +302,23 @@ def test_officer_filters_messages_agrees_decides_and_is_refused_over_the_maximum
     assert MESSAGE_TEXT in main
     assert str(fund.name) in main
     assert_accessible(page)
+
+    # The decision letter (PDF): made after the decision; the resident opens it from the tracking page.
+    letter_link = page.locator("#decision a[data-decision-letter]")
+    assert letter_link.is_visible()
+    with page.expect_download() as download:
+        letter_link.click()
+    assert download.value.suggested_filename == f"besluit-{playground.reference}.pdf"
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    letter = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert playground.reference in letter
+    assert MOTIVATION in letter
+    assert "€ 3.000,00" in letter
+    assert "binnen zes weken na de dag waarop dit besluit is verzonden" in letter
+    # The officer finds the same letter on the initiative's page.
+    page.goto(reverse("initiatives:officer_detail", args=[playground.pk]))
+    officer_link = page.locator("#decision a[data-decision-letter]")
+    response = page.request.get(officer_link.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body() == pdf

@@ -29,14 +29,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from budgets.services.voting import ballot_token_issue
 from initiatives.services.submission import tracking_token_issue
+from initiatives.services.supports import support_links_issue
 from initiatives.statistics import TABLES
 from tests.budgets.factories import BallotFactory, BudgetRoundFactory, ProjectFactory, VillageBudgetFactory
 from tests.initiatives.factories import (
     AgreementFactory,
     AttachmentFactory,
+    DecisionFactory,
     GrantFactory,
     InitiativeFactory,
     MessageFactory,
+    SupportFactory,
 )
 from tests.municipalities.factories import OfficerMembershipFactory, UserFactory, two_municipalities
 from tests.villages.factories import PlanActionFactory, VillageFactory, VillagePlanFactory
@@ -184,6 +187,18 @@ def trajectory_page(kwargs=None, method="get", edit=None, editors=STEERERS) -> R
     return staff_page(kwargs or traj(), method, edit=method == "post" if edit is None else edit, editors=editors)
 
 
+def facilitator_page() -> Rule:
+    """The association's report: facilitators (each over their own association) and admins;
+    officers and members of a progress group get 403."""
+
+    def expect(role, tenant):
+        if role in ANONYMOUS:
+            return LOGIN
+        return 200 if role in STEERERS or role == "admin" else 403
+
+    return Rule(expect, tenants=(None,))
+
+
 def tracking_link(kwargs, own=200) -> Rule:
     return Rule(lambda role, tenant: own if role == "resident_own" else 404, kwargs)
 
@@ -254,9 +269,25 @@ def round_kwargs(**more):
     return lambda w, t, role: {"pk": t.round.pk, **{k: v(t) for k, v in more.items()}}
 
 
+def support_link(kind):
+    """A neighbour's confirm or withdraw link; `resident_other` sends the other kind of link."""
+    other = {"confirm": "withdraw", "withdraw": "confirm"}[kind]
+
+    def kwargs(w, t, role):
+        token = {"resident_own": t.support_links[kind], "resident_other": t.support_links[other]}
+        return {"token": token.get(role, UNKNOWN_TOKEN)}
+
+    return kwargs
+
+
 def tracked_attachment(w, t, role):
     token = {"resident_own": t.token, "resident_other": w.other(t).token}.get(role, UNKNOWN_TOKEN)
     return {"token": token, "pk": t.attachment.pk}
+
+
+def tracked_letter(w, t, role):
+    token = {"resident_own": t.token, "resident_other": w.other(t).token}.get(role, UNKNOWN_TOKEN)
+    return {"token": token, "pk": t.decision.pk}
 
 
 EXPECTED: dict[str, Rule] = {
@@ -271,6 +302,12 @@ EXPECTED: dict[str, Rule] = {
     "initiatives:lost_link": public(tenants=(None,)),
     "initiatives:lost_link_sent": public(tenants=(None,)),
     "initiatives:public": public(lambda w, t, role: {"reference": t.initiative.reference}),
+    # Neighbours' support: the form's address (a GET goes to the form on the initiative's page;
+    # tests/initiatives/test_support_views.py posts to it), "check your mail", the mail's links.
+    "initiatives:support": public(lambda w, t, role: {"reference": t.initiative.reference}, answer=REDIRECT),
+    "initiatives:support_sent": public(lambda w, t, role: {"reference": t.initiative.reference}),
+    "initiatives:support_confirm": tracking_link(support_link("confirm")),
+    "initiatives:support_withdraw": tracking_link(support_link("withdraw")),
     "initiatives:municipality": public(lambda w, t, role: {"slug": t.municipality.slug}),
     "initiatives:village": public(lambda w, t, role: {"municipality": t.municipality.slug, "slug": t.village.slug}),
     # The resident's tracking link.
@@ -279,6 +316,7 @@ EXPECTED: dict[str, Rule] = {
     "initiatives:satisfaction": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}, own=REDIRECT),
     "initiatives:data_export": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
     "initiatives:track_attachment": tracking_link(tracked_attachment),
+    "initiatives:track_letter": tracking_link(tracked_letter),  # the decision letter (PDF)
     # The member's scan link (not answered yet: the thank-you page sends back to the form).
     "vision:scan_respond": tracking_link(lambda w, t, role: {"token": scan_token(w, t, role)}),
     "vision:scan_thanks": tracking_link(lambda w, t, role: {"token": scan_token(w, t, role)}, own=REDIRECT),
@@ -304,10 +342,19 @@ EXPECTED: dict[str, Rule] = {
         officer_kwargs(pk=lambda t: t.initiative.pk, agreement_pk=lambda t: t.agreement.pk), "post"
     ),
     "initiatives:officer_decide": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "initiatives:officer_support_hide": officer_page(
+        officer_kwargs(pk=lambda t: t.initiative.pk, support_pk=lambda t: t.supporter.pk), "post"
+    ),
     "initiatives:officer_publication_approve": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
     "initiatives:officer_publication_hide": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "initiatives:officer_duplicate": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "initiatives:officer_duplicate_undo": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    "initiatives:officer_forward": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
     "initiatives:officer_attachment": officer_page(
         officer_kwargs(pk=lambda t: t.initiative.pk, attachment_pk=lambda t: t.attachment.pk)
+    ),
+    "initiatives:officer_letter": officer_page(
+        officer_kwargs(pk=lambda t: t.initiative.pk, decision_pk=lambda t: t.decision.pk)
     ),
     "initiatives:grant_paid": officer_page(officer_kwargs(grant_pk=lambda t: t.grant.pk), "post"),
     "initiatives:grant_withdraw": officer_page(officer_kwargs(grant_pk=lambda t: t.grant.pk), "post"),
@@ -336,6 +383,9 @@ EXPECTED: dict[str, Rule] = {
     # Trajectories: officers of the municipality and members of the progress group read, the
     # facilitators steer (403 for members); members also add cases and comment on the vision.
     "vision:trajectory_list": login_only(),
+    "vision:association_report": facilitator_page(),
+    "vision:association_report_pdf": facilitator_page(),
+    "vision:association_report_csv": facilitator_page(),
     "vision:trajectory_detail": trajectory_page(),
     "vision:stage_edit": trajectory_page(traj(stage=lambda t: t.stage.pk), edit=True),
     "vision:stage_complete": trajectory_page(traj(stage=lambda t: t.stage.pk), "post"),
@@ -412,9 +462,14 @@ def build_tenant(municipality, name: str, association) -> SimpleNamespace:
     t.village = VillageFactory(municipality=municipality)
     t.initiative = InitiativeFactory(village=t.village)
     t.token = tracking_token_issue(initiative=t.initiative)
+    t.support = SupportFactory(initiative=t.initiative, unconfirmed=True)  # its links are followed
+    t.supporter = SupportFactory(initiative=t.initiative)  # confirmed, with a reason to hide
+    t.support_links = dict(zip(("confirm", "withdraw"), support_links_issue(support=t.support), strict=True))
     t.agreement = AgreementFactory(initiative=t.initiative)
     t.grant = GrantFactory(initiative=t.initiative)
     t.message = MessageFactory(initiative=t.initiative)
+    # The letter exists already (as after the task): the matrix is about access, not about rendering.
+    t.decision = DecisionFactory(initiative=t.initiative, letter=f"private/letters/matrix-{name}.pdf")
     t.attachment = AttachmentFactory(
         initiative=t.initiative, file=f"private/attachments/2026/01/matrix-{name}.pdf", size=len(PDF)
     )
@@ -477,13 +532,14 @@ def world(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def attachment_files(world, settings):
-    """The attachments are real files, under this test's own MEDIA_ROOT."""
+    """The attachments and decision letters are real files, under this test's own MEDIA_ROOT."""
     from pathlib import Path
 
     for t in (world.a, world.b):
-        path = Path(settings.MEDIA_ROOT) / t.attachment.file.name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(PDF)
+        for name in (t.attachment.file.name, t.decision.letter.name):
+            path = Path(settings.MEDIA_ROOT) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(PDF)
 
 
 # --- the tests ----------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from initiatives.models import (
     Message,
     ReferenceSequence,
     StatusChange,
+    Support,
     Theme,
 )
 from municipalities.models import Fund, Municipality, OfficerMembership
@@ -378,3 +379,28 @@ def test_nunspeet_votes_on_a_village_budget(seeded):
     assert Ballot.objects.counted().filter(round=round).exists()
     for ballot in Ballot.objects.filter(round=round).prefetch_related("projects"):
         assert sum(p.cost_estimate for p in ballot.projects.all()) <= ballot.village_budget.amount
+
+
+def test_demo_municipalities_have_a_letterhead_and_their_decisions_a_letter(seeded):
+    from initiatives.models import Decision
+    from initiatives.services.letters import decision_letter_render
+    from tests.core.test_pdf import text_of
+
+    for municipality in Municipality.objects.all():
+        assert municipality.postal_address and municipality.logo and municipality.objection_url
+    assert Fund.objects.exclude(grant_conditions="").exists()
+    decision = Decision.objects.filter(
+        initiative__municipality__name="Harderwijk", grants__isnull=False, initiative__personal_data_removed_at=None
+    ).first()
+    text = " ".join(text_of(decision_letter_render(decision=decision)).split())
+    assert "Postbus 149" in text and "M. de Boer" in text and decision.initiative.reference in text
+
+
+def test_some_published_initiatives_have_confirmed_supporters(seeded):
+    """`make run` shows neighbours' support: confirmed, on published initiatives, and one fund
+    with a minimum of supporters from the own village."""
+    supports = Support.objects.select_related("initiative__municipality")
+    assert supports.count() >= 10
+    assert all(support.confirmed_at and support.initiative.is_published for support in supports)
+    assert supports.filter(village_id=F("initiative__village_id")).exists()
+    assert Fund.objects.filter(min_supporters__gt=0).exists()

@@ -22,6 +22,8 @@ from initiatives.models import (
     Initiative,
     Message,
     StatusChange,
+    Support,
+    SupportNameDisplay,
     Theme,
     TrackingToken,
 )
@@ -198,3 +200,24 @@ class TrackingTokenFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = TrackingToken
+
+
+class SupportFactory(factory.django.DjangoModelFactory):
+    """A confirmed neighbour from the initiative's own village; `unconfirmed=True`, `elsewhere=True`."""
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    name = factory.Faker("name", locale="nl_NL")
+    name_display = SupportNameDisplay.SHORT
+    village = factory.SelfAttribute("initiative.village")
+    email = factory.Sequence(lambda n: f"buur{n}@example.nl")
+    reason = "Goed plan voor het dorp."
+    created_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    token_issued_at = factory.SelfAttribute("created_at")
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        model = Support
+
+    class Params:
+        unconfirmed = factory.Trait(confirmed_at=None)
+        elsewhere = factory.Trait(village=None)

@@ -37,6 +37,7 @@ from tests.initiatives.factories import (
     InitiativeFactory,
     MessageFactory,
     StatusChangeFactory,
+    SupportFactory,
 )
 from tests.initiatives.helpers import PDF_BYTES, form_data, pdf
 from tests.municipalities.factories import FundFactory, OfficerMembershipFactory, UserFactory
@@ -270,15 +271,17 @@ class PageTests:
         AgreementFactory.create_batch(2, initiative=initiative)
         GrantFactory(initiative=initiative)
         DecisionFactory(initiative=initiative)
-        FundFactory.create_batch(2, municipality=officer.municipality)
+        FundFactory.create_batch(2, municipality=officer.municipality, min_supporters=3)
         StandardText.objects.create(municipality=officer.municipality, title="Welkom", body="Dank u wel.")
         for n in range(count):
+            SupportFactory(initiative=initiative, village=initiative.village if n % 2 else None)
             message = MessageFactory(initiative=initiative, internal=n % 3 == 0, author=officer.user)
             AttachmentFactory(initiative=initiative, message=message)
             StatusChangeFactory(initiative=initiative, actor=officer.user)
             OutboxMail.objects.create(to="a@example.nl", template="t", dedup_key=f"k{n}", subject=initiative)
-        # (the role history and the read mark for "new replies" are one query each)
-        with django_assert_max_num_queries(21):
+        # (the role history, the read mark for "new replies" and the supporters are one query each;
+        # duplicates both ways, forwardings and the audit lines with their names are one query each too)
+        with django_assert_max_num_queries(27):
             response = officer_client.get(page_url(initiative))
         assert response.status_code == 200
         assert len(response.context["timeline"]) >= 3 * count

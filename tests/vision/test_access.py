@@ -365,6 +365,37 @@ READ_PAGES = [
 ]
 
 
+# Pages across all trajectories of the association (no trajectory in the URL): the report for the
+# board is for those who steer, never for a member of a progress group.
+ASSOCIATION_PAGES = ["vision:association_report", "vision:association_report_pdf", "vision:association_report_csv"]
+
+
+@pytest.mark.parametrize("name", ASSOCIATION_PAGES)
+def test_a_member_does_not_read_the_association_report(client, side, name):
+    client.force_login(side["user"])
+
+    assert client.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize("name", ASSOCIATION_PAGES)
+def test_the_facilitator_reads_the_association_report(client, side, name):
+    client.force_login(side["facilitator"])
+
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_every_page_across_trajectories_is_in_the_list():
+    """A new vision URL without a trajectory (and not a personal link) must be added above."""
+    from tests.config.test_access_matrix import all_routes
+
+    across = {
+        name
+        for name, kwargs in all_routes().items()
+        if name.startswith("vision:") and "trajectory" not in kwargs and "token" not in kwargs
+    }
+    assert across == {"vision:trajectory_list", *ASSOCIATION_PAGES}
+
+
 def post_actions(content: bytes) -> set[str]:
     return set(re.findall(r'<form method="post" action="([^"]+)"', content.decode()))
 

@@ -27,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 
 from core.views import PageActionMixin
-from vision.access import ADD_CASE, STEER, TrajectoryMixin
+from vision.access import ADD_CASE, STEER, TrajectoryMixin, can_read_association_report
 from vision.constants import DIA_KINDS, STAGE_ORDER, ScanKind, StageStatus, VisionStatus, category_order
 from vision.forms import trajectories as forms
 from vision.models import (
@@ -86,7 +86,13 @@ class TrajectoryListView(LoginRequiredMixin, ListView):
         for trajectory in trajectories:
             with_labels(trajectory)
             trajectory.missing_categories = missing_member_categories(present.get(trajectory.pk, set()))
-        context.update(trajectories=trajectories, stage_count=STAGE_COUNT)
+        context.update(
+            trajectories=trajectories,
+            stage_count=STAGE_COUNT,
+            # Whoever steers one of these is a facilitator or an admin: no query needed then.
+            can_read_report=any(t.user_can_steer for t in trajectories)
+            or can_read_association_report(self.request.user),
+        )
         return context
 
 

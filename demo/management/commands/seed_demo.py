@@ -7,6 +7,7 @@ variable takes effect. The tables behind it live in `config/demo_data.py`.
 """
 
 import hashlib
+import io
 import os
 import random
 import secrets
@@ -21,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Sum
@@ -49,7 +51,18 @@ from initiatives.constants import (
     Status,
 )
 from initiatives.deadlines import initiative_due_dates
-from initiatives.models import Agreement, CostLine, Decision, Grant, Initiative, Message, StatusChange, Theme
+from initiatives.models import (
+    Agreement,
+    CostLine,
+    Decision,
+    Grant,
+    Initiative,
+    Message,
+    StatusChange,
+    Support,
+    SupportNameDisplay,
+    Theme,
+)
 from initiatives.services.submission import reference_next
 from municipalities.constants import OfficerRole
 from municipalities.models import Fund, Municipality, OfficerMembership, StandardText
@@ -194,6 +207,20 @@ def fake_phone(rng: random.Random) -> str:
     return f"06 0000 {rng.randint(1000, 9999)}"  # 06-0000 numbers are not handed out
 
 
+def demo_logo(colour: tuple[int, int, int]) -> bytes:
+    """A plain shield in the municipality's colour (PNG): enough to show where a logo goes."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (240, 280), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(10, 10), (230, 10), (230, 150), (120, 270), (10, 150)], fill=colour)
+    draw.polygon([(40, 40), (200, 40), (200, 140), (120, 230), (40, 140)], fill=(255, 255, 255))
+    draw.rectangle([(70, 70), (170, 150)], fill=colour)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def ensure(model, defaults=None, **lookup):
     """get_or_create with full_clean() before the insert; an existing row is left as it is."""
     obj = model.objects.filter(**lookup).first()
@@ -270,6 +297,7 @@ class DemoSeeder:
         self.seed_standard_texts()
         self.seed_plans()
         self.seed_initiatives()
+        self.seed_supports()
         self.link_plan_actions()
         for spec in data.TRAJECTORIES:
             self.seed_trajectory(spec)
@@ -398,6 +426,7 @@ class DemoSeeder:
                 cbs_code=spec["cbs_code"],
             )
             self.municipalities[spec["name"]] = municipality
+            self.seed_letterhead(municipality)
             for name, kind, population, hall_name, (interest_name, interest_kind) in spec["villages"]:
                 village, _ = ensure(
                     Village,
@@ -509,6 +538,20 @@ class DemoSeeder:
                 unused = recovery_codes_renew(user=user, actor=None, audit=False)
             self.recovery_codes[user.get_username()] = unused
 
+    def seed_letterhead(self, municipality: Municipality):
+        """Letterhead, objection route and a simple logo for the decision letters; a municipality
+        whose letterhead someone already filled in keeps it."""
+        spec = data.LETTERHEADS.get(municipality.name)
+        if spec is None or municipality.postal_address:
+            return
+        municipality.postal_address = spec["postal_address"]
+        municipality.objection_url = f"https://www.{municipality.slug}.nl/bezwaar"
+        municipality.letter_signer_name = spec.get("letter_signer_name", "")
+        municipality.letter_signer_title = spec.get("letter_signer_title", "")
+        municipality.logo.save("logo.png", ContentFile(demo_logo(spec["colour"])), save=False)
+        municipality.full_clean()
+        municipality.save()
+
     def fund(self, municipality: Municipality, year: int) -> Fund:
         key = (municipality.pk, year)
         if key not in self.funds:
@@ -521,7 +564,9 @@ class DemoSeeder:
                     "min_own_share_percent": Decimal(rules["min_own_share_percent"]),
                     "budget_per_village": euros(rules["budget_per_village"]) if rules["budget_per_village"] else None,
                     "submit_weeks_before_start": rules["submit_weeks_before_start"],
+                    "min_supporters": rules.get("min_supporters", 0),
                     "description": rules["description"],
+                    "grant_conditions": data.GRANT_CONDITIONS,
                     "is_open": year == self.year,
                 },
                 municipality=municipality,
@@ -627,6 +672,55 @@ class DemoSeeder:
             initiative = by_title.get((village.pk, self.title_for(template_key, village)))
             if initiative is not None:
                 self.initiatives[(template_key, village_name)] = initiative
+
+    def seed_supports(self):
+        """Confirmed neighbours on a few published, open initiatives (once: one that has
+        supporters is left alone). Most live in the initiative's village, some elsewhere."""
+        candidates = (
+            Initiative.objects.published()
+            .filter(pk__in=[initiative.pk for initiative in self.initiatives.values()])
+            .filter(status__in=[*OPEN_STATUSES, Status.DECIDED, Status.IN_PROGRESS])
+            .select_related("village")
+        )
+        # Those still waiting for a decision first: their pages show what a fund still needs.
+        chosen = sorted(candidates, key=lambda i: (i.status not in OPEN_STATUSES, i.reference))
+        chosen = chosen[: data.SUPPORTED_INITIATIVES]
+        have = set(Support.objects.filter(initiative__in=chosen).values_list("initiative_id", flat=True))
+        published = [initiative for initiative in chosen if initiative.pk not in have]
+        villages_of = {}
+        for village in self.villages.values():
+            villages_of.setdefault(village.municipality_id, []).append(village)
+        supports = []
+        for initiative in published:
+            rng = random.Random(f"{data.SEED}:support:{initiative.reference}")
+            for number in range(rng.randint(2, 9)):
+                first, last = person(rng)
+                roll = rng.random()
+                village = (
+                    initiative.village
+                    if roll < 0.7
+                    else None
+                    if roll < 0.85
+                    else rng.choice(villages_of[initiative.municipality_id])
+                )
+                start = max(initiative.submitted_at, self.now - timedelta(days=20))
+                given = start + timedelta(hours=rng.randint(1, 90))
+                given = min(given, self.now - timedelta(minutes=30))
+                supports.append(
+                    Support(
+                        initiative=initiative,
+                        name=f"{first} {last}",
+                        name_display=rng.choice(SupportNameDisplay.values),
+                        village=village,
+                        email=f"steun{number}.{email_for(first, last, 'example.org')}",
+                        reason=rng.choice(data.SUPPORT_REASONS),
+                        created_at=given,
+                        token_issued_at=given,
+                        confirmed_at=given + timedelta(minutes=rng.randint(2, 25)),
+                    )
+                )
+        Support.objects.bulk_create(supports, ignore_conflicts=True)
+        self.created["supports"] = len(supports)
 
     def timeline(self, plan: InitiativePlan) -> list[datetime]:
         rng = plan.rng
