@@ -1888,6 +1888,23 @@ STANDARD_TEXTS = [
     ),
 ]
 
+
+# A village budget round (issue 14): Nunspeet's villages vote on their open initiatives.
+BUDGET_ROUND = {
+    "municipality": "Nunspeet",
+    "name": "Dorpsbudget Nunspeet",
+    "villages": ("Elspeet", "Vierhouten", "Hulshorst"),
+    "per_village": 7500,
+    "coordinator": "nunspeet.coordinator",
+    "description": (
+        "Elk dorp krijgt 7.500 euro. Bewoners hebben ideeën ingediend; de gemeente heeft bekeken wat haalbaar is "
+        "en wat het kost. Nu kiezen de bewoners van 16 jaar en ouder zelf welke plannen doorgaan."
+    ),
+    "review_reason": (
+        "Dit past binnen de regels van het fonds. De gemeente heeft de kosten geschat met de initiatiefnemers."
+    ),
+}
+
 # The decision letter's letterhead per municipality (the municipalities' public postal addresses),
 # with the colour of a simple demo logo. Objections go to the college at the same address; the
 # web form is on the municipality's own site.

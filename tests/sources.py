@@ -9,6 +9,7 @@ from django.conf import settings
 APPS = [
     "accounts",
     "audit",
+    "budgets",
     "core",
     "config",
     "demo",

@@ -43,7 +43,7 @@ LOCK_BASE = ROOT / "requirements" / "base.txt"
 LOCK_DEV = ROOT / "requirements" / "dev.txt"
 # Our code: what runs in production (tests/ and bench/ are development only).
 OUR_PACKAGES = ["accounts", "audit", "config", "core", "demo", "initiatives", "municipalities", "notifications"]
-OUR_PACKAGES += ["villages", "vision"]
+OUR_PACKAGES += ["villages", "vision", "budgets"]
 
 
 def _normalize(name):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "municipalities",
     "initiatives",
     "vision",
+    "budgets",
     "notifications",
     "audit",
     "accounts",
@@ -254,6 +255,12 @@ CELERY_BEAT_SCHEDULE = {
     "pending-uploads-purge": {
         "task": "initiatives.pending_uploads_purge",
         "schedule": crontab(minute=45),  # hourly; deletes files of forms abandoned more than a day ago
+    },
+    "budget-rounds": {
+        # Every few minutes: ideas enter their round, mails at opening and before closing, and
+        # the results as soon as voting has closed. Each step happens once, however often it runs.
+        "task": "budgets.rounds_tick",
+        "schedule": env.float("BUDGET_ROUNDS_SECONDS", default=300.0),
     },
     "meeting-reminders": {
         "task": "vision.tasks.meeting_reminders",

@@ -26,6 +26,7 @@ from initiatives.forms import (
     SupportForm,
 )
 from initiatives.models import Initiative
+from initiatives.public_sections import municipality_sections
 from initiatives.services.submission import (
     initiative_submit,
     lost_link_request,
@@ -263,6 +264,7 @@ class MunicipalityDetailView(DetailView):
             .select_related("village")
             .order_by("-submitted_at")[:6]
         )
+        context["extra_sections"] = municipality_sections(self.object)
         return context
 
 

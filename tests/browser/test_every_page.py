@@ -181,6 +181,22 @@ PAGES: dict[str, Visit | str] = {
     "vision:scan_remind": ACTION,
     "vision:scan_export": DOWNLOAD,
     "vision:scan_reopen": ACTION,
+    # Village budgets (issue 14): the round, a village's ballot and results are public; the link
+    # in the confirmation mail is the voter's own; the round's staff pages are the officers'.
+    "budgets:round_public": visit(ANONYMOUS),
+    "budgets:ballot": visit(ANONYMOUS),
+    "budgets:ballot_sent": visit(ANONYMOUS),
+    "budgets:results": visit(ANONYMOUS),
+    "budgets:ballot_link": visit(RESIDENT),
+    "budgets:round_list": visit(OFFICER),
+    "budgets:round_detail": visit(OFFICER),
+    "budgets:project_review": visit(OFFICER),
+    "budgets:paper_codes": visit(OFFICER),
+    "budgets:paper_ballot": visit(OFFICER),
+    "budgets:ballot_list": visit(OFFICER),
+    "budgets:collect_ideas": ACTION,
+    "budgets:compute_results": ACTION,
+    "budgets:ballot_void": ACTION,
 }
 
 # Pages the URL configuration of the access matrix leaves out (Django's own views): the login

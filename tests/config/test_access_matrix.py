@@ -27,9 +27,11 @@ from django.db import transaction
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from budgets.services.voting import ballot_token_issue
 from initiatives.services.submission import tracking_token_issue
 from initiatives.services.supports import support_links_issue
 from initiatives.statistics import TABLES
+from tests.budgets.factories import BallotFactory, BudgetRoundFactory, ProjectFactory, VillageBudgetFactory
 from tests.initiatives.factories import (
     AgreementFactory,
     AttachmentFactory,
@@ -256,6 +258,18 @@ def meeting_rsvp_token(w, t, role):
     return UNKNOWN_TOKEN
 
 
+def ballot_link_token(w, t, role):
+    if role == "resident_own":
+        return t.ballot_token
+    if role == "resident_other":
+        return w.other(t).token  # a link, but not a ballot link
+    return UNKNOWN_TOKEN
+
+
+def round_kwargs(**more):
+    return lambda w, t, role: {"pk": t.round.pk, **{k: v(t) for k, v in more.items()}}
+
+
 def support_link(kind):
     """A neighbour's confirm or withdraw link; `resident_other` sends the other kind of link."""
     other = {"confirm": "withdraw", "withdraw": "confirm"}[kind]
@@ -433,6 +447,22 @@ EXPECTED: dict[str, Rule] = {
     "vision:scan_remind": trajectory_page(traj(scan=lambda t: t.scan.pk), "post"),
     "vision:scan_export": trajectory_page(traj(scan=lambda t: t.scan.pk)),
     "vision:scan_reopen": trajectory_page(traj(scan=lambda t: t.scan.pk, invitation=lambda t: t.invitation.pk), "post"),
+    # Village budgets: the round, a village's ballot and results are public; the link in the
+    # confirmation mail is its own key; the round's staff pages are for its municipality's officers.
+    "budgets:round_public": public(round_kwargs()),
+    "budgets:ballot": public(round_kwargs(village=lambda t: t.village_budget.pk)),
+    "budgets:ballot_sent": public(round_kwargs(village=lambda t: t.village_budget.pk)),
+    "budgets:results": public(round_kwargs(village=lambda t: t.village_budget.pk)),
+    "budgets:ballot_link": tracking_link(lambda w, t, role: {"token": ballot_link_token(w, t, role)}),
+    "budgets:round_list": officer_page(),
+    "budgets:round_detail": officer_page(round_kwargs()),
+    "budgets:collect_ideas": officer_page(round_kwargs(), "post"),
+    "budgets:compute_results": officer_page(round_kwargs(), "post"),
+    "budgets:project_review": officer_page(round_kwargs(project=lambda t: t.project.pk)),
+    "budgets:paper_codes": officer_page(round_kwargs(village=lambda t: t.village_budget.pk)),
+    "budgets:paper_ballot": officer_page(round_kwargs(village=lambda t: t.village_budget.pk)),
+    "budgets:ballot_list": officer_page(round_kwargs()),
+    "budgets:ballot_void": officer_page(round_kwargs(ballot=lambda t: t.ballot.pk), "post"),
 }
 
 
@@ -472,6 +502,11 @@ def build_tenant(municipality, name: str, association) -> SimpleNamespace:
     t.invitation = ScanInvitationFactory(scan=t.scan, member=t.member, token_hash=scan_token_hash(t.scan_token))
     t.rsvp_token = rsvp_token(AttendanceFactory(meeting=t.meeting, member=t.member))
     t.facilitator = FacilitatorFactory(association=association).user
+    t.round = BudgetRoundFactory(fund__municipality=municipality)
+    t.village_budget = VillageBudgetFactory(round=t.round, village=t.village)
+    t.project = ProjectFactory(village_budget=t.village_budget)
+    t.ballot = BallotFactory(village_budget=t.village_budget, choices=[t.project])
+    t.ballot_token = ballot_token_issue(t.ballot)
     return t
 
 

@@ -15,6 +15,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa import recovery_code_hash, user_needs_mfa
+from budgets.constants import Phase
+from budgets.models import Ballot, BudgetRound, Project, VillageBudget
 from demo import data as demo_data
 from initiatives.constants import TRANSITIONS, GrantStatus, Status
 from initiatives.models import (
@@ -94,6 +96,10 @@ SEEDED_MODELS = [
     ScanScore,
     StaticDevice,
     StaticToken,
+    BudgetRound,
+    VillageBudget,
+    Project,
+    Ballot,
 ]
 
 CBS_CODES = {
@@ -371,6 +377,29 @@ def test_doetinchem_adopted_its_vision_and_scores_higher_after(seeded):
 
     assert average(ScanKind.FOLLOW_UP) > average(ScanKind.BASELINE)
     assert Case.objects.filter(trajectory=trajectory, initiative__municipality__name="Doetinchem").exists()
+
+
+def test_nunspeet_votes_on_a_village_budget(seeded):
+    """Issue 14: a round in the voting phase, its villages' open initiatives on the ballot
+    within the fund's rules, and some residents have voted within each village's budget."""
+    round = BudgetRound.objects.get(municipality__name="Nunspeet")
+    assert round.phase() == Phase.VOTING
+    assert round.villages.count() == len(demo_data.BUDGET_ROUND["villages"])
+    projects = Project.objects.on_ballot().filter(round=round).select_related("initiative", "village_budget")
+    assert projects.count() >= 3
+    for project in projects:
+        assert project.initiative.status in TRANSITIONS and project.initiative.status in {
+            Status.SUBMITTED,
+            Status.INTAKE,
+            Status.IN_CONVERSATION,
+            Status.WAITING_FOR_INITIATOR,
+        }
+        assert project.initiative.village_id == project.village_budget.village_id
+        if round.fund.max_per_initiative:
+            assert project.cost_estimate <= round.fund.max_per_initiative
+    assert Ballot.objects.counted().filter(round=round).exists()
+    for ballot in Ballot.objects.filter(round=round).prefetch_related("projects"):
+        assert sum(p.cost_estimate for p in ballot.projects.all()) <= ballot.village_budget.amount
 
 
 def test_demo_municipalities_have_a_letterhead_and_their_decisions_a_letter(seeded):

@@ -34,6 +34,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from accounts import roles
 from accounts.mfa import recovery_code_hash, user_needs_mfa
 from accounts.services import recovery_codes_renew
+from budgets.constants import Feasibility
+from budgets.models import Ballot, BallotChoice, BudgetRound, Project, VillageBudget, email_hash
 from core.working_days import next_working_day_on_or_after
 from demo import data as data
 from initiatives.constants import (
@@ -303,6 +305,94 @@ class DemoSeeder:
         self.link_plan_actions()
         for spec in data.TRAJECTORIES:
             self.seed_trajectory(spec)
+        self.seed_budget_round()
+
+    # --- a village budget round ---------------------------------------------------------------
+
+    def seed_budget_round(self):
+        """Nunspeet lets three villages vote on their open initiatives (issue 14): voting is
+        open, a few residents have voted. Once: an existing round is left as it is."""
+        spec = data.BUDGET_ROUND
+        municipality = self.municipalities[spec["municipality"]]
+        if BudgetRound.objects.filter(municipality=municipality, name=spec["name"]).exists():
+            return
+        fund = self.fund(municipality, self.year)
+        rng = random.Random(f"{data.SEED}:budget-round")
+        ideas = [
+            initiative
+            for (_template, village_name), initiative in sorted(self.initiatives.items())
+            if village_name in spec["villages"]
+            and initiative.municipality_id == municipality.pk
+            and initiative.status in OPEN_STATUSES
+            and initiative.submitted_at <= self.now - timedelta(days=3)
+        ]
+        if not ideas:
+            return
+        today = timezone.localdate(self.now)
+        round, _ = ensure(
+            BudgetRound,
+            defaults={
+                "fund": fund,
+                "year": fund.year,
+                "description": spec["description"],
+                "total": Decimal(spec["per_village"] * len(spec["villages"])),
+                "ideas_from": min(timezone.localdate(i.submitted_at) for i in ideas),
+                "ideas_until": today - timedelta(days=3),
+                "voting_from": self.now - timedelta(days=2),
+                "voting_until": at(today + timedelta(days=12), 17),
+                "created_by": self.users[spec["coordinator"]],
+            },
+            municipality=municipality,
+            name=spec["name"],
+        )
+        budgets = {
+            name: VillageBudget.objects.create(
+                round=round, village=self.villages[(spec["municipality"], name)], amount=Decimal(spec["per_village"])
+            )
+            for name in spec["villages"]
+        }
+        reviewer = self.users[spec["coordinator"]]
+        projects = []
+        for initiative in ideas:
+            ceiling = initiative.amount_requested or Decimal(spec["per_village"]) / 2
+            if fund.max_per_initiative:
+                ceiling = min(ceiling, fund.max_per_initiative)
+            if fund.min_own_share_percent and initiative.total_cost:
+                ceiling = min(ceiling, initiative.total_cost * (100 - fund.min_own_share_percent) / 100)
+            cost = round_up(min(ceiling, Decimal(spec["per_village"])) * Decimal("0.9"), 50)
+            projects.append(
+                Project.objects.create(
+                    round=round,
+                    village_budget=budgets[initiative.village.name],
+                    initiative=initiative,
+                    feasibility=Feasibility.FEASIBLE,
+                    review_reason=spec["review_reason"],
+                    cost_estimate=cost,
+                    reviewed_by=reviewer,
+                    reviewed_at=round.voting_from - timedelta(days=1),
+                )
+            )
+        for village_budget in budgets.values():
+            mine = [p for p in projects if p.village_budget_id == village_budget.pk]
+            for number in range(rng.randint(4, 9) if mine else 0):
+                first, last = person(rng)
+                address = email_for(first, f"{last}{number}")
+                voted = self.now - timedelta(hours=rng.uniform(1, 40))
+                ballot = Ballot.objects.create(
+                    round=round,
+                    village_budget=village_budget,
+                    email=address,
+                    email_hash=email_hash(address),
+                    created_at=voted,
+                    confirmed_at=voted + timedelta(minutes=rng.randint(1, 30)),
+                )
+                chosen, spent = [], Decimal("0")
+                for project in rng.sample(mine, len(mine)):
+                    if spent + project.cost_estimate <= village_budget.amount:
+                        chosen.append(project)
+                        spent += project.cost_estimate
+                BallotChoice.objects.bulk_create(BallotChoice(ballot=ballot, project=p) for p in chosen)
+        self.created["budget rounds"] = 1
 
     # --- reference data ------------------------------------------------------------------------
 
