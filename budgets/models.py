@@ -225,7 +225,12 @@ class Project(TimeStampedModel):
         _("cost estimate of the municipality"), null=True, blank=True, validators=[MinValueValidator(0)], **MONEY
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     # Written when the results are computed.
@@ -262,19 +267,35 @@ class Ballot(models.Model):
     opened; a later confirmed ballot of the same address replaces it. A paper ballot (a code)
     counts at once."""
 
-    round = models.ForeignKey(BudgetRound, on_delete=models.CASCADE, related_name="ballots")
-    village_budget = models.ForeignKey(VillageBudget, on_delete=models.CASCADE, related_name="ballots")
-    projects = models.ManyToManyField(Project, through="BallotChoice", related_name="ballots")
+    round = models.ForeignKey(
+        BudgetRound, verbose_name=_("budget round"), on_delete=models.CASCADE, related_name="ballots"
+    )
+    village_budget = models.ForeignKey(
+        VillageBudget, verbose_name=_("village budget"), on_delete=models.CASCADE, related_name="ballots"
+    )
+    projects = models.ManyToManyField(
+        Project, verbose_name=_("projects"), through="BallotChoice", related_name="ballots"
+    )
     email = models.EmailField(_("email"), blank=True)
-    email_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    language = models.CharField(max_length=2, default="nl")
+    email_hash = models.CharField(_("e-mail hash"), max_length=64, blank=True, db_index=True)
+    language = models.CharField(_("language"), max_length=2, default="nl")
     wants_results = models.BooleanField(_("mail me the results"), default=False)
-    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    token_hash = models.CharField(_("token hash"), max_length=64, blank=True, db_index=True)
     paper_code = models.OneToOneField(
-        "PaperCode", null=True, blank=True, on_delete=models.PROTECT, related_name="ballot"
+        "PaperCode",
+        verbose_name=_("paper code"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ballot",
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("cast at"), default=timezone.now)
     changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
@@ -282,7 +303,12 @@ class Ballot(models.Model):
     replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     void_reason = models.CharField(_("reason"), max_length=300, blank=True)
 
@@ -319,8 +345,8 @@ class Ballot(models.Model):
 
 
 class BallotChoice(models.Model):
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="choices")
+    ballot = models.ForeignKey(Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="choices")
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="choices")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ballot", "project"], name="ballot_choice_once")]
@@ -337,11 +363,15 @@ class PaperCodeQuerySet(MunicipalityScopedQuerySet):
 class PaperCode(models.Model):
     """A single-use code printed on a paper ballot for one village; only its hash is stored."""
 
-    village_budget = models.ForeignKey(VillageBudget, on_delete=models.CASCADE, related_name="paper_codes")
-    code_hash = models.CharField(max_length=64, unique=True)
+    village_budget = models.ForeignKey(
+        VillageBudget, verbose_name=_("village budget"), on_delete=models.CASCADE, related_name="paper_codes"
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64, unique=True)
     batch = models.PositiveIntegerField(_("batch"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 
     objects = PaperCodeQuerySet.as_manager()

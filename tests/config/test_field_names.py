@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.utils.functional import Promise
 
-OURS = {"accounts", "audit", "core", "initiatives", "municipalities", "notifications", "villages", "vision"}
+OURS = {"accounts", "audit", "budgets", "core", "initiatives", "municipalities", "notifications", "villages", "vision"}
 
 
 def test_every_field_of_our_models_has_a_translatable_name():
