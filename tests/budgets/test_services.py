@@ -251,6 +251,20 @@ class ResultsTests:
         assert Grant.objects.filter(fund=round.fund).count() == 2
         assert OutboxMail.objects.filter(template="budgets/email/results_initiator").count() == 3
 
+    def test_a_winner_above_the_mandate_needs_no_second_approval(self):
+        """The round's budgets were approved when it was set up; the residents chose within them."""
+        village_budget = VillageBudgetFactory(amount=D(10000))
+        round = village_budget.round
+        round.municipality.mandate_amount = D(1000)
+        round.municipality.save(update_fields=["mandate_amount"])
+        a = ProjectFactory(village_budget=village_budget, cost_estimate=D(6000))
+        _vote(village_budget, a, n=2)
+        _close(round)
+        round_results_compute(round=round)
+        decision = a.initiative.decisions.get()
+        assert decision.grants.get().amount == D(6000)
+        assert decision.approved_by == round.created_by
+
     def test_equal_shares_per_village(self):
         village_budget = VillageBudgetFactory(
             amount=D(150), round=BudgetRoundFactory(result_rule=ResultRule.EQUAL_SHARES)
