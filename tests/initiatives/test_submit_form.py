@@ -17,7 +17,7 @@ from tests.initiatives.helpers import PDF_BYTES, PNG_BYTES, docx, form_data, odt
 from tests.municipalities.factories import MunicipalityFactory
 from tests.villages.factories import VillageFactory, VillageOrganisationFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.s3]
+pytestmark = pytest.mark.django_db
 URL = "/initiatieven/nieuw/"
 
 
@@ -129,6 +129,7 @@ class FormRulesTests:
         assert "Klimrek" in html
 
 
+@pytest.mark.s3  # also against object storage (README "Object storage")
 class AttachmentRulesTests:
     @pytest.mark.parametrize("upload", [pdf, docx, odt, lambda: SimpleUploadedFile("foto.PNG", PNG_BYTES)])
     def test_accepted_types(self, client, village, upload):
@@ -182,6 +183,7 @@ class AttachmentRulesTests:
         assert Initiative.objects.get().attachments.count() == 0
 
 
+@pytest.mark.s3
 class PendingAreaTests:
     """Files of a form that failed are kept on disk: the area is capped and uploads count."""
 
