@@ -32,7 +32,7 @@ from municipalities.models import LETTER_PLACEHOLDERS
 from tests.initiatives.factories import DecisionFactory, InitiativeFactory
 from tests.municipalities.factories import FundFactory, OfficerMembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.s3]
 
 OBJECTION_NL = "binnen zes weken na de dag waarop dit besluit is verzonden"
 OBJECTION_EN = "within six weeks after the day on which this decision was sent"

@@ -294,6 +294,7 @@ class PageTests:
         assert len(response.context["timeline"]) >= 3 * count
 
 
+@pytest.mark.s3
 class AttachmentTests:
     def test_officer_downloads_a_file(self, officer_client, initiative):
         attachment = store_file(AttachmentFactory(initiative=initiative, original_name="begroting.pdf"))
