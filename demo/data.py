@@ -1862,7 +1862,7 @@ SUPPORTED_INITIATIVES = 8  # how many published demo initiatives get supporters
 
 # --- each municipality's own look (issue 15): colours with enough contrast (Municipality.clean),
 # the name on its pages, and for two of them a header image (a banner in their colours).
-THEMES = {
+MUNICIPALITY_THEMES = {
     "Doetinchem": {"name": "Doetinchem doet het samen", "primary": "#006699", "secondary": "#003a57"},
     "Elburg": {"name": "Elburg: kernen aan zet", "primary": "#990000", "secondary": "#5c0a0a"},
     "Ermelo": {"name": "Ermelo maakt het", "primary": "#00783c", "secondary": "#004225"},

@@ -27,7 +27,7 @@ WIDTHS = {1280: 900, 390: 844}
 
 
 def themed_municipality(name: str):
-    spec = demo_data.THEMES[name]
+    spec = demo_data.MUNICIPALITY_THEMES[name]
     municipality = MunicipalityFactory(
         name=name,
         theme_name=spec["name"],
@@ -48,10 +48,10 @@ def rgb(colour: str) -> str:
     return "rgb({}, {}, {})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
 
 
-@pytest.mark.parametrize("name", sorted(demo_data.THEMES))
+@pytest.mark.parametrize("name", sorted(demo_data.MUNICIPALITY_THEMES))
 def test_the_demo_theme_is_applied_and_accessible(page, name):
     municipality = themed_municipality(name)
-    spec = demo_data.THEMES[name]
+    spec = demo_data.MUNICIPALITY_THEMES[name]
     village = VillageFactory(municipality=municipality)
     initiative = InitiativeFactory(municipality=municipality, village=village, in_conversation=True)
     pages = {

@@ -482,7 +482,7 @@ class DemoSeeder:
     def seed_theme(self, municipality: Municipality):
         """The municipality's own look (colours, name, maybe a header image); a municipality
         whose look someone already chose keeps it."""
-        spec = data.THEMES.get(municipality.name)
+        spec = data.MUNICIPALITY_THEMES.get(municipality.name)
         if spec is None or municipality.theme_primary_colour or municipality.theme_secondary_colour:
             return
         municipality.theme_name = spec["name"]
