@@ -1940,3 +1940,15 @@ SUPPORT_REASONS = [
     "",
 ]
 SUPPORTED_INITIATIVES = 8  # how many published demo initiatives get supporters
+
+# --- each municipality's own look (issue 15): colours with enough contrast (Municipality.clean),
+# the name on its pages, and for two of them a header image (a banner in their colours).
+MUNICIPALITY_THEMES = {
+    "Doetinchem": {"name": "Doetinchem doet het samen", "primary": "#006699", "secondary": "#003a57"},
+    "Elburg": {"name": "Elburg: kernen aan zet", "primary": "#990000", "secondary": "#5c0a0a"},
+    "Ermelo": {"name": "Ermelo maakt het", "primary": "#00783c", "secondary": "#004225"},
+    "Harderwijk": {"name": "Initiatief Harderwijk", "primary": "#00468c", "secondary": "#0b2e52", "banner": True},
+    "Nunspeet": {"name": "Doe mee in Nunspeet", "primary": "#006e6e", "secondary": "#0a3d3d", "banner": True},
+    "Oldebroek": {"name": "Oldebroek: dorpen doen", "primary": "#783c00", "secondary": "#4a2500"},
+    "Putten": {"name": "Putten pakt aan", "primary": "#5a2878", "secondary": "#3a1450"},
+}

@@ -72,6 +72,16 @@ class MunicipalityAdmin(ScopedModelAdmin):
             },
         ),
         (
+            _("Own look on the platform"),
+            {
+                "description": _(
+                    "The municipality's pages, its villages' pages, the tracking page and the mails carry these "
+                    "colours, the logo above and this name. Colours are checked for enough contrast (WCAG AA)."
+                ),
+                "fields": ("theme_name", "theme_primary_colour", "theme_secondary_colour", "theme_header_image"),
+            },
+        ),
+        (
             _("Decision letter: objections (bezwaar)"),
             {
                 "description": _(

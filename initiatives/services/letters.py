@@ -143,6 +143,8 @@ def decision_letter_context(decision: Decision) -> dict:
         "municipality": municipality,
         "language": language,
         "logo_url": media_url(municipality.logo.name) if municipality.logo else "",
+        # The municipality's own primary colour (checked for contrast on white) on the letterhead.
+        "letter_colour": municipality.theme_primary_colour,
         "postal_address": _lines(municipality.postal_address),
         "decided_on": values["decided_on"],
         "submitted_on": values["submitted_on"],

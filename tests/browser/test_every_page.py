@@ -89,6 +89,8 @@ PAGES: dict[str, Visit | str] = {
     "initiatives:support_withdraw": visit(RESIDENT),
     "initiatives:municipality": visit(ANONYMOUS),
     "initiatives:village": visit(ANONYMOUS),
+    "initiatives:theme_css": "a stylesheet: tests/browser/test_themes.py runs axe on the themed pages",
+    "initiatives:theme_image": "an image (a logo or header image), not an HTML page",
     "password_reset": visit(ANONYMOUS),
     "password_reset_confirm": visit(ANONYMOUS),
     # The resident's tracking link and the member's scan and answer links.

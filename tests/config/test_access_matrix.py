@@ -311,6 +311,11 @@ EXPECTED: dict[str, Rule] = {
     "initiatives:support_withdraw": tracking_link(support_link("withdraw")),
     "initiatives:municipality": public(lambda w, t, role: {"slug": t.municipality.slug}),
     "initiatives:village": public(lambda w, t, role: {"municipality": t.municipality.slug, "slug": t.village.slug}),
+    # A municipality's own look: its stylesheet (public, for any active municipality) and its
+    # images (the world's municipalities have none: 404; tests/initiatives/test_theme_views.py
+    # fetches a logo and a header image that exist).
+    "initiatives:theme_css": public(lambda w, t, role: {"slug": t.municipality.slug}),
+    "initiatives:theme_image": public(lambda w, t, role: {"slug": t.municipality.slug, "kind": "logo"}, answer=404),
     # The resident's tracking link.
     "initiatives:track": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
     "initiatives:withdraw": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),

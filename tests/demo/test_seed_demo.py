@@ -425,3 +425,12 @@ def test_some_published_initiatives_have_confirmed_supporters(seeded):
     assert all(support.confirmed_at and support.initiative.is_published for support in supports)
     assert supports.filter(village_id=F("initiative__village_id")).exists()
     assert Fund.objects.filter(min_supporters__gt=0).exists()
+
+
+def test_every_municipality_has_its_own_look(seeded):
+    looks = list(Municipality.objects.values_list("theme_primary_colour", "theme_secondary_colour", "theme_name"))
+    assert len(looks) == len(demo_data.MUNICIPALITIES) and all(all(look) for look in looks)
+    assert len(set(looks)) == len(looks)  # distinct themes
+    for municipality in Municipality.objects.all():
+        municipality.full_clean(exclude=["logo", "theme_header_image"])  # the contrast holds
+    assert Municipality.objects.exclude(theme_header_image="").count() == 2

@@ -224,6 +224,22 @@ def demo_logo(colour: tuple[int, int, int]) -> bytes:
     return buffer.getvalue()
 
 
+def demo_banner(primary: str, secondary: str) -> bytes:
+    """A wide banner in the municipality's two colours (PNG): a stand-in for a photo."""
+    from PIL import Image, ImageDraw
+
+    def rgb(colour):
+        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+    image = Image.new("RGB", (1200, 240), rgb(secondary))
+    draw = ImageDraw.Draw(image)
+    for step in range(6):
+        draw.ellipse([(150 * step - 80, 120 - 30 * step), (150 * step + 420, 420)], fill=rgb(primary))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def ensure(model, defaults=None, **lookup):
     """get_or_create with full_clean() before the insert; an existing row is left as it is."""
     obj = model.objects.filter(**lookup).first()
@@ -434,6 +450,7 @@ class DemoSeeder:
                 municipality.save(update_fields=["mandate_amount", "updated_at"])
             self.municipalities[spec["name"]] = municipality
             self.seed_letterhead(municipality)
+            self.seed_theme(municipality)
             for name, kind, population, hall_name, (interest_name, interest_kind) in spec["villages"]:
                 village, _ = ensure(
                     Village,
@@ -556,6 +573,21 @@ class DemoSeeder:
         municipality.letter_signer_name = spec.get("letter_signer_name", "")
         municipality.letter_signer_title = spec.get("letter_signer_title", "")
         municipality.logo.save("logo.png", ContentFile(demo_logo(spec["colour"])), save=False)
+        municipality.full_clean()
+        municipality.save()
+
+    def seed_theme(self, municipality: Municipality):
+        """The municipality's own look (colours, name, maybe a header image); a municipality
+        whose look someone already chose keeps it."""
+        spec = data.MUNICIPALITY_THEMES.get(municipality.name)
+        if spec is None or municipality.theme_primary_colour or municipality.theme_secondary_colour:
+            return
+        municipality.theme_name = spec["name"]
+        municipality.theme_primary_colour = spec["primary"]
+        municipality.theme_secondary_colour = spec["secondary"]
+        if spec.get("banner"):
+            banner = demo_banner(spec["primary"], spec["secondary"])
+            municipality.theme_header_image.save("kopbeeld.png", ContentFile(banner), save=False)
         municipality.full_clean()
         municipality.save()
 
