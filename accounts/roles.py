@@ -48,6 +48,7 @@ _CONTACT_OFFICER = {
         "planaction": VAC,
     },
     "municipalities": {"municipality": ("view",), "officermembership": ("view",), "fund": ("view",)},
+    "budgets": {"budgetround": ("view",), "villagebudget": ("view",)},
 }
 _COORDINATOR = {
     # Decisions and grants only through the services (initiatives.services.funds): view only,
@@ -61,6 +62,8 @@ _COORDINATOR = {
     },
     "audit": {"auditlogentry": ("view",)},
     "notifications": {"outboxmail": ("view",)},
+    # Budget rounds are set up in the admin; votes and results only through the services.
+    "budgets": {"budgetround": VAC, "villagebudget": (*VAC, "delete")},
     "vision": {"trajectory": ("view",), "trajectorystage": ("view",), "meeting": ("view",), "case": ("view",)},
 }
 _FACILITATOR = {

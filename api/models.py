@@ -31,7 +31,11 @@ class ApiKey(models.Model):
     prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
     key_hash = models.CharField(_("SHA-256 of the key"), max_length=64, unique=True, editable=False)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_key", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="api_key",
+        editable=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(

@@ -39,7 +39,12 @@ class AuditLogEntry(AppendOnlyModel):
     object_id = models.CharField(_("object id"), max_length=40)
     object_repr = models.CharField(_("object"), max_length=200)
     municipality = models.ForeignKey(
-        "municipalities.Municipality", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "municipalities.Municipality",
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     result = models.CharField(_("result"), max_length=10, choices=AuditResult.choices, default=AuditResult.OK)
     origin = models.CharField(_("origin (IP address)"), max_length=45, blank=True)

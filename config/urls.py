@@ -17,6 +17,8 @@ urlpatterns = [
     # (the dashboard, one initiative, statistics, a village's plans).
     path("", include("initiatives.urls")),
     path("", include("audit.urls")),
+    # Village budgets: a round's public pages and ballots, and the officers' pages of a round.
+    path("", include("budgets.urls")),
     # DKK facilitators: VO trajectories, meetings, vision documents and scans.
     path("trajecten/", include("vision.urls")),
     # Logging in and out, changing and resetting the password (django.contrib.auth's pages; the

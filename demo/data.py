@@ -50,6 +50,9 @@ THEMES = [
 MUNICIPALITIES = [
     {
         "name": "Doetinchem",
+        # Officers decide alone on a contribution up to and including this amount; above it a
+        # coordinator approves (the mandate, Municipality.mandate_amount).
+        "mandate_amount": 2500,
         "cbs_code": "GM0222",
         "direction_kind": "faciliterend",
         "first_response_working_days": 5,
@@ -91,6 +94,7 @@ MUNICIPALITIES = [
     },
     {
         "name": "Elburg",
+        "mandate_amount": 1500,
         "cbs_code": "GM0230",
         "direction_kind": "uitvoeringsgericht",
         "first_response_working_days": 5,
@@ -121,6 +125,7 @@ MUNICIPALITIES = [
     },
     {
         "name": "Ermelo",
+        "mandate_amount": 2000,
         "cbs_code": "GM0233",
         "direction_kind": "faciliterend",
         "first_response_working_days": 5,
@@ -151,6 +156,7 @@ MUNICIPALITIES = [
     },
     {
         "name": "Harderwijk",
+        "mandate_amount": 2500,
         "cbs_code": "GM0243",
         "direction_kind": "beheersgericht",
         "first_response_working_days": 10,
@@ -180,6 +186,7 @@ MUNICIPALITIES = [
     },
     {
         "name": "Nunspeet",
+        "mandate_amount": 2500,
         "cbs_code": "GM0302",
         "direction_kind": "visionair",
         "first_response_working_days": 5,
@@ -211,6 +218,7 @@ MUNICIPALITIES = [
     },
     {
         "name": "Oldebroek",
+        "mandate_amount": 1500,
         "cbs_code": "GM0269",
         "direction_kind": "uitvoeringsgericht",
         "first_response_working_days": 5,
@@ -250,6 +258,7 @@ MUNICIPALITIES = [
     },
     {
         "name": "Putten",
+        "mandate_amount": 1000,
         "cbs_code": "GM0273",
         "direction_kind": "visionair",
         "first_response_working_days": 5,
@@ -540,6 +549,61 @@ USERS = [
         "municipality": "Putten",
         "job_title": "Accountmanager buurtschappen",
         "villages": ["Putten", "Huinen", "Krachtighuizen", "Halvinkhuizen"],
+    },
+    # The coordinators of the other municipalities: they approve contributions above the mandate.
+    {
+        "username": "doetinchem.coordinator",
+        "first_name": "Karin",
+        "last_name": "Lammers",
+        "role": "coordinator",
+        "municipality": "Doetinchem",
+        "job_title": "Teamleider dorpen en wijken",
+        "villages": [],
+    },
+    {
+        "username": "elburg.coordinator",
+        "first_name": "Bart",
+        "last_name": "van Essen",
+        "role": "coordinator",
+        "municipality": "Elburg",
+        "job_title": "Coördinator kernen",
+        "villages": [],
+    },
+    {
+        "username": "ermelo.coordinator",
+        "first_name": "Saskia",
+        "last_name": "Verbeek",
+        "role": "coordinator",
+        "municipality": "Ermelo",
+        "job_title": "Coördinator initiatieven",
+        "villages": [],
+    },
+    {
+        "username": "harderwijk.coordinator",
+        "first_name": "Mohamed",
+        "last_name": "El Amrani",
+        "role": "coordinator",
+        "municipality": "Harderwijk",
+        "job_title": "Teamleider initiatievenloket",
+        "villages": [],
+    },
+    {
+        "username": "oldebroek.coordinator",
+        "first_name": "Ria",
+        "last_name": "Mulder",
+        "role": "coordinator",
+        "municipality": "Oldebroek",
+        "job_title": "Coördinator kernen",
+        "villages": [],
+    },
+    {
+        "username": "putten.coordinator",
+        "first_name": "Peter",
+        "last_name": "Jansen",
+        "role": "coordinator",
+        "municipality": "Putten",
+        "job_title": "Coördinator buurtschappen",
+        "villages": [],
     },
     {
         "username": "dkk.facilitator",
@@ -1824,6 +1888,23 @@ STANDARD_TEXTS = [
     ),
 ]
 
+
+# A village budget round (issue 14): Nunspeet's villages vote on their open initiatives.
+BUDGET_ROUND = {
+    "municipality": "Nunspeet",
+    "name": "Dorpsbudget Nunspeet",
+    "villages": ("Elspeet", "Vierhouten", "Hulshorst"),
+    "per_village": 7500,
+    "coordinator": "nunspeet.coordinator",
+    "description": (
+        "Elk dorp krijgt 7.500 euro. Bewoners hebben ideeën ingediend; de gemeente heeft bekeken wat haalbaar is "
+        "en wat het kost. Nu kiezen de bewoners van 16 jaar en ouder zelf welke plannen doorgaan."
+    ),
+    "review_reason": (
+        "Dit past binnen de regels van het fonds. De gemeente heeft de kosten geschat met de initiatiefnemers."
+    ),
+}
+
 # The decision letter's letterhead per municipality (the municipalities' public postal addresses),
 # with the colour of a simple demo logo. Objections go to the college at the same address; the
 # web form is on the municipality's own site.
@@ -1859,3 +1940,15 @@ SUPPORT_REASONS = [
     "",
 ]
 SUPPORTED_INITIATIVES = 8  # how many published demo initiatives get supporters
+
+# --- each municipality's own look (issue 15): colours with enough contrast (Municipality.clean),
+# the name on its pages, and for two of them a header image (a banner in their colours).
+MUNICIPALITY_THEMES = {
+    "Doetinchem": {"name": "Doetinchem doet het samen", "primary": "#006699", "secondary": "#003a57"},
+    "Elburg": {"name": "Elburg: kernen aan zet", "primary": "#990000", "secondary": "#5c0a0a"},
+    "Ermelo": {"name": "Ermelo maakt het", "primary": "#00783c", "secondary": "#004225"},
+    "Harderwijk": {"name": "Initiatief Harderwijk", "primary": "#00468c", "secondary": "#0b2e52", "banner": True},
+    "Nunspeet": {"name": "Doe mee in Nunspeet", "primary": "#006e6e", "secondary": "#0a3d3d", "banner": True},
+    "Oldebroek": {"name": "Oldebroek: dorpen doen", "primary": "#783c00", "secondary": "#4a2500"},
+    "Putten": {"name": "Putten pakt aan", "primary": "#5a2878", "secondary": "#3a1450"},
+}

@@ -12,18 +12,23 @@ from audit.constants import AuditAction
 from audit.describe import parse_change, parse_pairs, register
 from core.formats import money
 from initiatives.constants import DecisionOutcome, MunicipalRole, Publication, Status
-from initiatives.models import Agreement, Attachment, Decision, Grant, Initiative, Message, Support
+from initiatives.models import Agreement, Attachment, Decision, DecisionProposal, Grant, Initiative, Message, Support
 from municipalities.models import Fund, Municipality
 
 # Rows about a part of an initiative name the initiative.
 PARTS = {
     "initiatives.grant": Grant,
     "initiatives.decision": Decision,
+    "initiatives.decisionproposal": DecisionProposal,
     "initiatives.agreement": Agreement,
     "initiatives.message": Message,
     "initiatives.attachment": Attachment,
     "initiatives.support": Support,
 }
+
+
+# Rows whose detail is "fund=3 amount=1800.00": shown as "€ 1.800,00 from <fund>".
+MONEY_ACTIONS = (AuditAction.GRANT_COMMIT, AuditAction.DECISION_PROPOSE, AuditAction.DECISION_APPROVE)
 
 
 def _ids(values) -> set[int]:
@@ -84,7 +89,7 @@ def _describe_details(entries) -> None:
     names = {
         user.pk: user.get_full_name() or user.get_username() for user in get_user_model().objects.filter(pk__in=users)
     }
-    funds = _ids(pairs[entry.pk].get("fund") for entry in entries if entry.action == AuditAction.GRANT_COMMIT)
+    funds = _ids(pairs[entry.pk].get("fund") for entry in entries if entry.action in MONEY_ACTIONS)
     fund_names = {fund.pk: f"{fund.name} {fund.year}" for fund in Fund.objects.filter(pk__in=funds)}
     duplicate_actions = (AuditAction.INITIATIVE_DUPLICATE, AuditAction.INITIATIVE_DUPLICATE_UNDO)
     originals = _ids(pairs[entry.pk].get("original") for entry in entries if entry.action in duplicate_actions)
@@ -105,7 +110,7 @@ def _describe_details(entries) -> None:
             officer = pairs[entry.pk]["officer"]
             name = names.get(int(officer)) if officer.isdigit() else None
             entry.detail_text = _("assigned to %(name)s") % {"name": name or _("an officer who is no longer here")}
-        elif action == AuditAction.GRANT_COMMIT and "amount" in pairs[entry.pk]:
+        elif action in MONEY_ACTIONS and "amount" in pairs[entry.pk]:
             fund = pairs[entry.pk].get("fund", "")
             try:
                 amount = money(Decimal(pairs[entry.pk]["amount"]))
@@ -144,7 +149,7 @@ def _describe_details(entries) -> None:
             entry.detail_text = _("from %(from)s to %(to)s") % {"from": names[0] or gone, "to": names[1] or gone}
         elif action == AuditAction.SUPPORT_REASON_HIDE:
             entry.detail_text = _("the reason of a supporter is no longer on the public page")
-        elif action == AuditAction.GRANT_WITHDRAW and detail:
+        elif action in (AuditAction.GRANT_WITHDRAW, AuditAction.DECISION_SEND_BACK) and detail:
             entry.detail_text = _("reason: %(reason)s") % {"reason": detail}
 
 

@@ -148,6 +148,16 @@ class GrantStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class ProposalStatus(models.TextChoices):
+    """A decision with a contribution above the municipality's mandate is first a proposal: a
+    coordinator other than the proposer approves it (then it is decided) or sends it back."""
+
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    SENT_BACK = "sent_back", _("Sent back")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the proposer")
+
+
 # What each status means for the resident, and what comes next (B1, shown on the tracking page).
 STATUS_EXPLANATIONS = {
     Status.SUBMITTED: (

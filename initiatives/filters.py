@@ -68,6 +68,7 @@ def public_village_choices() -> list:
 
 UNASSIGNED = "unassigned"
 ME = "me"
+APPROVAL_WAITING = "waiting"
 
 
 # Dates outside this range are typing errors; refusing them also keeps date arithmetic safe.
@@ -183,6 +184,13 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
         empty_label=_("New replies or not"),
         widget=FastSelect,
     )
+    approval = django_filters.ChoiceFilter(
+        label=_("Approval"),
+        choices=[(APPROVAL_WAITING, _("Waiting for approval by a coordinator"))],
+        method="filter_approval",
+        empty_label=_("Waiting for approval or not"),
+        widget=FastSelect,
+    )
     submitted_from = django_filters.DateFilter(
         label=_("Submitted from"), method="filter_submitted_from", widget=DateInput, validators=DATE_VALIDATORS
     )
@@ -252,6 +260,10 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
 
     def filter_new_replies(self, queryset, name, value):
         return queryset.filter(Initiative.objects.new_replies_q(self.request.user))
+
+    def filter_approval(self, queryset, name, value):
+        """The same rule as the dashboard's counter: a decision proposal above the mandate waits."""
+        return queryset.filter(Initiative.objects.approval_waiting_q())
 
     def filter_submitted_from(self, queryset, name, value):
         return queryset.filter(submitted_at__gte=_start_of_day(value))

@@ -24,6 +24,7 @@ from initiatives.constants import (
     Language,
     MessageKind,
     MunicipalRole,
+    ProposalStatus,
     Publication,
     Status,
 )
@@ -94,6 +95,15 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
 
     def awaiting_publication_review(self):
         return self.filter(self.publication_review_q())
+
+    @staticmethod
+    def approval_waiting_q() -> models.Q:
+        """A decision proposal (a contribution above the mandate) waits for a coordinator."""
+        pending = DecisionProposal.objects.filter(initiative=models.OuterRef("pk"), status=ProposalStatus.PENDING)
+        return models.Q(models.Exists(pending))
+
+    def awaiting_approval(self):
+        return self.filter(self.approval_waiting_q())
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -167,6 +177,7 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             waiting=count("pk", filter=models.Q(status=Status.WAITING_FOR_INITIATOR)),
             publication_review=count("pk", filter=self.publication_review_q()),
             new_replies=count("pk", filter=models.Q(assigned_officer=user) & self.new_replies_q(user)),
+            approval=count("pk", filter=self.approval_waiting_q()),
         )
 
     def search(self, text: str):
@@ -458,7 +469,9 @@ class InitiativeChildQuerySet(MunicipalityScopedQuerySet):
 
 
 class CostLine(models.Model):
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="cost_lines")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="cost_lines"
+    )
     description = models.CharField(_("description"), max_length=200)
     amount = models.DecimalField(_("amount"), validators=MONEY_VALIDATORS, **MONEY)
 
@@ -479,7 +492,9 @@ class CostLine(models.Model):
 class StatusChange(AppendOnlyModel):
     """Append-only status history: every change, with actor and time."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="status_changes")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="status_changes"
+    )
     from_status = models.CharField(_("from"), max_length=24, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=24, choices=Status.choices)
     actor = models.ForeignKey(
@@ -508,7 +523,9 @@ class DuplicateChange(AppendOnlyModel):
     """Append-only history of duplicate marks: `initiative` was marked as (or, with `marked`
     false, no longer as) a duplicate of `original`, with actor, time and note."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="duplicate_changes")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="duplicate_changes"
+    )
     original = models.ForeignKey(
         Initiative, verbose_name=_("original"), on_delete=models.CASCADE, related_name="duplicate_changes_as_original"
     )
@@ -523,7 +540,14 @@ class DuplicateChange(AppendOnlyModel):
         related_name="+",
     )
     # The closing step the mark made; undoing is possible while it is the latest status change.
-    status_change = models.ForeignKey(StatusChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status_change = models.ForeignKey(
+        StatusChange,
+        verbose_name=_("status change"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = InitiativeChildQuerySet.as_manager()
 
@@ -540,7 +564,9 @@ class Forwarding(AppendOnlyModel):
     """Append-only: an officer forwarded the initiative to another municipality of the platform
     (the village lies there). The rows move with the initiative, so the receiver reads them."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="forwardings")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="forwardings"
+    )
     from_municipality = models.ForeignKey(
         "municipalities.Municipality", verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
     )
@@ -578,8 +604,12 @@ class OfficerReadMark(models.Model):
     """When an officer last opened an initiative's page: the initiator's replies after it are
     new to them (a marker in the dashboard's list and the counter "new replies")."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="read_marks")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="read_marks"
+    )
     seen_at = models.DateTimeField(_("last opened"))
 
     class Meta:
@@ -595,7 +625,9 @@ class RoleChange(AppendOnlyModel):
     """Append-only history of the municipality's role on the overheidsparticipatietrap: every
     time an officer sets or changes it (or its explanation), with actor and time."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="role_changes")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="role_changes"
+    )
     from_role = models.CharField(_("from"), max_length=20, choices=MunicipalRole.choices, blank=True)
     to_role = models.CharField(_("to"), max_length=20, choices=MunicipalRole.choices)
     explanation = models.TextField(_("explanation of the role"), max_length=2000, blank=True)
@@ -620,7 +652,9 @@ class RoleChange(AppendOnlyModel):
 
 
 class Message(models.Model):
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="messages")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="messages"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=MessageKind.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -656,8 +690,12 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="attachments")
-    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    message = models.ForeignKey(
+        Message, verbose_name=_("message"), null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
@@ -676,7 +714,9 @@ class Attachment(models.Model):
 
 
 class Agreement(TimeStampedModel):
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="agreements")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="agreements"
+    )
     party = models.CharField(_("party"), max_length=20, choices=AgreementParty.choices)
     partner_name = models.CharField(_("partner"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=AgreementRole.choices)
@@ -685,7 +725,12 @@ class Agreement(TimeStampedModel):
     done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = InitiativeChildQuerySet.as_manager()
@@ -714,11 +759,27 @@ class Decision(models.Model):
     check the tracking link or the officer).
     """
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="decisions")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="decisions"
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
     motivation = models.TextField(_("motivation (public)"), max_length=5000)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The coordinator who approved the proposal of the officer (a contribution above the mandate)."),
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
     letter = models.FileField(_("decision letter"), upload_to=decision_letter_path, max_length=200, blank=True)
@@ -736,11 +797,83 @@ class Decision(models.Model):
         return f"{self.initiative.reference}: {self.get_outcome_display()}"
 
 
+class DecisionProposalQuerySet(InitiativeChildQuerySet):
+    def pending(self):
+        return self.filter(status=ProposalStatus.PENDING)
+
+
+class DecisionProposal(models.Model):
+    """A decision with a contribution above the municipality's mandate, waiting for a coordinator.
+
+    Nothing is decided or committed while it waits; on approval `initiative_decide` runs with
+    these data under the fund's row lock (initiatives.services.mandate). At most one waits per
+    initiative.
+    """
+
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
+    motivation = models.TextField(_("motivation (public)"), max_length=5000)
+    fund = models.ForeignKey(
+        "municipalities.Fund", verbose_name=_("fund"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    reason = models.TextField(_("reason for sending back"), max_length=2000, blank=True)
+    decision = models.OneToOneField(
+        Decision, verbose_name=_("decision"), null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal"
+    )
+
+    objects = DecisionProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = _("decision proposal")
+        verbose_name_plural = _("decision proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative"],
+                condition=models.Q(status=ProposalStatus.PENDING),
+                name="proposal_one_pending_per_initiative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0, amount__lte=MAX_AMOUNT), name="proposal_amount_positive_and_sane"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative_id}: {self.amount} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ProposalStatus.PENDING
+
+
 class Grant(TimeStampedModel):
     """Money from a fund for an initiative: committed, then paid, or withdrawn."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="grants")
-    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="grants")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.PROTECT, related_name="grants"
+    )
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), null=True, blank=True, on_delete=models.SET_NULL, related_name="grants"
+    )
     fund = models.ForeignKey(
         "municipalities.Fund", verbose_name=_("fund"), on_delete=models.PROTECT, related_name="grants"
     )
@@ -778,8 +911,8 @@ class Grant(TimeStampedModel):
 class ReferenceSequence(models.Model):
     """The last reference number handed out per year; rows are locked while a number is taken."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
 
     class Meta:
         verbose_name = _("reference sequence")
@@ -802,11 +935,13 @@ class TrackingToken(models.Model):
     until they are revoked.
     """
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="tracking_tokens")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="tracking_tokens"
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     objects = TrackingTokenQuerySet.as_manager()
 
@@ -827,8 +962,8 @@ class LostLinkRequest(models.Model):
     answered by the sweep. The address is shown nowhere and kept no longer than that.
     """
 
-    email = models.EmailField(max_length=254)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    email = models.EmailField(_("email"), max_length=254)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("lost-link request")
@@ -859,7 +994,9 @@ SATISFIED_FROM = SatisfactionScore.SATISFIED
 class Satisfaction(models.Model):
     """The initiator's one answer, after closing, on how the municipality worked with them."""
 
-    initiative = models.OneToOneField(Initiative, on_delete=models.CASCADE, related_name="satisfaction")
+    initiative = models.OneToOneField(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="satisfaction"
+    )
     score = models.PositiveSmallIntegerField(_("score"), choices=SatisfactionScore.choices)
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
     may_contact = models.BooleanField(_("may be contacted about the answer"), default=False)
@@ -921,7 +1058,9 @@ class Support(models.Model):
     name and reason are removed (initiatives.services.retention); the count stays.
     """
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="supports")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="supports"
+    )
     name = models.CharField(_("name"), max_length=120)
     name_display = models.CharField(
         _("show my name as"), max_length=10, choices=SupportNameDisplay.choices, default=SupportNameDisplay.SHORT
@@ -941,9 +1080,13 @@ class Support(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.DUTCH)
     created_at = models.DateTimeField(_("given at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    confirm_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
-    withdraw_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
-    token_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirm_token_hash = models.CharField(
+        _("confirmation token hash"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    withdraw_token_hash = models.CharField(
+        _("withdrawal token hash"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    token_issued_at = models.DateTimeField(_("link made at"), null=True, blank=True, editable=False)
     personal_data_removed_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
 
     mails = GenericRelation(

@@ -296,6 +296,23 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
+class ProposalApproveForm(forms.Form):
+    """Approve the proposed decision as it stands: a button only; the service checks the rest."""
+
+
+class ProposalSendBackForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for sending back"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The officer who made the proposal reads this. The initiator does not."),
+    )
+
+
+class ProposalWithdrawForm(forms.Form):
+    """Withdraw your own waiting proposal: a button only."""
+
+
 class GrantPaidForm(forms.Form):
     """Nothing to fill in: the button says it all."""
 

@@ -11,7 +11,8 @@ from initiatives.constants import MessageKind
 class Event:
     at: datetime
     # status, role, message_in, message_out, note, decision, agreement, forwarded, duplicate,
-    # duplicate_in (officers only: another initiative was marked as a duplicate of this one), mails
+    # duplicate_in (officers only: another initiative was marked as a duplicate of this one),
+    # proposal and proposal_review (officers only: a decision above the mandate), mails
     kind: str
     obj: object  # the row; for "mails" the list of mails, newest first
 
@@ -38,6 +39,11 @@ def _events(initiative, *, internal: bool) -> list[Event]:
             Event(change.created_at, "duplicate_in", change)
             for change in initiative.duplicate_changes_as_original.all()
         ]
+        # Proposals above the mandate are internal: the initiator hears only the decision.
+        for proposal in initiative.proposals.all():
+            events.append(Event(proposal.proposed_at, "proposal", proposal))
+            if proposal.reviewed_at is not None:
+                events.append(Event(proposal.reviewed_at, "proposal_review", proposal))
     return events
 
 
@@ -56,9 +62,12 @@ def officer_timeline(initiative) -> list[Event]:
     with nothing else in between are folded into one event (kind "mails", the list newest
     first), so the history reads as the conversation and the mails stay one click away.
 
+    Proposals of a decision above the mandate (kind "proposal", and "proposal_review" when a
+    coordinator or the proposer handled it) appear here only.
+
     Uses the prefetched relations (`status_changes`, `role_changes`, `messages`, `decisions`,
-    `agreements`, `forwardings`, `duplicate_changes`, `duplicate_changes_as_original`, `mails`),
-    so a page that prefetches them runs in a fixed number of queries.
+    `agreements`, `forwardings`, `duplicate_changes`, `duplicate_changes_as_original`, `proposals`,
+    `mails`), so a page that prefetches them runs in a fixed number of queries.
     """
     events = _events(initiative, internal=True)
     events += [Event(mail.created_at, "mail", mail) for mail in initiative.mails.all()]

@@ -3,7 +3,7 @@ intake form, tracking link, gallery, municipality and village pages) and the off
 
 from django.urls import path, re_path
 
-from initiatives.views import dashboard, officer, public, statistics, supports, tracking, village_plans
+from initiatives.views import dashboard, officer, public, statistics, supports, theme, tracking, village_plans
 
 app_name = "initiatives"
 
@@ -26,6 +26,9 @@ urlpatterns = [
     path("steun/intrekken/<str:token>/", supports.SupportWithdrawView.as_view(), name="support_withdraw"),
     path("gemeenten/<slug:slug>/", public.MunicipalityDetailView.as_view(), name="municipality"),
     path("gemeenten/<slug:municipality>/<slug:slug>/", public.VillageDetailView.as_view(), name="village"),
+    # A municipality's own look: its stylesheet of design tokens, its logo and header image.
+    path("gemeenten/<slug:slug>/huisstijl.css", theme.ThemeStylesheetView.as_view(), name="theme_css"),
+    path("gemeenten/<slug:slug>/huisstijl/<slug:kind>", theme.ThemeImageView.as_view(), name="theme_image"),
     # The initiator's private link.
     path(f"{tracked}/", tracking.InitiativeTrackView.as_view(), name="track"),
     path(f"{tracked}/intrekken/", tracking.InitiativeWithdrawView.as_view(), name="withdraw"),
@@ -55,6 +58,21 @@ urlpatterns = [
         name="officer_support_hide",
     ),
     path(f"{officer_initiative}/besluit/", officer.InitiativeDecideView.as_view(), name="officer_decide"),
+    path(
+        f"{officer_initiative}/voorstellen/<int:proposal_pk>/goedkeuren/",
+        officer.ProposalApproveView.as_view(),
+        name="proposal_approve",
+    ),
+    path(
+        f"{officer_initiative}/voorstellen/<int:proposal_pk>/terugsturen/",
+        officer.ProposalSendBackView.as_view(),
+        name="proposal_send_back",
+    ),
+    path(
+        f"{officer_initiative}/voorstellen/<int:proposal_pk>/intrekken/",
+        officer.ProposalWithdrawView.as_view(),
+        name="proposal_withdraw",
+    ),
     path(
         f"{officer_initiative}/publicatie/goedkeuren/",
         officer.PublicationApproveView.as_view(),

@@ -62,6 +62,37 @@ def require_officer(actor, municipality_id) -> None:
         raise NotAllowed(_("Only officers of this municipality can do this."))
 
 
+def is_coordinator_of(user, municipality_id) -> bool:
+    """Active coordinators of the municipality, and platform admins: who may approve a proposal."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return any(m.municipality_id == municipality_id and m.is_coordinator for m in cached)
+    return OfficerMembership.objects.filter(
+        user=user, municipality_id=municipality_id, is_active=True, role=OfficerRole.COORDINATOR
+    ).exists()
+
+
+def require_coordinator(actor, municipality_id) -> None:
+    """Raise `NotAllowed` unless `actor` is a coordinator of the municipality (or a platform admin)."""
+    if not is_coordinator_of(actor, municipality_id):
+        raise NotAllowed(_("Only coordinators of this municipality can do this."))
+
+
+def coordinators_of(municipality_id) -> list[OfficerMembership]:
+    """The active coordinators of the municipality, with their users."""
+    return list(
+        OfficerMembership.objects.filter(
+            municipality_id=municipality_id, is_active=True, role=OfficerRole.COORDINATOR, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
 def officers_for_village(village) -> list[OfficerMembership]:
     """The officers with `village` in their portfolio: who residents of that village deal with."""
     return list(

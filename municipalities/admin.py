@@ -16,6 +16,7 @@ class MunicipalityAdmin(ScopedModelAdmin):
         "province",
         "supporting_association",
         "direction_kind",
+        "mandate_amount",
         "publish_without_review",
         "is_active",
     )
@@ -59,6 +60,7 @@ class MunicipalityAdmin(ScopedModelAdmin):
                 )
             },
         ),
+        (_("Mandate and four eyes"), {"fields": ("mandate_amount",)}),
         (
             _("Decision letter: letterhead and signature"),
             {
@@ -67,6 +69,16 @@ class MunicipalityAdmin(ScopedModelAdmin):
                     "A letter once made does not change any more."
                 ),
                 "fields": ("postal_address", "logo", "letter_signer_name", "letter_signer_title"),
+            },
+        ),
+        (
+            _("Own look on the platform"),
+            {
+                "description": _(
+                    "The municipality's pages, its villages' pages, the tracking page and the mails carry these "
+                    "colours, the logo above and this name. Colours are checked for enough contrast (WCAG AA)."
+                ),
+                "fields": ("theme_name", "theme_primary_colour", "theme_secondary_colour", "theme_header_image"),
             },
         ),
         (

@@ -1,3 +1,4 @@
+import math
 import uuid
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from core.contrast import HEX_COLOUR, TEXT, UI, contrast_ratio
 from core.formats import money
 from core.images import ImageFileValidator
 from core.models import TimeStampedModel
@@ -38,9 +40,32 @@ LETTER_TEXT_HELP = _(
 
 
 def logo_path(instance, filename):
-    """A random name outside any public URL (a logo only appears in the letters)."""
+    """A random name outside the public media (letters embed it; the theme's view serves it)."""
     suffix = ".png" if filename.lower().endswith(".png") else ".jpg"
     return f"private/logos/{uuid.uuid4().hex}{suffix}"
+
+
+def header_image_path(instance, filename):
+    """A random name outside any public URL (served by the theme's own view)."""
+    suffix = ".png" if filename.lower().endswith(".png") else ".jpg"
+    return f"private/headers/{uuid.uuid4().hex}{suffix}"
+
+
+COLOUR_VALIDATOR = RegexValidator(HEX_COLOUR, _("Use a colour code like #1f5c99: # and six hexadecimal digits."))
+WHITE, LIGHT_GREY, FOCUS_ON_DARK = "#ffffff", "#f8f9fa", "#ffdd00"
+# What each colour of a theme must stand out against (site.css uses it so), with the minimum
+# contrast: the primary colour is the colour of links and button backgrounds (white text on
+# it); the secondary colour is the page header's background (white text, the yellow focus ring).
+THEME_CONTRASTS = {
+    "theme_primary_colour": (
+        (WHITE, TEXT, _("white text on buttons and links on a white page")),
+        (LIGHT_GREY, TEXT, _("links on a light grey background")),
+    ),
+    "theme_secondary_colour": (
+        (WHITE, TEXT, _("the white text in the page header")),
+        (FOCUS_ON_DARK, UI, _("the yellow focus ring in the page header")),
+    ),
+}
 
 
 class MunicipalityQuerySet(MunicipalityScopedQuerySet):
@@ -108,7 +133,10 @@ class Municipality(TimeStampedModel):
         max_length=200,
         blank=True,
         validators=[ImageFileValidator(max_bytes=1024 * 1024, max_side=4000)],
-        help_text=_("PNG or JPEG, at most 1 MB; at the top of decision letters. SVG is not accepted."),
+        help_text=_(
+            "PNG or JPEG, at most 1 MB; at the top of decision letters and, with the own look, of the "
+            "municipality's pages and mails. SVG is not accepted."
+        ),
     )
     objection_address = models.TextField(
         _("objections: postal address"),
@@ -162,6 +190,41 @@ class Municipality(TimeStampedModel):
         validators=[PlaceholderValidator(LETTER_PLACEHOLDERS)],
         help_text=LETTER_TEXT_HELP,
     )
+    # The municipality's own look on its pages and in its mails (NL Design System tokens).
+    theme_name = models.CharField(
+        _("name on the pages"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "The name the platform carries on the municipality's pages, for example 'Doe mee in Nunspeet'. "
+            "Empty: the platform's own name."
+        ),
+    )
+    theme_primary_colour = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        blank=True,
+        validators=[COLOUR_VALIDATOR],
+        help_text=_(
+            "Links and buttons, for example #1f5c99. Needs a contrast of at least 4.5:1 with white and light grey. "
+            "Empty: the platform's colours."
+        ),
+    )
+    theme_secondary_colour = models.CharField(
+        _("secondary colour"),
+        max_length=7,
+        blank=True,
+        validators=[COLOUR_VALIDATOR],
+        help_text=_("The page header, with white text on it. Needs a contrast of at least 4.5:1 with white."),
+    )
+    theme_header_image = models.FileField(
+        _("header image"),
+        upload_to=header_image_path,
+        max_length=200,
+        blank=True,
+        validators=[ImageFileValidator(max_bytes=1024 * 1024, max_side=4000)],
+        help_text=_("PNG or JPEG, at most 1 MB; a wide photo above the municipality's page. Optional."),
+    )
     publish_without_review = models.BooleanField(
         _("publish without review"),
         default=False,
@@ -169,6 +232,20 @@ class Municipality(TimeStampedModel):
             "When on, an initiative whose initiator agrees to publication is public at once. When off (the "
             "default), an officer first approves the publication on the dashboard."
         ),
+    )
+
+    mandate_amount = models.DecimalField(
+        _("mandate for contributions (euro)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_(
+            "Up to and including this amount, an officer decides alone on a contribution from a fund. "
+            "For a higher contribution the decision is first a proposal: a coordinator approves it or sends it "
+            "back. Nobody approves their own proposal (four eyes). Leave empty if officers decide on any amount "
+            "alone."
+        ),
+        **MONEY,
     )
 
     objects = MunicipalityQuerySet.as_manager()
@@ -186,10 +263,59 @@ class Municipality(TimeStampedModel):
                 condition=models.Q(decision_term_weeks__gte=1, decision_term_weeks__lte=26),
                 name="municipality_decision_term_sane",
             ),
+            models.CheckConstraint(
+                condition=models.Q(mandate_amount__isnull=True) | models.Q(mandate_amount__gte=0),
+                name="municipality_mandate_not_negative",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def needs_approval(self, amount: Decimal | None) -> bool:
+        """A contribution of `amount` is above the mandate: a coordinator approves it first.
+        Exactly the mandate is within it; no mandate set means no approval is ever needed."""
+        return self.mandate_amount is not None and amount is not None and amount > self.mandate_amount
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for field, pairs in THEME_CONTRASTS.items():
+            colour = (getattr(self, field) or "").lower()
+            setattr(self, field, colour)
+            if not HEX_COLOUR.match(colour):
+                continue  # empty, or the field's own validator says what is wrong
+            for other, minimum, used_with in pairs:
+                ratio = contrast_ratio(colour, other)
+                if ratio < minimum:
+                    errors[field] = _(
+                        "%(colour)s has too little contrast with %(used_with)s: %(ratio)s:1, at least %(minimum)s:1 "
+                        "is needed (WCAG AA). Choose a darker colour."
+                    ) % {
+                        "colour": colour,
+                        "used_with": used_with,
+                        "ratio": f"{math.floor(ratio * 10) / 10:.1f}".replace(".", ","),  # 4.49 is not 4.5
+                        "minimum": f"{minimum:g}".replace(".", ","),
+                    }
+                    break
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_theme(self) -> bool:
+        """Whether the municipality's pages carry its own look (colours, logo, header image or name)."""
+        return bool(
+            self.theme_primary_colour
+            or self.theme_secondary_colour
+            or self.logo
+            or self.theme_header_image
+            or self.theme_name
+        )
+
+    @property
+    def theme_version(self) -> str:
+        """Changes whenever the municipality is saved: the stylesheet's address carries it."""
+        return f"{self.updated_at:%Y%m%d%H%M%S%f}" if self.updated_at else "0"
 
 
 class OfficerMembershipQuerySet(MunicipalityScopedQuerySet):

@@ -94,7 +94,10 @@ class NotificationPreference(models.Model):
     """How a staff member wants to hear from the platform."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
     )
     daily_digest = models.BooleanField(
         _("one daily digest instead of single mails"),

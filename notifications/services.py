@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.context_processors import platform_name
@@ -138,8 +139,32 @@ def mail_dispatch_all(mail_ids) -> int:
 def mail_build(mail: OutboxMail) -> Built:
     """The mail's template context (and attachments): the stored context with its builder's."""
     built = build(mail)
-    built.context = {"site_url": settings.SITE_URL, "platform_name": platform_name(), **mail.context, **built.context}
+    built.context = {
+        "site_url": settings.SITE_URL,
+        "platform_name": platform_name(),
+        "mail_theme": mail_theme(mail.municipality if mail.municipality_id else None),
+        **mail.context,
+        **built.context,
+    }
     return built
+
+
+def mail_theme(municipality) -> dict | None:
+    """The municipality's own look in its HTML mails: the name, colours and logo (an absolute
+    address: a mail program fetches it from the site). None without a theme."""
+    if municipality is None or not municipality.is_active or not municipality.has_theme:
+        return None
+    logo_url = ""
+    if municipality.logo:
+        path = reverse("initiatives:theme_image", kwargs={"slug": municipality.slug, "kind": "logo"})
+        logo_url = f"{settings.SITE_URL}{path}?v={municipality.theme_version}"
+    return {
+        "name": municipality.theme_name or platform_name(),
+        "municipality": municipality.name,
+        "primary": municipality.theme_primary_colour or "#0a58ca",
+        "secondary": municipality.theme_secondary_colour or "#123e6b",
+        "logo_url": logo_url,
+    }
 
 
 def _render(mail: OutboxMail) -> EmailMultiAlternatives:

@@ -1,8 +1,10 @@
 """Fixtures shared by the whole suite. App-specific factories live in tests/<app>/factories.py."""
 
 import importlib
+import uuid
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.signals import user_logged_in
 from django.test.client import ClientMixin
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -12,11 +14,48 @@ from accounts.mfa import user_needs_mfa
 from accounts.receivers import SIGNIN_AUDIT_UID, on_logged_in
 from core.working_days import cache_extra_holidays, working_days_between
 
+S3_BACKEND = "storages.backends.s3.S3Storage"
+
+
+def object_storage_options() -> dict | None:
+    """The S3 options when the settings put the files in a bucket (AWS_STORAGE_BUCKET_NAME), else None."""
+    default = django_settings.STORAGES["default"]
+    return dict(default.get("OPTIONS", {})) if default["BACKEND"] == S3_BACKEND else None
+
+
+@pytest.fixture(scope="session")
+def _s3_bucket():
+    """The bucket the S3 run writes to; made when the server does not have it yet (moto, a fresh MinIO)."""
+    from storages.backends.s3 import S3Storage
+
+    storage = S3Storage(**object_storage_options())
+    client = storage.connection.meta.client
+    try:
+        client.head_bucket(Bucket=storage.bucket_name)
+    except client.exceptions.ClientError:
+        client.create_bucket(Bucket=storage.bucket_name)
+    return storage.bucket_name
+
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    """Uploaded files of one test never leak into another test or into var/."""
+def _media_root(settings, tmp_path, request):
+    """Uploaded files of one test never leak into another test or into var/.
+
+    On the disk: a folder of the test's own. In a bucket (AWS_STORAGE_BUCKET_NAME set, as in CI's S3
+    step; tests marked `s3`): a folder of the test's own in the bucket, emptied afterwards.
+    """
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    options = object_storage_options()
+    if options is None:
+        yield
+        return
+    request.getfixturevalue("_s3_bucket")
+    options["location"] = "/".join(part for part in (options["location"].strip("/"), "tests", uuid.uuid4().hex) if part)
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": S3_BACKEND, "OPTIONS": options}}
+    yield
+    from django.core.files.storage import default_storage
+
+    default_storage.bucket.objects.filter(Prefix=options["location"] + "/").delete()
 
 
 def verify_session(client, user) -> TOTPDevice:

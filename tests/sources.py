@@ -10,6 +10,7 @@ APPS = [
     "accounts",
     "api",
     "audit",
+    "budgets",
     "core",
     "config",
     "demo",

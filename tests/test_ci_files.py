@@ -43,7 +43,7 @@ LOCK_BASE = ROOT / "requirements" / "base.txt"
 LOCK_DEV = ROOT / "requirements" / "dev.txt"
 # Our code: what runs in production (tests/ and bench/ are development only).
 OUR_PACKAGES = ["accounts", "audit", "config", "core", "demo", "initiatives", "municipalities", "notifications"]
-OUR_PACKAGES += ["villages", "vision", "api"]
+OUR_PACKAGES += ["villages", "vision", "budgets", "api"]
 
 
 def _normalize(name):
@@ -270,3 +270,45 @@ def test_vulnerability_check_goes_on_when_the_database_cannot_be_reached():
     assert audit.classify_npm_audit(1, json.dumps({"message": "405 Method Not Allowed"}))[0] == audit.UNREACHABLE
     assert audit.classify_npm_audit(1, "")[0] == audit.UNREACHABLE
     assert audit.locked_names(LOCK_BASE) >= {"django", "weasyprint"}
+
+
+# ---------------------------------------------------------------------------------------
+# Object storage (README "Object storage"): CI runs the file tests against a real S3-compatible server.
+S3_MARKED = (
+    "tests/initiatives/test_letters.py",
+    "tests/initiatives/test_retention.py",
+    "tests/initiatives/test_pending_uploads.py",
+    "tests/initiatives/test_submit_form.py",
+)
+
+
+def test_ci_runs_the_file_tests_against_an_s3_server_it_starts_and_stops():
+    script = (ROOT / ".ci" / "run").read_text()
+    section = script.split('section "Object storage', 1)[1].split("\nsection ", 1)[0]
+
+    assert ".venv/bin/moto_server" in section and "&\nS3_PID=$!" in section  # in the background, on a free port
+    assert "create_bucket" in section
+    assert "AWS_STORAGE_BUCKET_NAME=" in section and "AWS_S3_ENDPOINT_URL=" in section
+    assert '"$BIN_PYTEST" -m s3' in section and "-u DATABASE_URL" in section  # only those tests, SQLite
+    assert 'kill "$S3_PID"' in section  # and cleanup() stops whatever is left
+    assert "descendants $$" in script.split("cleanup() {", 1)[1]
+    for path in S3_MARKED:
+        assert "pytest.mark.s3" in (ROOT / path).read_text(), path
+    assert "s3:" in (ROOT / "pyproject.toml").read_text()  # a registered marker (--strict-markers)
+
+
+def test_the_s3_server_is_a_development_package_and_the_s3_backend_a_runtime_one():
+    base, dev = _locked(LOCK_BASE), _locked(LOCK_DEV)
+
+    assert "moto" in dev and "moto" not in base
+    assert {"django-storages", "boto3"} <= set(base)
+
+
+def test_compose_keeps_the_files_in_a_private_minio_bucket():
+    compose = (ROOT / "docker-compose.yml").read_text()
+
+    assert re.search(r"^  minio:\n    image: minio/minio", compose, flags=re.MULTILINE)
+    assert "AWS_STORAGE_BUCKET_NAME:" in compose
+    assert "AWS_S3_ENDPOINT_URL: ${AWS_S3_ENDPOINT_URL:-http://minio:9000}" in compose
+    assert "mc anonymous set none" in compose  # no public access to the bucket
+    assert "minio-data:" in compose

@@ -228,7 +228,9 @@ class Trajectory(TimeStampedModel):
 
 
 class TrajectoryStage(TimeStampedModel):
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="stages")
+    trajectory = models.ForeignKey(
+        Trajectory, verbose_name=_("trajectory"), on_delete=models.CASCADE, related_name="stages"
+    )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     order = models.PositiveSmallIntegerField(_("order"))
     status = models.CharField(_("status"), max_length=12, choices=StageStatus.choices, default=StageStatus.NOT_STARTED)
@@ -262,13 +264,20 @@ class DeliverableQuerySet(TrajectoryScopedQuerySet):
 class StageDeliverable(models.Model):
     """One line of a stage's checklist."""
 
-    stage = models.ForeignKey(TrajectoryStage, on_delete=models.CASCADE, related_name="deliverables")
+    stage = models.ForeignKey(
+        TrajectoryStage, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="deliverables"
+    )
     title = models.CharField(_("deliverable"), max_length=200)
     required = models.BooleanField(_("required"), default=True)
     done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = DeliverableQuerySet.as_manager()
@@ -283,7 +292,9 @@ class StageDeliverable(models.Model):
 
 
 class ProgressGroupMember(TimeStampedModel):
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="members")
+    trajectory = models.ForeignKey(
+        Trajectory, verbose_name=_("trajectory"), on_delete=models.CASCADE, related_name="members"
+    )
     name = models.CharField(_("name"), max_length=120)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -313,7 +324,9 @@ class ProgressGroupMember(TimeStampedModel):
 
 
 class Meeting(TimeStampedModel):
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="meetings")
+    trajectory = models.ForeignKey(
+        Trajectory, verbose_name=_("trajectory"), on_delete=models.CASCADE, related_name="meetings"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
     title = models.CharField(_("title"), max_length=200)
     starts_at = models.DateTimeField(_("starts at"))
@@ -329,9 +342,11 @@ class Meeting(TimeStampedModel):
     minutes_draft = models.TextField(_("draft minutes"), blank=True)
     minutes_draft_saved_at = models.DateTimeField(_("draft minutes saved at"), null=True, blank=True)
     # Calendar identity: the UID stays, SEQUENCE goes up when the meeting moves.
-    ical_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    ical_sequence = models.PositiveIntegerField(default=0, editable=False)
-    invitees = models.ManyToManyField(ProgressGroupMember, through="Attendance", blank=True, related_name="meetings")
+    ical_uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True, editable=False)
+    ical_sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
+    invitees = models.ManyToManyField(
+        ProgressGroupMember, verbose_name=_("invitees"), through="Attendance", blank=True, related_name="meetings"
+    )
 
     objects = TrajectoryScopedQuerySet.as_manager()
 
@@ -354,8 +369,12 @@ class AttendanceQuerySet(TrajectoryScopedQuerySet):
 
 
 class Attendance(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
-    member = models.ForeignKey(ProgressGroupMember, on_delete=models.CASCADE, related_name="attendances")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    member = models.ForeignKey(
+        ProgressGroupMember, verbose_name=_("member"), on_delete=models.CASCADE, related_name="attendances"
+    )
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     # The member's own answer through the links in the invitation ("" = no answer yet).
@@ -374,8 +393,17 @@ class Attendance(models.Model):
 
 
 class ActionItem(TimeStampedModel):
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="action_items")
-    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items")
+    trajectory = models.ForeignKey(
+        Trajectory, verbose_name=_("trajectory"), on_delete=models.CASCADE, related_name="action_items"
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="action_items",
+    )
     description = models.CharField(_("action"), max_length=300)
     owner = models.ForeignKey(
         ProgressGroupMember,
@@ -404,14 +432,21 @@ class ActionItem(TimeStampedModel):
 class Case(TimeStampedModel):
     """A bottom-up example: what did the government do, what did the initiators do?"""
 
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="cases")
+    trajectory = models.ForeignKey(
+        Trajectory, verbose_name=_("trajectory"), on_delete=models.CASCADE, related_name="cases"
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     government_role = models.TextField(_("what the government did"), blank=True)
     initiators_role = models.TextField(_("what the initiators did"), blank=True)
     lessons = models.TextField(_("lessons"), blank=True)
     village = models.ForeignKey(
-        "villages.Village", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+        "villages.Village",
+        verbose_name=_("village"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
     )
     initiative = models.ForeignKey(
         "initiatives.Initiative",
@@ -436,7 +471,9 @@ class Case(TimeStampedModel):
 class VisionDocument(TimeStampedModel):
     """The municipality's own vision on overheidsparticipatie; its text lives in versions."""
 
-    trajectory = models.OneToOneField(Trajectory, on_delete=models.CASCADE, related_name="vision")
+    trajectory = models.OneToOneField(
+        Trajectory, verbose_name=_("trajectory"), on_delete=models.CASCADE, related_name="vision"
+    )
     title = models.CharField(_("title"), max_length=200)
 
     objects = TrajectoryScopedQuerySet.as_manager()
@@ -455,13 +492,20 @@ class VisionVersionQuerySet(TrajectoryScopedQuerySet):
 
 
 class VisionVersion(TimeStampedModel):
-    document = models.ForeignKey(VisionDocument, on_delete=models.CASCADE, related_name="versions")
+    document = models.ForeignKey(
+        VisionDocument, verbose_name=_("document"), on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveSmallIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=12, choices=VisionStatus.choices, default=VisionStatus.DRAFT)
     adopted_on = models.DateField(_("adopted by the council on"), null=True, blank=True)
     change_note = models.CharField(_("what changed"), max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = VisionVersionQuerySet.as_manager()
@@ -520,7 +564,9 @@ class VisionSectionQuerySet(TrajectoryScopedQuerySet):
 
 
 class VisionSection(models.Model):
-    version = models.ForeignKey(VisionVersion, on_delete=models.CASCADE, related_name="sections")
+    version = models.ForeignKey(
+        VisionVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="sections"
+    )
     key = models.CharField(_("section"), max_length=20, choices=VisionSectionKey.choices)
     body = models.TextField(_("text"), blank=True)
 
@@ -538,7 +584,9 @@ class VisionSection(models.Model):
 class Scan(TimeStampedModel):
     """A self-assessment: nulmeting before, eenmeting after."""
 
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="scans")
+    trajectory = models.ForeignKey(
+        Trajectory, verbose_name=_("trajectory"), on_delete=models.CASCADE, related_name="scans"
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=ScanKind.choices)
     opened_on = models.DateField(_("opened on"))
     closes_on = models.DateField(
@@ -584,12 +632,14 @@ class ScanInvitation(models.Model):
     """A member's personal link to a scan: works once. It records *that* the member answered
     (`used_at`), never what: the scores are stored apart, without a way back to the member."""
 
-    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="invitations")
-    member = models.ForeignKey(ProgressGroupMember, on_delete=models.CASCADE, related_name="scan_invitations")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scan = models.ForeignKey(Scan, verbose_name=_("scan"), on_delete=models.CASCADE, related_name="invitations")
+    member = models.ForeignKey(
+        ProgressGroupMember, verbose_name=_("member"), on_delete=models.CASCADE, related_name="scan_invitations"
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     # With SECRET_KEY it gives the personal link again, so a reminder carries the same link
     # (vision.services.scans.scan_token_for_mail). A new link gets a new nonce.
-    link_nonce = models.CharField(max_length=43, blank=True, editable=False)
+    link_nonce = models.CharField(_("link nonce"), max_length=43, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     used_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "municipalities",
     "initiatives",
     "vision",
+    "budgets",
     "notifications",
     "audit",
     "accounts",
@@ -187,8 +188,40 @@ NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 if not env.bool("NODE_MODULES_COLLECTED", default=False):
     STATICFILES_DIRS.append(("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"))
+# Uploaded files (attachments, files kept while a resident fixes the form, decision letters,
+# logos) are private: they are only ever served through views that check access, never from a
+# public address. On the local disk under MEDIA_ROOT, or, when AWS_STORAGE_BUCKET_NAME is set, in
+# an S3-compatible bucket (MinIO, Ceph, a cloud bucket; django-storages with boto3), so several
+# web servers and workers share them. The bucket needs no public access at all: the app reads a
+# file after its own access check and streams it (README: "Object storage").
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    S3_STORAGE_OPTIONS = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        # Empty: Amazon S3 itself; otherwise the S3-compatible server, e.g. http://minio:9000.
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        # Empty: boto3 finds the keys itself (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, an instance role).
+        "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
+        # "path" for most self-hosted servers (MinIO, Ceph, moto), "virtual" for cloud buckets.
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        # A folder inside the bucket, to share one bucket between installations.
+        "location": env.str("AWS_LOCATION", default=""),
+        # Private objects, and never an overwrite: a name in use gets a suffix, as on the disk.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 60,  # only the admin's file links use a (signed, short-lived) URL
+        "file_overwrite": False,
+        # A download is buffered in memory up to this size, larger files in a temporary file.
+        "max_memory_size": 2_621_440,
+    }
+    MEDIA_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": S3_STORAGE_OPTIONS}
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
@@ -196,9 +229,6 @@ STORAGES = {
         )
     },
 }
-# Uploaded files are private: they live outside the static tree and are only ever
-# served through views that check access.
-MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 # Mail: files under var/mail/ by default so a person can read them locally.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
@@ -258,6 +288,12 @@ CELERY_BEAT_SCHEDULE = {
     "pending-uploads-purge": {
         "task": "initiatives.pending_uploads_purge",
         "schedule": crontab(minute=45),  # hourly; deletes files of forms abandoned more than a day ago
+    },
+    "budget-rounds": {
+        # Every few minutes: ideas enter their round, mails at opening and before closing, and
+        # the results as soon as voting has closed. Each step happens once, however often it runs.
+        "task": "budgets.rounds_tick",
+        "schedule": env.float("BUDGET_ROUNDS_SECONDS", default=300.0),
     },
     "meeting-reminders": {
         "task": "vision.tasks.meeting_reminders",

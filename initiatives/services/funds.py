@@ -16,6 +16,7 @@ from core.formats import money
 from initiatives.constants import DecisionOutcome, GrantStatus, Status
 from initiatives.models import (
     Decision,
+    DecisionProposal,
     Grant,
     Initiative,
     Support,
@@ -94,6 +95,22 @@ def fund_check_grant(*, fund: Fund, initiative: Initiative, amount: Decimal, gra
             )
 
 
+def refuse_without_approval(*, initiative: Initiative, amount: Decimal | None) -> None:
+    """An officer decides alone only within the mandate, and not while a proposal waits.
+
+    Call with the initiative row locked, so a proposal and a decision cannot cross."""
+    municipality = initiative.municipality
+    if municipality.needs_approval(amount):
+        raise ValidationError(
+            {
+                "amount": _("%(amount)s is more than the mandate of %(mandate)s: a coordinator approves it first.")
+                % {"amount": money(amount), "mandate": money(municipality.mandate_amount)}
+            }
+        )
+    if DecisionProposal.objects.filter(initiative=initiative).pending().exists():
+        raise ValidationError(_("A proposal for this decision is waiting for approval by a coordinator."))
+
+
 @transaction.atomic
 def initiative_decide(
     *,
@@ -103,10 +120,14 @@ def initiative_decide(
     motivation: str,
     fund: Fund | None = None,
     amount: Decimal | None = None,
+    approved_by=None,
 ) -> Decision:
     """Decide, with a public motivation and optionally a grant. Two officers deciding at the
-    same moment cannot take a fund past its budget: the fund row is locked first."""
-    require_officer(actor, initiative.municipality_id)
+    same moment cannot take a fund past its budget: the fund row is locked first.
+
+    A grant above the municipality's mandate needs `approved_by`: the coordinator who approved
+    `actor`'s proposal (initiatives.services.mandate); the audit rows then name the approver."""
+    require_officer(approved_by or actor, initiative.municipality_id)
     if not motivation.strip():
         raise ValidationError({"motivation": _("Explain the decision: the initiator and the public read it.")})
     if outcome == DecisionOutcome.NOT_SUPPORTED and fund is not None:
@@ -117,14 +138,22 @@ def initiative_decide(
         fund = Fund.objects.select_for_update().get(pk=fund.pk)
         fund_check_grant(fund=fund, initiative=initiative, amount=amount)
     initiative = initiative_transition(initiative=initiative, to_status=Status.DECIDED, actor=actor)
-    decision = Decision.objects.create(initiative=initiative, outcome=outcome, motivation=motivation, decided_by=actor)
+    if approved_by is None:
+        refuse_without_approval(initiative=initiative, amount=amount)
+    decision = Decision.objects.create(
+        initiative=initiative, outcome=outcome, motivation=motivation, decided_by=actor, approved_by=approved_by
+    )
     Initiative.objects.filter(pk=initiative.pk).update(decided_at=decision.decided_at)
     if fund is not None:
         grant = Grant.objects.create(initiative=initiative, decision=decision, fund=fund, amount=amount)
         audit_initiative(
-            actor, AuditAction.GRANT_COMMIT, initiative, obj=grant, detail=f"fund={fund.pk} amount={amount}"
+            approved_by or actor,
+            AuditAction.GRANT_COMMIT,
+            initiative,
+            obj=grant,
+            detail=f"fund={fund.pk} amount={amount}",
         )
-    audit_initiative(actor, AuditAction.INITIATIVE_DECIDE, initiative, obj=decision, detail=outcome)
+    audit_initiative(approved_by or actor, AuditAction.INITIATIVE_DECIDE, initiative, obj=decision, detail=outcome)
     decision_letter_schedule(decision)  # the letter (PDF) is made after the commit, before the mail leaves
     mail_initiator(
         initiative,

@@ -67,11 +67,11 @@ def _contact(decision: Decision) -> dict:
 
 def _signer(decision: Decision) -> dict:
     """Signed on behalf of the college: the municipality's chosen signer, else the officer who
-    decided (in mandate), else the college alone."""
+    decided (in mandate; above the mandate the coordinator who approved), else the college alone."""
     municipality = decision.initiative.municipality
     if municipality.letter_signer_name:
         return {"name": municipality.letter_signer_name, "title": municipality.letter_signer_title}
-    officer = decision.decided_by
+    officer = decision.approved_by or decision.decided_by
     membership = getattr(officer, "officer_membership", None) if officer else None
     if officer and membership is not None and membership.municipality_id == municipality.pk:
         return {"name": officer.get_full_name() or officer.get_username(), "title": membership.job_title}
@@ -143,6 +143,8 @@ def decision_letter_context(decision: Decision) -> dict:
         "municipality": municipality,
         "language": language,
         "logo_url": media_url(municipality.logo.name) if municipality.logo else "",
+        # The municipality's own primary colour (checked for contrast on white) on the letterhead.
+        "letter_colour": municipality.theme_primary_colour,
         "postal_address": _lines(municipality.postal_address),
         "decided_on": values["decided_on"],
         "submitted_on": values["submitted_on"],
@@ -179,6 +181,7 @@ def _locked_decision(decision_id: int) -> Decision | None:
             "initiative__organisation",
             "initiative__assigned_officer__officer_membership",
             "decided_by__officer_membership",
+            "approved_by__officer_membership",
         )
         .prefetch_related("grants__fund", "grants__initiative")
         .filter(pk=decision_id)

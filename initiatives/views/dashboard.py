@@ -27,6 +27,7 @@ from core.csv import BOM, spreadsheet_writer
 from core.forms import ModelMultipleChoiceField
 from initiatives.constants import Publication, Status
 from initiatives.filters import (
+    APPROVAL_WAITING,
     ME,
     UNASSIGNED,
     OfficerInitiativeFilter,
@@ -60,6 +61,7 @@ COUNTERS = [
         gettext_lazy("Waiting for publication review"),
         [("publication", Publication.PENDING.value)],
     ),
+    ("approval", gettext_lazy("Waiting for approval"), [("approval", APPROVAL_WAITING)]),
 ]
 
 # (sort parameter, column header)

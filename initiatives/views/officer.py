@@ -33,7 +33,7 @@ from audit.services import audit_log
 from core.forms import add_service_error, forget_errors
 from core.views import PageActionMixin
 from initiatives import officer_forms
-from initiatives.constants import TRANSITIONS, Status
+from initiatives.constants import TRANSITIONS, ProposalStatus, Status
 from initiatives.forms import CostLineFormSet
 from initiatives.models import (
     OVERDUE_DECISION,
@@ -41,6 +41,7 @@ from initiatives.models import (
     Agreement,
     Attachment,
     Decision,
+    DecisionProposal,
     DuplicateChange,
     Forwarding,
     Grant,
@@ -59,6 +60,7 @@ from initiatives.services.duplicates import (
 from initiatives.services.forwarding import forward_refusal, initiative_forward
 from initiatives.services.funds import grant_mark_paid, grant_withdraw, initiative_decide
 from initiatives.services.letters import decision_letter_pdf
+from initiatives.services.mandate import decision_propose, proposal_approve, proposal_send_back, proposal_withdraw
 from initiatives.services.officers import (
     agreement_add,
     agreement_set_done,
@@ -73,7 +75,7 @@ from initiatives.services.supports import support_count, support_hide_reason, su
 from initiatives.services.workflow import initiative_change_status
 from initiatives.timeline import officer_timeline
 from initiatives.views.tracking import letter_response
-from municipalities.access import OfficerRequiredMixin
+from municipalities.access import OfficerRequiredMixin, is_coordinator_of
 from municipalities.models import Fund, StandardText
 from notifications.models import OutboxMail
 
@@ -90,6 +92,9 @@ MAIL_DESCRIPTIONS = {
     "initiatives/email/officer_assigned": gettext_lazy("Assignment, to an officer"),
     "initiatives/email/officer_reply": gettext_lazy("Reply of the initiator, to an officer"),
     "initiatives/email/officer_withdrawn": gettext_lazy("Withdrawal, to an officer"),
+    "initiatives/email/proposal_waiting": gettext_lazy("Proposed decision, to a coordinator"),
+    "initiatives/email/proposal_approved": gettext_lazy("Proposal approved, to the proposer"),
+    "initiatives/email/proposal_sent_back": gettext_lazy("Proposal sent back, to the proposer"),
     "initiatives/email/duplicate": gettext_lazy("Marked as a duplicate"),
     "initiatives/email/duplicate_undone": gettext_lazy("No longer a duplicate"),
     "initiatives/email/forwarded": gettext_lazy("Forwarded to another municipality"),
@@ -231,8 +236,12 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
                     to_attr="application_attachments",
                 ),
                 Prefetch(
+                    "proposals",
+                    queryset=DecisionProposal.objects.select_related("proposed_by", "reviewed_by", "fund"),
+                ),
+                Prefetch(
                     "decisions",
-                    queryset=Decision.objects.select_related("decided_by").prefetch_related(
+                    queryset=Decision.objects.select_related("decided_by", "approved_by").prefetch_related(
                         Prefetch("grants", queryset=Grant.objects.select_related("fund"))
                     ),
                 ),
@@ -263,6 +272,9 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
                 ("decision", officer_forms.DecisionForm),
                 ("publication_approve", officer_forms.PublicationApproveForm),
                 ("publication_hide", officer_forms.PublicationHideForm),
+                ("proposal_approve", officer_forms.ProposalApproveForm),
+                ("proposal_send_back", officer_forms.ProposalSendBackForm),
+                ("proposal_withdraw", officer_forms.ProposalWithdrawForm),
                 ("duplicate", officer_forms.DuplicateForm),
                 ("duplicate_undo", officer_forms.DuplicateUndoForm),
                 ("forward", officer_forms.ForwardForm),
@@ -295,15 +307,36 @@ class OfficerInitiativeMixin(OfficerRequiredMixin):
             "funds": self.funds,
             "supports": supports,
             "supports_own_village": self.supporters_from_own_village(),
-            "can_decide": Status.DECIDED in TRANSITIONS.get(initiative.status, ()),
             "duplicate_refusal": duplicate_refusal(initiative),
             "duplicate_undo_refusal": duplicate_undo_refusal(initiative) if initiative.duplicate_of_id else "",
             "forward_refusal": forward_refusal(initiative),
             "audit_entries": initiative_audit_entries(initiative),
             "has_errors": bool(bound),
+            **self.proposal_context(initiative),
             **{f"{name}_form": form for name, form in forms.items()},
         }
         return context
+
+    def proposal_context(self, initiative: Initiative) -> dict:
+        """The mandate: a proposal waiting for a coordinator blocks a decision; the last one sent
+        back shows its reason; who may approve (a coordinator, never the proposer)."""
+        user = self.request.user
+        proposals = list(initiative.proposals.all())  # newest first
+        pending = next((proposal for proposal in proposals if proposal.is_pending), None)
+        decidable = Status.DECIDED in TRANSITIONS.get(initiative.status, ())
+        latest = proposals[0] if proposals else None
+        return {
+            "can_decide": decidable and pending is None,
+            "proposal": pending,
+            "proposal_is_mine": pending is not None and pending.proposed_by_id == user.pk,
+            "can_review": pending is not None
+            and pending.proposed_by_id != user.pk
+            and is_coordinator_of(user, initiative.municipality_id),
+            "proposal_sent_back": latest
+            if decidable and latest is not None and latest.status == ProposalStatus.SENT_BACK
+            else None,
+            "mandate": initiative.municipality.mandate_amount,
+        }
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -435,12 +468,14 @@ class AgreementDoneView(InitiativeActionView):
 
 
 class InitiativeDecideView(InitiativeActionView):
+    """Decide; a contribution above the municipality's mandate becomes a proposal for a coordinator."""
+
     form_class = officer_forms.DecisionForm
     name, anchor = "decision", "decision"
-    success_message = gettext_lazy("The decision has been saved and the initiator is told.")
 
     def act(self, data):
-        initiative_decide(
+        decide = decision_propose if self.initiative.municipality.needs_approval(data["amount"]) else initiative_decide
+        decide(
             initiative=self.initiative,
             outcome=data["outcome"],
             motivation=data["motivation"],
@@ -448,6 +483,56 @@ class InitiativeDecideView(InitiativeActionView):
             amount=data["amount"],
             actor=self.request.user,
         )
+        self.success_message = (
+            _("Your proposal is waiting for approval by a coordinator. The initiator hears nothing until then.")
+            if decide is decision_propose
+            else _("The decision has been saved and the initiator is told.")
+        )
+
+
+class ProposalActionView(InitiativeActionView):
+    """Approve, send back or withdraw one proposal of the initiative (named in the URL, so the
+    coordinator approves exactly the proposal they saw)."""
+
+    anchor = "decision"
+
+    def get_initiative(self):
+        initiative = super().get_initiative()
+        self.proposal = get_object_or_404(
+            DecisionProposal.objects.filter(initiative=initiative), pk=self.kwargs["proposal_pk"]
+        )
+        return initiative
+
+
+class ProposalApproveView(ProposalActionView):
+    form_class = officer_forms.ProposalApproveForm
+    name = "proposal_approve"
+    coordinator_only = True
+    success_message = gettext_lazy(
+        "Approved: the decision is saved, the contribution is committed and the initiator is told."
+    )
+
+    def act(self, data):
+        proposal_approve(proposal=self.proposal, actor=self.request.user)
+
+
+class ProposalSendBackView(ProposalActionView):
+    form_class = officer_forms.ProposalSendBackForm
+    name = "proposal_send_back"
+    coordinator_only = True
+    success_message = gettext_lazy("The proposal has been sent back. The officer gets a mail with your reason.")
+
+    def act(self, data):
+        proposal_send_back(proposal=self.proposal, reason=data["reason"], actor=self.request.user)
+
+
+class ProposalWithdrawView(ProposalActionView):
+    form_class = officer_forms.ProposalWithdrawForm
+    name = "proposal_withdraw"
+    success_message = gettext_lazy("Your proposal has been withdrawn. You can decide again.")
+
+    def act(self, data):
+        proposal_withdraw(proposal=self.proposal, actor=self.request.user)
 
 
 class SupportHideReasonView(InitiativeActionView):

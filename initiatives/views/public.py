@@ -26,12 +26,14 @@ from initiatives.forms import (
     SupportForm,
 )
 from initiatives.models import Initiative
+from initiatives.public_sections import municipality_sections
 from initiatives.services.submission import (
     initiative_submit,
     lost_link_request,
 )
 from initiatives.services.supports import normalise_email, support_give, support_is_open
 from initiatives.views.supports import initiative_public_url, support_context
+from initiatives.views.theme import theme_context, theme_for_slug, theme_for_village
 from municipalities.access import officers_for_village
 from municipalities.models import Fund, Municipality, OfficerMembership
 from villages.models import Village
@@ -65,7 +67,8 @@ class InitiativeSubmitView(View):
         municipality_slug = request.GET.get("gemeente", "")
         municipality_slug = municipality_slug if slug_re.match(municipality_slug) else None
         form = InitiativeSubmitForm(initial=initial, municipality_slug=municipality_slug)
-        return self.render(form, CostLineFormSet(prefix="costs"), kept=pending_uploads.listed(request))
+        theme = theme_for_village(initial.get("village")) or theme_for_slug(municipality_slug)
+        return self.render(form, CostLineFormSet(prefix="costs"), kept=pending_uploads.listed(request), theme=theme)
 
     def post(self, request):
         if ratelimit.is_limited(self.scope, request, limit=settings.SUBMISSION_RATE_LIMIT):
@@ -109,12 +112,17 @@ class InitiativeSubmitView(View):
         request.session[SUBMITTED_SESSION_KEY] = initiative.pk
         return redirect("initiatives:submitted")
 
-    def render(self, form, formset, *, kept, status=200):
+    def render(self, form, formset, *, kept, status=200, theme=None):
+        # The municipality's look once the form knows it: from the page the resident came from,
+        # or the village chosen (a form sent back with errors).
+        if theme is None:
+            theme = theme_for_village(form["village"].value())
         context = {
             "form": form,
             "formset": formset,
             "kept_uploads": kept,
             "max_files": settings.ATTACHMENT_MAX_FILES,
+            **theme,
         }
         return render(self.request, self.template_name, context, status=status)
 
@@ -134,6 +142,7 @@ class InitiativeSubmittedView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["initiative"] = self.initiative
         context["municipality"] = self.initiative.municipality
+        context |= theme_context(self.initiative.municipality)
         context["officers"] = officers_for_village(self.initiative.village)
         return context
 
@@ -263,6 +272,8 @@ class MunicipalityDetailView(DetailView):
             .select_related("village")
             .order_by("-submitted_at")[:6]
         )
+        context["extra_sections"] = municipality_sections(self.object)
+        context |= theme_context(self.object)
         return context
 
 
@@ -280,6 +291,7 @@ class VillageDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         village = self.object
         context["municipality"] = village.municipality
+        context |= theme_context(village.municipality)
         context["organisations"] = village.organisations.order_by("kind", "name")
         context["officers"] = officers_for_village(village)
         context["initiatives"] = (

@@ -35,6 +35,7 @@ from initiatives.services.submission import (
 )
 from initiatives.services.supports import support_count, supporters_needed
 from initiatives.timeline import public_timeline
+from initiatives.views.theme import theme_context
 from municipalities.access import officers_for_village
 from municipalities.models import Fund
 
@@ -54,6 +55,10 @@ class TrackedInitiativeMixin:
         response["Cache-Control"] = "no-store, private"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+    def get_context_data(self, **kwargs):
+        """Every page of the private link carries the municipality's own look."""
+        return super().get_context_data(**kwargs) | theme_context(self.initiative.municipality)
 
 
 def publication_state(initiative: Initiative) -> str:

@@ -27,13 +27,16 @@ from django.db import transaction
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from budgets.services.voting import ballot_token_issue
 from initiatives.services.submission import tracking_token_issue
 from initiatives.services.supports import support_links_issue
 from initiatives.statistics import TABLES
+from tests.budgets.factories import BallotFactory, BudgetRoundFactory, ProjectFactory, VillageBudgetFactory
 from tests.initiatives.factories import (
     AgreementFactory,
     AttachmentFactory,
     DecisionFactory,
+    DecisionProposalFactory,
     GrantFactory,
     InitiativeFactory,
     MessageFactory,
@@ -259,6 +262,18 @@ def meeting_rsvp_token(w, t, role):
     return UNKNOWN_TOKEN
 
 
+def ballot_link_token(w, t, role):
+    if role == "resident_own":
+        return t.ballot_token
+    if role == "resident_other":
+        return w.other(t).token  # a link, but not a ballot link
+    return UNKNOWN_TOKEN
+
+
+def round_kwargs(**more):
+    return lambda w, t, role: {"pk": t.round.pk, **{k: v(t) for k, v in more.items()}}
+
+
 def support_link(kind):
     """A neighbour's confirm or withdraw link; `resident_other` sends the other kind of link."""
     other = {"confirm": "withdraw", "withdraw": "confirm"}[kind]
@@ -318,6 +333,11 @@ EXPECTED: dict[str, Rule] = {
     "api:staff_initiative_detail": public(staff_api_kwargs, answer=401, tenants=(None,)),
     "api:staff_initiative_status": Rule(lambda role, tenant: 401, staff_api_kwargs, "post", (None,)),
     "api:staff_initiative_decision": Rule(lambda role, tenant: 401, staff_api_kwargs, "post", (None,)),
+    # A municipality's own look: its stylesheet (public, for any active municipality) and its
+    # images (the world's municipalities have none: 404; tests/initiatives/test_theme_views.py
+    # fetches a logo and a header image that exist).
+    "initiatives:theme_css": public(lambda w, t, role: {"slug": t.municipality.slug}),
+    "initiatives:theme_image": public(lambda w, t, role: {"slug": t.municipality.slug, "kind": "logo"}, answer=404),
     # The resident's tracking link.
     "initiatives:track": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
     "initiatives:withdraw": tracking_link(lambda w, t, role: {"token": tracking_token(w, t, role)}),
@@ -350,6 +370,17 @@ EXPECTED: dict[str, Rule] = {
         officer_kwargs(pk=lambda t: t.initiative.pk, agreement_pk=lambda t: t.agreement.pk), "post"
     ),
     "initiatives:officer_decide": officer_page(officer_kwargs(pk=lambda t: t.initiative.pk), "post"),
+    # A proposal above the mandate: coordinators approve or send back, its proposer withdraws it
+    # (another officer's POST shows the page again with the refusal).
+    "initiatives:proposal_approve": officer_page(
+        officer_kwargs(pk=lambda t: t.initiative.pk, proposal_pk=lambda t: t.proposal.pk), "post", True
+    ),
+    "initiatives:proposal_send_back": officer_page(
+        officer_kwargs(pk=lambda t: t.initiative.pk, proposal_pk=lambda t: t.proposal.pk), "post", True
+    ),
+    "initiatives:proposal_withdraw": officer_page(
+        officer_kwargs(pk=lambda t: t.initiative.pk, proposal_pk=lambda t: t.proposal.pk), "post"
+    ),
     "initiatives:officer_support_hide": officer_page(
         officer_kwargs(pk=lambda t: t.initiative.pk, support_pk=lambda t: t.supporter.pk), "post"
     ),
@@ -443,6 +474,22 @@ EXPECTED: dict[str, Rule] = {
     "vision:scan_remind": trajectory_page(traj(scan=lambda t: t.scan.pk), "post"),
     "vision:scan_export": trajectory_page(traj(scan=lambda t: t.scan.pk)),
     "vision:scan_reopen": trajectory_page(traj(scan=lambda t: t.scan.pk, invitation=lambda t: t.invitation.pk), "post"),
+    # Village budgets: the round, a village's ballot and results are public; the link in the
+    # confirmation mail is its own key; the round's staff pages are for its municipality's officers.
+    "budgets:round_public": public(round_kwargs()),
+    "budgets:ballot": public(round_kwargs(village=lambda t: t.village_budget.pk)),
+    "budgets:ballot_sent": public(round_kwargs(village=lambda t: t.village_budget.pk)),
+    "budgets:results": public(round_kwargs(village=lambda t: t.village_budget.pk)),
+    "budgets:ballot_link": tracking_link(lambda w, t, role: {"token": ballot_link_token(w, t, role)}),
+    "budgets:round_list": officer_page(),
+    "budgets:round_detail": officer_page(round_kwargs()),
+    "budgets:collect_ideas": officer_page(round_kwargs(), "post"),
+    "budgets:compute_results": officer_page(round_kwargs(), "post"),
+    "budgets:project_review": officer_page(round_kwargs(project=lambda t: t.project.pk)),
+    "budgets:paper_codes": officer_page(round_kwargs(village=lambda t: t.village_budget.pk)),
+    "budgets:paper_ballot": officer_page(round_kwargs(village=lambda t: t.village_budget.pk)),
+    "budgets:ballot_list": officer_page(round_kwargs()),
+    "budgets:ballot_void": officer_page(round_kwargs(ballot=lambda t: t.ballot.pk), "post"),
 }
 
 
@@ -459,6 +506,7 @@ def build_tenant(municipality, name: str, association) -> SimpleNamespace:
     t.support_links = dict(zip(("confirm", "withdraw"), support_links_issue(support=t.support), strict=True))
     t.agreement = AgreementFactory(initiative=t.initiative)
     t.grant = GrantFactory(initiative=t.initiative)
+    t.proposal = DecisionProposalFactory(initiative=t.initiative)
     t.message = MessageFactory(initiative=t.initiative)
     # The letter exists already (as after the task): the matrix is about access, not about rendering.
     t.decision = DecisionFactory(initiative=t.initiative, letter=f"private/letters/matrix-{name}.pdf")
@@ -481,6 +529,11 @@ def build_tenant(municipality, name: str, association) -> SimpleNamespace:
     t.invitation = ScanInvitationFactory(scan=t.scan, member=t.member, token_hash=scan_token_hash(t.scan_token))
     t.rsvp_token = rsvp_token(AttendanceFactory(meeting=t.meeting, member=t.member))
     t.facilitator = FacilitatorFactory(association=association).user
+    t.round = BudgetRoundFactory(fund__municipality=municipality)
+    t.village_budget = VillageBudgetFactory(round=t.round, village=t.village)
+    t.project = ProjectFactory(village_budget=t.village_budget)
+    t.ballot = BallotFactory(village_budget=t.village_budget, choices=[t.project])
+    t.ballot_token = ballot_token_issue(t.ballot)
     return t
 
 

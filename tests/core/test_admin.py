@@ -18,6 +18,7 @@ from core.models import ExtraHoliday
 from initiatives.models import Initiative, ReferenceSequence, StatusChange
 from municipalities.models import StandardText
 from notifications.models import NotificationPreference, OutboxMail
+from tests.budgets.factories import VillageBudgetFactory
 from tests.initiatives.factories import (
     AgreementFactory,
     AttachmentFactory,
@@ -222,6 +223,7 @@ def one_of_everything(world):
     ReferenceSequence.objects.create(year=2026, last_number=2)
     Group.objects.create(name="Contactfunctionarissen")
     StandardText.objects.create(municipality=world.a, title="Eerste contact", body="Welkom")
+    VillageBudgetFactory(round__fund__municipality=world.a, village=world.village_a)
     audit_log(actor=None, action="initiative.assign", obj=initiative, municipality=world.a)
     OutboxMail.objects.create(
         to="a@example.nl", template="initiatives/email/receipt", dedup_key="x", subject=initiative

@@ -28,6 +28,7 @@ def test_our_static_files_load():
     assert b"<svg" in fetched["string"]
 
 
+@pytest.mark.s3
 def test_stored_media_loads(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     name = default_storage.save("logos/test.svg", ContentFile(b"<svg xmlns='http://www.w3.org/2000/svg'/>"))

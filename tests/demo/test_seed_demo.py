@@ -15,6 +15,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa import recovery_code_hash, user_needs_mfa
+from budgets.constants import Phase
+from budgets.models import Ballot, BudgetRound, Project, VillageBudget
 from demo import data as demo_data
 from initiatives.constants import TRANSITIONS, GrantStatus, Status
 from initiatives.models import (
@@ -94,6 +96,10 @@ SEEDED_MODELS = [
     ScanScore,
     StaticDevice,
     StaticToken,
+    BudgetRound,
+    VillageBudget,
+    Project,
+    Ballot,
 ]
 
 CBS_CODES = {
@@ -254,6 +260,27 @@ def test_demo_users_log_in_with_the_demo_password(seeded, settings):
     assert Group.objects.get(name="Coordinator").permissions.filter(codename="change_fund").exists()
 
 
+def test_every_municipality_has_a_mandate_and_a_coordinator_who_approves_above_it(seeded):
+    from initiatives.models import Decision, DecisionProposal
+
+    for municipality in Municipality.objects.all():
+        assert municipality.mandate_amount is not None, municipality
+        assert OfficerMembership.objects.filter(municipality=municipality, role="coordinator").exists(), municipality
+    for grant in Grant.objects.select_related("decision__initiative__municipality"):
+        decision = grant.decision
+        if decision.initiative.municipality.needs_approval(grant.amount):
+            assert decision.approved_by is not None and decision.approved_by != decision.decided_by, decision
+        else:
+            assert decision.approved_by is None, decision
+    assert Decision.objects.filter(approved_by__isnull=False).exists()
+    waiting = DecisionProposal.objects.pending().select_related("initiative__municipality")
+    assert waiting.filter(initiative__municipality__name="Nunspeet").exists()
+    for proposal in waiting:
+        assert proposal.initiative.municipality.needs_approval(proposal.amount)
+        assert proposal.initiative.status in (Status.INTAKE, Status.IN_CONVERSATION)
+        assert not OfficerMembership.objects.filter(user=proposal.proposed_by, role="coordinator").exists()
+
+
 def test_a_changed_demo_password_takes_effect_on_the_next_run(seeded, settings):
     settings.DEMO_PASSWORD = "een-ander-demo-wachtwoord"
 
@@ -352,6 +379,29 @@ def test_doetinchem_adopted_its_vision_and_scores_higher_after(seeded):
     assert Case.objects.filter(trajectory=trajectory, initiative__municipality__name="Doetinchem").exists()
 
 
+def test_nunspeet_votes_on_a_village_budget(seeded):
+    """Issue 14: a round in the voting phase, its villages' open initiatives on the ballot
+    within the fund's rules, and some residents have voted within each village's budget."""
+    round = BudgetRound.objects.get(municipality__name="Nunspeet")
+    assert round.phase() == Phase.VOTING
+    assert round.villages.count() == len(demo_data.BUDGET_ROUND["villages"])
+    projects = Project.objects.on_ballot().filter(round=round).select_related("initiative", "village_budget")
+    assert projects.count() >= 3
+    for project in projects:
+        assert project.initiative.status in TRANSITIONS and project.initiative.status in {
+            Status.SUBMITTED,
+            Status.INTAKE,
+            Status.IN_CONVERSATION,
+            Status.WAITING_FOR_INITIATOR,
+        }
+        assert project.initiative.village_id == project.village_budget.village_id
+        if round.fund.max_per_initiative:
+            assert project.cost_estimate <= round.fund.max_per_initiative
+    assert Ballot.objects.counted().filter(round=round).exists()
+    for ballot in Ballot.objects.filter(round=round).prefetch_related("projects"):
+        assert sum(p.cost_estimate for p in ballot.projects.all()) <= ballot.village_budget.amount
+
+
 def test_demo_municipalities_have_a_letterhead_and_their_decisions_a_letter(seeded):
     from initiatives.models import Decision
     from initiatives.services.letters import decision_letter_render
@@ -375,3 +425,12 @@ def test_some_published_initiatives_have_confirmed_supporters(seeded):
     assert all(support.confirmed_at and support.initiative.is_published for support in supports)
     assert supports.filter(village_id=F("initiative__village_id")).exists()
     assert Fund.objects.filter(min_supporters__gt=0).exists()
+
+
+def test_every_municipality_has_its_own_look(seeded):
+    looks = list(Municipality.objects.values_list("theme_primary_colour", "theme_secondary_colour", "theme_name"))
+    assert len(looks) == len(demo_data.MUNICIPALITIES) and all(all(look) for look in looks)
+    assert len(set(looks)) == len(looks)  # distinct themes
+    for municipality in Municipality.objects.all():
+        municipality.full_clean(exclude=["logo", "theme_header_image"])  # the contrast holds
+    assert Municipality.objects.exclude(theme_header_image="").count() == 2

@@ -18,6 +18,7 @@ from initiatives.models import (
     Attachment,
     CostLine,
     Decision,
+    DecisionProposal,
     Grant,
     Initiative,
     Message,
@@ -192,6 +193,20 @@ class GrantFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Grant
+
+
+class DecisionProposalFactory(factory.django.DjangoModelFactory):
+    """A decision with a contribution above the mandate, waiting for a coordinator."""
+
+    initiative = factory.SubFactory(InitiativeFactory, in_conversation=True)
+    outcome = DecisionOutcome.SUPPORTED
+    motivation = factory.Faker("paragraph", locale="nl_NL")
+    fund = factory.SubFactory(FundFactory, municipality=factory.SelfAttribute("..initiative.municipality"))
+    amount = Decimal("3000.00")
+    proposed_by = factory.SubFactory(UserFactory, staff=True)
+
+    class Meta:
+        model = DecisionProposal
 
 
 class TrackingTokenFactory(factory.django.DjangoModelFactory):

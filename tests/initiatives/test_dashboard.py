@@ -17,7 +17,13 @@ from audit.models import AuditLogEntry
 from core.csv import BOM, spreadsheet_rows
 from initiatives.constants import GrantStatus, Status
 from initiatives.models import Initiative
-from tests.initiatives.factories import GrantFactory, InitiativeFactory, MessageFactory, ThemeFactory
+from tests.initiatives.factories import (
+    DecisionProposalFactory,
+    GrantFactory,
+    InitiativeFactory,
+    MessageFactory,
+    ThemeFactory,
+)
 from tests.municipalities.factories import FundFactory, OfficerMembershipFactory, UserFactory
 from tests.villages.factories import VillageFactory
 
@@ -154,6 +160,7 @@ class DashboardScopingTests:
         InitiativeFactory(village=other_village, publication_pending=True)
         theirs_for_me = {"initiative__village": other_village, "initiative__assigned_officer": officer.user}
         MessageFactory(**theirs_for_me, from_initiator=True)
+        DecisionProposalFactory(initiative__village=other_village)
         counts = {c["key"]: c["count"] for c in officer_client.get(DASHBOARD).context["counters"]}
         assert counts == {
             "new_unassigned": 0,
@@ -163,6 +170,7 @@ class DashboardScopingTests:
             "waiting": 0,
             "new_replies": 0,
             "publication_review": 0,
+            "approval": 0,
         }
 
     def test_csv_never_contains_another_municipality(self, officer_client, village, theirs):
@@ -360,6 +368,7 @@ class DashboardCounterTests:
             "waiting": 3,
             "new_replies": 1,
             "publication_review": 1,
+            "approval": 0,
         }
 
     def test_each_counter_links_to_the_same_initiatives(self, officer_client, initiatives):

@@ -32,7 +32,7 @@ from municipalities.models import LETTER_PLACEHOLDERS
 from tests.initiatives.factories import DecisionFactory, InitiativeFactory
 from tests.municipalities.factories import FundFactory, OfficerMembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.s3]
 
 OBJECTION_NL = "binnen zes weken na de dag waarop dit besluit is verzonden"
 OBJECTION_EN = "within six weeks after the day on which this decision was sent"
@@ -367,3 +367,20 @@ class RetentionTests:
         assert not storage.exists(name)
         assert decision_letter_pdf(decision_id=decision.pk) is None  # it would name the initiator
         assert Decision.objects.filter(pk=decision.pk).exists()  # the decision itself stays
+
+
+def test_the_letterhead_carries_the_municipalitys_own_colour():
+    from django.template.loader import render_to_string
+
+    from initiatives.services.letters import TEMPLATE, decision_letter_context
+
+    decision = DecisionFactory()
+    municipality = decision.initiative.municipality
+    plain = render_to_string(TEMPLATE, decision_letter_context(decision))
+    assert "<style>" not in plain
+    municipality.theme_primary_colour = "#1f5c99"
+    municipality.save(update_fields=["theme_primary_colour"])
+    decision.initiative.municipality.refresh_from_db()
+    themed = render_to_string(TEMPLATE, decision_letter_context(decision))
+    assert ".sender-name { color: #1f5c99; }" in themed
+    assert decision_letter_pdf(decision_id=decision.pk)[:4] == b"%PDF"  # WeasyPrint takes the <style>

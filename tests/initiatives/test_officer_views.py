@@ -33,6 +33,7 @@ from tests.initiatives.factories import (
     AttachmentFactory,
     CostLineFactory,
     DecisionFactory,
+    DecisionProposalFactory,
     GrantFactory,
     InitiativeFactory,
     MessageFactory,
@@ -279,14 +280,21 @@ class PageTests:
             AttachmentFactory(initiative=initiative, message=message)
             StatusChangeFactory(initiative=initiative, actor=officer.user)
             OutboxMail.objects.create(to="a@example.nl", template="t", dedup_key=f"k{n}", subject=initiative)
-        # (the role history, the read mark for "new replies" and the supporters are one query each;
-        # duplicates both ways, forwardings and the audit lines with their names are one query each too)
-        with django_assert_max_num_queries(27):
+        for _ in range(2):  # proposals above the mandate: one sent back, one waiting
+            DecisionProposalFactory(
+                initiative=initiative, status="sent_back", reviewed_by=officer.user, reviewed_at=timezone.now()
+            )
+        DecisionProposalFactory(initiative=initiative, proposed_by=officer.user)
+        # (the role history, the read mark for "new replies", the supporters and the proposals are one
+        # query each; duplicates both ways, forwardings and the audit lines with their names are one
+        # query each too)
+        with django_assert_max_num_queries(28):
             response = officer_client.get(page_url(initiative))
         assert response.status_code == 200
         assert len(response.context["timeline"]) >= 3 * count
 
 
+@pytest.mark.s3
 class AttachmentTests:
     def test_officer_downloads_a_file(self, officer_client, initiative):
         attachment = store_file(AttachmentFactory(initiative=initiative, original_name="begroting.pdf"))

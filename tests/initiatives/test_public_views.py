@@ -93,6 +93,7 @@ class TrackingPageTests:
         again = client.post(url, {"confirm": "on"})
         assert again.status_code == 200 and again.context["form"].non_field_errors()
 
+    @pytest.mark.s3
     def test_attachment_only_through_its_own_link(self, client):
         from django.core.files.base import ContentFile
 
@@ -105,6 +106,7 @@ class TrackingPageTests:
         assert response["Content-Disposition"].startswith("attachment")
         assert client.get(foreign).status_code == 404
 
+    @pytest.mark.s3
     def test_missing_file_is_404_not_a_crash(self, client):
         attachment = AttachmentFactory()  # a row whose file is gone
         assert (
@@ -112,6 +114,7 @@ class TrackingPageTests:
             == 404
         )
 
+    @pytest.mark.s3
     def test_internal_note_attachment_is_not_served(self, client):
         note = MessageFactory(internal=True)
         attachment = AttachmentFactory(initiative=note.initiative, message=note)

@@ -2,14 +2,16 @@
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django import forms
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from initiatives.models import Initiative
+from initiatives.pending_uploads import PENDING_DIR
 from tests.initiatives.factories import ThemeFactory
 from tests.initiatives.helpers import PDF_BYTES, PNG_BYTES, docx, form_data, odt, pdf
 from tests.municipalities.factories import MunicipalityFactory
@@ -28,9 +30,12 @@ def post(client, data):
     return client.post(URL, data)
 
 
-def pending_files(settings) -> list[Path]:
-    folder = Path(settings.MEDIA_ROOT) / "private" / "pending"
-    return sorted(folder.iterdir()) if folder.exists() else []
+def pending_files(settings) -> list[str]:
+    """The kept files, through the storage (the disk, or the bucket in the S3 run)."""
+    try:
+        return sorted(default_storage.listdir(PENDING_DIR)[1])
+    except FileNotFoundError:
+        return []
 
 
 def errors(response):
@@ -124,6 +129,7 @@ class FormRulesTests:
         assert "Klimrek" in html
 
 
+@pytest.mark.s3  # also against object storage (README "Object storage")
 class AttachmentRulesTests:
     @pytest.mark.parametrize("upload", [pdf, docx, odt, lambda: SimpleUploadedFile("foto.PNG", PNG_BYTES)])
     def test_accepted_types(self, client, village, upload):
@@ -177,6 +183,7 @@ class AttachmentRulesTests:
         assert Initiative.objects.get().attachments.count() == 0
 
 
+@pytest.mark.s3
 class PendingAreaTests:
     """Files of a form that failed are kept on disk: the area is capped and uploads count."""
 
@@ -215,9 +222,7 @@ class PendingAreaTests:
 
     def test_total_cap_keeps_nothing_more_when_the_area_is_full(self, client, village, settings):
         settings.PENDING_UPLOADS_TOTAL_MAX_BYTES = 100
-        folder = Path(settings.MEDIA_ROOT) / "private" / "pending"
-        folder.mkdir(parents=True)
-        (folder / "someone-else.pdf").write_bytes(b"x" * 90)
+        default_storage.save(f"{PENDING_DIR}/someone-else.pdf", ContentFile(b"x" * 90))
         response = post(client, form_data(village, title="", attachments=pdf("plan.pdf")))
         assert response.status_code == 200
         assert response.context["kept_uploads"] == []

@@ -67,3 +67,23 @@ def test_the_saved_message_needs_no_article(staff_client, fund):
     (shown,) = [str(message) for message in staff_client.get(response.url).context["messages"]]
     assert shown.startswith("Gewijzigd: fonds “<a href=")
     assert f">{fund}</a>”." in shown
+
+
+def test_the_coordinator_sets_the_mandate_in_the_admin(staff_client, fund):
+    """The mandate is explained next to the field; empty means no approval is ever needed."""
+    from audit.constants import AuditAction
+    from audit.models import AuditLogEntry
+    from municipalities.models import Municipality
+
+    municipality = fund.municipality
+    url = admin_url(Municipality, "change", municipality.pk)
+    page = staff_client.get(url)
+    assert "Tot en met dit bedrag besluit een medewerker alleen" in page.content.decode()
+    response = staff_client.post(url, change_form_data(page, mandate_amount="2500.00"))
+    assert response.status_code == 302
+    municipality.refresh_from_db()
+    assert municipality.mandate_amount == Decimal("2500.00")
+    assert AuditLogEntry.objects.filter(action=AuditAction.ADMIN_CHANGE, detail__contains="mandate_amount").exists()
+    response = staff_client.post(url, change_form_data(staff_client.get(url), mandate_amount=""))
+    municipality.refresh_from_db()
+    assert municipality.mandate_amount is None

@@ -22,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -33,6 +34,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from accounts import roles
 from accounts.mfa import recovery_code_hash, user_needs_mfa
 from accounts.services import recovery_codes_renew
+from budgets.constants import Feasibility
+from budgets.models import Ballot, BallotChoice, BudgetRound, Project, VillageBudget, email_hash
 from core.working_days import next_working_day_on_or_after
 from demo import data as data
 from initiatives.constants import (
@@ -53,6 +56,7 @@ from initiatives.models import (
     Agreement,
     CostLine,
     Decision,
+    DecisionProposal,
     Grant,
     Initiative,
     Message,
@@ -61,6 +65,7 @@ from initiatives.models import (
     SupportNameDisplay,
     Theme,
 )
+from initiatives.services.funds import fund_check_grant
 from initiatives.services.submission import reference_next
 from municipalities.constants import OfficerRole
 from municipalities.models import Fund, Municipality, OfficerMembership, StandardText
@@ -219,6 +224,22 @@ def demo_logo(colour: tuple[int, int, int]) -> bytes:
     return buffer.getvalue()
 
 
+def demo_banner(primary: str, secondary: str) -> bytes:
+    """A wide banner in the municipality's two colours (PNG): a stand-in for a photo."""
+    from PIL import Image, ImageDraw
+
+    def rgb(colour):
+        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+    image = Image.new("RGB", (1200, 240), rgb(secondary))
+    draw = ImageDraw.Draw(image)
+    for step in range(6):
+        draw.ellipse([(150 * step - 80, 120 - 30 * step), (150 * step + 420, 420)], fill=rgb(primary))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def ensure(model, defaults=None, **lookup):
     """get_or_create with full_clean() before the insert; an existing row is left as it is."""
     obj = model.objects.filter(**lookup).first()
@@ -295,10 +316,99 @@ class DemoSeeder:
         self.seed_standard_texts()
         self.seed_plans()
         self.seed_initiatives()
+        self.seed_proposals()
         self.seed_supports()
         self.link_plan_actions()
         for spec in data.TRAJECTORIES:
             self.seed_trajectory(spec)
+        self.seed_budget_round()
+
+    # --- a village budget round ---------------------------------------------------------------
+
+    def seed_budget_round(self):
+        """Nunspeet lets three villages vote on their open initiatives (issue 14): voting is
+        open, a few residents have voted. Once: an existing round is left as it is."""
+        spec = data.BUDGET_ROUND
+        municipality = self.municipalities[spec["municipality"]]
+        if BudgetRound.objects.filter(municipality=municipality, name=spec["name"]).exists():
+            return
+        fund = self.fund(municipality, self.year)
+        rng = random.Random(f"{data.SEED}:budget-round")
+        ideas = [
+            initiative
+            for (_template, village_name), initiative in sorted(self.initiatives.items())
+            if village_name in spec["villages"]
+            and initiative.municipality_id == municipality.pk
+            and initiative.status in OPEN_STATUSES
+            and initiative.submitted_at <= self.now - timedelta(days=3)
+        ]
+        if not ideas:
+            return
+        today = timezone.localdate(self.now)
+        round, _ = ensure(
+            BudgetRound,
+            defaults={
+                "fund": fund,
+                "year": fund.year,
+                "description": spec["description"],
+                "total": Decimal(spec["per_village"] * len(spec["villages"])),
+                "ideas_from": min(timezone.localdate(i.submitted_at) for i in ideas),
+                "ideas_until": today - timedelta(days=3),
+                "voting_from": self.now - timedelta(days=2),
+                "voting_until": at(today + timedelta(days=12), 17),
+                "created_by": self.users[spec["coordinator"]],
+            },
+            municipality=municipality,
+            name=spec["name"],
+        )
+        budgets = {
+            name: VillageBudget.objects.create(
+                round=round, village=self.villages[(spec["municipality"], name)], amount=Decimal(spec["per_village"])
+            )
+            for name in spec["villages"]
+        }
+        reviewer = self.users[spec["coordinator"]]
+        projects = []
+        for initiative in ideas:
+            ceiling = initiative.amount_requested or Decimal(spec["per_village"]) / 2
+            if fund.max_per_initiative:
+                ceiling = min(ceiling, fund.max_per_initiative)
+            if fund.min_own_share_percent and initiative.total_cost:
+                ceiling = min(ceiling, initiative.total_cost * (100 - fund.min_own_share_percent) / 100)
+            cost = round_up(min(ceiling, Decimal(spec["per_village"])) * Decimal("0.9"), 50)
+            projects.append(
+                Project.objects.create(
+                    round=round,
+                    village_budget=budgets[initiative.village.name],
+                    initiative=initiative,
+                    feasibility=Feasibility.FEASIBLE,
+                    review_reason=spec["review_reason"],
+                    cost_estimate=cost,
+                    reviewed_by=reviewer,
+                    reviewed_at=round.voting_from - timedelta(days=1),
+                )
+            )
+        for village_budget in budgets.values():
+            mine = [p for p in projects if p.village_budget_id == village_budget.pk]
+            for number in range(rng.randint(4, 9) if mine else 0):
+                first, last = person(rng)
+                address = email_for(first, f"{last}{number}")
+                voted = self.now - timedelta(hours=rng.uniform(1, 40))
+                ballot = Ballot.objects.create(
+                    round=round,
+                    village_budget=village_budget,
+                    email=address,
+                    email_hash=email_hash(address),
+                    created_at=voted,
+                    confirmed_at=voted + timedelta(minutes=rng.randint(1, 30)),
+                )
+                chosen, spent = [], Decimal("0")
+                for project in rng.sample(mine, len(mine)):
+                    if spent + project.cost_estimate <= village_budget.amount:
+                        chosen.append(project)
+                        spent += project.cost_estimate
+                BallotChoice.objects.bulk_create(BallotChoice(ballot=ballot, project=p) for p in chosen)
+        self.created["budget rounds"] = 1
 
     # --- reference data ------------------------------------------------------------------------
 
@@ -335,8 +445,12 @@ class DemoSeeder:
                 },
                 cbs_code=spec["cbs_code"],
             )
+            if municipality.mandate_amount is None and spec.get("mandate_amount") is not None:
+                municipality.mandate_amount = euros(spec["mandate_amount"])  # also on a database seeded before
+                municipality.save(update_fields=["mandate_amount", "updated_at"])
             self.municipalities[spec["name"]] = municipality
             self.seed_letterhead(municipality)
+            self.seed_theme(municipality)
             for name, kind, population, hall_name, (interest_name, interest_kind) in spec["villages"]:
                 village, _ = ensure(
                     Village,
@@ -462,6 +576,21 @@ class DemoSeeder:
         municipality.full_clean()
         municipality.save()
 
+    def seed_theme(self, municipality: Municipality):
+        """The municipality's own look (colours, name, maybe a header image); a municipality
+        whose look someone already chose keeps it."""
+        spec = data.MUNICIPALITY_THEMES.get(municipality.name)
+        if spec is None or municipality.theme_primary_colour or municipality.theme_secondary_colour:
+            return
+        municipality.theme_name = spec["name"]
+        municipality.theme_primary_colour = spec["primary"]
+        municipality.theme_secondary_colour = spec["secondary"]
+        if spec.get("banner"):
+            banner = demo_banner(spec["primary"], spec["secondary"])
+            municipality.theme_header_image.save("kopbeeld.png", ContentFile(banner), save=False)
+        municipality.full_clean()
+        municipality.save()
+
     def fund(self, municipality: Municipality, year: int) -> Fund:
         key = (municipality.pk, year)
         if key not in self.funds:
@@ -539,8 +668,23 @@ class DemoSeeder:
         return (coordinators or memberships)[0]
 
     def decider_for(self, village: Village) -> OfficerMembership:
-        coordinators = [m for m in self.memberships[village.municipality.name] if m.is_coordinator]
-        return coordinators[0] if coordinators else self.officer_for(village)
+        """The village's officer decides; above the mandate a coordinator approves (`approval_for`)."""
+        return self.officer_for(village)
+
+    def approval_for(
+        self, village: Village, decider: OfficerMembership, amount: Decimal
+    ) -> tuple[OfficerMembership, OfficerMembership | None]:
+        """Who decided a contribution and who approved it: within the mandate the decider alone;
+        above it a coordinator other than the one who proposed (four eyes)."""
+        municipality = village.municipality
+        if not municipality.needs_approval(amount):
+            return decider, None
+        memberships = self.memberships[municipality.name]
+        approvers = [m for m in memberships if m.is_coordinator and m.pk != decider.pk]
+        if approvers:
+            return decider, approvers[0]
+        officers = [m for m in memberships if not m.is_coordinator]
+        return (officers[0], decider) if officers else (decider, None)
 
     def title_for(self, template_key: str, village: Village) -> str:
         hall = self.halls[village.pk]
@@ -582,6 +726,44 @@ class DemoSeeder:
             initiative = by_title.get((village.pk, self.title_for(template_key, village)))
             if initiative is not None:
                 self.initiatives[(template_key, village_name)] = initiative
+
+    def seed_proposals(self):
+        """In each municipality one open initiative whose officer proposed a contribution above
+        the mandate, waiting for the coordinator: what the four eyes look like on the dashboard."""
+        for municipality in self.municipalities.values():
+            initiatives = Initiative.objects.filter(municipality=municipality)
+            if municipality.mandate_amount is None or DecisionProposal.objects.filter(initiative__in=initiatives):
+                continue
+            fund = self.fund(municipality, self.year)
+            candidates = initiatives.filter(
+                status__in=[Status.INTAKE, Status.IN_CONVERSATION], amount_requested__gt=municipality.mandate_amount
+            ).order_by("reference")
+            for initiative in candidates:
+                initiative.municipality = municipality
+                amount = min(initiative.amount_requested, fund.max_per_initiative or initiative.amount_requested)
+                proposer, approver = self.approval_for(initiative.village, self.decider_for(initiative.village), amount)
+                if approver is None or not municipality.needs_approval(amount):
+                    continue
+                try:
+                    fund_check_grant(fund=fund, initiative=initiative, amount=amount)
+                except ValidationError:
+                    continue
+                whole = amount == initiative.amount_requested
+                outcome = DecisionOutcome.SUPPORTED if whole else DecisionOutcome.PARTLY_SUPPORTED
+                proposal = DecisionProposal(
+                    initiative=initiative,
+                    outcome=outcome,
+                    motivation=data.DECISION_MOTIVATION[outcome].format(
+                        village=initiative.village.name, fund=fund.name, reason=""
+                    ),
+                    fund=fund,
+                    amount=amount,
+                    proposed_by=proposer.user,
+                    proposed_at=self.now - timedelta(hours=3),
+                )
+                proposal.full_clean()
+                proposal.save()
+                break
 
     def seed_supports(self):
         """Confirmed neighbours on a few published, open initiatives (once: one that has
@@ -866,13 +1048,15 @@ class DemoSeeder:
                 amount = max(Decimal("0"), min(requested, fund.max_per_initiative or requested, left))
             outcome = DecisionOutcome.SUPPORTED if amount == requested else DecisionOutcome.PARTLY_SUPPORTED
         reason = data.REJECTION_REASONS.get(plan.template_key, "het plan valt buiten het doel van het fonds.")
+        proposer, approver = self.approval_for(initiative.village, decider, amount)
         decision = Decision.objects.create(
             initiative=initiative,
             outcome=outcome,
             motivation=data.DECISION_MOTIVATION[outcome].format(
                 village=initiative.village.name, fund=fund.name, reason=reason
             ),
-            decided_by=decider.user,
+            decided_by=proposer.user,
+            approved_by=approver.user if approver else None,
             decided_at=decided_at,
         )
         grant_sentence = f"U krijgt {amount:,.0f} euro uit het {fund.name}. ".replace(",", ".") if amount > 0 else ""
