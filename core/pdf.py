@@ -51,7 +51,7 @@ def _read_media(path: str) -> bytes | None:
         return handle.read()
 
 
-def _fetch(url: str, *args, **kwargs) -> dict:
+def _fetch(url: str, *args, **kwargs):
     """WeasyPrint's url_fetcher: data: URIs, our static files and our media, nothing else."""
     if url.startswith("data:"):
         from weasyprint.urls import default_url_fetcher
@@ -70,7 +70,10 @@ def _fetch(url: str, *args, **kwargs) -> dict:
             break
     if content is None:
         raise RefusedResource(f"no such file for a PDF: {url!r}")
-    return {"string": content, "mime_type": mimetypes.guess_type(path)[0] or "application/octet-stream"}
+    from weasyprint.urls import URLFetcherResponse
+
+    mime_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    return URLFetcherResponse(url, body=content, headers={"Content-Type": mime_type})
 
 
 def media_url(name: str) -> str:
