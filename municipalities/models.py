@@ -39,6 +39,17 @@ LETTER_TEXT_HELP = _(
 )
 
 
+def letter_text_field(verbose_name):
+    """A municipality's own opening or closing of a decision letter, in one language."""
+    return models.TextField(
+        verbose_name,
+        max_length=2000,
+        blank=True,
+        validators=[PlaceholderValidator(LETTER_PLACEHOLDERS)],
+        help_text=LETTER_TEXT_HELP,
+    )
+
+
 def logo_path(instance, filename):
     """A random name outside the public media (letters embed it; the theme's view serves it)."""
     suffix = ".png" if filename.lower().endswith(".png") else ".jpg"
@@ -162,34 +173,10 @@ class Municipality(TimeStampedModel):
         help_text=_("Empty: the officer who took the decision signs, on behalf of the college."),
     )
     letter_signer_title = models.CharField(_("letters signed by (function)"), max_length=120, blank=True)
-    letter_opening_nl = models.TextField(
-        _("letter opening (Dutch)"),
-        max_length=2000,
-        blank=True,
-        validators=[PlaceholderValidator(LETTER_PLACEHOLDERS)],
-        help_text=LETTER_TEXT_HELP,
-    )
-    letter_opening_en = models.TextField(
-        _("letter opening (English)"),
-        max_length=2000,
-        blank=True,
-        validators=[PlaceholderValidator(LETTER_PLACEHOLDERS)],
-        help_text=LETTER_TEXT_HELP,
-    )
-    letter_closing_nl = models.TextField(
-        _("letter closing (Dutch)"),
-        max_length=2000,
-        blank=True,
-        validators=[PlaceholderValidator(LETTER_PLACEHOLDERS)],
-        help_text=LETTER_TEXT_HELP,
-    )
-    letter_closing_en = models.TextField(
-        _("letter closing (English)"),
-        max_length=2000,
-        blank=True,
-        validators=[PlaceholderValidator(LETTER_PLACEHOLDERS)],
-        help_text=LETTER_TEXT_HELP,
-    )
+    letter_opening_nl = letter_text_field(_("letter opening (Dutch)"))
+    letter_opening_en = letter_text_field(_("letter opening (English)"))
+    letter_closing_nl = letter_text_field(_("letter closing (Dutch)"))
+    letter_closing_en = letter_text_field(_("letter closing (English)"))
     # The municipality's own look on its pages and in its mails (NL Design System tokens).
     theme_name = models.CharField(
         _("name on the pages"),
