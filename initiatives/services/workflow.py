@@ -180,6 +180,8 @@ def initiatives_transition_bulk(
         return result
     for fields, ids in groups.items():
         Initiative.objects.filter(pk__in=ids).update(**dict(fields))
+    # Whatever must follow every status change belongs here for many initiatives at once (the
+    # scheduler's closures come through here), as in `initiative_transition` for one.
     rows = [
         _step_row(initiative, from_statuses[initiative.pk], actor=actor, by_initiator=by_initiator, note=note)
         for initiative in result.changed
