@@ -9,24 +9,49 @@ from core.admin import ADMIN_ADD, ADMIN_DELETE
 current_origin: ContextVar[str] = ContextVar("audit_origin", default="")
 
 
-def audit_log(*, actor, action: str, obj, municipality=None, result: str = AuditResult.OK, detail: str = ""):
-    """Record `actor` did `action` on `obj`. Never put personal data or secrets in `detail`.
+def audit_entry(
+    *,
+    actor,
+    action: str,
+    obj,
+    municipality=None,
+    municipality_id=None,
+    result: str = AuditResult.OK,
+    detail: str = "",
+) -> AuditLogEntry:
+    """The audit line `audit_log` writes, unsaved: `audit_log_many` writes many at once.
 
-    `actor` is a user, or a name when there is no account (a username typed at the login page);
-    `obj` is None when the action is about nothing stored (a sign-in of an unknown username).
+    `municipality_id` instead of `municipality` when the caller has the id only (no query).
     """
-    return AuditLogEntry.objects.create(
+    where = {"municipality": municipality} if municipality is not None else {"municipality_id": municipality_id}
+    return AuditLogEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=(actor.get_username() if getattr(actor, "pk", None) else str(actor or "system"))[:150],
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
-        municipality=municipality,
+        **where,
         result=result,
         origin=current_origin.get(),
         detail=detail[:300],
     )
+
+
+def audit_log(*, actor, action: str, obj, municipality=None, result: str = AuditResult.OK, detail: str = ""):
+    """Record `actor` did `action` on `obj`. Never put personal data or secrets in `detail`.
+
+    `actor` is a user, or a name when there is no account (a username typed at the login page);
+    `obj` is None when the action is about nothing stored (a sign-in of an unknown username).
+    """
+    entry = audit_entry(actor=actor, action=action, obj=obj, municipality=municipality, result=result, detail=detail)
+    entry.save()
+    return entry
+
+
+def audit_log_many(entries: list[AuditLogEntry]) -> list[AuditLogEntry]:
+    """Write many lines made by `audit_entry` in one INSERT (per batch the database allows)."""
+    return AuditLogEntry.objects.bulk_create(entries)
 
 
 def _municipality_of(obj):

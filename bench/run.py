@@ -311,7 +311,9 @@ def main(argv=None):  # noqa: C901, PLR0915 - the phases in order
             result = reminder_sweep.run_sweep(
                 reminder_sweep.sweep_day(), repeats=args.sweep_repeats, days=args.sweep_days, clock=clock
             )
-            write(args.output_dir / "reminder_sweep.md", reminder_sweep.report(seeded, result, command=command))
+            path = args.output_dir / "reminder_sweep.md"
+            before = reminder_sweep.kept_sections(path)
+            write(path, reminder_sweep.report(seeded, result, command=command, before=before))
             done["4"] = reminder_sweep.goals(result)
             phase_done("item 4", since)
     finally:

@@ -410,6 +410,16 @@ class Initiative(TimeStampedModel):
             models.Index(fields=["municipality", "status", "decision_due"], name="init_muni_status_decdue"),
             models.Index(fields=["assigned_officer", "status"], name="init_officer_status"),
             models.Index(fields=["village", "status"], name="init_village_status"),
+            # The scheduler's daily sweep (initiatives.services.reminders) reads what is overdue
+            # or nearly due from these small partial indexes, not from every initiative.
+            models.Index(
+                fields=["first_response_due"],
+                condition=models.Q(first_response_at__isnull=True) & ~models.Q(status__in=NO_FIRST_RESPONSE_OWED),
+                name="init_unanswered_frdue",
+            ),
+            models.Index(
+                fields=["decision_due"], condition=models.Q(status__in=sorted(OPEN_STATUSES)), name="init_open_decdue"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(total_cost__gte=0), name="initiative_total_cost_not_negative"),
@@ -514,6 +524,16 @@ class StatusChange(AppendOnlyModel):
         ordering = ["created_at", "pk"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
+        indexes = [
+            # Since when an initiative waits for its initiator (the latest change into waiting),
+            # and the changes into waiting of a period (the scheduler's nudges).
+            models.Index(fields=["initiative", "to_status", "created_at"], name="statuschange_init_to_at"),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(to_status=Status.WAITING_FOR_INITIATOR),
+                name="statuschange_waiting_at",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.initiative_id}: {self.from_status or '-'} → {self.to_status}"

@@ -76,7 +76,9 @@ class OutboxMail(models.Model):
         verbose_name_plural = _("outbox mails")
         indexes = [
             models.Index(fields=["status", "created_at"], name="outbox_status_created"),
-            models.Index(fields=["subject_type", "subject_id"], name="outbox_subject"),
+            # The mails about an object, with their keys: whether an event was mailed already
+            # is answered from the index alone (the scheduler asks it for thousands at once).
+            models.Index(fields=["subject_type", "subject_id", "dedup_key"], name="outbox_subject_key"),
         ]
 
     def __str__(self):

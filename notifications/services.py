@@ -75,25 +75,28 @@ def mail_enqueue(
 def mail_enqueue_many(mails: list[OutboxMail]) -> int:
     """Store many mails at once (the scheduler's reminders), each at most once per dedup key.
 
-    A fixed number of queries per 500 mails; the rows are handed to the worker after commit.
-    A staff mail's ``context["link"]`` is the path the digest shows for it (as `mail_enqueue`'s
-    `link`). Returns how many of them are waiting to be sent.
+    One INSERT … ON CONFLICT DO NOTHING (on SQLite one per batch of rows its query may hold)
+    and one SELECT of the rows it added, however many mails; after the commit they go to the
+    worker in batches (`mail_dispatch_all`). A staff mail's ``context["link"]`` is the path the
+    digest shows for it (as `mail_enqueue`'s `link`). Returns how many of them are waiting to
+    be sent.
     """
     if not mails:
         return 0
     started = timezone.now()
     digest_users = _digest_user_ids(mail.recipient_id for mail in mails)
+    languages = dict(settings.LANGUAGES)
     for mail in mails:
         mail.created_at = started
+        if mail.language not in languages:
+            mail.language = settings.LANGUAGE_CODE
         if mail.recipient_id in digest_users:
             mail.status = OutboxStatus.HELD
-    OutboxMail.objects.bulk_create(mails, ignore_conflicts=True, batch_size=500)
-    keys = [mail.dedup_key for mail in mails]
-    ids = []
-    for start in range(0, len(keys), 500):
-        # Only the rows this call created: older pending ones are the sweep's business.
-        batch = OutboxMail.objects.pending().filter(dedup_key__in=keys[start : start + 500], created_at=started)
-        ids += batch.order_by("pk").values_list("pk", flat=True)  # sent in the order they were given
+    OutboxMail.objects.bulk_create(mails, ignore_conflicts=True)
+    # The rows this call added carry its own moment (a key that existed keeps its older row).
+    # Another call in the same microsecond would add its rows too: harmless, a mail handed to
+    # the worker twice is sent once.
+    ids = list(OutboxMail.objects.pending().filter(created_at=started).order_by("pk").values_list("pk", flat=True))
     transaction.on_commit(lambda: mail_dispatch_all(ids))
     return len(ids)
 
@@ -104,35 +107,48 @@ BROKER_PAUSE_SECONDS = 30.0
 _broker_failed_at: float | None = None
 
 
-def _dispatch(mail_id: int) -> bool:
-    """Hand the mail to the worker; if the broker is down the sweep picks it up later.
+def _publish(task, argument, what: str) -> bool:
+    """Hand `task(argument)` to the worker; if the broker is down the sweep picks the mails up later.
 
     Returns whether the broker took it.
     """
     global _broker_failed_at
-    from notifications.tasks import outbox_send
-
     if _broker_failed_at is not None and time.monotonic() - _broker_failed_at < BROKER_PAUSE_SECONDS:
-        logger.info("outbox: broker unavailable a moment ago; mail %s waits for the sweep", mail_id)
+        logger.info("outbox: broker unavailable a moment ago; %s waits for the sweep", what)
         return False
     try:
-        outbox_send.delay(mail_id)
-    except Exception:  # noqa: BLE001 - the row is safe in the database
+        task.delay(argument)
+    except Exception:  # noqa: BLE001 - the rows are safe in the database
         _broker_failed_at = time.monotonic()
-        logger.warning("outbox: could not enqueue mail %s; the sweep will retry", mail_id, exc_info=True)
+        logger.warning("outbox: could not enqueue %s; the sweep will retry", what, exc_info=True)
         return False
     _broker_failed_at = None
     return True
 
 
-def mail_dispatch_all(mail_ids) -> int:
-    """Hand many mails to the worker; stop at the first failure (the sweep sends the rest).
+def _dispatch(mail_id: int) -> bool:
+    """Hand one mail to the worker (one task); returns whether the broker took it."""
+    from notifications.tasks import outbox_send
 
-    Returns how many the broker took.
+    return _publish(outbox_send, mail_id, f"mail {mail_id}")
+
+
+def mail_dispatch_all(mail_ids) -> int:
+    """Hand many mails to the worker: one task per OUTBOX_BATCH_SIZE mails (a single mail gets
+    the single task). Stops at the first failure (the sweep sends the rest).
+
+    Returns how many mails the broker took.
     """
-    for count, mail_id in enumerate(mail_ids):
-        if not _dispatch(mail_id):
-            return count
+    from notifications.tasks import outbox_send_batch
+
+    mail_ids = list(mail_ids)
+    if len(mail_ids) == 1:
+        return int(_dispatch(mail_ids[0]))
+    size = max(settings.OUTBOX_BATCH_SIZE, 1)
+    for start in range(0, len(mail_ids), size):
+        batch = mail_ids[start : start + size]
+        if not _publish(outbox_send_batch, batch, f"{len(batch)} mails from {batch[0]} on"):
+            return start
     return len(mail_ids)
 
 
@@ -181,15 +197,17 @@ def _render(mail: OutboxMail) -> EmailMultiAlternatives:
     return message
 
 
-def outbox_deliver(*, mail_id: int) -> OutboxMail | None:
+def outbox_deliver(*, mail_id: int, skip_locked: bool = False) -> OutboxMail | None:
     """Send one pending mail. Safe to call twice: a sent mail is never sent again.
 
-    The row is locked while sending, so two workers never send the same mail. A failure
-    counts an attempt and re-raises so the task can retry; after MAX_ATTEMPTS it is failed.
+    The row is locked while sending, so two workers never send the same mail; with
+    `skip_locked` a row another worker holds is left to it (returns None) instead of waited
+    for. A failure counts an attempt and re-raises so the task can retry; after MAX_ATTEMPTS
+    it is failed.
     """
     failure = None
     with transaction.atomic():
-        mail = OutboxMail.objects.select_for_update().filter(pk=mail_id).first()
+        mail = OutboxMail.objects.select_for_update(skip_locked=skip_locked).filter(pk=mail_id).first()
         if mail is None or mail.status != OutboxStatus.PENDING:
             return mail
         try:
@@ -209,14 +227,40 @@ def outbox_deliver(*, mail_id: int) -> OutboxMail | None:
             mail.save(update_fields=["status", "sent_at", "attempts"])
     # Raised after the commit: raising inside the block would roll the counted attempt back.
     if failure is not None:
-        raise OutboxDeliveryError(mail.pk, mail.status) from failure
+        raise OutboxDeliveryError(mail.pk, mail.status, mail.attempts) from failure
     return mail
 
 
+def outbox_deliver_batch(*, mail_ids) -> list["OutboxDeliveryError"]:
+    """Send the pending mails among `mail_ids`, each in its own transaction (a mail sent is
+    committed as sent at once, whatever happens to the rest of the batch).
+
+    Safe to run twice, and beside another worker with an overlapping batch: each row is
+    claimed with a lock (`SELECT … FOR UPDATE SKIP LOCKED`) and sent only while pending, so a
+    mail is sent at most once. Returns the failures (each counted on its row), for the task to
+    retry one by one.
+    """
+    pending = OutboxMail.objects.pending().filter(pk__in=list(mail_ids)).order_by("pk")
+    failures = []
+    for mail_id in pending.values_list("pk", flat=True):
+        try:
+            outbox_deliver(mail_id=mail_id, skip_locked=True)
+        except OutboxDeliveryError as failure:
+            failures.append(failure)
+    return failures
+
+
+def retry_countdown(attempts: int) -> float:
+    """Seconds before the next try of a mail that failed `attempts` times:
+    OUTBOX_RETRY_BASE_SECONDS, then doubling, at most an hour."""
+    return min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** min(max(attempts - 1, 0), 12), 3600)
+
+
 class OutboxDeliveryError(Exception):
-    def __init__(self, mail_id, status):
+    def __init__(self, mail_id, status, attempts=0):
         super().__init__(f"mail {mail_id} not delivered ({status})")
         self.mail_id = mail_id
+        self.attempts = attempts
         self.final = status == OutboxStatus.FAILED
 
 

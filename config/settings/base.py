@@ -276,6 +276,8 @@ CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 # The outbox's retries after a failed send: this many seconds, then doubling (at most an hour).
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
+# Many mails at once (the scheduler's reminders, the sweep) go to the worker as one task per this many.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
 CELERY_BEAT_SCHEDULE = {
     "initiative-reminders": {
         "task": "initiatives.reminders_daily",

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from initiatives.constants import Status
 from initiatives.models import Initiative, Satisfaction
-from initiatives.services.common import mail_initiator
+from initiatives.services.common import initiator_mail, mail_initiator
 
 # The statuses in which the tracking page asks the question.
 SATISFACTION_STATUSES = frozenset({Status.CLOSED, Status.REALISED})
+SATISFACTION_TEMPLATE = "initiatives/email/satisfaction"
 
 
 class SatisfactionNotAllowed(ValidationError):
@@ -38,7 +39,23 @@ def satisfaction_request(*, initiative: Initiative):
     """
     if Satisfaction.objects.filter(initiative_id=initiative.pk).exists():
         return None
-    return mail_initiator(initiative, template="initiatives/email/satisfaction", key=satisfaction_dedup_key(initiative))
+    return mail_initiator(initiative, template=SATISFACTION_TEMPLATE, key=satisfaction_dedup_key(initiative))
+
+
+def satisfaction_mails(initiatives) -> list:
+    """`satisfaction_request` for many initiatives in one query: unsaved outbox rows, for
+    `mail_enqueue_many` (the dedup key still asks each initiator once)."""
+    answered = set(
+        Satisfaction.objects.filter(initiative_id__in=[i.pk for i in initiatives]).values_list(
+            "initiative_id", flat=True
+        )
+    )
+    mails = (
+        initiator_mail(initiative, template=SATISFACTION_TEMPLATE, key=satisfaction_dedup_key(initiative))
+        for initiative in initiatives
+        if initiative.pk not in answered
+    )
+    return [mail for mail in mails if mail is not None]
 
 
 def satisfaction_can_answer(initiative: Initiative) -> bool:

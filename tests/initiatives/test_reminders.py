@@ -5,11 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.db import connection
 
 from audit.models import AuditLogEntry
 from core.working_days import is_working_day
 from initiatives.constants import AgreementParty, Status
-from initiatives.models import StatusChange
+from initiatives.models import Initiative, StatusChange
 from initiatives.services.reminders import reminders_run
 from notifications.models import OutboxMail
 from tests.initiatives.factories import AgreementFactory, InitiativeFactory, StatusChangeFactory
@@ -160,3 +161,150 @@ def test_query_count_does_not_grow_with_the_number_of_initiatives(officer, djang
     with django_assert_max_num_queries(20) as many:
         reminders_run(today=date(2026, 6, 9))
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# --- at scale: the queries do not depend on how many initiatives are due -------------------------
+
+TODAY = date(2026, 6, 9)  # a Tuesday
+FAR = date(2027, 1, 1)
+
+
+def waiting_since(initiative, day: date) -> None:
+    change = StatusChangeFactory(
+        initiative=initiative, from_status=Status.IN_CONVERSATION, to_status=Status.WAITING_FOR_INITIATOR
+    )
+    StatusChange.objects.filter(pk=change.pk).update(created_at=datetime.combine(day, time(10), tzinfo=AMSTERDAM))
+
+
+def first_response_due(municipality):
+    """Overdue since a week: the handlers' reminder and the coordinator's escalation."""
+    InitiativeFactory(village__municipality=municipality, first_response_due=date(2026, 6, 1), decision_due=FAR)
+
+
+def decision_due(municipality):
+    """The term ends tomorrow: the handlers' warning and the initiator's notice."""
+    InitiativeFactory(in_conversation=True, village__municipality=municipality, decision_due=date(2026, 6, 10))
+
+
+def agreements_due(municipality):
+    initiative = InitiativeFactory(in_progress=True, village__municipality=municipality)
+    AgreementFactory(initiative=initiative, party=AgreementParty.INITIATOR, due_date=date(2026, 6, 11))
+    AgreementFactory(initiative=initiative, party=AgreementParty.MUNICIPALITY, due_date=date(2026, 6, 11))
+
+
+def nudge_due(municipality):
+    """Waiting for 12 working days: a nudge."""
+    initiative = InitiativeFactory(waiting=True, village__municipality=municipality, decision_due=FAR)
+    waiting_since(initiative, date(2026, 5, 22))
+
+
+def closure_due(municipality):
+    """Waiting since April: closed, with the closure notice."""
+    initiative = InitiativeFactory(waiting=True, village__municipality=municipality, decision_due=FAR)
+    waiting_since(initiative, date(2026, 4, 1))
+
+
+KINDS = {
+    "first_response": first_response_due,
+    "decision": decision_due,
+    "agreements": agreements_due,
+    "waiting_nudges": nudge_due,
+    "closed": closure_due,
+}
+# A fixed number of queries, whatever is due: the same with 3 and with 30 of a kind.
+MAX_QUERIES = 32  # 29 on PostgreSQL with every kind due; SQLite splits a large INSERT
+NOTHING_TO_SEND_MAX_QUERIES = 20
+
+
+def statements(context) -> int:
+    """The number of queries, a bulk INSERT counted once: on PostgreSQL it is one statement for
+    any number of rows; SQLite splits it by its limit of parameters per query."""
+    queries = [query["sql"] for query in context.captured_queries]
+    if connection.features.max_query_params is None:
+        return len(queries)
+    into = [sql.split(" (", 1)[0] if sql.startswith("INSERT") else None for sql in queries]
+    return sum(1 for n, table in enumerate(into) if table is None or n == 0 or into[n - 1] != table)
+
+
+def make(kinds, n, municipality):
+    for kind in kinds:
+        for _ in range(n):
+            KINDS[kind](municipality)
+
+
+@pytest.mark.parametrize("kinds", [[kind] for kind in KINDS] + [list(KINDS)], ids=[*KINDS, "all"])
+def test_the_queries_do_not_depend_on_how_many_are_due(kinds, officer, coordinator, django_assert_max_num_queries):
+    reminders_run(today=TODAY)  # once per process: the content type of initiatives, for the outbox
+    make(kinds, 3, officer.municipality)
+    with django_assert_max_num_queries(MAX_QUERIES) as few:
+        counted_few = reminders_run(today=TODAY)
+    make(kinds, 30, officer.municipality)  # the first three were handled: these 30 are new
+    with django_assert_max_num_queries(MAX_QUERIES) as many:
+        counted_many = reminders_run(today=TODAY)
+
+    assert statements(many) == statements(few)
+    for kind in kinds:
+        assert counted_few[kind] > 0
+        assert counted_many[kind] == 10 * counted_few[kind]
+    assert sum(counted_few.values()) == sum(counted_few[kind] for kind in kinds)  # nothing else was due
+
+
+def test_nothing_to_send_costs_few_queries(officer, coordinator, django_assert_max_num_queries):
+    make(KINDS, 3, officer.municipality)
+    reminders_run(today=TODAY)
+    mails = OutboxMail.objects.count()
+
+    with django_assert_max_num_queries(NOTHING_TO_SEND_MAX_QUERIES):
+        counted = reminders_run(today=TODAY)
+
+    assert set(counted.values()) == {0}
+    assert OutboxMail.objects.count() == mails
+
+
+def test_the_same_day_twice_sends_nothing_twice(officer, coordinator, django_capture_on_commit_callbacks):
+    make(KINDS, 3, officer.municipality)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = reminders_run(today=TODAY)
+    sent = len(mail.outbox)
+    rows = OutboxMail.objects.count()
+    history = StatusChange.objects.count()
+    assert sent == rows > 0
+    assert first["closed"] == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = reminders_run(today=TODAY)
+
+    assert set(second.values()) == {0}
+    assert (len(mail.outbox), OutboxMail.objects.count(), StatusChange.objects.count()) == (sent, rows, history)
+    assert AuditLogEntry.objects.filter(action="initiative.auto_close").count() == 3
+
+
+def test_a_reminder_for_a_new_due_date_is_sent_again(officer):
+    """The key holds the due date: a term moved is a new event."""
+    initiative = InitiativeFactory(
+        in_conversation=True, village__municipality=officer.municipality, decision_due=date(2026, 6, 12)
+    )
+    assert reminders_run(today=TODAY)["decision"] == 1  # the warning
+    assert reminders_run(today=TODAY)["decision"] == 0
+    initiative.decision_due = date(2026, 6, 15)
+    initiative.save(update_fields=["decision_due"])
+    assert reminders_run(today=TODAY)["decision"] == 1
+
+
+def test_the_closure_skips_an_initiative_that_is_no_longer_waiting(officer, monkeypatch):
+    """Between the sweep's query and its lock the initiator answered: the bulk step skips it."""
+    from initiatives.services import reminders
+    from initiatives.services.workflow import initiatives_transition_bulk
+
+    make(["closed"], 2, officer.municipality)
+    answered = Initiative.objects.filter(status=Status.WAITING_FOR_INITIATOR).first()
+
+    def answer_first(**kwargs):
+        Initiative.objects.filter(pk=answered.pk).update(status=Status.IN_CONVERSATION)
+        return initiatives_transition_bulk(**{**kwargs, "initiatives": list(kwargs["initiatives"])})
+
+    monkeypatch.setattr(reminders, "initiatives_transition_bulk", answer_first)
+    assert reminders_run(today=TODAY)["closed"] == 1
+    answered.refresh_from_db()
+    assert answered.status == Status.IN_CONVERSATION
+    assert not OutboxMail.objects.filter(dedup_key__startswith=f"waiting-closed:{answered.pk}:").exists()

@@ -79,7 +79,7 @@ def unacked_tags(lab) -> list[bytes]:
 
 
 def finished_sends(worker) -> int:
-    return len(re.findall(r"notifications\.outbox_send\[[^\]]+\] succeeded", worker.output()))
+    return len(re.findall(r"notifications\.outbox_send(?:_batch)?\[[^\]]+\] succeeded", worker.output()))
 
 
 def sweep_results(worker) -> list[int]:

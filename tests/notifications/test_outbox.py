@@ -1,11 +1,13 @@
 """The outbox, task by task: stored with the change that causes it, sent after the commit,
 sent once, retried and failed visibly, swept when the broker lost it."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.core import mail as outbox
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -21,7 +23,7 @@ from notifications.services import (
     outbox_pending_ids,
     outbox_retry,
 )
-from notifications.tasks import outbox_send, outbox_sweep
+from notifications.tasks import outbox_send, outbox_send_batch, outbox_sweep
 from tests.initiatives.factories import InitiativeFactory
 from tests.initiatives.helpers import form_data
 from tests.municipalities.factories import OfficerMembershipFactory, UserFactory
@@ -69,6 +71,7 @@ def broker_down(monkeypatch):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(outbox_send, "delay", refuse)
+    monkeypatch.setattr(outbox_send_batch, "delay", refuse)
     return calls
 
 
@@ -152,6 +155,104 @@ class OutboxDeliverTests:
     def test_a_mail_that_no_longer_exists_is_skipped(self):
         assert outbox_deliver(mail_id=987654) is None
         assert outbox_send.delay(987654).get() == "done"
+
+
+class BatchTests:
+    """Many mails go to the worker as one task per OUTBOX_BATCH_SIZE; each is still sent once."""
+
+    def rows(self, initiative, n=3) -> list[int]:
+        return [
+            OutboxMail.objects.create(
+                to=f"bewoner{k}@example.nl", template=RECEIPT, dedup_key=f"batch:{k}", subject=initiative
+            ).pk
+            for k in range(n)
+        ]
+
+    def test_many_mails_go_to_the_worker_in_batches(
+        self, initiative, settings, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        settings.OUTBOX_BATCH_SIZE = 10
+        published = []
+        monkeypatch.setattr(outbox_send_batch, "delay", published.append)
+        monkeypatch.setattr(outbox_send, "delay", published.append)
+        mails = [
+            OutboxMail.about(to=f"officer{n}@example.nl", template=RECEIPT, dedup_key=f"batch:{n}", subject=initiative)
+            for n in range(25)
+        ]
+        with django_capture_on_commit_callbacks(execute=True):
+            assert mail_enqueue_many(mails) == 25
+        assert [len(batch) for batch in published] == [10, 10, 5]
+        every_mail = sorted(OutboxMail.objects.values_list("pk", flat=True))
+        assert sorted(pk for batch in published for pk in batch) == every_mail
+
+    def test_a_batch_task_that_runs_twice_sends_each_mail_once(self, initiative):
+        ids = self.rows(initiative)
+        outbox_send_batch.delay(ids)
+        outbox_send_batch.delay(ids)  # acks_late: a worker that died after sending runs it again
+        assert sorted(m.to[0] for m in outbox.outbox) == [f"bewoner{k}@example.nl" for k in range(3)]
+        assert set(OutboxMail.objects.values_list("status", "attempts")) == {(OutboxStatus.SENT, 1)}
+
+    def test_overlapping_batches_send_each_mail_once(self, initiative):
+        first, second, third = self.rows(initiative)
+        outbox_send_batch.delay([first, second])
+        outbox_send_batch.delay([second, third])
+        outbox_send.delay(third)
+        assert len(outbox.outbox) == 3
+
+    def test_a_failing_mail_goes_on_alone_with_its_retries(self, initiative, settings, monkeypatch):
+        ids = self.rows(initiative)
+        real_render = services._render
+
+        def render(mail):
+            if mail.to == "bewoner1@example.nl":
+                raise RuntimeError("template broken for this one")
+            return real_render(mail)
+
+        monkeypatch.setattr(services, "_render", render)
+        outbox_send_batch.delay(ids)  # eager: the single task's retries run at once
+        statuses = dict(OutboxMail.objects.values_list("to", "status"))
+        assert statuses == {
+            "bewoner0@example.nl": OutboxStatus.SENT,
+            "bewoner1@example.nl": OutboxStatus.FAILED,
+            "bewoner2@example.nl": OutboxStatus.SENT,
+        }
+        assert OutboxMail.objects.get(to="bewoner1@example.nl").attempts == MAX_ATTEMPTS
+        assert len(outbox.outbox) == 2
+
+    def test_the_retry_waits_longer_after_each_attempt(self, settings):
+        settings.OUTBOX_RETRY_BASE_SECONDS = 30
+        assert [services.retry_countdown(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+        assert services.retry_countdown(40) == 3600
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (set DATABASE_URL)")
+class BatchClaimTests:
+    def test_a_mail_another_worker_holds_is_left_to_it(self, initiative):
+        ids = BatchTests().rows(initiative)
+        locked, release = threading.Event(), threading.Event()
+
+        def other_worker():  # sending the second mail, slowly
+            try:
+                with transaction.atomic():
+                    OutboxMail.objects.select_for_update().get(pk=ids[1])
+                    locked.set()
+                    release.wait(10)
+            finally:
+                connections.close_all()
+
+        worker = threading.Thread(target=other_worker)
+        worker.start()
+        try:
+            assert locked.wait(10)
+            started = time.monotonic()
+            assert services.outbox_deliver_batch(mail_ids=ids) == []
+            assert time.monotonic() - started < 5  # not waiting for the other worker's lock
+        finally:
+            release.set()
+            worker.join()
+        assert sorted(m.to[0] for m in outbox.outbox) == ["bewoner0@example.nl", "bewoner2@example.nl"]
+        assert OutboxMail.objects.get(pk=ids[1]).status == OutboxStatus.PENDING  # the other worker's
 
 
 class AdminRetryTests:
