@@ -17,11 +17,12 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.html import escape
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts import oidc
 from accounts.models import ProviderSignIn
-from accounts.views import REFUSAL_SESSION_KEY
+from accounts.views import REFUSAL_SESSION_KEY, REFUSAL_TEXTS
 from audit.describe import describe
 from audit.models import AuditLogEntry, AuditResult
 from tests.municipalities.factories import OfficerMembershipFactory, UserFactory
@@ -438,6 +439,19 @@ class RefusalTests:
 
         assert "Je bent niet ingelogd" in dutch and "bedoeld voor een andere toepassing" in dutch
         assert "You are not logged in" in english and "meant for another application" in english
+
+
+@pytest.mark.parametrize("reason", oidc.Refusal.values)
+def test_every_refusal_has_its_own_words_on_the_page(client, reason):
+    session = client.session
+    session[REFUSAL_SESSION_KEY] = {"reason": reason, "email": "iemand@nunspeet.example"}
+    session.save()
+
+    page = client.get(reverse("oidc:refused"))
+
+    assert page.status_code == 200
+    text = str(REFUSAL_TEXTS[oidc.Refusal(reason)] % {"email": "iemand@nunspeet.example"})
+    assert escape(text) in page.content.decode()
 
 
 class LogoutTests:
