@@ -18,6 +18,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import (
+            audit_details,  # noqa: F401 - registers the audit log's words for sign-ins with the municipality's account
             mails,  # noqa: F401 - registers the mail context builder (enrolment links, password resets)
             receivers,
         )

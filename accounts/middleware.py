@@ -16,13 +16,17 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.mfa import confirmed_totp_device, mfa_required
 
-# Open without a verified session: the steps themselves, signing in and out, the language switch.
+# Open without a verified session: the steps themselves, signing in (also with the municipality's
+# account) and out, the language switch.
 OPEN_URL_NAMES = (
     "accounts:mfa_verify",
     "accounts:mfa_verify_recovery",
     "accounts:mfa_setup",
     "login",
     "logout",
+    "oidc:login",
+    "oidc:callback",
+    "oidc:refused",
     "set_language",
     "core:healthz",
     "admin:login",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -56,3 +57,26 @@ class RecoveryCodes(StaticDevice):
         proxy = True
         verbose_name = _("set of recovery codes")
         verbose_name_plural = _("recovery codes")
+
+
+class ProviderSignIn(Device):
+    """The second step done by the municipality's identity provider (OpenID Connect): its ID token
+    said the person signed in with more than a password (`amr`/`acr`, accounts/oidc.py).
+
+    One per user, made at the first such sign-in. It is what `django_otp.login` puts in the
+    session, so the session counts as verified exactly as after a code from the app. It never
+    takes a typed code: the provider checks the second factor, each time again.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    confirmed = models.BooleanField(_("confirmed"), default=True)
+
+    class Meta:
+        verbose_name = _("second step at the municipality's sign-in")
+        verbose_name_plural = _("second steps at the municipality's sign-in")
+
+    def verify_token(self, token):
+        return False

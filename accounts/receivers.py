@@ -9,6 +9,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 
 from accounts import services
+from accounts.oidc import BACKEND as OIDC_BACKEND
 
 SECOND_STEP_SENDER = "accounts.views"
 SIGNIN_AUDIT_UID = "accounts.audit_signin_success"
@@ -19,6 +20,8 @@ def _username(credentials) -> str:
 
 
 def on_logged_in(sender, request, user, **kwargs):
+    if getattr(user, "backend", "") == OIDC_BACKEND:
+        return  # a sign-in with the municipality's account: accounts.views writes its own lines
     services.signin_succeeded(user=user)
 
 

@@ -7,6 +7,7 @@ granted on the next migrate. Permissions are plain strings: accounts imports no 
 """
 
 from django.apps import apps as global_apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q
@@ -127,3 +128,24 @@ def roles_sync(apps=global_apps, using=DEFAULT_DB_ALIAS) -> dict:
         group.permissions.set(Permission.objects.using(using).filter(wanted))
         groups[name] = group
     return groups
+
+
+def user_has_role(user) -> bool:
+    """Whether the platform gives this account anything to do: admin or staff status, an active
+    officer membership (a municipality), an active facilitator, or a place in a progress group.
+    An account without any (made at a first sign-in with the municipality's account) waits for a
+    coordinator or an admin. One query (none for staff)."""
+    if not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .filter(
+            Q(officer_membership__is_active=True)
+            | Q(facilitator__is_active=True)
+            | Q(progress_group_memberships__isnull=False, progress_group_memberships__left_on__isnull=True)
+        )
+        .exists()
+    )

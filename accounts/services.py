@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa import RECOVERY_CODE_COUNT, recovery_code_hash, user_needs_mfa
-from accounts.models import EnrolmentLink, enrolment_token_hash
+from accounts.models import EnrolmentLink, ProviderSignIn, enrolment_token_hash
 from audit.constants import AuditAction
 from audit.models import AuditResult
 from audit.services import audit_log, current_origin
@@ -211,6 +211,74 @@ def recovery_code_used(*, user, codes_left: int) -> None:
         obj=user,
         municipality=_municipality_of(user),
         detail=f"{codes_left} left",
+    )
+
+
+# --- signing in with the municipality's account (OpenID Connect) --------------------------------
+
+PROVIDER_DEVICE_NAME = "Municipality's sign-in"
+
+
+@transaction.atomic
+def oidc_account_create(*, email: str, first_name: str = "", last_name: str = ""):
+    """An account for a person the provider knows and we do not (OIDC_CREATE_USERS): no password
+    and no role, so it can do nothing until a coordinator or an admin gives it one. Its username is
+    the e-mail address (with a number when that is taken)."""
+    User = get_user_model()
+    base = email.strip().lower()[:140]
+    username, number = base, 1
+    while User._default_manager.filter(username__iexact=username).exists():
+        number += 1
+        username = f"{base}-{number}"
+    user = User(username=username, email=email.strip(), first_name=first_name[:150], last_name=last_name[:150])
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    audit_log(actor=user, action=AuditAction.SIGNIN_OIDC_ACCOUNT, obj=user)
+    return user
+
+
+@transaction.atomic
+def provider_sign_in_device(*, user) -> ProviderSignIn:
+    """The device that stands for the provider's second step in a session (made once per user)."""
+    device = ProviderSignIn.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = ProviderSignIn(user=user, name=PROVIDER_DEVICE_NAME, confirmed=True)
+        device.full_clean()
+        device.save()
+    return device
+
+
+@transaction.atomic
+def oidc_signin_succeeded(*, user, second_step: str) -> None:
+    """A sign-in with the municipality's account. `second_step` says why the provider's sign-in
+    counts as our second step ("amr mfa", "acr ..."), or is empty: then our code is still to come.
+    Staff only, as for the password (accounts.receivers); the second step is its own line."""
+    if not user_needs_mfa(user):
+        return
+    municipality = _municipality_of(user)
+    detail = "second step by the provider" if second_step else "second step still to come"
+    audit_log(actor=user, action=AuditAction.SIGNIN_OIDC, obj=user, municipality=municipality, detail=detail)
+    if second_step:
+        audit_log(
+            actor=user,
+            action=AuditAction.MFA_VERIFY,
+            obj=user,
+            municipality=municipality,
+            detail=f"municipality's sign-in: {second_step}",
+        )
+
+
+def oidc_signin_refused(*, reason: str, user=None, label: str = "") -> None:
+    """A sign-in with the municipality's account that we refused, and why (a code, never a token).
+    `label` names the person when no account matched (the e-mail address the provider sent)."""
+    audit_log(
+        actor=user or label or "openid-connect",
+        action=AuditAction.SIGNIN_OIDC_REFUSED,
+        obj=user,
+        municipality=_municipality_of(user) if user else None,
+        result=AuditResult.REFUSED,
+        detail=reason,
     )
 
 

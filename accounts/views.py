@@ -1,5 +1,5 @@
 """The second step of logging in: set up an authenticator app, type its code, or use a recovery code;
-and the forgot-password pages.
+the forgot-password pages; logging out; and signing in with the municipality's account (OpenID Connect).
 
 The password step stays Django's LoginView; `MFARequiredMiddleware` sends staff here until their
 session is verified. Setting up an app needs a second proof besides the password: a one-time
@@ -10,23 +10,26 @@ each wrong code is also a failed login for django-axes (username and IP address)
 covers both steps.
 """
 
+import logging
+import time
 from datetime import timedelta
 from urllib.parse import urlencode
 
 import django_otp
 import qrcode
 import qrcode.image.svg
+import requests
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, logout
+from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_login_failed
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -36,17 +39,25 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView, View
+from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
+from accounts import oidc
 from accounts.forms import AppCodeForm, RecoveryCodeForm
 from accounts.mfa import confirmed_totp_device, format_secret, mfa_required, recovery_codes_left, recovery_device
+from accounts.oidc import Refusal
+from accounts.roles import user_has_role
 from accounts.services import (
     enrolment_link_redeem,
     mfa_failed,
     mfa_verified,
+    oidc_signin_refused,
+    oidc_signin_succeeded,
     password_reset_complete,
     password_reset_request,
+    provider_sign_in_device,
     recovery_code_used,
     recovery_codes_renew,
     totp_device_confirm,
@@ -55,6 +66,8 @@ from accounts.services import (
 from core import ratelimit
 from core.ratelimit import client_ip
 from municipalities.models import OfficerMembership
+
+logger = logging.getLogger(__name__)
 
 NEW_CODES_SESSION_KEY = "accounts_new_recovery_codes"
 # Set by a used enrolment link, for that user only: this session may set up an app.
@@ -400,3 +413,161 @@ class StartPageView(LoginRequiredMixin, View):
 
     def get(self, request):
         return redirect(start_page_for(request.user))
+
+
+# --- signing in with the municipality's account (OpenID Connect, accounts/oidc.py) ---------------
+
+REFUSAL_SESSION_KEY = "accounts_oidc_refusal"
+SIGN_IN_MAX_SECONDS = 15 * 60  # from the button to the way back: time enough for the provider's second step
+
+REFUSAL_TEXTS = {
+    Refusal.CANCELLED: _lazy("You stopped logging in at the municipality's sign-in page."),
+    Refusal.PROVIDER: _lazy(
+        "The municipality's sign-in service did not give a usable answer. Try again in a few minutes, "
+        "or log in with your password."
+    ),
+    Refusal.STATE: _lazy("This sign-in was not started on this page, or it took too long. Start again."),
+    Refusal.EXPIRED: _lazy("The sign-in took too long and has expired. Start again."),
+    Refusal.AUDIENCE: _lazy(
+        "The answer of the sign-in service was meant for another application. Try again. "
+        "Does it happen again? Tell the administrator of the platform."
+    ),
+    Refusal.INVALID: _lazy(
+        "The answer of the sign-in service could not be checked. Try again. "
+        "Does it happen again? Tell the administrator of the platform."
+    ),
+    Refusal.EMAIL: _lazy(
+        "The sign-in service did not send a confirmed e-mail address, so we cannot find your account. "
+        "Ask the people who manage the accounts of your municipality."
+    ),
+    Refusal.UNKNOWN: _lazy(
+        "There is no account on this platform for %(email)s. Ask a coordinator of your municipality to add you."
+    ),
+    Refusal.CREATED: _lazy(
+        "We made an account for %(email)s. It has no role yet, so you cannot do anything with it. "
+        "A coordinator of your municipality or an administrator gives you a role. Then log in again."
+    ),
+    Refusal.AMBIGUOUS: _lazy(
+        "More than one account on this platform has the e-mail address %(email)s. Ask an administrator to fix this."
+    ),
+    Refusal.INACTIVE: _lazy(
+        "The account for %(email)s is switched off. Ask a coordinator of your municipality or an administrator."
+    ),
+    Refusal.NO_ROLE: _lazy(
+        "Your account %(email)s has no role yet, so there is nothing for you here. A coordinator of your "
+        "municipality or an administrator gives you a role. Then log in again."
+    ),
+    Refusal.NOT_ALLOWED: _lazy(
+        "Your account at the municipality may not be used for this platform. Ask a coordinator of your municipality."
+    ),
+}
+
+
+def oidc_refuse(request, reason: Refusal, *, user=None, label: str = "", audit: bool = True):
+    """The way out of every refused sign-in: an audit line (for a sign-in this session started),
+    then the page that says why. The session stays as it was: a refusal signs nobody in or out."""
+    if audit:
+        oidc_signin_refused(reason=reason, user=user, label=label)
+    request.session[REFUSAL_SESSION_KEY] = {"reason": reason.value, "email": label or getattr(user, "email", "")}
+    return redirect("oidc:refused")
+
+
+class OIDCEnabledMixin:
+    """The pages answer 404 when the installation has no provider (accounts.oidc.enabled)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not oidc.enabled():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+@method_decorator(never_cache, name="dispatch")
+class OIDCLoginView(OIDCEnabledMixin, OIDCAuthenticationRequestView):
+    """ "Log in with your municipality's account": on to the provider's sign-in page.
+    mozilla-django-oidc keeps the state, the nonce, the PKCE verifier and `next` in the session."""
+
+    def __init__(self, **kwargs):
+        View.__init__(self, **kwargs)  # the provider's address is read per sign-in (`oidc.provider`)
+
+    def get(self, request):
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = oidc.provider().authorization_endpoint
+        except oidc.ProviderUnavailable:
+            logger.warning("OpenID Connect: the provider cannot be reached", exc_info=True)
+            return oidc_refuse(request, Refusal.PROVIDER, audit=False)
+        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+        return super().get(request)
+
+    def get_extra_params(self, request):
+        return {**super().get_extra_params(request), "ui_locales": get_language()}
+
+
+@method_decorator(never_cache, name="dispatch")
+class OIDCCallbackView(OIDCEnabledMixin, View):
+    """The way back from the provider (the redirect URI). The ID token is verified by the backend
+    (accounts.oidc.OIDCBackend); here the person must have a role, the provider's second step
+    counts or ours follows (MFARequiredMiddleware), and everything is an audit line."""
+
+    def get(self, request):
+        state = request.GET.get("state", "")
+        states = request.session.get(oidc.STATES_SESSION_KEY)
+        started = states.get(state) if state and isinstance(states, dict) else None
+        if started is not None:
+            # Good once, as in mozilla-django-oidc's own view; then the session is read again after
+            # the (slow) calls to the provider, so a parallel tab's changes are not overwritten.
+            del states[state]
+            request.session.modified = True
+            request.session.save()
+            request.session = request.session.__class__(request.session.session_key)
+        if request.GET.get("error"):
+            # Stopped or failed at the provider. Some providers leave the state out of an error:
+            # the page says so all the same; an audit line only for a sign-in this session started.
+            reason = Refusal.CANCELLED if request.GET["error"] == "access_denied" else Refusal.PROVIDER
+            return oidc_refuse(request, reason, audit=started is not None)
+        if started is None:
+            return oidc_refuse(request, Refusal.STATE, audit=False)  # not a sign-in of this session
+        if not request.GET.get("code") or time.time() - started.get("added_on", 0) > SIGN_IN_MAX_SECONDS:
+            return oidc_refuse(request, Refusal.STATE)
+        next_url = request.session.pop(oidc.NEXT_SESSION_KEY, None) or resolve_url(settings.LOGIN_REDIRECT_URL)
+        try:
+            user = authenticate(request, nonce=started.get("nonce"), code_verifier=started.get("code_verifier"))
+        except oidc.SignInRefused as refusal:
+            return oidc_refuse(request, refusal.reason, user=refusal.user, label=refusal.label)
+        except (requests.RequestException, oidc.ProviderUnavailable, ValueError, TypeError) as exc:
+            logger.warning("OpenID Connect: the provider's answer was not usable (%s)", type(exc).__name__)
+            return oidc_refuse(request, Refusal.PROVIDER)
+        if user is None:
+            return oidc_refuse(request, Refusal.PROVIDER)
+        if not user_has_role(user):
+            return oidc_refuse(request, Refusal.CREATED if user.oidc_created else Refusal.NO_ROLE, user=user)
+        login(request, user, backend=oidc.BACKEND)
+        second_step = user.oidc_second_step if mfa_required(user) else ""
+        if second_step:
+            django_otp.login(request, provider_sign_in_device(user=user))
+        if settings.OIDC_PROVIDER_LOGOUT:
+            request.session[oidc.ID_TOKEN_SESSION_KEY] = user.oidc_id_token
+        oidc_signin_succeeded(user=user, second_step=second_step)
+        return redirect(next_url)
+
+
+@method_decorator(never_cache, name="dispatch")
+class OIDCRefusedView(OIDCEnabledMixin, TemplateView):
+    """Why a sign-in with the municipality's account did not go on, and what to do."""
+
+    template_name = "accounts/oidc_refused.html"
+
+    def get_context_data(self, **kwargs):
+        refusal = self.request.session.get(REFUSAL_SESSION_KEY) or {}
+        reason = refusal.get("reason") if refusal.get("reason") in Refusal.values else None
+        text = REFUSAL_TEXTS[Refusal(reason)] % {"email": refusal.get("email") or "?"} if reason else ""
+        return super().get_context_data(reason=reason, text=text, **kwargs)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout (POST). After a sign-in with the municipality's account and with
+    OIDC_PROVIDER_LOGOUT on, the browser goes on to the provider to end its session there too."""
+
+    def post(self, request, *args, **kwargs):
+        provider_url = oidc.provider_logout_url(request)  # the ID token leaves with the session
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(provider_url) if provider_url else response

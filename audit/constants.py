@@ -88,6 +88,10 @@ class AuditAction(models.TextChoices):
     MFA_ENROLMENT_LINK = "mfa.enrolment_link", _("Enrolment link sent")
     PASSWORD_RESET_REQUEST = "password.reset_request", _("Password reset requested")
     PASSWORD_RESET_DONE = "password.reset_done", _("Password reset")
+    # sign-in with the municipality's account (OpenID Connect)
+    SIGNIN_OIDC = "signin.oidc", _("Signed in (municipality's account)")
+    SIGNIN_OIDC_REFUSED = "signin.oidc_refused", _("Sign-in with the municipality's account refused")
+    SIGNIN_OIDC_ACCOUNT = "signin.oidc_account", _("Account made at a sign-in with the municipality's account")
     # publication of initiatives
     PUBLICATION_APPROVE = "initiative.publication_approve", _("Publication approved")
     PUBLICATION_HIDE = "initiative.publication_hide", _("Publication refused or taken offline")

@@ -24,6 +24,10 @@ urlpatterns = [
     # Logging in and out, changing and resetting the password (django.contrib.auth's pages; the
     # forgot-password ones are our own: rate-limited, mailed through the outbox, audited).
     path("accounts/", include("accounts.auth_urls")),
+    # Logging in with the municipality's account (OpenID Connect): to the provider, the way back
+    # (the redirect URI to register there: /accounts/gemeente/callback/), and why it was refused.
+    # They answer 404 when the installation has no provider (README).
+    path("accounts/gemeente/", include("accounts.oidc_urls")),
     path("account/", include("notifications.urls")),
     # Two-step sign-in for staff: the code, a recovery code, the enrolment link, setting up the
     # app, recovery codes.

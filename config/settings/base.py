@@ -6,6 +6,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -162,6 +163,41 @@ AXES_DISABLE_ACCESS_LOG = True
 # Setting up the app needs a second proof besides the password: a one-time enrolment link that an
 # admin sends (valid this many hours), or a recovery code.
 ENROLMENT_LINK_HOURS = env.int("ENROLMENT_LINK_HOURS", default=72)
+# Signing in with the municipality's account (OpenID Connect; accounts/oidc.py, README "Signing in
+# with the municipality's account"). Off unless the installation names its client id and its
+# provider: the discovery document, or the endpoint addresses one by one (these win over it).
+OIDC_OP_DISCOVERY_URL = env.str("OIDC_OP_DISCOVERY_URL", default="")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+# The claim with the e-mail address that matches a staff account, and optionally a claim with the
+# person's groups at the provider: with OIDC_ALLOWED_GROUPS, only members of one of those may sign in.
+OIDC_EMAIL_CLAIM = env.str("OIDC_EMAIL_CLAIM", default="email")
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="")
+OIDC_ALLOWED_GROUPS = env.list("OIDC_ALLOWED_GROUPS", default=[])
+# An unknown e-mail address gets no account, unless this is on: then an account without any role.
+OIDC_CREATE_USERS = env.bool("OIDC_CREATE_USERS", default=False)
+# The provider's own multi-factor sign-in counts as our second step when the ID token's `amr`
+# holds one of these methods (RFC 8176), or its `acr` is one of these values.
+OIDC_MFA_AMR = env.list("OIDC_MFA_AMR", default=["mfa", "otp", "hwk"])
+OIDC_MFA_ACR = env.list("OIDC_MFA_ACR", default=[])
+# Logging out also ends the session at the provider (its end_session_endpoint).
+OIDC_PROVIDER_LOGOUT = env.bool("OIDC_PROVIDER_LOGOUT", default=False)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)  # seconds for each call to the provider
+OIDC_DISCOVERY_CACHE_SECONDS = env.int("OIDC_DISCOVERY_CACHE_SECONDS", default=3600)
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_VERIFY_KID = env.bool("OIDC_VERIFY_KID", default=True)  # off for a provider whose tokens name no key id
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc:callback"  # mozilla-django-oidc's name for the redirect URI
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and (OIDC_OP_DISCOVERY_URL or OIDC_OP_AUTHORIZATION_ENDPOINT))
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.OIDCBackend")
 # Forgot-password mails: at most this many per email address and per client address per period.
 PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS", default=3)
 PASSWORD_RESET_RATE_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_RATE_LIMIT_PER_CLIENT", default=10)
@@ -358,6 +394,11 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
+if OIDC_ENABLED and OIDC_PROVIDER_LOGOUT:
+    # The header's logout form ends at the provider's end-session page: browsers check a form's
+    # redirects against form-action too. Its origin: the endpoint's, or the discovery document's.
+    _logout = urlsplit(OIDC_OP_LOGOUT_ENDPOINT or OIDC_OP_DISCOVERY_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_logout.scheme}://{_logout.netloc}")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -105,9 +105,17 @@ def page_problems():
 
 
 @pytest.fixture
-def page(browser, live_server, page_problems):
+def other_origins():
+    """Sites a test's journey visits besides the live server (a module overrides this: the
+    municipality's sign-in service in test_oidc_journey.py). None by default."""
+    return ()
+
+
+@pytest.fixture
+def page(browser, live_server, page_problems, other_origins):
     """A fresh browser context on the live server; fails the test on third-party traffic."""
     own_origin = _origin(live_server.url)
+    allowed = {own_origin, *(_origin(url) for url in other_origins)}
     context = browser.new_context(
         base_url=live_server.url,
         viewport={"width": 1280, "height": 900},
@@ -119,7 +127,7 @@ def page(browser, live_server, page_problems):
 
     def guard(route):
         url = route.request.url
-        if url.startswith(("data:", "blob:", "about:")) or _origin(url) == own_origin:
+        if url.startswith(("data:", "blob:", "about:")) or _origin(url) in allowed:
             route.continue_()
         else:
             page_problems.foreign_requests.append(url)

@@ -27,12 +27,13 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import setup_databases, teardown_databases
 from django.urls import reverse
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.roles import COORDINATOR
+from tests.accounts.oidc_provider import offline_provider_settings
 from tests.config.test_access_matrix import EXPECTED as ACCESS
 from tests.config.test_access_matrix import build_world, collect_routes
 from tests.conftest import verify_session
@@ -153,6 +154,10 @@ PAGES: dict[str, Visit | str] = {
     # Everyone with an account.
     "notifications:preferences": visit(OFFICER),
     "start_page": REDIRECT,
+    "logout": "a POST action: its form is in the header",
+    "oidc:login": "only sends the visitor on to the municipality's sign-in service",
+    "oidc:callback": "the way back from the municipality's sign-in service: sends on to the start or refusal page",
+    "oidc:refused": visit(ANONYMOUS),
     "accounts:mfa_verify": TWO_STEP,
     "accounts:mfa_verify_recovery": TWO_STEP,
     "accounts:mfa_setup": visit(OFFICER),
@@ -221,7 +226,7 @@ PAGES: dict[str, Visit | str] = {
 # page, and the admin as coordinators use it (an index, a list with filters and dates, a change
 # form with inline groups, read-only for them). (name, role, kwargs builder)
 OTHER_PAGES = {
-    "login": (ANONYMOUS, lambda w: {}),
+    "login": (ANONYMOUS, lambda w: {}),  # with the button for the municipality's account (the site has a provider)
     "admin:index": (OFFICER, lambda w: {}),
     "admin:initiatives_initiative_changelist": (OFFICER, lambda w: {}),
     "admin:initiatives_initiative_change": (OFFICER, lambda w: {"object_id": w.a.initiative.pk}),
@@ -296,9 +301,14 @@ def site(django_db_setup, django_db_blocker):
         _enrich(world)
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
+        # The installation offers "Log in with your municipality's account": its pages are checked
+        # too, and the login page shows the button.
+        provider = override_settings(**offline_provider_settings())
+        provider.enable()
         try:
             yield SimpleNamespace(url=server.url, world=world)
         finally:
+            provider.disable()
             server._live_server_modified_settings.disable()
             server.stop()
             call_command("flush", interactive=False, verbosity=0)

@@ -25,12 +25,14 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.shortcuts import resolve_url
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from budgets.services.voting import ballot_token_issue
 from initiatives.services.submission import tracking_token_issue
 from initiatives.services.supports import support_links_issue
 from initiatives.statistics import TABLES
+from tests.accounts.oidc_provider import offline_provider_settings
 from tests.budgets.factories import BallotFactory, BudgetRoundFactory, ProjectFactory, VillageBudgetFactory
 from tests.initiatives.factories import (
     AgreementFactory,
@@ -409,6 +411,15 @@ EXPECTED: dict[str, Rule] = {
         lambda w, t, role: {"token": UNKNOWN_TOKEN},
         tenants=(None,),
     ),
+    # Logging in with the municipality's account (issue 15; tests/accounts/test_oidc.py walks a real
+    # provider). The matrix's installation names a provider nobody runs (`installation_with_a_provider`):
+    # the way there sends everyone on to it, a way back that this session did not start sends to the
+    # refusal page, which anyone may read. Without a provider all three answer 404 (tests/accounts).
+    "oidc:login": Rule(lambda role, tenant: REDIRECT, tenants=(None,)),
+    "oidc:callback": Rule(lambda role, tenant: REDIRECT, tenants=(None,)),
+    "oidc:refused": public(tenants=(None,)),
+    # Logging out (a POST from the header) sends everyone on, signed in or not.
+    "logout": Rule(lambda role, tenant: REDIRECT, method="post", tenants=(None,)),
     # The start page after signing in sends everyone on to their own page.
     "start_page": Rule(lambda role, tenant: LOGIN if role in ANONYMOUS else REDIRECT, tenants=(None,)),
     # Forgot password (accounts/): open to everyone; an unknown reset link says it does not work.
@@ -568,6 +579,13 @@ def world(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def installation_with_a_provider():
+    """The installation offers "Log in with your municipality's account", so its pages are here too."""
+    with override_settings(**offline_provider_settings()):
+        yield
 
 
 @pytest.fixture
