@@ -15,7 +15,16 @@ def audit_log(*, actor, action: str, obj, municipality=None, result: str = Audit
     `actor` is a user, or a name when there is no account (a username typed at the login page);
     `obj` is None when the action is about nothing stored (a sign-in of an unknown username).
     """
-    return AuditLogEntry.objects.create(
+    entry = audit_entry(actor=actor, action=action, obj=obj, municipality=municipality, result=result, detail=detail)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_entry(
+    *, actor, action: str, obj, municipality=None, result: str = AuditResult.OK, detail: str = ""
+) -> AuditLogEntry:
+    """The line `audit_log` writes, unsaved: for many lines at once (`AuditLogEntry.objects.bulk_create`)."""
+    return AuditLogEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=(actor.get_username() if getattr(actor, "pk", None) else str(actor or "system"))[:150],
         action=action,

@@ -9,21 +9,33 @@ from initiatives.models import (
 )
 from municipalities.access import officers_for_village
 from municipalities.models import OfficerMembership
+from notifications.models import OutboxMail
 from notifications.services import mail_enqueue
 
 
 def mail_initiator(initiative: Initiative, *, template: str, key: str, context=None):
     """Every mail to the initiator carries a fresh private link; no address, no mail."""
+    fields = _initiator_mail_fields(initiative, template=template, key=key, context=context)
+    return mail_enqueue(**fields) if fields else None
+
+
+def initiator_mail(initiative: Initiative, *, template: str, key: str, context=None) -> OutboxMail | None:
+    """The mail `mail_initiator` sends, unsaved: for many at once (`mail_enqueue_many`)."""
+    fields = _initiator_mail_fields(initiative, template=template, key=key, context=context)
+    return OutboxMail.about(**fields) if fields else None
+
+
+def _initiator_mail_fields(initiative: Initiative, *, template: str, key: str, context=None) -> dict | None:
     if not initiative.initiator_email:
         return None
-    return mail_enqueue(
-        to=initiative.initiator_email,
-        template=template,
-        dedup_key=key,
-        language=initiative.preferred_language,
-        subject=initiative,
-        context={"tracking_link": True, **(context or {})},
-    )
+    return {
+        "to": initiative.initiator_email,
+        "template": template,
+        "dedup_key": key,
+        "language": initiative.preferred_language,
+        "subject": initiative,
+        "context": {"tracking_link": True, **(context or {})},
+    }
 
 
 def officer_link(initiative: Initiative) -> str:

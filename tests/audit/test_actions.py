@@ -28,7 +28,7 @@ from tests.vision.factories import FacilitatorFactory, MeetingFactory, Trajector
 from vision.services.meetings import action_item_add, action_item_set_done
 
 # The functions that write an audit line, and where their action goes when passed by position.
-WRITERS = {"audit_log": None, "audit_initiative": 1, "_audit": 1, "AuditLogEntry": None}
+WRITERS = {"audit_log": None, "audit_entry": None, "audit_initiative": 1, "_audit": 1, "AuditLogEntry": None}
 
 
 def _action_arguments():
