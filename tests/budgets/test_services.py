@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from audit.constants import AuditAction
@@ -384,6 +385,14 @@ class ResultsAtOnceTests:
             round_results_compute(round=many)
         assert Project.objects.filter(round=many, is_winner=True).count() == 12
         assert Grant.objects.filter(fund=many.fund).count() == 12
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage parameter; CI runs this on it")
+def test_ballot_pages_keep_room_to_clear_the_addresses_in_place():
+    """budgets 0003: clearing every address after the results is a HOT update (no index entries)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'budgets_ballot'")
+        assert "fillfactor=50" in cursor.fetchone()[0]
 
 
 class TickTests:
