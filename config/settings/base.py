@@ -443,8 +443,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Dorpsinitiatief API",
     "DESCRIPTION": (
         "Open data of the platform: municipalities, villages, funds, published initiatives (without personal "
-        "data), decisions with their public motivation and figures per municipality. Every list also comes "
-        "as a Dutch spreadsheet CSV file with ?format=csv."
+        "data), decisions with their public motivation, figures per municipality, and the results of budget "
+        "rounds once they are published (per round, per village and per project). Every list also comes as a "
+        "Dutch spreadsheet CSV file with ?format=csv."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
