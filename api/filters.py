@@ -2,6 +2,8 @@
 
 import django_filters
 
+from budgets.constants import ResultRule
+from budgets.models import BudgetRound, Project, VillageBudget
 from initiatives.constants import DecisionOutcome, MunicipalRole, Status
 from initiatives.models import Decision, Initiative
 from municipalities.models import Fund
@@ -50,3 +52,33 @@ class DecisionFilter(django_filters.FilterSet):
     class Meta:
         model = Decision
         fields = ["municipality", "initiative", "outcome"]
+
+
+class BudgetRoundFilter(django_filters.FilterSet):
+    municipality = django_filters.CharFilter(field_name="municipality__slug", help_text="A municipality's slug.")
+    result_rule = django_filters.ChoiceFilter(choices=ResultRule.choices)
+
+    class Meta:
+        model = BudgetRound
+        fields = ["municipality", "year", "result_rule"]
+
+
+class BudgetVillageFilter(django_filters.FilterSet):
+    round = django_filters.NumberFilter(field_name="round_id", help_text="A budget round's id.")
+    municipality = django_filters.CharFilter(field_name="round__municipality__slug", help_text="A municipality's slug.")
+    village = django_filters.CharFilter(field_name="village__slug", help_text="A village's slug.")
+
+    class Meta:
+        model = VillageBudget
+        fields = ["round", "municipality", "village"]
+
+
+class BudgetProjectFilter(django_filters.FilterSet):
+    round = django_filters.NumberFilter(field_name="round_id", help_text="A budget round's id.")
+    municipality = django_filters.CharFilter(field_name="round__municipality__slug", help_text="A municipality's slug.")
+    village = django_filters.CharFilter(field_name="village_budget__village__slug", help_text="A village's slug.")
+    chosen = django_filters.BooleanFilter(field_name="is_winner", help_text="Only the chosen projects (or the others).")
+
+    class Meta:
+        model = Project
+        fields = ["round", "municipality", "village", "chosen"]

@@ -1,8 +1,12 @@
 """What the public API shows. Initiatives carry only what their public page shows: never the
 initiator's name, email address or phone number, and no messages (tests/api/test_public.py checks)."""
 
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from budgets.models import BudgetRound, Project, VillageBudget
 from initiatives.constants import DecisionOutcome, Status
 from initiatives.models import Decision, Initiative
 from municipalities.models import Fund, Municipality
@@ -120,6 +124,118 @@ class MunicipalityStatisticsSerializer(serializers.Serializer):
     supported = serializers.IntegerField(help_text="Decisions: supported or partly supported.")
     not_supported = serializers.IntegerField(help_text="Decisions: not supported.")
     granted = serializers.DecimalField(help_text="Committed and paid grants, all funds.", **MONEY)
+
+
+# --- budget rounds (issue 14): only rounds whose results are published ----------------------------
+
+
+class BudgetRoundSerializer(serializers.ModelSerializer):
+    municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    villages = serializers.IntegerField(source="villages_count", read_only=True, help_text="Villages with a budget.")
+    ballots_counted = serializers.IntegerField(read_only=True, help_text="Counted ballots, all villages.")
+    projects = serializers.IntegerField(source="projects_count", read_only=True, help_text="Projects on the ballots.")
+    chosen = serializers.IntegerField(source="chosen_count", read_only=True, help_text="Projects chosen.")
+    chosen_cost = serializers.DecimalField(
+        read_only=True, help_text="What the chosen projects cost: granted from the fund.", **MONEY
+    )
+
+    class Meta:
+        model = BudgetRound
+        fields = [
+            "id",
+            "municipality",
+            "name",
+            "year",
+            "description",
+            "total",
+            "voting_style",
+            "max_choices",
+            "minimum_age",
+            "result_rule",
+            "voting_from",
+            "voting_until",
+            "results_at",
+            "villages",
+            "ballots_counted",
+            "projects",
+            "chosen",
+            "chosen_cost",
+        ]
+
+
+class BudgetVillageSerializer(serializers.ModelSerializer):
+    """A village's results in a round: what its results page shows, and the turnout."""
+
+    round = serializers.PrimaryKeyRelatedField(read_only=True)
+    municipality = serializers.CharField(source="village.municipality.slug", read_only=True)
+    village = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    budget = serializers.DecimalField(source="amount", read_only=True, **MONEY)
+    ballots_counted = serializers.IntegerField(read_only=True, help_text="Counted ballots: the people who voted.")
+    population = serializers.IntegerField(
+        source="village.population", read_only=True, allow_null=True, help_text="Inhabitants, when known."
+    )
+    turnout_percent = serializers.SerializerMethodField(
+        help_text="Counted ballots per 100 inhabitants, when the population is known."
+    )
+    chosen = serializers.IntegerField(source="chosen_count", read_only=True, help_text="Projects chosen.")
+    chosen_cost = serializers.DecimalField(read_only=True, help_text="What the chosen projects cost.", **MONEY)
+    left = serializers.SerializerMethodField(help_text="The budget minus what the chosen projects cost.")
+
+    class Meta:
+        model = VillageBudget
+        fields = [
+            "id",
+            "round",
+            "municipality",
+            "village",
+            "village_name",
+            "budget",
+            "ballots_counted",
+            "population",
+            "turnout_percent",
+            "chosen",
+            "chosen_cost",
+            "left",
+        ]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True))
+    def get_turnout_percent(self, village_budget) -> str | None:
+        population = village_budget.village.population
+        if not population:
+            return None
+        return str((Decimal(village_budget.ballots_counted) * 100 / population).quantize(Decimal("0.1")))
+
+    @extend_schema_field(serializers.DecimalField(**MONEY))
+    def get_left(self, village_budget) -> str:
+        return str((village_budget.amount - village_budget.chosen_cost).quantize(Decimal("0.01")))
+
+
+class BudgetProjectSerializer(serializers.ModelSerializer):
+    """A project on a village's ballot with its votes: its title, never who submitted it."""
+
+    round = serializers.PrimaryKeyRelatedField(read_only=True)
+    municipality = serializers.CharField(source="village_budget.village.municipality.slug", read_only=True)
+    village = serializers.CharField(source="village_budget.village.slug", read_only=True)
+    title = serializers.CharField(source="initiative.title", read_only=True)
+    initiative = serializers.SerializerMethodField(
+        help_text="The initiative's reference when it is published (see /api/v1/initiatives/), else null."
+    )
+    cost = serializers.DecimalField(
+        source="cost_estimate", read_only=True, help_text="The municipality's estimate.", **MONEY
+    )
+    rank = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Place in the village by votes (ties by cost)."
+    )
+    chosen = serializers.BooleanField(source="is_winner", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ["id", "round", "municipality", "village", "title", "initiative", "cost", "votes", "rank", "chosen"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_initiative(self, project) -> str | None:
+        return project.initiative.reference if project.initiative_published else None
 
 
 # --- the staff API: the municipality's own systems, with an API key ------------------------------

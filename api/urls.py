@@ -18,6 +18,10 @@ urlpatterns = [
     path("v1/initiatives/<str:reference>/", views_public.InitiativeDetail.as_view(), name="initiative_detail"),
     path("v1/decisions/", views_public.DecisionList.as_view(), name="decision_list"),
     path("v1/statistics/", views_public.StatisticsList.as_view(), name="statistics_list"),
+    path("v1/budget-rounds/", views_public.BudgetRoundList.as_view(), name="budget_round_list"),
+    path("v1/budget-rounds/<int:pk>/", views_public.BudgetRoundDetail.as_view(), name="budget_round_detail"),
+    path("v1/budget-villages/", views_public.BudgetVillageList.as_view(), name="budget_village_list"),
+    path("v1/budget-projects/", views_public.BudgetProjectList.as_view(), name="budget_project_list"),
     # The staff API: an API key of one municipality (Authorization: Api-Key <key>).
     path("staff/v1/initiatives/", views_staff.StaffInitiativeList.as_view(), name="staff_initiative_list"),
     path(

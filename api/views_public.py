@@ -1,11 +1,12 @@
 """The public, read-only API: open data about municipalities, villages, funds, published
-initiatives and their decisions, and statistics per municipality. No login; a rate limit per
-client. Every queryset is the one the public pages use (`Initiative.objects.published()`,
-active municipalities only)."""
+initiatives and their decisions, statistics per municipality, and the results of budget rounds.
+No login; a rate limit per client. Every queryset is the one the public pages use
+(`Initiative.objects.published()`, active municipalities only, a round's results once they are
+published)."""
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics
@@ -16,6 +17,7 @@ from rest_framework.renderers import JSONRenderer
 from api import filters, serializers
 from api.renderers import SpreadsheetCSVRenderer
 from api.throttling import PublicClientThrottle
+from budgets.models import BudgetRound, Project, VillageBudget
 from initiatives.constants import OPEN_STATUSES, DecisionOutcome, GrantStatus
 from initiatives.models import Decision, Grant, Initiative
 from municipalities.models import Fund, Municipality
@@ -159,4 +161,62 @@ class StatisticsList(PublicAPIView, generics.ListAPIView):
                 granted=_granted(initiative__municipality="pk"),
             )
             .order_by("name")
+        )
+
+
+# --- budget rounds (issue 14): rounds whose results are published, per village, per project ---------
+
+
+class BudgetRoundList(PublicAPIView, generics.ListAPIView):
+    """Budget rounds whose results are published: the budget, how residents voted, the rule, and
+    the totals over the villages. Nothing of a round before its results."""
+
+    serializer_class = serializers.BudgetRoundSerializer
+    filterset_class = filters.BudgetRoundFilter
+
+    def get_queryset(self):
+        return (
+            BudgetRound.objects.results_published()
+            .with_result_totals()
+            .select_related("municipality")
+            .order_by("-results_at", "-pk")
+        )
+
+
+class BudgetRoundDetail(PublicAPIView, generics.RetrieveAPIView):
+    serializer_class = serializers.BudgetRoundSerializer
+    get_queryset = BudgetRoundList.get_queryset
+
+
+class BudgetVillageList(PublicAPIView, generics.ListAPIView):
+    """The results per village of the rounds with published results: the budget, the people who
+    voted (turnout), the chosen projects and what they cost."""
+
+    serializer_class = serializers.BudgetVillageSerializer
+    filterset_class = filters.BudgetVillageFilter
+
+    def get_queryset(self):
+        return (
+            VillageBudget.objects.filter(round__in=BudgetRound.objects.results_published())
+            .with_results()
+            .select_related("village__municipality")
+            .order_by("-round__results_at", "round_id", "village__name", "pk")
+        )
+
+
+class BudgetProjectList(PublicAPIView, generics.ListAPIView):
+    """The projects on the ballots of the rounds with published results: votes, place, cost and
+    whether they were chosen. The title only, never who submitted the idea; the initiative's
+    reference only when the initiative itself is published."""
+
+    serializer_class = serializers.BudgetProjectSerializer
+    filterset_class = filters.BudgetProjectFilter
+
+    def get_queryset(self):
+        published = Initiative.objects.published_q(prefix="initiative__")
+        return (
+            Project.objects.in_published_results()
+            .select_related("initiative", "village_budget__village__municipality")
+            .annotate(initiative_published=ExpressionWrapper(published, output_field=BooleanField()))
+            .order_by("-round__results_at", "round_id", "village_budget__village__name", "rank", "pk")
         )

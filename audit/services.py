@@ -45,7 +45,7 @@ def audit_log(*, actor, action: str, obj, municipality=None, result: str = Audit
     `obj` is None when the action is about nothing stored (a sign-in of an unknown username).
     """
     entry = audit_entry(actor=actor, action=action, obj=obj, municipality=municipality, result=result, detail=detail)
-    entry.save()
+    entry.save(force_insert=True)
     return entry
 
 

@@ -22,6 +22,14 @@ runs, so the receipts stay pending in the outbox). Plain http on loopback.
    and every 1,000 requests up to 2 x `--memory-requests` of a mix of public pages and
    submissions (an http.client loop, so the count is exact).
 
+`--variant ballots` (issue 14) runs phase 1 only, on the demo's budget round that is open for
+voting: the ballot form (`POST /begroten/<round>/<village>/stemmen/`: the form, `ballot_cast` with
+the ballot's rules, the ballot and its choices, the confirmation mail in the outbox, its Celery
+hand-off, 302) against a bare view that only stores a ballot row (bench/bare/, `bare_ballot`),
+the ballot rate limits lifted. Checks per run: stored ballots == successful answers, no errors,
+and every real ballot has exactly one confirmation mail. The table goes to
+bench/results/ballots.md.
+
 The table goes to bench/results/server.md and stdout. The database is seeded with
 `manage.py seed_demo` when it has no public village, and dropped at the end unless --keep.
 The Redis database (not 0) is flushed at the start and at the end.
@@ -46,7 +54,7 @@ import uuid
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from common import BASE_DIR, machine, prepare_database, split_url
 
@@ -57,6 +65,7 @@ SETTINGS_WHATIF = "bench.bare.settings_whatif"
 SUBMIT_PATH = "/initiatieven/nieuw/"
 BARE_PATH = "/bench/bare-insert/"
 RECEIPT_TEMPLATE = "initiatives/email/receipt"  # initiatives/services.py, initiative_submit
+BALLOT_TEMPLATE = "budgets/email/ballot_confirm"  # budgets/services/voting.py, ballot_cast
 LUA = BASE_DIR / "bench" / "wrk" / "post.lua"
 LIFTED_RATE_LIMIT = 1_000_000_000
 GOAL_RATIO = 0.5
@@ -73,6 +82,13 @@ def log(message: str = "") -> None:
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add = parser.add_argument
+    add(
+        "--variant",
+        choices=["submissions", "ballots"],
+        default="submissions",
+        help="submissions: the intake form (issue 7, with profile, what-if and memory); ballots: a budget "
+        "round's ballot form against a bare ballot INSERT (issue 14, throughput only)",
+    )
     add("--database-url", default=DEFAULT_DB, help=f"PostgreSQL only (default {DEFAULT_DB})")
     add("--redis-url", default=DEFAULT_REDIS, help=f"not db 0; it is FLUSHDB'd (default {DEFAULT_REDIS})")
     add("--duration", type=int, default=30, help="seconds of each measured wrk run (default 30)")
@@ -95,8 +111,12 @@ def parse_args(argv):
     add("--skip-throughput", action="store_true")
     add("--keep", action="store_true", help="keep the bench database afterwards")
     add("--no-previous", action="store_true", help="leave out the previous results file's figures")
-    add("--output", type=Path, default=BASE_DIR / "bench" / "results" / "server.md")
+    add("--output", type=Path, help="default bench/results/server.md, with --variant ballots bench/results/ballots.md")
     args = parser.parse_args(argv)
+    if args.output is None:
+        args.output = BASE_DIR / "bench" / "results" / ("ballots.md" if args.variant == "ballots" else "server.md")
+    if args.variant == "ballots":  # the profile, what-if and memory phases are the intake form's
+        args.memory_requests, args.profile, args.what_if = 0, "never", "never"
     if min(args.duration, args.rounds, args.connections, args.threads, args.workers) < 1 or args.warmup < 0:
         parser.error("--duration, --rounds, --connections, --threads and --workers must be at least 1")
     if args.grace >= args.timeout:
@@ -187,6 +207,8 @@ def django_env(args, base_env: dict, static_root: str) -> dict:
         SESSION_COOKIE_SECURE="false",
         CSRF_COOKIE_SECURE="false",
         SUBMISSION_RATE_LIMIT=str(LIFTED_RATE_LIMIT),
+        BALLOT_RATE_LIMIT=str(LIFTED_RATE_LIMIT),
+        BALLOT_RATE_LIMIT_PER_ADDRESS=str(LIFTED_RATE_LIMIT),
         STATIC_ROOT=static_root,
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",  # nothing is sent anyway
         PYTHONPATH=str(BASE_DIR),
@@ -556,15 +578,6 @@ def multipart(fields: list[tuple[str, str]]) -> tuple[bytes, str]:
 # --- throughput ----------------------------------------------------------------------------------
 
 
-def counts(url: str) -> dict:
-    ((initiatives, max_id, outbox),) = sql(
-        url,
-        "SELECT (SELECT count(*) FROM initiatives_initiative), (SELECT coalesce(max(id), 0) FROM "
-        "initiatives_initiative), (SELECT count(*) FROM notifications_outboxmail)",
-    )
-    return {"initiatives": initiatives, "max_id": max_id, "outbox": outbox}
-
-
 def run_wrk(args, tools: dict, url: str, body_file: Path, content_type: str, cookie: str, seconds: int, label: str):
     command = [
         tools["wrk"],
@@ -595,13 +608,15 @@ def run_wrk(args, tools: dict, url: str, body_file: Path, content_type: str, coo
     return numbers
 
 
-def receipts_per_initiative(url: str, after_id: int, up_to_id: int) -> dict:
+def mails_per_row(url: str, table: str, join: str, template: str, after_id: int, up_to_id: int) -> dict:
+    """How many rows of `table` with an id in (after_id, up_to_id] have 0, 1 or more outbox rows
+    of `template` (`join`: the condition that ties a mail `m` to a row `r`)."""
     rows = sql(
         url,
-        "SELECT n, count(*) FROM (SELECT i.id, count(m.id) AS n FROM initiatives_initiative i"
-        " LEFT JOIN notifications_outboxmail m ON m.initiative_id = i.id AND m.template = %s"
-        " WHERE i.id > %s AND i.id <= %s GROUP BY i.id) per GROUP BY n",
-        (RECEIPT_TEMPLATE, after_id, up_to_id),
+        f"SELECT n, count(*) FROM (SELECT r.id, count(m.id) AS n FROM {table} r"  # noqa: S608 - our own names
+        f" LEFT JOIN notifications_outboxmail m ON {join} AND m.template = %s"
+        " WHERE r.id > %s AND r.id <= %s GROUP BY r.id) per GROUP BY n",
+        (template, after_id, up_to_id),
     )
     result = {"0": 0, "1": 0, ">1": 0}
     for n, how_many in rows:
@@ -610,46 +625,169 @@ def receipts_per_initiative(url: str, after_id: int, up_to_id: int) -> dict:
 
 
 def outbox_by_template(url: str, after_id: int, up_to_id: int) -> Counter:
+    """The outbox rows with an id in (after_id, up_to_id]: those a run added."""
     rows = sql(
         url,
-        "SELECT template, status, count(*) FROM notifications_outboxmail WHERE initiative_id > %s"
-        " AND initiative_id <= %s GROUP BY template, status",
+        "SELECT template, status, count(*) FROM notifications_outboxmail WHERE id > %s AND id <= %s"
+        " GROUP BY template, status",
         (after_id, up_to_id),
     )
     return Counter({(template, status): n for template, status, n in rows})
 
 
-def throughput(args, tools: dict, env: dict, workdir: Path, redis, *, settings: str, name: str) -> dict:
+class Submissions:
+    """Issue 7: the public intake form against a bare INSERT of an initiative."""
+
+    name = "submissions"
+    noun = "initiatives"
+    table = "initiatives_initiative"
+    real_path = SUBMIT_PATH
+    bare_path = BARE_PATH
+    real_status = 302
+    template = RECEIPT_TEMPLATE
+    # An initiative's mails are about it (the outbox's generic subject).
+    join = (
+        "m.subject_id = r.id AND m.subject_type_id = (SELECT id FROM django_content_type"
+        " WHERE app_label = 'initiatives' AND model = 'initiative')"
+    )
+
+    def __init__(self, url: str):
+        self.url = url
+        self.target = submission_target(url)
+
+    def request(self, client: "Client") -> tuple[bytes, str, str]:
+        """The body, its content type and the cookie every request sends."""
+        cookie_token, form_token = csrf_pair(client)
+        body, content_type = multipart(form_fields(form_token, self.target))
+        return body, content_type, f"csrftoken={cookie_token}"
+
+    def describe_body(self, size: int) -> str:
+        target = self.target
+        return (
+            f"form: village {target['village_name']} ({target['village_officers']} officers have it), one cost "
+            f"line, {size:,} bytes multipart; the CSRF cookie and token of one GET, reused"
+        )
+
+
+class Ballots:
+    """Issue 14: a resident's ballot by mail in an open budget round (the ballot form: its checks,
+    the ballot and its choices, the confirmation mail in the outbox) against a bare INSERT of a
+    ballot row."""
+
+    name = "ballots"
+    noun = "ballots"
+    table = "budgets_ballot"
+    real_status = 302
+    template = BALLOT_TEMPLATE
+    join = "m.dedup_key = 'budget-ballot-confirm:' || r.id"  # budgets.services.voting.ballot_cast
+
+    def __init__(self, url: str):
+        self.url = url
+        self.target = ballot_target(url)
+        round_id, village_budget_id = self.target["round"], self.target["village_budget"]
+        self.real_path = f"/begroten/{round_id}/{village_budget_id}/stemmen/"
+        self.bare_path = f"/bench/bare-ballot/{round_id}/{village_budget_id}/"
+
+    def request(self, client: "Client") -> tuple[bytes, str, str]:
+        status, cookies, page = client.request("GET", self.real_path)
+        if status != 200 or "csrftoken" not in cookies:
+            sys.exit(f"GET {self.real_path} answered {status} without a csrftoken cookie")
+        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if match is None:
+            sys.exit(f"no csrfmiddlewaretoken on the ballot page {self.real_path} (is voting open?)")
+        fields = [
+            ("csrfmiddlewaretoken", match.group(1).decode()),
+            *[("projects", str(project)) for project in self.target["chosen"]],
+            ("age_confirmed", "on"),
+            ("email", "kiezer@bench.example"),
+            ("code", ""),
+            ("website", ""),
+        ]
+        return urlencode(fields).encode(), "application/x-www-form-urlencoded", f"csrftoken={cookies['csrftoken']}"
+
+    def describe_body(self, size: int) -> str:
+        target = self.target
+        return (
+            f"ballot: round {target['round_name']!r}, village {target['village_name']} ({target['on_ballot']} "
+            f"projects on its ballot, {len(target['chosen'])} chosen within its budget), {size:,} bytes "
+            "urlencoded; the CSRF cookie and token of one GET, reused"
+        )
+
+
+def ballot_target(url: str) -> dict:
+    """The village of an open budget round with the most projects on its ballot, and the projects
+    a voter chooses there: the cheapest first while they fit in the village's budget."""
+    rows = sql(
+        url,
+        "SELECT r.id, r.name, vb.id, v.name, vb.amount, count(p.id) FROM budgets_budgetround r"
+        " JOIN municipalities_municipality m ON m.id = r.municipality_id"
+        " JOIN budgets_villagebudget vb ON vb.round_id = r.id JOIN villages_village v ON v.id = vb.village_id"
+        " JOIN budgets_project p ON p.village_budget_id = vb.id AND p.feasibility = 'feasible'"
+        " AND p.cost_estimate IS NOT NULL"
+        " WHERE m.is_active AND r.results_at IS NULL AND r.ideas_from <= current_date"
+        " AND r.voting_from <= now() AND r.voting_until > now()"
+        " GROUP BY r.id, r.name, vb.id, v.name, vb.amount ORDER BY count(p.id) DESC, vb.id LIMIT 1",
+    )
+    if not rows:
+        sys.exit("no budget round with open voting in the bench database (seed_demo makes one; drop the database)")
+    round_id, round_name, village_budget_id, village_name, amount, on_ballot = rows[0]
+    chosen, spent = [], 0
+    for project_id, cost in sql(
+        url,
+        "SELECT id, cost_estimate FROM budgets_project WHERE village_budget_id = %s AND feasibility = 'feasible'"
+        " AND cost_estimate IS NOT NULL ORDER BY cost_estimate, id",
+        (village_budget_id,),
+    ):
+        if spent + cost <= amount:
+            chosen.append(project_id)
+            spent += cost
+    return {
+        "round": round_id,
+        "round_name": round_name,
+        "village_budget": village_budget_id,
+        "village_name": village_name,
+        "on_ballot": on_ballot,
+        "chosen": chosen,
+    }
+
+
+def counts(url: str, variant) -> dict:
+    ((rows, max_id, outbox, outbox_max),) = sql(
+        url,
+        f"SELECT (SELECT count(*) FROM {variant.table}), (SELECT coalesce(max(id), 0) FROM {variant.table}),"  # noqa: S608
+        " (SELECT count(*) FROM notifications_outboxmail), (SELECT coalesce(max(id), 0) FROM notifications_outboxmail)",
+    )
+    return {"rows": rows, "max_id": max_id, "outbox": outbox, "outbox_max": outbox_max}
+
+
+def throughput(args, tools: dict, env: dict, workdir: Path, redis, *, settings: str, name: str, variant) -> dict:
     """`--rounds` x (real, bare) on one gunicorn, each measured run after a warm-up, with checks."""
-    target = submission_target(args.database_url)
     server = Gunicorn(tools, env, workdir, workers=args.workers, name=name, settings=settings)
     server.start()
     runs = []
     try:
         client = Client(server.port)
-        cookie_token, form_token = csrf_pair(client)
-        cookie = f"csrftoken={cookie_token}"
-        body, content_type = multipart(form_fields(form_token, target))
-        body_file = workdir / f"submission-{name}.body"
+        body, content_type, cookie = variant.request(client)
+        body_file = workdir / f"{variant.name}-{name}.body"
         body_file.write_bytes(body)
-        log(
-            f"  form: village {target['village_name']} ({target['village_officers']} officers have it), one cost "
-            f"line, {len(body):,} bytes multipart; the CSRF cookie and token of one GET, reused"
-        )
+        log(f"  {variant.describe_body(len(body))}")
         # One of each by hand, so a broken form fails here with its errors rather than as 30 s of 200s.
         headers = {"Content-Type": content_type, "Cookie": cookie}
-        status, _, page = client.request("POST", SUBMIT_PATH, body=body, headers=headers)
-        if status != 302:
+        status, _, page = client.request("POST", variant.real_path, body=body, headers=headers)
+        if status != variant.real_status:
             errors = re.findall(rb"invalid-feedback[^>]*>\s*(?:<strong>)?([^<]+)", page)
-            sys.exit(f"the real submission answered {status}, not 302; form errors: {errors[:5]}\n{server.tail()}")
-        status, _, _ = client.request("POST", BARE_PATH, body=body, headers={"Content-Type": content_type})
+            sys.exit(
+                f"the real view answered {status}, not {variant.real_status}; form errors: {errors[:5]}\n"
+                f"{server.tail()}"
+            )
+        status, _, _ = client.request("POST", variant.bare_path, body=body, headers={"Content-Type": content_type})
         if status != 201:
             sys.exit(f"the bare view answered {status}, not 201\n{server.tail()}")
         client.close()
-        log("  one real (302) and one bare (201) submission by hand: both fine")
+        log(f"  one real ({variant.real_status}) and one bare (201) request by hand: both fine")
 
         for round_ in range(1, args.rounds + 1):
-            for label, path, phase_cookie in (("real", SUBMIT_PATH, cookie), ("bare", BARE_PATH, "")):
+            for label, path, phase_cookie in (("real", variant.real_path, cookie), ("bare", variant.bare_path, "")):
                 log(f"{name}, round {round_}/{args.rounds}, {label}: POST {path}")
                 if args.warmup:
                     log(f"  warm-up, {args.warmup} s (rows not counted)")
@@ -658,7 +796,7 @@ def throughput(args, tools: dict, env: dict, workdir: Path, redis, *, settings: 
                 busy = machine_busy()
                 load = os.getloadavg()[0]
                 log(f"  machine busy before the run (other processes): {busy:.0f}% of all cores, load {load:.2f}")
-                before, queue_before = counts(args.database_url), redis.llen("celery")
+                before, queue_before = counts(args.database_url, variant), redis.llen("celery")
                 cpu_before = cpu_seconds(server.worker_pids())
                 sampler = LockSampler(args.database_url)
                 sampler.start()
@@ -667,7 +805,7 @@ def throughput(args, tools: dict, env: dict, workdir: Path, redis, *, settings: 
                                  label)  # fmt: skip
                 locks = sampler.stop()
                 cpu = cpu_seconds(server.worker_pids()) - cpu_before
-                after, queue_after = counts(args.database_url), redis.llen("celery")
+                after, queue_after = counts(args.database_url, variant), redis.llen("celery")
                 result.update(
                     label=label,
                     round=round_,
@@ -675,17 +813,24 @@ def throughput(args, tools: dict, env: dict, workdir: Path, redis, *, settings: 
                     load=load,
                     locks=locks,
                     worker_cpu_ms=1000 * cpu / result["requests"] if result["requests"] else 0.0,
-                    stored=after["initiatives"] - before["initiatives"],
+                    stored=after["rows"] - before["rows"],
                     outbox_new=after["outbox"] - before["outbox"],
                     celery_messages=queue_after - queue_before,  # kombu's Redis transport: a list per queue
-                    receipts=receipts_per_initiative(args.database_url, before["max_id"], after["max_id"]),
-                    outbox=outbox_by_template(args.database_url, before["max_id"], after["max_id"]),
+                    receipts=mails_per_row(
+                        args.database_url,
+                        variant.table,
+                        variant.join,
+                        variant.template,
+                        before["max_id"],
+                        after["max_id"],
+                    ),
+                    outbox=outbox_by_template(args.database_url, before["outbox_max"], after["outbox_max"]),
                 )
                 log(
                     f"  checks: {result['success']:,} successful answers ({result['s2xx']:,} 2xx + "
-                    f"{result['s3xx']:,} 3xx), {result['stored']:,} initiatives stored, {result['http_errors']} "
-                    f"HTTP errors, {result['socket_errors']} socket errors/timeouts; receipts per initiative "
-                    f"{result['receipts']}; worker CPU {result['worker_cpu_ms']:.1f} ms per request; a lock wait "
+                    f"{result['s3xx']:,} 3xx), {result['stored']:,} {variant.noun} stored, {result['http_errors']} "
+                    f"HTTP errors, {result['socket_errors']} socket errors/timeouts; `{variant.template}` mails per "
+                    f"row {result['receipts']}; worker CPU {result['worker_cpu_ms']:.1f} ms per request; a lock wait "
                     f"in {locks['share']:.0f}% of {locks['samples']} samples"
                 )
                 runs.append(result)
@@ -696,7 +841,7 @@ def throughput(args, tools: dict, env: dict, workdir: Path, redis, *, settings: 
         "name": name,
         "settings": settings,
         "server": server.describe(),
-        "target": target,
+        "target": variant.target,
         "body_bytes": body_file.stat().st_size,
         "body_file": body_file,
         "content_type": content_type,
@@ -1286,6 +1431,107 @@ def report(args, argv, tools, data, vers, results) -> str:
     return "\n".join(lines)
 
 
+def ballot_report(args, argv, tools, data, vers, results) -> str:
+    """bench/results/ballots.md: issue 14's ballots under gunicorn against the bare ballot INSERT."""
+    command = ("python bench/server.py " + " ".join(argv)).strip()
+    product = results["product"]
+    runs, t, target = product["runs"], product["totals"], product["target"]
+    real, bare = t["real"], t["bare"]
+    busy, load = [run["busy"] for run in runs], [run["load"] for run in runs]
+    errors = sum(run["http_errors"] + run["socket_errors"] for run in runs)
+    mails = real["receipts"]
+    lines = [
+        "# Ballots under gunicorn (issue 14)",
+        "",
+        f"- Command: `{command}` (from the repository root, `.venv/bin/python`)",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {git_commit() or '?'} (plus working-tree changes)",
+        f"- Machine: {machine()}; Python {platform.python_version()}",
+        f"- Servers on the same machine: {vers['postgres']}, {vers['redis']} (db {urlsplit(args.redis_url).path[1:]}: "
+        f"cache, rate limits and Celery broker; flushed before and after), {tools['gunicorn_version']}; load from "
+        f"{tools['wrk_version']}. Load tool and servers share the cores.",
+        "- Settings: `bench.bare.settings` = production's `config.settings.base` from the environment plus the "
+        "bench's bare URLs (`config/urls.py` is unchanged), DEBUG=false, plain http on loopback, CONN_MAX_AGE 0, "
+        "as in bench/results/server.md.",
+        f"- **The ballot rate limits are lifted for the run**: BALLOT_RATE_LIMIT and BALLOT_RATE_LIMIT_PER_ADDRESS="
+        f"{LIFTED_RATE_LIMIT:_} (defaults 30 per client and 5 per address per hour); their Redis counters are "
+        "still read and incremented on every ballot.",
+        "- No Celery worker runs: the confirmation mails stay `pending` in the outbox, their task messages wait "
+        "in Redis.",
+        f"- Data: {data['seeded']}: {data['municipalities']} active municipalities, {data['villages']} public "
+        f"villages; the demo's budget round {target['round_name']!r}, open for voting.",
+        f"- Load average (1 min, the bench's own processes included) {span(load, '.1f')} before the measured "
+        f"runs; other processes used {span(busy, '.0f')}% of all cores in the second before each. Real and bare "
+        "runs are interleaved so that both meet the same conditions.",
+        "",
+        "## Result",
+        "",
+        "| Check | Result | Verdict |",
+        "|---|---|---|",
+        f"| real ballot / bare ballot INSERT (requests/s, all rounds; issue 14: reported) | {real['rps']:.1f} / "
+        f"{bare['rps']:.1f} = **{t['ratio']:.2f}×** (round by round "
+        f"{', '.join(f'{r:.2f}×' for r in t['round_ratios'])}) | reported |",
+        f"| 0 errors (every run, both views) | {sum(r['http_errors'] for r in runs)} 4xx/5xx, "
+        f"{sum(r['socket_errors'] for r in runs)} socket errors/timeouts, {len(product['server_errors'])} errors in "
+        f"gunicorn's log | {verdict(errors == 0 and not product['server_errors'])} |",
+        "| stored ballots == successful (2xx/3xx) answers, per run | "
+        + ", ".join(f"{r['label']} {r['round']}: {r['stored']:,} = {r['success']:,}" for r in runs)
+        + f" | {verdict(all(run['stored'] == run['success'] for run in runs))} |",
+        f"| each ballot of the real runs has exactly one confirmation mail in the outbox | {mails['1']:,} with one, "
+        f"{mails['0']:,} with none, {mails['>1']:,} with more | "
+        f"{verdict(mails['0'] == 0 and mails['>1'] == 0 and mails['1'] == real['stored'])} |",
+        "",
+        "## Ballot throughput",
+        "",
+        f"`{product['server']}` (bound to 127.0.0.1; 2 cores). Both views against the same gunicorn in the same "
+        f"run, interleaved: real, bare, real, bare … ({args.rounds} rounds); each measured run after a "
+        f"{args.warmup} s wrk warm-up whose rows are not counted. wrk `-t {args.threads} -c {args.connections} "
+        f"--latency --timeout {args.timeout}s -s bench/wrk/post.lua` sends for {args.duration} s, then waits up "
+        f"to {args.grace} s for the answers in flight, so every request sent is answered and counted. "
+        "Requests/s = answers / (last answer − first request). The body is what a browser sends for the "
+        f"filled-in ballot form ({product['body_bytes']:,} bytes, urlencoded: village {target['village_name']} "
+        f"with {target['on_ballot']} projects on its ballot, the {len(target['chosen'])} cheapest chosen within "
+        "its budget, age confirmed, an e-mail address, empty code and honeypot), with the csrftoken cookie and "
+        "form token of one GET of the ballot page in every request. Every request is a new voter without a "
+        "session.",
+        "",
+        "- **real**: `POST /begroten/<round>/<village>/stemmen/`, the product's view: the round and village "
+        "lookups, the ballot's rate-limit checks and counters (Redis), the form (the village's projects on the "
+        "ballot), `ballot_cast` (phase, age, the ballot's rules: projects of this ballot within the budget; the "
+        "ballot row, its choices, the confirmation mail in the outbox), after the commit the mail handed to "
+        "Celery on Redis, 302 to the page that says the mail is on its way (not followed).",
+        "- **bare**: `POST /bench/bare-ballot/<round>/<village>/` (bench/bare/views.py, not in the product's "
+        "URLs), csrf-exempt: one lookup of the village's budget in the round and `Ballot.objects.create(...)` "
+        "with the address from the same POST, 201; no form, choices, checks, mail or rate limit. The middleware "
+        "stack is the product's.",
+        "- The same address in every request: the product stores a new unconfirmed ballot each time (a later "
+        "confirmed one replaces an earlier one only when its link is opened), each with its own mail.",
+        "",
+        *run_table(runs),
+        "",
+        f"All rounds: real {real['requests']:,} answers in {real['window']:.1f} s = **{real['rps']:.1f}/s**, "
+        f"bare {bare['requests']:,} in {bare['window']:.1f} s = **{bare['rps']:.1f}/s**: real / bare = "
+        f"**{t['ratio']:.2f}×**. Worker CPU per request: real {real['worker_cpu_ms']:.1f} ms, bare "
+        f"{bare['worker_cpu_ms']:.1f} ms (bare / real = {t['cpu_ratio']:.2f}; it depends less on the other "
+        "processes than the rates do).",
+        "",
+        "Outbox rows the real runs added:",
+        "",
+        "| Template | Status | Rows |",
+        "|---|---|---:|",
+        *[f"| `{tpl}` | {status} | {n:,} |" for (tpl, status), n in sorted(real["outbox"].items())],
+        "",
+        f"New outbox rows in the real runs: {real['outbox_new']:,}; task messages added to the Celery queue in "
+        f"Redis: {real['celery_messages']:,}. The bare runs added {bare['outbox_new']} outbox rows and "
+        f"{bare['celery_messages']} messages.",
+        "",
+    ]
+    if product["server_errors"]:
+        lines += ["Errors in gunicorn's log:", "", "```", *product["server_errors"][:20], "```", ""]
+    lines += results.get("previous", [])
+    lines.append("")
+    return "\n".join(lines)
+
+
 def profile_section(args, results) -> list[str]:
     before, after = results.get("profile"), results.get("profile_whatif")
     if not before:
@@ -1583,12 +1829,13 @@ def main(argv=None) -> int:
         log(f"{vers['postgres']}, {vers['redis']}, {tools['gunicorn_version']}, {tools['wrk_version']}")
         collect_static(env)
         ratio = None
+        variant = (Ballots if args.variant == "ballots" else Submissions)(args.database_url)
         if not args.skip_throughput:
-            log("throughput: the product's submission against the bare view")
+            log(f"throughput: the product's {variant.name} against the bare view")
             product = results["product"] = throughput(args, tools, env, workdir, redis, settings=SETTINGS,
-                                                      name="product")  # fmt: skip
+                                                      name="product", variant=variant)  # fmt: skip
             ratio = product["totals"]["ratio"]
-            log(f"real / bare = {ratio:.2f}× (goal ≥ {GOAL_RATIO}×)")
+            log(f"real / bare = {ratio:.2f}×" + ("" if args.variant == "ballots" else f" (goal ≥ {GOAL_RATIO}×)"))
             missed = ratio < GOAL_RATIO
             if args.profile == "always" or (args.profile == "auto" and missed):
                 body, content_type = product["body_file"], product["content_type"]
@@ -1597,14 +1844,15 @@ def main(argv=None) -> int:
             if args.what_if == "always" or (args.what_if == "auto" and missed):
                 log("throughput again with the recommended fixes applied as patches (what-if)")
                 results["whatif"] = throughput(args, tools, env, workdir, redis, settings=SETTINGS_WHATIF,
-                                               name="what-if")  # fmt: skip
+                                               name="what-if", variant=variant)  # fmt: skip
                 log(f"what-if: real / bare = {results['whatif']['totals']['ratio']:.2f}×")
         if args.memory_requests:
             log(f"memory: one worker, {2 * args.memory_requests:,} requests after a warm-up")
             results["memory"] = memory(args, tools, env, workdir)
         if not args.no_previous:
             results["previous"] = previous_run(args.output)
-        table = report(args, argv, tools, data, vers, results)
+        write = ballot_report if args.variant == "ballots" else report
+        table = write(args, argv, tools, data, vers, results)
     finally:
         with contextlib.suppress(Exception):
             redis.flushdb()

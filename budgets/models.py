@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,31 @@ class BudgetRoundQuerySet(MunicipalityScopedQuerySet):
     def public(self):
         """Rounds anyone may see: of an active municipality and started (the ideas period begun)."""
         return self.filter(municipality__is_active=True, ideas_from__lte=timezone.localdate())
+
+    def results_published(self):
+        """Public rounds whose results are published (computed when voting closed)."""
+        return self.public().filter(results_at__isnull=False)
+
+    def with_result_totals(self):
+        """Per round: its villages, the ballots counted, the projects on the ballot, the chosen
+        ones and what they cost. Subqueries, so the sums do not multiply over two relations."""
+        villages = VillageBudget.objects.filter(round=models.OuterRef("pk")).order_by().values("round")
+        projects = Project.objects.filter(round=models.OuterRef("pk"), votes__isnull=False).order_by().values("round")
+        chosen = projects.filter(is_winner=True)
+        return self.annotate(
+            villages_count=_subquery_total(villages.annotate(n=models.Count("pk")).values("n"), 0),
+            ballots_counted=_subquery_total(villages.annotate(n=models.Sum("ballots_counted")).values("n"), 0),
+            projects_count=_subquery_total(projects.annotate(n=models.Count("pk")).values("n"), 0),
+            chosen_count=_subquery_total(chosen.annotate(n=models.Count("pk")).values("n"), 0),
+            chosen_cost=_subquery_total(
+                chosen.annotate(n=models.Sum("cost_estimate")).values("n"), Decimal("0"), money=True
+            ),
+        )
+
+
+def _subquery_total(queryset, default, *, money=False):
+    field = models.DecimalField(**MONEY) if money else models.IntegerField()
+    return Coalesce(models.Subquery(queryset, output_field=field), models.Value(default, output_field=field))
 
 
 class BudgetRound(TimeStampedModel):
@@ -172,6 +198,19 @@ class RoundChildQuerySet(MunicipalityScopedQuerySet):
     audience = OFFICERS
 
 
+class VillageBudgetQuerySet(RoundChildQuerySet):
+    def with_results(self):
+        """Per village: the chosen projects and what they cost (as its results page shows)."""
+        chosen = models.Q(projects__is_winner=True, projects__votes__isnull=False)
+        return self.annotate(
+            chosen_count=models.Count("projects", filter=chosen),
+            chosen_cost=Coalesce(
+                models.Sum("projects__cost_estimate", filter=chosen),
+                models.Value(Decimal("0"), output_field=models.DecimalField(**MONEY)),
+            ),
+        )
+
+
 class VillageBudget(models.Model):
     """The part of a round's total for one village (or a group of villages under one name)."""
 
@@ -183,7 +222,7 @@ class VillageBudget(models.Model):
     # Written when the results are computed.
     ballots_counted = models.PositiveIntegerField(_("ballots counted"), default=0, editable=False)
 
-    objects = RoundChildQuerySet.as_manager()
+    objects = VillageBudgetQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "village__name"]
@@ -205,6 +244,10 @@ class VillageBudget(models.Model):
 class ProjectQuerySet(RoundChildQuerySet):
     def on_ballot(self):
         return self.filter(feasibility=Feasibility.FEASIBLE, cost_estimate__isnull=False)
+
+    def in_published_results(self):
+        """The projects of rounds with published results, as their results pages show them."""
+        return self.filter(round__in=BudgetRound.objects.results_published(), votes__isnull=False)
 
 
 class Project(TimeStampedModel):

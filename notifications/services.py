@@ -29,6 +29,11 @@ def _digest_user_ids(user_ids) -> set[int]:
     )
 
 
+def mail_language(language: str) -> str:
+    """A language the site speaks, else the default one."""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def mail_enqueue(
     *,
     to: str,
@@ -58,7 +63,7 @@ def mail_enqueue(
         defaults={
             "to": to,
             "template": template,
-            "language": language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+            "language": mail_language(language),
             "subject": subject,
             "municipality_id": getattr(subject, "municipality_id", None),
             "recipient": recipient,
@@ -85,11 +90,9 @@ def mail_enqueue_many(mails: list[OutboxMail]) -> int:
         return 0
     started = timezone.now()
     digest_users = _digest_user_ids(mail.recipient_id for mail in mails)
-    languages = dict(settings.LANGUAGES)
     for mail in mails:
         mail.created_at = started
-        if mail.language not in languages:
-            mail.language = settings.LANGUAGE_CODE
+        mail.language = mail_language(mail.language)
         if mail.recipient_id in digest_users:
             mail.status = OutboxStatus.HELD
     OutboxMail.objects.bulk_create(mails, ignore_conflicts=True)

@@ -1,4 +1,4 @@
-"""The product's settings and URLs plus one bare insert view, for `bench/server.py` only.
+"""The product's settings and URLs plus two bare insert views (an initiative, a ballot), for `bench/server.py` only.
 
-Nothing in the product imports this package; `config/urls.py` does not know the bare view.
+Nothing in the product imports this package; `config/urls.py` does not know the bare views.
 """

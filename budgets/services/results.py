@@ -1,7 +1,8 @@
 """The results of a round: counted when voting has closed, by the round's rule per village,
 and the winners decided with a grant from the round's fund, all in one transaction.
 
-`initiative_decide` applies the fund's own checks with the fund's row locked; before that the
+`initiatives_decide` decides all winners at once with the rules of `initiative_decide`: the
+fund's row locked once, the fund's own checks on each grant and on their sum; before that the
 round checks that its winners together stay within the round's total and what the fund has
 left. Whatever refuses, nothing is decided, the round keeps no results, and the reason is
 stored on the round (staff see it) and in the audit log; the next tick tries again.
@@ -21,10 +22,11 @@ from audit.services import audit_log
 from budgets.constants import Phase, ResultRule
 from budgets.models import Ballot, BallotChoice, BudgetRound, Project, VillageBudget
 from budgets.rules import Candidate, equal_shares, greedy, greedy_order
+from core.bulk import bulk_set
 from core.formats import money
 from initiatives.constants import OPEN_STATUSES, DecisionOutcome, Status
-from initiatives.services.funds import initiative_decide
-from initiatives.services.workflow import initiative_transition
+from initiatives.services.funds import DecisionRequest, initiatives_decide
+from initiatives.services.workflow import initiatives_transition
 from municipalities.access import is_officer_of
 from municipalities.models import Fund
 from notifications.models import OutboxMail
@@ -155,29 +157,9 @@ def _compute(*, round_pk: int, now) -> BudgetRound:
             _("The chosen projects cost %(total)s, but the fund has %(left)s left.")
             % {"total": money(total), "left": money(left)}
         )
-    for project in winners:
-        initiative = project.initiative
-        step = TO_DECIDABLE.get(initiative.status)
-        if step is not None:
-            initiative = initiative_transition(initiative=initiative, to_status=step, actor=actor)
-        initiative_decide(
-            initiative=initiative,
-            actor=actor,
-            outcome=DecisionOutcome.SUPPORTED,
-            motivation=_(
-                "Chosen by the residents of %(village)s in “%(round)s” with %(votes)s votes. "
-                "The contribution is the municipality's cost estimate."
-            )
-            % {"village": project.village_budget.village.name, "round": round, "votes": project.votes},
-            fund=fund,
-            amount=project.cost_estimate,
-            # The money was approved when the round's budgets were set: the residents choose
-            # within them, so a winner above the municipality's mandate needs no second approval.
-            approved_by=actor,
-        )
-    # Small batches: PostgreSQL evaluates the CASE of a bulk update per row.
-    Project.objects.bulk_update(projects, ["votes", "is_winner", "rank"], batch_size=100)
-    VillageBudget.objects.bulk_update(village_budgets, ["ballots_counted"], batch_size=100)
+    _decide_winners(round=round, winners=winners, fund=fund, actor=actor)
+    bulk_set(projects, ["votes", "is_winner", "rank"])
+    bulk_set(village_budgets, ["ballots_counted"])
     round.results_at, round.results_error = now, ""
     round.save(update_fields=["results_at", "results_error", "updated_at"])
     audit_log(
@@ -192,6 +174,41 @@ def _compute(*, round_pk: int, now) -> BudgetRound:
     # those mails are in the outbox (which keeps its own copy until sent), they go.
     Ballot.objects.filter(round=round).exclude(email="").update(email="")
     return round
+
+
+def _decide_winners(*, round: BudgetRound, winners: list[Project], fund: Fund, actor) -> None:
+    """Every winner a decision with a grant, all at once (`initiatives_decide`: the fund's rules
+    on each grant and on their sum, a fixed number of queries however many winners). The
+    round's coordinator decides and approves: the money was approved when the round's budgets
+    were set, and the residents choose within them, so a winner above the municipality's
+    mandate needs no second approval."""
+    if not winners:
+        return
+    steps = defaultdict(list)  # the step that makes an open initiative ready for a decision
+    for project in winners:
+        step = TO_DECIDABLE.get(project.initiative.status)
+        if step is not None:
+            steps[step].append(project.initiative)
+    for step, initiatives in steps.items():
+        initiatives_transition(initiatives=initiatives, to_status=step, actor=actor)
+    initiatives_decide(
+        decisions=[
+            DecisionRequest(
+                initiative=project.initiative,
+                motivation=_(
+                    "Chosen by the residents of %(village)s in “%(round)s” with %(votes)s votes. "
+                    "The contribution is the municipality's cost estimate."
+                )
+                % {"village": project.village_budget.village.name, "round": round, "votes": project.votes},
+                amount=project.cost_estimate,
+            )
+            for project in winners
+        ],
+        actor=actor,
+        outcome=DecisionOutcome.SUPPORTED,
+        fund=fund,
+        approved_by=actor,
+    )
 
 
 def _mail_results(round: BudgetRound, projects: list[Project]) -> None:

@@ -3,6 +3,7 @@ confirmation mail, and the results. No account, no JavaScript needed."""
 
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -22,10 +23,6 @@ from budgets.results_view import results_context
 from budgets.services.voting import ballot_cast, ballot_cast_paper, ballot_change, ballot_confirm, ballot_for_token
 from core import ratelimit
 from core.forms import add_service_error
-
-# Ballots from one client and to one address per hour (a person may correct a typing error).
-BALLOTS_PER_CLIENT_PER_HOUR = 30
-BALLOTS_PER_ADDRESS_PER_HOUR = 5
 
 
 def winners_with_progress(round):
@@ -97,7 +94,7 @@ class BallotView(VillageBallotMixin, FormView):
     def post(self, request, *args, **kwargs):
         if not self.round.is_voting:
             return self.get(request, *args, **kwargs)
-        if ratelimit.is_limited("budget-ballot", request, limit=BALLOTS_PER_CLIENT_PER_HOUR):
+        if ratelimit.is_limited("budget-ballot", request, limit=settings.BALLOT_RATE_LIMIT):
             return render(request, "initiatives/rate_limited.html", status=429)
         return super().post(request, *args, **kwargs)
 
@@ -106,7 +103,7 @@ class BallotView(VillageBallotMixin, FormView):
         request = self.request
         email = data.get("email") or ""
         if email and ratelimit.is_limited(
-            "budget-ballot-address", request, limit=BALLOTS_PER_ADDRESS_PER_HOUR, value=email.lower()
+            "budget-ballot-address", request, limit=settings.BALLOT_RATE_LIMIT_PER_ADDRESS, value=email.lower()
         ):
             return render(request, "initiatives/rate_limited.html", status=429)
         ratelimit.record("budget-ballot", request, period=3600)

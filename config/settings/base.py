@@ -421,6 +421,9 @@ SUPPORT_RATE_LIMIT = env.int("SUPPORT_RATE_LIMIT", default=20)  # per IP address
 SUPPORT_RATE_LIMIT_PER_ADDRESS = env.int("SUPPORT_RATE_LIMIT_PER_ADDRESS", default=5)
 SUPPORT_RATE_PERIOD = env.int("SUPPORT_RATE_PERIOD", default=3600)  # seconds
 SUPPORT_CONFIRM_DAYS = env.int("SUPPORT_CONFIRM_DAYS", default=7)
+# Budget-round ballots by mail: per client and per address, per hour (a person may correct a typing error).
+BALLOT_RATE_LIMIT = env.int("BALLOT_RATE_LIMIT", default=30)  # per IP address
+BALLOT_RATE_LIMIT_PER_ADDRESS = env.int("BALLOT_RATE_LIMIT_PER_ADDRESS", default=5)
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)  # trusted proxies in front of the app (X-Forwarded-For)
 ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=5)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
@@ -483,8 +486,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Dorpsinitiatief API",
     "DESCRIPTION": (
         "Open data of the platform: municipalities, villages, funds, published initiatives (without personal "
-        "data), decisions with their public motivation and figures per municipality. Every list also comes "
-        "as a Dutch spreadsheet CSV file with ?format=csv."
+        "data), decisions with their public motivation, figures per municipality, and the results of budget "
+        "rounds once they are published (per round, per village and per project). Every list also comes as a "
+        "Dutch spreadsheet CSV file with ?format=csv."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

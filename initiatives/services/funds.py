@@ -2,16 +2,21 @@
 the sums are checked).
 """
 
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from audit.constants import AuditAction
+from audit.models import AuditLogEntry
+from audit.services import audit_entry
 from core.formats import money
 from initiatives.constants import DecisionOutcome, GrantStatus, Status
 from initiatives.models import (
@@ -21,11 +26,12 @@ from initiatives.models import (
     Initiative,
     Support,
 )
-from initiatives.services.common import audit_initiative, mail_initiator
+from initiatives.services.common import audit_initiative, initiator_mail
 from initiatives.services.letters import decision_letter_schedule
-from initiatives.services.workflow import initiative_transition
+from initiatives.services.workflow import initiatives_transition
 from municipalities.access import require_officer
 from municipalities.models import Fund
+from notifications.services import mail_enqueue_many
 
 
 def fund_check_grant(*, fund: Fund, initiative: Initiative, amount: Decimal, grant: Grant | None = None) -> None:
@@ -34,6 +40,46 @@ def fund_check_grant(*, fund: Fund, initiative: Initiative, amount: Decimal, gra
     Call with the fund row locked: the sums below must not move until the grant is saved.
     `grant` is the grant being changed (the admin): its current amount is left out of the sums.
     """
+    fund_check_grants(fund=fund, grants=[(initiative, amount)], grant=grant)
+
+
+def fund_check_grants(*, fund: Fund, grants: Sequence[tuple[Initiative, Decimal]], grant: Grant | None = None) -> None:
+    """`fund_check_grant` for several new grants at once (a budget round's winners): the rules
+    per grant, and the fund's and each village's room for their sum. A fixed number of queries."""
+    for initiative, amount in grants:
+        _check_grant_terms(fund=fund, initiative=initiative, amount=amount)
+    if fund.min_supporters and grant is None:  # a new grant; one already given stays
+        _check_supporters(fund=fund, initiatives=[initiative for initiative, _amount in grants])
+    exclude_grant = grant.pk if grant is not None else None
+    taken = fund.taken(exclude_grant=exclude_grant)
+    if taken + sum((amount for _initiative, amount in grants), Decimal("0")) > fund.budget:
+        raise ValidationError(
+            {"amount": _("The fund has %(left)s left; this is more.") % {"left": money(fund.budget - taken)}}
+        )
+    if fund.budget_per_village is not None:
+        asked = defaultdict(Decimal)  # village -> the sum of the new grants
+        for initiative, amount in grants:
+            asked[initiative.village_id] += amount
+        live = Grant.objects.filter(fund=fund).exclude(status=GrantStatus.WITHDRAWN).exclude(pk=exclude_grant)
+        village_taken = dict(
+            live.filter(initiative__village_id__in=asked)
+            .values("initiative__village_id")
+            .annotate(total=Sum("amount"))
+            .values_list("initiative__village_id", "total")
+        )
+        for village_id, amount in asked.items():
+            have = village_taken.get(village_id) or Decimal("0")
+            if have + amount > fund.budget_per_village:
+                raise ValidationError(
+                    {
+                        "amount": _("This village has %(left)s left in this fund this year.")
+                        % {"left": money(fund.budget_per_village - have)}
+                    }
+                )
+
+
+def _check_grant_terms(*, fund: Fund, initiative: Initiative, amount: Decimal) -> None:
+    """The fund's rules for one grant on its own (no queries)."""
     if fund.municipality_id != initiative.municipality_id:
         raise ValidationError({"fund": _("Choose a fund of the initiative's own municipality.")})
     if not fund.is_open:
@@ -58,9 +104,20 @@ def fund_check_grant(*, fund: Fund, initiative: Initiative, amount: Decimal, gra
                     }
                 }
             )
-    if fund.min_supporters and grant is None:  # a new grant; one already given stays
-        have = Support.objects.confirmed().filter(initiative=initiative, village_id=initiative.village_id).count()
-        if have < fund.min_supporters:
+
+
+def _check_supporters(*, fund: Fund, initiatives: list[Initiative]) -> None:
+    """Enough confirmed supporters from the initiative's own village, for each (one query)."""
+    have = dict(
+        Support.objects.confirmed()
+        .filter(initiative__in=[initiative.pk for initiative in initiatives], village_id=F("initiative__village_id"))
+        .values("initiative_id")
+        .annotate(n=Count("pk"))
+        .values_list("initiative_id", "n")
+    )
+    for initiative in initiatives:
+        count = have.get(initiative.pk, 0)
+        if count < fund.min_supporters:
             raise ValidationError(
                 {
                     "fund": _(
@@ -70,45 +127,40 @@ def fund_check_grant(*, fund: Fund, initiative: Initiative, amount: Decimal, gra
                     % {
                         "min": fund.min_supporters,
                         "village": initiative.village.name,
-                        "have": have,
-                        "needed": fund.min_supporters - have,
+                        "have": count,
+                        "needed": fund.min_supporters - count,
                     }
                 }
             )
-    exclude_grant = grant.pk if grant is not None else None
-    taken = fund.taken(exclude_grant=exclude_grant)
-    if taken + amount > fund.budget:
-        raise ValidationError(
-            {"amount": _("The fund has %(left)s left; this is more.") % {"left": money(fund.budget - taken)}}
-        )
-    if fund.budget_per_village is not None:
-        live = Grant.objects.filter(fund=fund).exclude(status=GrantStatus.WITHDRAWN).exclude(pk=exclude_grant)
-        village_taken = live.filter(initiative__village_id=initiative.village_id).aggregate(total=Sum("amount"))[
-            "total"
-        ] or Decimal("0")
-        if village_taken + amount > fund.budget_per_village:
-            raise ValidationError(
-                {
-                    "amount": _("This village has %(left)s left in this fund this year.")
-                    % {"left": money(fund.budget_per_village - village_taken)}
-                }
-            )
 
 
-def refuse_without_approval(*, initiative: Initiative, amount: Decimal | None) -> None:
+def refuse_without_approval(*, initiatives: Sequence[tuple[Initiative, Decimal | None]]) -> None:
     """An officer decides alone only within the mandate, and not while a proposal waits.
 
-    Call with the initiative row locked, so a proposal and a decision cannot cross."""
-    municipality = initiative.municipality
-    if municipality.needs_approval(amount):
-        raise ValidationError(
-            {
-                "amount": _("%(amount)s is more than the mandate of %(mandate)s: a coordinator approves it first.")
-                % {"amount": money(amount), "mandate": money(municipality.mandate_amount)}
-            }
-        )
-    if DecisionProposal.objects.filter(initiative=initiative).pending().exists():
+    `initiatives` are (initiative, amount) pairs. Call with the initiative rows locked, so a
+    proposal and a decision cannot cross."""
+    for initiative, amount in initiatives:
+        municipality = initiative.municipality
+        if municipality.needs_approval(amount):
+            raise ValidationError(
+                {
+                    "amount": _("%(amount)s is more than the mandate of %(mandate)s: a coordinator approves it first.")
+                    % {"amount": money(amount), "mandate": money(municipality.mandate_amount)}
+                }
+            )
+    pks = [initiative.pk for initiative, _amount in initiatives]
+    if DecisionProposal.objects.filter(initiative__in=pks).pending().exists():
         raise ValidationError(_("A proposal for this decision is waiting for approval by a coordinator."))
+
+
+@dataclass(frozen=True)
+class DecisionRequest:
+    """One initiative to decide in `initiatives_decide`, with its public motivation and, when
+    the decision gives money, its amount."""
+
+    initiative: Initiative
+    motivation: str
+    amount: Decimal | None = None
 
 
 @transaction.atomic
@@ -127,41 +179,107 @@ def initiative_decide(
 
     A grant above the municipality's mandate needs `approved_by`: the coordinator who approved
     `actor`'s proposal (initiatives.services.mandate); the audit rows then name the approver."""
-    require_officer(approved_by or actor, initiative.municipality_id)
-    if not motivation.strip():
-        raise ValidationError({"motivation": _("Explain the decision: the initiator and the public read it.")})
-    if outcome == DecisionOutcome.NOT_SUPPORTED and fund is not None:
-        raise ValidationError({"fund": _("A decision that does not support the initiative gives no money.")})
-    if (fund is None) != (amount is None):
-        raise ValidationError({"amount": _("Choose a fund and an amount together.")})
-    if fund is not None:
-        fund = Fund.objects.select_for_update().get(pk=fund.pk)
-        fund_check_grant(fund=fund, initiative=initiative, amount=amount)
-    initiative = initiative_transition(initiative=initiative, to_status=Status.DECIDED, actor=actor)
-    if approved_by is None:
-        refuse_without_approval(initiative=initiative, amount=amount)
-    decision = Decision.objects.create(
-        initiative=initiative, outcome=outcome, motivation=motivation, decided_by=actor, approved_by=approved_by
-    )
-    Initiative.objects.filter(pk=initiative.pk).update(decided_at=decision.decided_at)
-    if fund is not None:
-        grant = Grant.objects.create(initiative=initiative, decision=decision, fund=fund, amount=amount)
-        audit_initiative(
-            approved_by or actor,
-            AuditAction.GRANT_COMMIT,
-            initiative,
-            obj=grant,
-            detail=f"fund={fund.pk} amount={amount}",
-        )
-    audit_initiative(approved_by or actor, AuditAction.INITIATIVE_DECIDE, initiative, obj=decision, detail=outcome)
-    decision_letter_schedule(decision)  # the letter (PDF) is made after the commit, before the mail leaves
-    mail_initiator(
-        initiative,
-        template="initiatives/email/decision",
-        key=f"decision:{decision.pk}",
-        context={"decision_id": decision.pk},
+    (decision,) = initiatives_decide(
+        decisions=[DecisionRequest(initiative=initiative, motivation=motivation, amount=amount)],
+        actor=actor,
+        outcome=outcome,
+        fund=fund,
+        approved_by=approved_by,
     )
     return decision
+
+
+@transaction.atomic
+def initiatives_decide(
+    *,
+    decisions: Sequence[DecisionRequest],
+    actor,
+    outcome: str,
+    fund: Fund | None = None,
+    approved_by=None,
+) -> list[Decision]:
+    """`initiative_decide` for many initiatives at once (a budget round's winners), with the
+    same rules and rows: the fund's row locked once and its rules applied to each grant and to
+    their sum, then per initiative the step to "decided", the decision, the grant, the audit
+    rows, the letter and the initiator's mail. A fixed number of queries, however many there
+    are; one that is refused refuses them all. Returns the decisions in the order given."""
+    for municipality_id in dict.fromkeys(request.initiative.municipality_id for request in decisions):
+        require_officer(approved_by or actor, municipality_id)
+    for request in decisions:
+        if not request.motivation.strip():
+            raise ValidationError({"motivation": _("Explain the decision: the initiator and the public read it.")})
+        if outcome == DecisionOutcome.NOT_SUPPORTED and fund is not None:
+            raise ValidationError({"fund": _("A decision that does not support the initiative gives no money.")})
+        if (fund is None) != (request.amount is None):
+            raise ValidationError({"amount": _("Choose a fund and an amount together.")})
+    if fund is not None:
+        fund = Fund.objects.select_for_update().get(pk=fund.pk)
+        fund_check_grants(fund=fund, grants=[(request.initiative, request.amount) for request in decisions])
+    initiatives = initiatives_transition(
+        initiatives=[request.initiative for request in decisions], to_status=Status.DECIDED, actor=actor
+    )
+    if approved_by is None:
+        amounts = [request.amount for request in decisions]
+        refuse_without_approval(initiatives=list(zip(initiatives, amounts, strict=True)))
+    now = timezone.now()
+    rows = Decision.objects.bulk_create(
+        Decision(
+            initiative=initiative,
+            outcome=outcome,
+            motivation=request.motivation,
+            decided_by=actor,
+            approved_by=approved_by,
+            decided_at=now,
+        )
+        for initiative, request in zip(initiatives, decisions, strict=True)
+    )
+    Initiative.objects.filter(pk__in=[initiative.pk for initiative in initiatives]).update(decided_at=now)
+    grants = []
+    if fund is not None:
+        grants = Grant.objects.bulk_create(
+            Grant(initiative=decision.initiative, decision=decision, fund=fund, amount=request.amount)
+            for decision, request in zip(rows, decisions, strict=True)
+        )
+    lines = []
+    for index, decision in enumerate(rows):
+        initiative = decision.initiative
+        if grants:
+            lines.append(
+                audit_entry(
+                    actor=approved_by or actor,
+                    action=AuditAction.GRANT_COMMIT,
+                    obj=grants[index],
+                    municipality=initiative.municipality,
+                    detail=f"fund={fund.pk} amount={grants[index].amount}",
+                )
+            )
+        lines.append(
+            audit_entry(
+                actor=approved_by or actor,
+                action=AuditAction.INITIATIVE_DECIDE,
+                obj=decision,
+                municipality=initiative.municipality,
+                detail=outcome,
+            )
+        )
+    AuditLogEntry.objects.bulk_create(lines)
+    for decision in rows:
+        decision_letter_schedule(decision)  # the letter (PDF) is made after the commit, before the mail leaves
+    mail_enqueue_many(
+        [
+            mail
+            for decision in rows
+            if (
+                mail := initiator_mail(
+                    decision.initiative,
+                    template="initiatives/email/decision",
+                    key=f"decision:{decision.pk}",
+                    context={"decision_id": decision.pk},
+                )
+            )
+        ]
+    )
+    return rows
 
 
 @transaction.atomic

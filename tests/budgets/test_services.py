@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from audit.constants import AuditAction
@@ -28,9 +29,12 @@ from budgets.services.voting import (
 )
 from initiatives.constants import DecisionOutcome, GrantStatus, Status
 from initiatives.models import Grant
+from initiatives.services.funds import initiative_decide
+from initiatives.services.workflow import initiative_transition
 from notifications.models import OutboxMail
 from tests.budgets.factories import BallotFactory, BudgetRoundFactory, ProjectFactory, VillageBudgetFactory
 from tests.initiatives.factories import InitiativeFactory
+from tests.initiatives.helpers import decision_rows
 from tests.municipalities.factories import OfficerMembershipFactory
 from tests.villages.factories import VillageOrganisationFactory
 
@@ -310,6 +314,85 @@ class ResultsTests:
         round_results_compute(round=_close(project.round))
         assert OutboxMail.objects.filter(template="budgets/email/results_voter").count() == 1
         assert not Ballot.objects.exclude(email="").exists()  # the addresses are gone
+
+
+class ResultsAtOnceTests:
+    """The winners are decided all at once (`initiatives_decide`), with the rows that deciding
+    them one by one (`initiative_decide` with the round's coordinator as approver) leaves."""
+
+    def test_the_winners_get_the_rows_of_a_decision_one_by_one(self, django_capture_on_commit_callbacks):
+        village_budget = VillageBudgetFactory(amount=D(10000))
+        round = village_budget.round
+        winners = [
+            ProjectFactory(village_budget=village_budget, cost_estimate=D(3000)),
+            ProjectFactory(village_budget=village_budget, cost_estimate=D(2000), initiative__waiting=True),
+            ProjectFactory(
+                village_budget=village_budget, cost_estimate=D("1500.50"), initiative__preferred_language="en"
+            ),
+        ]
+        _vote(village_budget, *winners, n=2)
+        _close(round)
+        with django_capture_on_commit_callbacks():
+            round_results_compute(round=round)
+        coordinator = round.created_by
+        for project in winners:
+            initiative = project.initiative  # as it was before the results
+            project.refresh_from_db()  # the amount as stored: 3000.00
+            twin = InitiativeFactory(
+                village=initiative.village,
+                status=initiative.status,
+                first_response_at=initiative.first_response_at,
+                initiator_email=initiative.initiator_email,
+                preferred_language=initiative.preferred_language,
+                total_cost=initiative.total_cost,
+            )
+            twin = initiative_transition(
+                initiative=twin,
+                to_status={Status.SUBMITTED: Status.INTAKE, Status.WAITING_FOR_INITIATOR: Status.IN_CONVERSATION}[
+                    twin.status
+                ],
+                actor=coordinator,
+            )
+            initiative_decide(
+                initiative=twin,
+                actor=coordinator,
+                outcome=DecisionOutcome.SUPPORTED,
+                motivation=initiative.decisions.get().motivation,
+                fund=round.fund,
+                amount=project.cost_estimate,
+                approved_by=coordinator,
+            )
+            assert decision_rows(initiative) == decision_rows(twin)
+        rows = decision_rows(winners[1].initiative)
+        assert [change[:2] for change in rows["status_changes"]] == [
+            (Status.WAITING_FOR_INITIATOR, Status.IN_CONVERSATION),
+            (Status.IN_CONVERSATION, Status.DECIDED),
+        ]
+        assert rows["grants"] == [(round.fund_id, D(2000), GrantStatus.COMMITTED, "decision-0", None, None)]
+
+    def test_the_queries_do_not_grow_with_the_number_of_winners(self, django_assert_max_num_queries):
+        def round_with(winners):
+            village_budget = VillageBudgetFactory(amount=D(100000))
+            projects = [ProjectFactory(village_budget=village_budget, cost_estimate=D(1000)) for _ in range(winners)]
+            _vote(village_budget, *projects, n=2)
+            BallotFactory(village_budget=village_budget, choices=projects[:1], wants_results=True)
+            return _close(village_budget.round)
+
+        few, many = round_with(2), round_with(12)
+        with django_assert_max_num_queries(60) as two:
+            round_results_compute(round=few)
+        with django_assert_max_num_queries(len(two.captured_queries)):
+            round_results_compute(round=many)
+        assert Project.objects.filter(round=many, is_winner=True).count() == 12
+        assert Grant.objects.filter(fund=many.fund).count() == 12
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage parameter; CI runs this on it")
+def test_ballot_pages_keep_room_to_clear_the_addresses_in_place():
+    """budgets 0003: clearing every address after the results is a HOT update (no index entries)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'budgets_ballot'")
+        assert "fillfactor=50" in cursor.fetchone()[0]
 
 
 class TickTests:

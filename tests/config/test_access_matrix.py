@@ -27,6 +27,7 @@ from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from budgets.services.voting import ballot_token_issue
 from initiatives.services.submission import tracking_token_issue
@@ -329,6 +330,10 @@ EXPECTED: dict[str, Rule] = {
     "api:initiative_detail": public(lambda w, t, role: {"reference": t.initiative.reference}),
     "api:decision_list": public(tenants=(None,)),
     "api:statistics_list": public(tenants=(None,)),
+    "api:budget_round_list": public(tenants=(None,)),
+    "api:budget_round_detail": public(lambda w, t, role: {"pk": t.results_round.pk}),
+    "api:budget_village_list": public(tenants=(None,)),
+    "api:budget_project_list": public(tenants=(None,)),
     # The staff API answers to an API key only (tests/api/test_staff.py: a key reads and writes
     # its own municipality's initiatives, another's answer 404); a session, even an admin's, gets 401.
     "api:staff_initiative_list": public(answer=401, tenants=(None,)),
@@ -545,6 +550,7 @@ def build_tenant(municipality, name: str, association) -> SimpleNamespace:
     t.project = ProjectFactory(village_budget=t.village_budget)
     t.ballot = BallotFactory(village_budget=t.village_budget, choices=[t.project])
     t.ballot_token = ballot_token_issue(t.ballot)
+    t.results_round = BudgetRoundFactory(fund__municipality=municipality, closed=True, results_at=timezone.now())
     return t
 
 
