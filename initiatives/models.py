@@ -1143,7 +1143,8 @@ class Support(models.Model):
 
 
 class StatisticsRollup(models.Model):
-    """The statistics' figures of one municipality for one month of submission (local dates).
+    """The statistics' figures of one municipality for one month of submission (local dates),
+    or for a whole year (the sum of its months: a year's page adds up one row per municipality).
 
     `data` holds the counts every table of initiatives.statistics is made of (JSON, see
     initiatives.statistics_rollups); only `statistics_refresh` writes these rows.
@@ -1153,6 +1154,9 @@ class StatisticsRollup(models.Model):
         "municipalities.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month of submission."))
+    whole_year = models.BooleanField(
+        _("whole year"), default=False, help_text=_("The sum of the year's months; the month is 1 January.")
+    )
     data = models.JSONField(_("figures"), default=dict)
     refreshed_at = models.DateTimeField(_("refreshed at"), default=timezone.now)
 
@@ -1160,11 +1164,15 @@ class StatisticsRollup(models.Model):
         verbose_name = _("statistics roll-up")
         verbose_name_plural = _("statistics roll-ups")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "month"], name="statistics_rollup_unique"),
+            models.UniqueConstraint(fields=["municipality", "month", "whole_year"], name="statistics_rollup_unique"),
         ]
 
     def __str__(self):
-        return f"{self.municipality_id} {self.month:%Y-%m}"
+        return (
+            f"{self.municipality_id} {self.month:%Y}"
+            if self.whole_year
+            else f"{self.municipality_id} {self.month:%Y-%m}"
+        )
 
 
 class StatisticsChange(models.Model):

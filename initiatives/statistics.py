@@ -122,7 +122,9 @@ class Table:
         for row in rows:
             parts.append(f'{opening}<th scope="row"{head_class}>{escape(show(row[0], kinds[0]))}</th>')
             for value, kind, cell in zip(row[1:], kinds[1:], cell_openings[1:], strict=True):
-                parts.append(f"{cell}{escape(show(value, kind))}</td>")
+                # A number as Display writes it holds digits, separators, "€", "%" or "–" only.
+                text = show(value, kind)
+                parts.append(f"{cell}{text if kind != TEXT else escape(text)}</td>")
             parts.append("</tr>\n")
         return mark_safe("".join(parts))  # noqa: S308 - every text went through escape()
 
@@ -132,6 +134,10 @@ class Table:
         yield [column.label for column in self.columns]
         for row in [*self.rows, *self.footer]:
             yield [raw(value, column.kind) for value, column in zip(row, self.columns, strict=True)]
+
+
+BIG = Decimal("1e15")  # amounts below this take Display's quick way
+CUTOFFS = {places: Decimal("0." + "1".rjust(places, "0")) for places in (0, 2)}  # as numberformat.format
 
 
 class Display:
@@ -160,6 +166,21 @@ class Display:
             use_l10n=True,
         )
 
+    def _decimal(self, number: Decimal, places: int) -> str:
+        """numberformat.format(number, decimal_pos=places, force_grouping=True) for groups of three,
+        step by step the same (it cuts off decimals, it does not round)."""
+        if abs(number) < CUTOFFS[places]:
+            number = Decimal("0")
+        text = f"{number:f}"
+        sign = ""
+        if text[0] == "-":
+            sign, text = "-", text[1:]
+        whole, _dot, decimals = text.partition(".")
+        decimals = decimals[:places]
+        decimals += "0" * (places - len(decimals))
+        grouped = f"{int(whole):,}".replace(",", self.thousand_separator)
+        return sign + grouped + (self.decimal_separator + decimals if decimals else "")
+
     def __call__(self, value, kind: str) -> str:
         key = (value, kind, type(value))
         text = self.shown.get(key)
@@ -178,7 +199,10 @@ class Display:
         if kind == COUNT:
             return self.number(value, force_grouping=True)
         if kind in (MONEY, MONEY_WHOLE):
-            return self.euro + self.number(Decimal(value), decimal_pos=2 if kind == MONEY else 0, force_grouping=True)
+            places = 2 if kind == MONEY else 0
+            if self.grouping == 3 and isinstance(value, Decimal) and abs(value) < BIG:  # noqa: PLR2004
+                return self.euro + self._decimal(value, places)
+            return self.euro + self.number(Decimal(value), decimal_pos=places, force_grouping=True)
         if kind == PERCENT:
             return self.number(round(value * 100), force_grouping=True) + "%"
         if kind == DAYS:

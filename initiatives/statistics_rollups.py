@@ -247,6 +247,31 @@ def _add(table: dict, key, n) -> None:
     table[key] = table.get(key, 0) + n
 
 
+def merge_into(total: dict, blob: dict) -> dict:
+    """Add one roll-up's data to another's (the same JSON shape): a year is the sum of its months."""
+    total["n"] += blob["n"]
+    if blob["first"] is not None:
+        total["first"] = min(total["first"] or blob["first"], blob["first"])
+        total["last"] = max(total["last"] or blob["last"], blob["last"])
+    for name in ("status", "roles", "themes", "villages", "days", "owing", "outcomes"):
+        into = total[name]
+        for key, n in blob[name].items():
+            into[key] = into.get(key, 0) + n
+    for village, (committed, paid) in blob["funds"].items():
+        before = total["funds"].get(village)
+        if before is None:
+            total["funds"][village] = [committed, paid]
+        else:
+            total["funds"][village] = [
+                str(Decimal(before[0]) + Decimal(committed)),
+                str(Decimal(before[1]) + Decimal(paid)),
+            ]
+    for score, (n, comments) in blob["answers"].items():
+        before = total["answers"].get(score, [0, 0])
+        total["answers"][score] = [before[0] + n, before[1] + comments]
+    return total
+
+
 def count_months(where: Q | None, within: tuple[datetime, datetime] | None = None) -> dict:
     """The roll-up data of every (municipality, month) with initiatives matching `where` (None:
     all), only those submitted `within` [start, end) when given: eight queries."""
@@ -401,11 +426,10 @@ def statistics_refresh() -> int | None:
             return 0
         buckets = {(municipality, month) for _pk, municipality, month in marks}
         blobs = count_months(_bucket_q(buckets))
-        where = _bucket_q(buckets)
-        stale = StatisticsRollup.objects.all()
-        if where is not None:
-            stale = stale.filter(_rollup_q(buckets))
-        stale.delete()
+        months = StatisticsRollup.objects.filter(whole_year=False)
+        if EVERYTHING not in buckets:
+            months = months.filter(_rollup_q(buckets))
+        months.delete()
         now = timezone.now()
         StatisticsRollup.objects.bulk_create(
             [
@@ -414,10 +438,39 @@ def statistics_refresh() -> int | None:
             ],
             batch_size=1000,
         )
+        _refresh_years(buckets, now)
         ids = [pk for pk, _municipality, _month in marks]
         for start in range(0, len(ids), DELETE_BATCH):
             StatisticsChange.objects.filter(pk__in=ids[start : start + DELETE_BATCH]).delete()
     return len(blobs)
+
+
+def _refresh_years(buckets: set, now) -> None:
+    """The year roll-ups of the marked months, again the sum of their month roll-ups."""
+    years = {(municipality, month if month is None else month.replace(month=1)) for municipality, month in buckets}
+    stale = StatisticsRollup.objects.filter(whole_year=True)
+    months = StatisticsRollup.objects.filter(whole_year=False)
+    if EVERYTHING not in years:
+        stale = stale.filter(_rollup_q(years))
+        q = Q(pk__in=[])
+        for municipality, year in years:
+            if year is None:
+                q |= Q(municipality_id=municipality)
+            else:
+                q |= Q(municipality_id=municipality, month__year=year.year)
+        months = months.filter(q)
+    stale.delete()
+    totals = {}
+    for municipality, month, data in months.values_list("municipality_id", "month", "data").iterator(chunk_size=500):
+        key = (municipality, month.replace(month=1))
+        totals[key] = merge_into(totals[key], data) if key in totals else data
+    StatisticsRollup.objects.bulk_create(
+        [
+            StatisticsRollup(municipality_id=municipality, month=year, whole_year=True, data=data, refreshed_at=now)
+            for (municipality, year), data in totals.items()
+        ],
+        batch_size=1000,
+    )
 
 
 def _rollup_q(buckets: set) -> Q:
@@ -466,16 +519,32 @@ def statistics_figures(*, municipality_ids: Iterable[int] | None, period: Period
     if _marked_in_scope(ids, set(months)) and statistics_refresh() is None:
         initiatives = Initiative.objects.all() if ids is None else Initiative.objects.filter(municipality_id__in=ids)
         return figures_fresh(submitted_in(initiatives, period), today)
-    rollups = StatisticsRollup.objects.filter(month__in=months)
-    if ids is not None:
-        rollups = rollups.filter(municipality_id__in=ids)
     first, last, iso_today = period.start.isoformat(), period.end.isoformat(), today.isoformat()
     figures, partial = Figures(), set()
-    for municipality, month, data in rollups.values_list("municipality_id", "month", "data"):
-        if data["first"] is not None and (data["first"] < first or data["last"] > last):
-            partial.add((municipality, month))  # initiatives outside the period: counted fresh below
-            continue
-        add_up(figures, municipality, data, iso_today)
+    # Whole years first: one row per municipality and year, when all of the year's data lie in
+    # the period (this year until today, or a whole past year).
+    years = StatisticsRollup.objects.filter(
+        whole_year=True, month__in=sorted({month.replace(month=1) for month in months})
+    )
+    if ids is not None:
+        years = years.filter(municipality_id__in=ids)
+    counted, year_rows = set(), list(years.values_list("municipality_id", "month", "data"))
+    for municipality, year, data in year_rows:
+        if data["first"] is None or (first <= data["first"] and data["last"] <= last):
+            add_up(figures, municipality, data, iso_today)
+            counted.add((municipality, year.year))
+    # The months of the other municipality-years.
+    if len(counted) < len(year_rows):
+        rollups = StatisticsRollup.objects.filter(whole_year=False, month__in=months)
+        if ids is not None:
+            rollups = rollups.filter(municipality_id__in=ids)
+        for municipality, month, data in rollups.values_list("municipality_id", "month", "data"):
+            if (municipality, month.year) in counted:
+                continue
+            if data["first"] is not None and (data["first"] < first or data["last"] > last):
+                partial.add((municipality, month))  # initiatives outside the period: counted fresh below
+                continue
+            add_up(figures, municipality, data, iso_today)
     if partial:
         for (municipality, _month), data in count_months(_bucket_q(partial), within=period.bounds()).items():
             add_up(figures, municipality, data, iso_today)

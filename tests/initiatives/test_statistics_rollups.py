@@ -285,12 +285,12 @@ class TestSetBasedWrites:
 class TestRefresh:
     def test_refresh_replaces_only_marked_months_and_removes_empty_ones(self, world):
         statistics_refresh()
-        before = {(r.municipality_id, r.month): r.refreshed_at for r in StatisticsRollup.objects.all()}
-        assert (world.b.pk, date(2026, 5, 1)) in before
+        before = {(r.municipality_id, r.month, r.whole_year): r.refreshed_at for r in StatisticsRollup.objects.all()}
+        assert (world.b.pk, date(2026, 5, 1), False) in before
+        assert (world.b.pk, date(2026, 1, 1), True) in before
         Initiative.objects.get(municipality=world.b).delete()
         assert statistics_refresh() == 0
-        after = {(r.municipality_id, r.month): r.refreshed_at for r in StatisticsRollup.objects.all()}
-        assert (world.b.pk, date(2026, 5, 1)) not in after
+        after = {(r.municipality_id, r.month, r.whole_year): r.refreshed_at for r in StatisticsRollup.objects.all()}
         assert after == {key: when for key, when in before.items() if key[0] != world.b.pk}
 
     def test_a_refresh_that_finds_another_running_leaves_the_reader_counting_fresh(self, world, monkeypatch):
@@ -310,7 +310,13 @@ class TestRefresh:
         statistics_figures(municipality_ids=None, period=period)
         with CaptureQueriesContext(connection) as queries:
             statistics_figures(municipality_ids=None, period=period)
-        assert len(queries.captured_queries) == 2  # the marks, the roll-ups
+        assert len(queries.captured_queries) == 2  # the marks, the year roll-ups
+
+    def test_a_range_inside_the_year_reads_months_and_counts_edges_fresh(self, world):
+        statistics_refresh()
+        with CaptureQueriesContext(connection) as queries:
+            statistics_figures(municipality_ids=None, period=Period(date(2026, 3, 15), date(2026, 5, 10)))
+        assert len(queries.captured_queries) == 3 + 8  # marks, years, months; the edge months fresh
 
     def test_count_months_splits_by_local_month(self, world):
         a_initiative(world, submitted_at=timezone.make_aware(datetime(2026, 4, 30, 23, 30)))  # local April
@@ -341,8 +347,21 @@ class TestDisplay:
         values = {
             COUNT: [0, 1, -5, 999, 1000, 1234567, -1234, None],
             PERCENT: [0, 0.5, 0.005, 0.995, 1, 12.3456, None],
-            MONEY: [Decimal("0"), Decimal("0.004"), Decimal("1234.567"), Decimal("-1000.5"), Decimal("12345678.90")],
-            MONEY_WHOLE: [Decimal("1234.99"), Decimal("0.5"), Decimal("1000000")],
+            MONEY: [
+                Decimal("0"),
+                Decimal("0.004"),
+                Decimal("-0.004"),
+                Decimal("-0"),
+                Decimal("0.01"),
+                Decimal("999.999"),
+                Decimal("1234.567"),
+                Decimal("-1000.5"),
+                Decimal("12345678.90"),
+                Decimal("1E+3"),
+                Decimal("5E+20"),
+                12,
+            ],
+            MONEY_WHOLE: [Decimal("1234.99"), Decimal("0.5"), Decimal("0.05"), Decimal("-7.9"), Decimal("1000000")],
             DAYS: [2, 2.0, 2.5, 1234.5],
             SCORE: [3.0, 4.25, 1],
         }
