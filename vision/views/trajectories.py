@@ -85,7 +85,8 @@ class TrajectoryListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         trajectories = list(context["trajectories"])
-        present = Trajectory.objects.visible_to(self.request.user).member_categories()
+        # The trajectories are scoped already: their ids, not the scope's subqueries once more.
+        present = Trajectory.objects.filter(pk__in=[trajectory.pk for trajectory in trajectories]).member_categories()
         for trajectory in trajectories:
             with_labels(trajectory)
             trajectory.missing_categories = missing_member_categories(present.get(trajectory.pk, set()))
