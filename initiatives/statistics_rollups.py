@@ -1,6 +1,6 @@
 """Roll-ups for the statistics: the counts of every table per municipality and month, kept right.
 
-Why: counting every initiative of every municipality on each view took 1.8–2.6 s at 100,000
+Why: counting every initiative of every municipality on each view took 1.8–3.4 s at 100,000
 initiatives (bench/results/statistics.md) and grows with the data. A roll-up holds, for one
 municipality and one month of submission (local dates), every count the tables of
 initiatives.statistics are made of (`Figures`); the page adds up at most 12 × municipalities of
@@ -18,10 +18,10 @@ The design, chosen because it is simple to prove right and cheap for writers:
   signal: they call `statistics_touch` themselves (record_first_response, retention; the bulk
   closures and the budget winners' decisions at the merge).
 - **The refresh counts marked months again, from scratch.** `statistics_refresh` (a Celery beat
-  task every minute, and any page that finds a mark in its scope) takes a PostgreSQL advisory
-  lock, reads the marks, counts their months with the same eight set-based queries whatever
-  their number, replaces those roll-ups and deletes exactly the marks it read, in one
-  transaction. A mark is committed with its change, so the counting (READ COMMITTED, later
+  task every minute, `initiatives.statistics_refresh`, and any page that finds a mark in its
+  scope) takes a PostgreSQL advisory lock, reads the marks, counts their months with the same
+  eight set-based queries whatever their number, replaces those roll-ups and deletes exactly
+  the marks it read, in one transaction. A mark is committed with its change, so the counting (READ COMMITTED, later
   statements) sees every change whose mark it read; a change committed later keeps its mark and
   is counted the next time. Refreshes never overlap (the lock), so an older count never
   replaces a newer one.
@@ -29,10 +29,15 @@ The design, chosen because it is simple to prove right and cheap for writers:
   before it is read; when another process holds the lock, the page counts fresh instead
   (`figures_fresh`), never from a stale roll-up. A change committed after the marks were read
   is simply after the moment the page shows.
-- **Periods.** A month lies wholly in the period, or its roll-up's first and last day of
-  submission do (this year until today: every month, the current one included). Otherwise (a
-  range that starts or ends inside a month with initiatives outside it) that municipality's
-  month is counted fresh for the part in the period; the rest still comes from the roll-ups.
+- **Years.** Each refresh also replaces the year roll-ups of the years it touched: the sum of
+  their month roll-ups. This year until today, or a whole past year, is one row per
+  municipality (50 rows instead of 600 to decode and add up).
+- **Periods.** A year or month is used when all of its initiatives lie in the period (its
+  roll-up's first and last day of submission; this year until today: the current year). Else
+  the months of that municipality-year are used; a month with initiatives outside the period
+  (a range that starts or ends inside it) is counted fresh for the part in the period
+  (`count_months(..., within=...)`, eight set-based queries); the rest still comes from the
+  roll-ups.
 - **Time.** "Past the norm without a first response" depends on today: a roll-up counts those
   initiatives by their due date, and the reader compares with today. The norm, names and
   themes' names are read when the page is made; the working days of a first response are
