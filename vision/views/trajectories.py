@@ -21,8 +21,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.decorators import method_decorator
-from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -63,6 +63,21 @@ def with_labels(trajectory: Trajectory) -> Trajectory:
     trajectory.latest_scan_kind_label = ScanKind(kind).label if kind else ""
     trajectory.latest_vision_status_label = VisionStatus(status).label if status else ""
     return trajectory
+
+
+class LocalDates:
+    """The `date` filter's "j F Y" and "l j F Y, H:i" for many dates: the names of the days and
+    months translated once (formats.date_format translates them on every call)."""
+
+    def __init__(self):
+        self.months = {number: str(name) for number, name in MONTHS.items()}
+        self.weekdays = {number: str(name) for number, name in WEEKDAYS.items()}
+
+    def day(self, value) -> str:
+        return f"{value.day} {self.months[value.month]} {value.year:04d}"
+
+    def moment(self, value) -> str:
+        return f"{self.weekdays[value.weekday()]} {self.day(value)}, {value.hour:02d}:{value.minute:02d}"
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -107,6 +122,7 @@ class TrajectoryListView(LoginRequiredMixin, ListView):
         link = reverse("vision:trajectory_detail", kwargs={"trajectory": 0})
         head, tail = link.rsplit("/0/", 1)
         stage_text = gettext("Stage %(number)s of %(total)s")
+        dates = LocalDates()
         # get_FOO_display() builds its dictionary of (lazily translated) choices on every call.
         kinds, statuses, stages = (
             {value: str(label) for value, label in Trajectory._meta.get_field(name).flatchoices}
@@ -126,11 +142,9 @@ class TrajectoryListView(LoginRequiredMixin, ListView):
             }
             trajectory.missing_text = ", ".join(str(category.label) for category in trajectory.missing_categories)
             if trajectory.next_meeting_at:
-                trajectory.next_meeting_text = date_format(
-                    timezone.localtime(trajectory.next_meeting_at), "l j F Y, H:i"
-                )
+                trajectory.next_meeting_text = dates.moment(timezone.localtime(trajectory.next_meeting_at))
             if trajectory.latest_scan_id:
-                trajectory.scan_opened_text = date_format(trajectory.latest_scan_opened_on, "j F Y")
+                trajectory.scan_opened_text = dates.day(trajectory.latest_scan_opened_on)
                 if trajectory.latest_scan_score is not None:
                     trajectory.scan_score_text = gettext("average %(score)s of 5") % {
                         "score": floatformat(trajectory.latest_scan_score, 1)
