@@ -100,8 +100,19 @@ class TrajectoryListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         trajectories = list(context["trajectories"])
-        # The trajectories are scoped already: their ids, not the scope's subqueries once more.
-        present = Trajectory.objects.filter(pk__in=[trajectory.pk for trajectory in trajectories]).member_categories()
+        # The trajectories are scoped already: their ids, not the scope's subqueries once more
+        # (the categories of the active members, as Trajectory.objects.member_categories()).
+        present: dict[int, set[str]] = {}
+        rows = (
+            ProgressGroupMember.objects.filter(
+                trajectory_id__in=[trajectory.pk for trajectory in trajectories], left_on__isnull=True
+            )
+            .order_by()
+            .values_list("trajectory_id", "category")
+            .distinct()
+        )
+        for trajectory_id, category in rows:
+            present.setdefault(trajectory_id, set()).add(category)
         for trajectory in trajectories:
             with_labels(trajectory)
             trajectory.missing_categories = missing_member_categories(present.get(trajectory.pk, set()))
