@@ -551,6 +551,14 @@ def statistics_figures(*, municipality_ids: Iterable[int] | None, period: Period
                 continue
             add_up(figures, municipality, data, iso_today)
     if partial:
-        for (municipality, _month), data in count_months(_bucket_q(partial), within=period.bounds()).items():
-            add_up(figures, municipality, data, iso_today)
+        # By time alone (an index range), then only the partial municipality-months are kept.
+        where = Q(pk__in=[])
+        for month in {month for _municipality, month in partial}:
+            start, end = _month_bounds(month)
+            where |= Q(submitted_at__gte=start, submitted_at__lt=end)
+        if ids is not None:
+            where &= Q(municipality_id__in=ids)
+        for key, data in count_months(where, within=period.bounds()).items():
+            if key in partial:
+                add_up(figures, key[0], data, iso_today)
     return figures
