@@ -434,6 +434,14 @@ class Initiative(TimeStampedModel):
     def __str__(self):
         return f"{self.reference} {self.title}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Where the statistics counted it when it was loaded (initiatives.statistics_rollups): a
+        # save that moves it (forwarding: another municipality) marks the old month too.
+        instance._statistics_loaded = (instance.__dict__.get("municipality_id"), instance.__dict__.get("submitted_at"))
+        return instance
+
     def clean(self):
         if self.village_id and self.municipality_id and self.village.municipality_id != self.municipality_id:
             raise ValidationError({"village": _("This village is not in the chosen municipality.")})
@@ -1152,3 +1160,55 @@ class Support(models.Model):
     @property
     def public_reason(self) -> str:
         return "" if self.reason_hidden_at else self.reason
+
+
+class StatisticsRollup(models.Model):
+    """The statistics' figures of one municipality for one month of submission (local dates),
+    or for a whole year (the sum of its months: a year's page adds up one row per municipality).
+
+    `data` holds the counts every table of initiatives.statistics is made of (JSON, see
+    initiatives.statistics_rollups); only `statistics_refresh` writes these rows.
+    """
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month of submission."))
+    whole_year = models.BooleanField(
+        _("whole year"), default=False, help_text=_("The sum of the year's months; the month is 1 January.")
+    )
+    data = models.JSONField(_("figures"), default=dict)
+    refreshed_at = models.DateTimeField(_("refreshed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("statistics roll-up")
+        verbose_name_plural = _("statistics roll-ups")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "month", "whole_year"], name="statistics_rollup_unique"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.municipality_id} {self.month:%Y}"
+            if self.whole_year
+            else f"{self.municipality_id} {self.month:%Y-%m}"
+        )
+
+
+class StatisticsChange(models.Model):
+    """A mark that the roll-up of a municipality's month is out of date (written in the same
+    transaction as the change itself; `statistics_refresh` deletes the marks it has counted).
+
+    An empty month means every month of the municipality, an empty municipality every
+    municipality. No foreign key: a mark is a plain, cheap insert that nothing locks.
+    """
+
+    municipality_id = models.IntegerField(_("municipality"), null=True, blank=True)
+    month = models.DateField(_("month"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("statistics change")
+        verbose_name_plural = _("statistics changes")
+
+    def __str__(self):
+        return f"{self.municipality_id or '*'} {self.month or '*'}"

@@ -5,11 +5,11 @@ period (`submitted_in`), and returns one `Table`: the same figures feed the char
 table and the CSV file. Each table costs one query, whatever the number of initiatives.
 """
 
-import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from html import escape  # the same text as django.utils.html.escape, without its lazy wrapper
 
 from django.db.models import (
     BooleanField,
@@ -24,15 +24,23 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils import numberformat, timezone
+from django.utils.formats import get_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core.formats import money
 from core.working_days import working_days_between
 from initiatives.constants import DecisionOutcome, GrantStatus, MunicipalRole, Status
-from initiatives.models import NO_FIRST_RESPONSE_OWED, SATISFIED_FROM, Decision, Grant, Satisfaction, SatisfactionScore
+from initiatives.models import (
+    NO_FIRST_RESPONSE_OWED,
+    SATISFIED_FROM,
+    Decision,
+    Grant,
+    Satisfaction,
+    SatisfactionScore,
+    Theme,
+)
 
 TEXT, COUNT, MONEY, MONEY_WHOLE, PERCENT, DAYS = "text", "count", "money", "money_whole", "percent", "days"
 SCORE = "score"  # an average on a scale, one decimal
@@ -96,20 +104,29 @@ class Table:
     wide: bool = False
     figures: dict = field(default_factory=dict)
 
-    def _display(self, rows):
-        return [
-            [(display(value, column.kind), column.numeric) for value, column in zip(row, self.columns, strict=True)]
-            for row in rows
-        ]
+    @property
+    def html_rows(self) -> SafeString:
+        """The body's rows as HTML, localised: made here, not by a template loop per cell (with a
+        thousand villages the loops took most of the page's time: bench/results/statistics.md)."""
+        return self._html(self.rows, "<tr>", ' class="fw-normal"')
 
     @property
-    def display_rows(self):
-        """[(text, is_numeric)] per row, localised for the page."""
-        return self._display(self.rows)
+    def html_footer(self) -> SafeString:
+        return self._html(self.footer, '<tr class="fw-bold">', "")
 
-    @property
-    def display_footer(self):
-        return self._display(self.footer)
+    def _html(self, rows, opening: str, head_class: str) -> SafeString:
+        show = Display()
+        kinds = [column.kind for column in self.columns]
+        cell_openings = ['<td class="text-end">' if column.numeric else "<td>" for column in self.columns]
+        parts = []
+        for row in rows:
+            parts.append(f'{opening}<th scope="row"{head_class}>{escape(show(row[0], kinds[0]))}</th>')
+            for value, kind, cell in zip(row[1:], kinds[1:], cell_openings[1:], strict=True):
+                # A number as Display writes it holds digits, separators, "€", "%" or "–" only.
+                text = show(value, kind)
+                parts.append(f"{cell}{text if kind != TEXT else escape(text)}</td>")
+            parts.append("</tr>\n")
+        return mark_safe("".join(parts))  # noqa: S308 - every text went through escape()
 
     def csv_rows(self):
         """The header, the rows and the footer as plain values (numbers, no currency sign); the
@@ -119,21 +136,85 @@ class Table:
             yield [raw(value, column.kind) for value, column in zip(row, self.columns, strict=True)]
 
 
+BIG = Decimal("1e15")  # amounts below this take Display's quick way
+CUTOFFS = {places: Decimal("0." + "1".rjust(places, "0")) for places in (0, 2)}  # as numberformat.format
+
+
+class Display:
+    """Values as a person reads them in the current language, for many values at once.
+
+    The same text as Django's `number_format` and core.formats.money, but the language's
+    separators are looked up once, not three times per value, and each value is formatted once.
+    """
+
+    def __init__(self):
+        language = get_language()
+        self.decimal_separator = get_format("DECIMAL_SEPARATOR", language, use_l10n=True)
+        self.grouping = get_format("NUMBER_GROUPING", language, use_l10n=True)
+        self.thousand_separator = get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
+        self.euro = "€" if (language or "").startswith("en") else "€\u00a0"  # as core.formats.money
+        self.shown = {}
+
+    def number(self, value, decimal_pos=None, force_grouping=False) -> str:
+        return numberformat.format(
+            value,
+            self.decimal_separator,
+            decimal_pos,
+            self.grouping,
+            self.thousand_separator,
+            force_grouping=force_grouping,
+            use_l10n=True,
+        )
+
+    def _decimal(self, number: Decimal, places: int) -> str:
+        """numberformat.format(number, decimal_pos=places, force_grouping=True) for groups of three,
+        step by step the same (it cuts off decimals, it does not round)."""
+        if abs(number) < CUTOFFS[places]:
+            number = Decimal("0")
+        text = f"{number:f}"
+        sign = ""
+        if text[0] == "-":
+            sign, text = "-", text[1:]
+        whole, _dot, decimals = text.partition(".")
+        decimals = decimals[:places]
+        decimals += "0" * (places - len(decimals))
+        grouped = f"{int(whole):,}".replace(",", self.thousand_separator)
+        return sign + grouped + (self.decimal_separator + decimals if decimals else "")
+
+    def __call__(self, value, kind: str) -> str:
+        key = (value, kind, type(value))
+        text = self.shown.get(key)
+        if text is None:
+            text = self.shown[key] = self._show(value, kind)
+        return text
+
+    def _show(self, value, kind: str) -> str:
+        if value is None:
+            return "–"
+        if kind in (COUNT, PERCENT) and self.grouping == 3:  # noqa: PLR2004 - thousands (nl and en)
+            whole = value if kind == COUNT else round(value * 100)
+            if type(whole) is int:  # what numberformat.format gives for an int, without its steps
+                grouped = f"{whole:,}".replace(",", self.thousand_separator)
+                return grouped + "%" if kind == PERCENT else grouped
+        if kind == COUNT:
+            return self.number(value, force_grouping=True)
+        if kind in (MONEY, MONEY_WHOLE):
+            places = 2 if kind == MONEY else 0
+            if self.grouping == 3 and isinstance(value, Decimal) and abs(value) < BIG:  # noqa: PLR2004
+                return self.euro + self._decimal(value, places)
+            return self.euro + self.number(Decimal(value), decimal_pos=places, force_grouping=True)
+        if kind == PERCENT:
+            return self.number(round(value * 100), force_grouping=True) + "%"
+        if kind == DAYS:
+            return self.number(value, decimal_pos=0 if value == int(value) else 1)
+        if kind == SCORE:
+            return self.number(value, decimal_pos=1)
+        return str(value)
+
+
 def display(value, kind: str) -> str:
     """A value as a person reads it in the current language."""
-    if value is None:
-        return "–"
-    if kind == COUNT:
-        return number_format(value, force_grouping=True)
-    if kind in (MONEY, MONEY_WHOLE):
-        return money(value, decimals=2 if kind == MONEY else 0)
-    if kind == PERCENT:
-        return number_format(round(value * 100), force_grouping=True) + "%"
-    if kind == DAYS:
-        return number_format(value, decimal_pos=0 if value == int(value) else 1)
-    if kind == SCORE:
-        return number_format(value, decimal_pos=1)
-    return str(value)
+    return Display()(value, kind)
 
 
 def raw(value, kind: str):
@@ -157,11 +238,167 @@ def share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+# What the tables are made of ------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """The counts behind every table for one scope and period, keyed by ids (names come later).
+
+    Two ways fill it: `figures_fresh` counts the initiatives themselves (a query per table), and
+    initiatives.statistics_rollups adds up the roll-ups per municipality and month. The tables
+    are made from it the same way, so both give the same page.
+    """
+
+    per_municipality: Counter = field(default_factory=Counter)  # municipality id -> initiatives
+    status: Counter = field(default_factory=Counter)  # status -> initiatives
+    roles: Counter = field(default_factory=Counter)  # municipal role ("" not recorded) -> initiatives
+    themes: Counter = field(default_factory=Counter)  # theme id (None: no theme) -> initiatives
+    villages: Counter = field(default_factory=Counter)  # (municipality id, village id) -> initiatives
+    response_days: defaultdict = field(default_factory=lambda: defaultdict(Counter))  # municipality id -> {days: n}
+    overdue: Counter = field(default_factory=Counter)  # municipality id -> no first response, past the norm
+    waiting: Counter = field(default_factory=Counter)  # municipality id -> no first response, within the norm
+    outcomes: Counter = field(default_factory=Counter)  # the latest decision's outcome -> initiatives
+    funds: dict = field(default_factory=dict)  # (municipality id, village id) -> [committed, paid]
+    answers: dict = field(default_factory=dict)  # (municipality id, score) -> [answers, with a comment]
+
+
+@dataclass
+class Names:
+    """Names and norms as they are now: a renamed village or a new norm counts at once."""
+
+    municipalities: dict  # id -> (name, first_response_working_days)
+    villages: dict  # id -> name
+    themes: dict  # id -> (name_nl, name_en, order)
+
+    @classmethod
+    def load(cls, figures: Figures) -> "Names":
+        from municipalities.models import Municipality
+        from villages.models import Village
+
+        municipality_ids = {
+            *figures.per_municipality,
+            *(m for m, _v in figures.funds),
+            *(m for m, _s in figures.answers),
+        }
+        village_ids = {v for _m, v in figures.villages} | {v for _m, v in figures.funds}
+        municipalities = {
+            pk: (name, norm)
+            for pk, name, norm in Municipality.objects.filter(pk__in=municipality_ids).values_list(
+                "pk", "name", "first_response_working_days"
+            )
+        }
+        villages = {}
+        if village_ids:
+            # Many ids: every village, rather than a thousand-item IN list.
+            query = Village.objects.all() if len(village_ids) > 100 else Village.objects.filter(pk__in=village_ids)  # noqa: PLR2004
+            villages = dict(query.order_by().values_list("pk", "name"))
+        theme_ids = {pk for pk in figures.themes if pk is not None}
+        themes = {}
+        if theme_ids:
+            themes = {
+                pk: (nl, en, order)
+                for pk, nl, en, order in Theme.objects.filter(pk__in=theme_ids).values_list(
+                    "pk", "name_nl", "name_en", "order"
+                )
+            }
+        return cls(municipalities, villages, themes)
+
+
+def figures_fresh(initiatives: QuerySet, today: date | None = None) -> Figures:
+    """Count the initiatives of `initiatives` (scoped and in the period) themselves: seven queries.
+
+    The reference the roll-ups are tested against (tests/initiatives/test_statistics_rollups.py).
+    """
+    today = today or timezone.localdate()
+    figures = Figures()
+    initiatives = initiatives.order_by()
+    for municipality, status, role, n in initiatives.values_list(
+        "municipality_id", "status", "municipal_role"
+    ).annotate(n=Count("pk")):
+        figures.per_municipality[municipality] += n
+        figures.status[status] += n
+        figures.roles[role] += n
+    figures.themes.update(dict(initiatives.values_list("themes__pk").annotate(n=Count("pk"))))
+    figures.villages.update(
+        {(m, v): n for m, v, n in initiatives.values_list("municipality_id", "village_id").annotate(n=Count("pk"))}
+    )
+    _responses_fresh(figures, initiatives, today)
+    latest = Decision.objects.filter(initiative=OuterRef("pk")).order_by("-decided_at", "-pk").values("outcome")[:1]
+    outcomes = dict(
+        initiatives.annotate(latest_outcome=Subquery(latest)).values_list("latest_outcome").annotate(n=Count("pk"))
+    )
+    outcomes.pop(None, None)  # not decided; dropped here, as a filter would run the subquery a second time
+    figures.outcomes.update(outcomes)
+    money = DecimalField(max_digits=14, decimal_places=2)
+
+    def total(status):
+        return Coalesce(Sum("amount", filter=Q(status=status)), Value(Decimal("0")), output_field=money)
+
+    grants = (
+        Grant.objects.filter(initiative__in=initiatives.values("pk"))
+        .exclude(status=GrantStatus.WITHDRAWN)
+        .order_by()
+        .values_list("initiative__municipality_id", "initiative__village_id")
+        .annotate(committed=total(GrantStatus.COMMITTED), paid=total(GrantStatus.PAID))
+    )
+    figures.funds = {(m, v): [committed, paid] for m, v, committed, paid in grants}
+    answers = (
+        Satisfaction.objects.filter(initiative__in=initiatives.values("pk"))
+        .order_by()
+        .values_list("initiative__municipality_id", "score")
+        .annotate(n=Count("pk"), comments=Count("pk", filter=~Q(comment="")))
+    )
+    figures.answers = {(m, score): [n, comments] for m, score, n, comments in answers}
+    return figures
+
+
+def _responses_fresh(figures: Figures, initiatives: QuerySet, today: date) -> None:
+    values = initiatives.annotate(
+        submitted_on=TruncDate("submitted_at"),
+        first_response_on=TruncDate("first_response_at"),
+        first_response_overdue=ExpressionWrapper(
+            initiatives.overdue_first_response_q(today), output_field=BooleanField()
+        ),
+    ).values_list(
+        "municipality_id",
+        "status",
+        "submitted_on",  # local dates, worked out by the database (the current time zone)
+        "first_response_on",
+        "first_response_overdue",
+    )
+    for municipality, status, submitted_on, first_response_on, overdue in values:
+        if first_response_on is not None:
+            figures.response_days[municipality][working_days_between(submitted_on, first_response_on)] += 1
+        elif overdue:
+            figures.overdue[municipality] += 1
+        elif status not in NO_FIRST_RESPONSE_OWED:
+            figures.waiting[municipality] += 1
+
+
+def median_of(counts: Counter):
+    """The median of the values counted in `counts` ({value: how often}), as statistics.median
+    gives it for the list of values: the middle one, or the mean of the middle two."""
+    n = sum(counts.values())
+    if not n:
+        return None
+    low, high = (n - 1) // 2, n // 2
+    found, seen = {}, 0
+    for value, count in sorted(counts.items()):
+        for position in (low, high):
+            if seen <= position < seen + count:
+                found[position] = value
+        seen += count
+        if high in found:
+            break
+    return found[low] if n % 2 else (found[low] + found[high]) / 2
+
+
 # The tables --------------------------------------------------------------------------------
 
 
-def status_table(initiatives: QuerySet) -> Table:
-    counts = dict(initiatives.order_by().values_list("status").annotate(n=Count("pk")))
+def status_table(figures: Figures, names: Names) -> Table:
+    counts = figures.status
     rows = [[status.label, counts.get(status.value, 0)] for status in Status]
     total = sum(counts.values())
     return Table(
@@ -175,20 +412,17 @@ def status_table(initiatives: QuerySet) -> Table:
     )
 
 
-def theme_table(initiatives: QuerySet) -> Table:
+def theme_table(figures: Figures, names: Names) -> Table:
     english = (get_language() or "nl").startswith("en")
-    grouped = (
-        initiatives.order_by()
-        .values("themes__pk", "themes__name_nl", "themes__name_en", "themes__order")
-        .annotate(n=Count("pk"))
-    )
     rows, without = [], 0
-    for group in grouped:
-        if group["themes__pk"] is None:
-            without = group["n"]
+    for pk, n in figures.themes.items():
+        if not n:
             continue
-        name = group["themes__name_en"] if english else group["themes__name_nl"]
-        rows.append((group["n"], group["themes__order"], name))
+        if pk is None:
+            without = n
+            continue
+        name_nl, name_en, order = names.themes[pk]
+        rows.append((n, order, name_en if english else name_nl))
     rows = [[name, n] for n, _order, name in sorted(rows, key=lambda r: (-r[0], r[1], r[2]))]
     if without:
         rows.append([_("No theme"), without])
@@ -206,17 +440,11 @@ def _village_label(village: str, municipality: str, several: bool) -> str:
     return f"{village} ({municipality})" if several else village
 
 
-def village_table(initiatives: QuerySet) -> Table:
-    grouped = list(
-        initiatives.order_by()
-        .values("village_id", "village__name", "municipality__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "village__name")
-    )
-    several = len({group["municipality__name"] for group in grouped}) > 1
-    rows = [
-        [_village_label(group["village__name"], group["municipality__name"], several), group["n"]] for group in grouped
-    ]
+def village_table(figures: Figures, names: Names) -> Table:
+    grouped = [(n, names.villages[v], names.municipalities[m][0]) for (m, v), n in figures.villages.items() if n]
+    grouped.sort(key=lambda g: (-g[0], g[1], g[2]))
+    several = len({municipality for _n, _v, municipality in grouped}) > 1
+    rows = [[_village_label(village, municipality, several), n] for n, village, municipality in grouped]
     return Table(
         slug="village",
         title=_("Initiatives by village"),
@@ -230,23 +458,26 @@ def village_table(initiatives: QuerySet) -> Table:
 @dataclass
 class _Responses:
     norm: int | None = None
-    days: list[int] = field(default_factory=list)
+    days: Counter = field(default_factory=Counter)  # working days -> first responses
     within: int = 0
     overdue: int = 0  # no first response and past the norm: late, from the day it is overdue
     waiting: int = 0  # no first response, still within the norm: not counted either way yet
 
     @property
+    def answered(self) -> int:
+        return sum(self.days.values())
+
+    @property
     def counted(self) -> int:
         """What the share within the norm is over: a first response, or past the norm without one."""
-        return len(self.days) + self.overdue
+        return self.answered + self.overdue
 
     def row(self, label):
-        median = statistics.median(self.days) if self.days else None
         return [
             label,
             self.norm,
-            len(self.days),
-            median,
+            self.answered,
+            median_of(self.days),
             self.within,
             self.overdue,
             share(self.within, self.counted),
@@ -254,7 +485,7 @@ class _Responses:
         ]
 
 
-def response_table(initiatives: QuerySet, today: date | None = None) -> Table:
+def response_table(figures: Figures, names: Names) -> Table:
     """Working days from the day of submission to the day of the first response (local dates).
 
     Within the norm: at most the municipality's own `first_response_working_days`. Without a first
@@ -262,44 +493,28 @@ def response_table(initiatives: QuerySet, today: date | None = None) -> Table:
     (`InitiativeQuerySet.overdue_first_response_q`); one still within its norm does not count yet
     (waiting), and a closed or withdrawn one owes no first response.
     """
-    today = today or timezone.localdate()
-    per_municipality: dict[str, _Responses] = defaultdict(_Responses)
     overall = _Responses()
-    values = (
-        initiatives.order_by()
-        .annotate(
-            submitted_on=TruncDate("submitted_at"),
-            first_response_on=TruncDate("first_response_at"),
-            first_response_overdue=ExpressionWrapper(
-                initiatives.overdue_first_response_q(today), output_field=BooleanField()
-            ),
-        )
-        .values_list(
-            "municipality__name",
-            "municipality__first_response_working_days",
-            "status",
-            "submitted_on",  # local dates, worked out by the database (the current time zone)
-            "first_response_on",
-            "first_response_overdue",
-        )
-    )
-    for municipality, norm, status, submitted_on, first_response_on, overdue in values:
-        bucket = per_municipality[municipality]
-        bucket.norm = norm
-        if first_response_on is None:
-            for target in (bucket, overall):
-                if overdue:
-                    target.overdue += 1
-                elif status not in NO_FIRST_RESPONSE_OWED:
-                    target.waiting += 1
+    per_municipality = {}
+    for municipality in figures.per_municipality:
+        if not figures.per_municipality[municipality]:
             continue
-        days = working_days_between(submitted_on, first_response_on)
-        for target in (bucket, overall):
-            target.days.append(days)
-            target.within += days <= norm
+        name, norm = names.municipalities[municipality]
+        days = figures.response_days.get(municipality, Counter())
+        bucket = _Responses(
+            norm=norm,
+            days=days,
+            within=sum(n for d, n in days.items() if d <= norm),
+            overdue=figures.overdue[municipality],
+            waiting=figures.waiting[municipality],
+        )
+        per_municipality[name] = bucket
+        overall.days.update(days)
+        overall.within += bucket.within
+        overall.overdue += bucket.overdue
+        overall.waiting += bucket.waiting
 
     rows = [per_municipality[name].row(name) for name in sorted(per_municipality)]
-    answered_late = len(overall.days) - overall.within
+    answered_late = overall.answered - overall.within
     return Table(
         slug="response",
         title=_("Time to the first response"),
@@ -333,7 +548,7 @@ def response_table(initiatives: QuerySet, today: date | None = None) -> Table:
         ),
         wide=True,
         figures={
-            "median": statistics.median(overall.days) if overall.days else None,
+            "median": median_of(overall.days),
             "within_share": share(overall.within, overall.counted),
             "counted": overall.counted,
             "first_response_overdue": overall.overdue,
@@ -341,16 +556,9 @@ def response_table(initiatives: QuerySet, today: date | None = None) -> Table:
     )
 
 
-def support_table(initiatives: QuerySet) -> Table:
+def support_table(figures: Figures, names: Names) -> Table:
     """The outcome of each initiative's latest decision (a reopened initiative may have several)."""
-    latest = Decision.objects.filter(initiative=OuterRef("pk")).order_by("-decided_at", "-pk").values("outcome")[:1]
-    counts = dict(
-        initiatives.order_by()
-        .annotate(latest_outcome=Subquery(latest))
-        .values_list("latest_outcome")
-        .annotate(n=Count("pk"))
-    )
-    counts.pop(None, None)  # not decided; dropped here, as a filter would run the subquery a second time
+    counts = figures.outcomes
     decided = sum(counts.values())
     supported = sum(counts.get(outcome.value, 0) for outcome in SUPPORTED_OUTCOMES)
     rows = [
@@ -372,26 +580,17 @@ def support_table(initiatives: QuerySet) -> Table:
     )
 
 
-def funds_table(initiatives: QuerySet) -> Table:
+def funds_table(figures: Figures, names: Names) -> Table:
     """Grants that are not withdrawn, by the village of their initiative."""
-    money = DecimalField(max_digits=14, decimal_places=2)
-
-    def total(status):
-        return Coalesce(Sum("amount", filter=Q(status=status)), Value(Decimal("0")), output_field=money)
-
-    grouped = list(
-        Grant.objects.filter(initiative__in=initiatives.order_by().values("pk"))
-        .exclude(status=GrantStatus.WITHDRAWN)
-        .order_by()
-        .values("initiative__village_id", "initiative__village__name", "initiative__municipality__name")
-        .annotate(committed=total(GrantStatus.COMMITTED), paid=total(GrantStatus.PAID))
-        .order_by("initiative__municipality__name", "initiative__village__name")
+    grouped = sorted(
+        (names.municipalities[m][0], names.villages[v], committed, paid)
+        for (m, v), (committed, paid) in figures.funds.items()
     )
-    several = len({group["initiative__municipality__name"] for group in grouped}) > 1
-    rows = []
-    for group in grouped:
-        label = _village_label(group["initiative__village__name"], group["initiative__municipality__name"], several)
-        rows.append([label, group["committed"], group["paid"], group["committed"] + group["paid"]])
+    several = len({municipality for municipality, *_rest in grouped}) > 1
+    rows = [
+        [_village_label(village, municipality, several), committed, paid, committed + paid]
+        for municipality, village, committed, paid in grouped
+    ]
     footer = []
     if rows:
         sums = [sum((row[i] for row in rows), Decimal("0")) for i in (1, 2, 3)]
@@ -415,8 +614,8 @@ def funds_table(initiatives: QuerySet) -> Table:
     )
 
 
-def role_table(initiatives: QuerySet) -> Table:
-    counts = dict(initiatives.order_by().values_list("municipal_role").annotate(n=Count("pk")))
+def role_table(figures: Figures, names: Names) -> Table:
+    counts = figures.roles
     rows = [[role.label, counts.get(role.value, 0)] for role in MunicipalRole]
     rows.append([_("Not recorded"), counts.get("", 0)])
     return Table(
@@ -448,23 +647,18 @@ class _Answers:
         return [label, self.answers, self.satisfied, share(self.satisfied, self.answers), average, self.comments]
 
 
-def satisfaction_table(initiatives: QuerySet) -> Table:
+def satisfaction_table(figures: Figures, names: Names) -> Table:
     """The initiators' answers to the question after closing, per municipality.
 
     Satisfied: a score of 4 or 5 on the scale of 1 (very dissatisfied) to 5 (very satisfied).
     """
-    grouped = (
-        Satisfaction.objects.filter(initiative__in=initiatives.order_by().values("pk"))
-        .order_by()
-        .values("initiative__municipality__name", "score")
-        .annotate(n=Count("pk"), comments=Count("pk", filter=~Q(comment="")))
-    )
     per_municipality: dict[str, _Answers] = defaultdict(_Answers)
     overall = _Answers()
     per_score: dict[int, int] = defaultdict(int)
-    for group in grouped:
-        score, n, comments = group["score"], group["n"], group["comments"]
-        per_municipality[group["initiative__municipality__name"]].add(score, n, comments)
+    for (municipality, score), (n, comments) in figures.answers.items():
+        if not n:
+            continue
+        per_municipality[names.municipalities[municipality][0]].add(score, n, comments)
         overall.add(score, n, comments)
         per_score[score] += n
     rows = [per_municipality[name].row(name) for name in sorted(per_municipality)]
@@ -503,5 +697,13 @@ TABLES = {
 }
 
 
-def all_tables(initiatives: QuerySet) -> dict[str, Table]:
-    return {slug: build(initiatives) for slug, build in TABLES.items()}
+def tables_from(figures: Figures, only: str | None = None) -> dict[str, Table]:
+    """Every table (or only the one named `only`) from `figures`, with today's names and norms."""
+    names = Names.load(figures)
+    chosen = {only: TABLES[only]} if only else TABLES
+    return {slug: build(figures, names) for slug, build in chosen.items()}
+
+
+def all_tables(initiatives: QuerySet, today: date | None = None) -> dict[str, Table]:
+    """Every table counted fresh from `initiatives` (scoped and in the period)."""
+    return tables_from(figures_fresh(initiatives, today))

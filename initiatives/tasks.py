@@ -9,6 +9,7 @@ from initiatives.services.letters import decision_letter_ensure
 from initiatives.services.reminders import reminders_run
 from initiatives.services.retention import retention_run
 from initiatives.services.submission import lost_link_answer, lost_link_sweep
+from initiatives.statistics_rollups import statistics_refresh
 
 
 @shared_task(name="initiatives.reminders_daily", acks_late=True)
@@ -53,3 +54,10 @@ def decision_letter_make(self, decision_id: int):
     except Exception as exc:  # noqa: BLE001 - rendering or storage; the decision itself is untouched
         raise self.retry(countdown=min(30 * 2**self.request.retries, 1800)) from exc
     return "made" if decision is not None and decision.letter else "none"
+
+
+@shared_task(name="initiatives.statistics_refresh", acks_late=True)
+def statistics_refresh_often():
+    """Every minute: count the statistics' marked months again (initiatives.statistics_rollups).
+    Safe to run twice: a second run at the same time finds the lock taken and does nothing."""
+    return statistics_refresh()

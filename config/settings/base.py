@@ -323,6 +323,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.retention_daily",
         "schedule": crontab(hour=3, minute=30),  # Europe/Amsterdam; removes nothing twice
     },
+    "statistics-refresh": {
+        # The statistics' roll-ups of months that changed (initiatives.statistics_rollups); a page
+        # that finds a change in its scope counts it itself, so this only keeps pages quick.
+        "task": "initiatives.statistics_refresh",
+        "schedule": env.float("STATISTICS_REFRESH_SECONDS", default=60.0),
+    },
     "pending-uploads-purge": {
         "task": "initiatives.pending_uploads_purge",
         "schedule": crontab(minute=45),  # hourly; deletes files of forms abandoned more than a day ago

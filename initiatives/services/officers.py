@@ -19,6 +19,7 @@ from initiatives.models import (
     RoleChange,
 )
 from initiatives.services.common import audit_initiative, mail_initiator, officer_link, save_attachments
+from initiatives.statistics_rollups import statistics_touch
 from municipalities.access import NotAllowed, require_officer
 from municipalities.models import OfficerMembership
 from notifications.services import mail_enqueue
@@ -65,9 +66,11 @@ def initiative_bulk_assign(*, initiatives, officer, actor) -> int:
 
 def record_first_response(initiative: Initiative) -> None:
     if initiative.first_response_at is None:
-        Initiative.objects.filter(pk=initiative.pk, first_response_at__isnull=True).update(
+        answered = Initiative.objects.filter(pk=initiative.pk, first_response_at__isnull=True).update(
             first_response_at=timezone.now()
         )
+        if answered:
+            statistics_touch(initiatives=[initiative])  # an UPDATE sends no signal
 
 
 @transaction.atomic

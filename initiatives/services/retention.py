@@ -55,6 +55,7 @@ from initiatives.models import (
     decision_letter_path,
 )
 from initiatives.services.supports import support_sweep_unconfirmed
+from initiatives.statistics_rollups import statistics_touch
 from notifications.constants import OutboxStatus
 from notifications.models import OutboxMail
 
@@ -130,6 +131,10 @@ def _anonymise_batch(*, cutoff: datetime, now: datetime) -> int:
     # History rows keep their facts (statuses, dates, who); only the initiator's own words go.
     StatusChange.objects.filter(initiative_id__in=ids, by_initiator=True).exclude(note="").update(note=placeholder)
     TrackingToken.objects.filter(initiative_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
+    commented = Satisfaction.objects.filter(initiative_id__in=ids).exclude(comment="")
+    statistics_touch(
+        initiatives=Initiative.objects.filter(pk__in=commented.values("initiative_id"))
+    )  # "with a comment"
     Satisfaction.objects.filter(initiative_id__in=ids).update(comment="", may_contact=False)
     _anonymise_mails(ids=ids, emails={row["initiator_email"].lower() for row in rows if row["initiator_email"]})
     _anonymise_supports(ids=ids, now=now)

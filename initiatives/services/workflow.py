@@ -18,6 +18,7 @@ from initiatives.models import (
     StatusChange,
 )
 from initiatives.services.common import audit_initiative, initiator_mail, mail_initiator
+from initiatives.statistics_rollups import statistics_touch
 from municipalities.access import require_officer
 from notifications.services import mail_enqueue_many
 
@@ -141,6 +142,7 @@ def _steps_apply(initiatives: list[Initiative], to_status: str, *, actor, by_ini
     # `initiative_transition` for one.
     for fields, ids in groups.items():
         Initiative.objects.filter(pk__in=ids).update(**dict(fields))
+    statistics_touch(initiatives=initiatives)  # an UPDATE sends no signal (statistics_rollups)
     return StatusChange.objects.bulk_create(rows)
 
 

@@ -19,10 +19,11 @@ from django.views.generic import TemplateView
 from core import charts
 from core.csv import BOM, spreadsheet_writer
 from core.widgets import DateInput
-from initiatives.models import Initiative
-from initiatives.statistics import MONEY_WHOLE, PERCENT, TABLES, Period, all_tables, display, submitted_in
+from initiatives.statistics import MONEY_WHOLE, PERCENT, TABLES, Display, Period, display, tables_from
+from initiatives.statistics_rollups import statistics_figures
 from municipalities.access import OfficerRequiredMixin
 from municipalities.models import Municipality
+from municipalities.scoping import OFFICERS, visible_municipality_q
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
@@ -71,13 +72,19 @@ class StatisticsForm(forms.Form):
 
 class StatisticsScopeMixin(OfficerRequiredMixin):
     def get_scope(self):
+        """The figures of the chosen period and municipalities, from the roll-ups
+        (initiatives.statistics_rollups: the same figures as a fresh count)."""
         data = self.request.GET if any(key in self.request.GET for key in ("from", "to", "municipality")) else None
         self.form = StatisticsForm(data, user=self.request.user)
         self.period, self.municipality = self.form.scope()
-        initiatives = Initiative.objects.visible_to(self.request.user)
+        return statistics_figures(municipality_ids=self.municipality_ids(), period=self.period)
+
+    def municipality_ids(self) -> list[int] | None:
+        """The municipalities whose initiatives the user sees as an officer (None: every one)."""
         if self.municipality is not None:
-            initiatives = initiatives.filter(municipality=self.municipality)
-        return submitted_in(initiatives, self.period)
+            return [self.municipality.pk]
+        q = visible_municipality_q(self.request.user, OFFICERS, path="pk")
+        return None if q is None else list(Municipality.objects.filter(q).values_list("pk", flat=True))
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -86,14 +93,15 @@ class StatisticsView(StatisticsScopeMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        tables = all_tables(self.get_scope())
+        tables = tables_from(self.get_scope())
+        show = Display()
         for table in tables.values():
             table.chart_svg = charts.horizontal_bar_chart(
                 table.chart,
                 title=table.title,
                 chart_id=f"chart-{table.slug}",
                 description=_("The table with this chart gives the same figures."),
-                value_format=lambda value, kind=table.chart_kind: display(value, kind),
+                value_format=lambda value, kind=table.chart_kind: show(value, kind),
             )
         context.update(
             form=self.form,
@@ -130,8 +138,7 @@ class StatisticsCsvView(StatisticsScopeMixin, View):
     def get(self, request, table):
         if table not in TABLES:
             raise Http404
-        initiatives = self.get_scope()
-        rows = TABLES[table](initiatives).csv_rows()
+        rows = tables_from(self.get_scope(), only=table)[table].csv_rows()
         label = slugify(_("statistics"))
         filename = f"{label}-{table}-{self.period.start:%Y%m%d}-{self.period.end:%Y%m%d}.csv"
         response = HttpResponse(content_type="text/csv; charset=utf-8")

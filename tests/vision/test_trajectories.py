@@ -920,3 +920,23 @@ class StandardChecklistTests:
         intake = StageDeliverable.objects.filter(stage=stages[Stage.INTAKE])
         assert intake.count() == standard and all(item.done for item in intake)
         assert not StageDeliverable.objects.filter(stage=stages[Stage.VISION], done=True).exists()
+
+
+class TestOverviewDates:
+    """The overview's dates, made in the view, read as the `date` filter writes them."""
+
+    @pytest.mark.parametrize("language", ["nl", "en"])
+    def test_same_text_as_date_format(self, language):
+        from datetime import date, datetime
+
+        from django.utils import translation
+        from django.utils.formats import date_format
+
+        from vision.views.trajectories import LocalDates
+
+        with translation.override(language):
+            dates = LocalDates()
+            for moment in (datetime(2026, 1, 5, 9, 5), datetime(2026, 12, 31, 23, 59), datetime(2027, 5, 9, 0, 0)):
+                assert dates.moment(moment) == date_format(moment, "l j F Y, H:i")
+                assert dates.day(moment.date()) == date_format(moment.date(), "j F Y")
+            assert dates.day(date(2026, 3, 1)) == date_format(date(2026, 3, 1), "j F Y")

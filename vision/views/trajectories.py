@@ -18,9 +18,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -62,6 +65,21 @@ def with_labels(trajectory: Trajectory) -> Trajectory:
     return trajectory
 
 
+class LocalDates:
+    """The `date` filter's "j F Y" and "l j F Y, H:i" for many dates: the names of the days and
+    months translated once (formats.date_format translates them on every call)."""
+
+    def __init__(self):
+        self.months = {number: str(name) for number, name in MONTHS.items()}
+        self.weekdays = {number: str(name) for number, name in WEEKDAYS.items()}
+
+    def day(self, value) -> str:
+        return f"{value.day} {self.months[value.month]} {value.year:04d}"
+
+    def moment(self, value) -> str:
+        return f"{self.weekdays[value.weekday()]} {self.day(value)}, {value.hour:02d}:{value.minute:02d}"
+
+
 @method_decorator(never_cache, name="dispatch")
 class TrajectoryListView(LoginRequiredMixin, ListView):
     """Every trajectory the user may see, each with where it stands; a fixed number of queries."""
@@ -82,10 +100,23 @@ class TrajectoryListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         trajectories = list(context["trajectories"])
-        present = Trajectory.objects.visible_to(self.request.user).member_categories()
+        # The trajectories are scoped already: their ids, not the scope's subqueries once more
+        # (the categories of the active members, as Trajectory.objects.member_categories()).
+        present: dict[int, set[str]] = {}
+        rows = (
+            ProgressGroupMember.objects.filter(
+                trajectory_id__in=[trajectory.pk for trajectory in trajectories], left_on__isnull=True
+            )
+            .order_by()
+            .values_list("trajectory_id", "category")
+            .distinct()
+        )
+        for trajectory_id, category in rows:
+            present.setdefault(trajectory_id, set()).add(category)
         for trajectory in trajectories:
             with_labels(trajectory)
             trajectory.missing_categories = missing_member_categories(present.get(trajectory.pk, set()))
+        self.card_texts(trajectories)
         context.update(
             trajectories=trajectories,
             stage_count=STAGE_COUNT,
@@ -94,6 +125,41 @@ class TrajectoryListView(LoginRequiredMixin, ListView):
             or can_read_association_report(self.request.user),
         )
         return context
+
+    @staticmethod
+    def card_texts(trajectories) -> None:
+        """Each card's link, counted phrases and dates, made here once (the same words and
+        formats as the templates' tags, with the same messages in the catalogue)."""
+        link = reverse("vision:trajectory_detail", kwargs={"trajectory": 0})
+        head, tail = link.rsplit("/0/", 1)
+        stage_text = gettext("Stage %(number)s of %(total)s")
+        dates = LocalDates()
+        # get_FOO_display() builds its dictionary of (lazily translated) choices on every call.
+        kinds, statuses, stages = (
+            {value: str(label) for value, label in Trajectory._meta.get_field(name).flatchoices}
+            for name in ("kind", "status", "current_stage")
+        )
+        for trajectory in trajectories:
+            trajectory.detail_url = f"{head}/{trajectory.pk}/{tail}"
+            trajectory.kind_label = kinds.get(trajectory.kind, trajectory.kind)
+            trajectory.status_label = statuses.get(trajectory.status, trajectory.status)
+            trajectory.stage_label = stages.get(trajectory.current_stage, trajectory.current_stage)
+            trajectory.stage_text = stage_text % {"number": trajectory.stage_number, "total": STAGE_COUNT}
+            opened = trajectory.open_action_items
+            trajectory.open_text = ngettext("%(counter)s open", "%(counter)s open", opened) % {"counter": opened}
+            overdue = trajectory.overdue_action_items
+            trajectory.overdue_text = ngettext("%(counter)s overdue", "%(counter)s overdue", overdue) % {
+                "counter": overdue
+            }
+            trajectory.missing_text = ", ".join(str(category.label) for category in trajectory.missing_categories)
+            if trajectory.next_meeting_at:
+                trajectory.next_meeting_text = dates.moment(timezone.localtime(trajectory.next_meeting_at))
+            if trajectory.latest_scan_id:
+                trajectory.scan_opened_text = dates.day(trajectory.latest_scan_opened_on)
+                if trajectory.latest_scan_score is not None:
+                    trajectory.scan_score_text = gettext("average %(score)s of 5") % {
+                        "score": floatformat(trajectory.latest_scan_score, 1)
+                    }
 
 
 class TrajectoryPageMixin(TrajectoryMixin):
