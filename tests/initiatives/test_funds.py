@@ -66,11 +66,12 @@ def _initiatives(officer, shapes, **extra):
 def sent(monkeypatch):
     """What is handed to the worker after the commit: letters to make, mails to send."""
     from initiatives.tasks import decision_letter_make
-    from notifications.tasks import outbox_send
+    from notifications.tasks import outbox_send, outbox_send_batch
 
     handed = {"letters": [], "mails": []}
     monkeypatch.setattr(decision_letter_make, "delay", handed["letters"].append)
     monkeypatch.setattr(outbox_send, "delay", handed["mails"].append)
+    monkeypatch.setattr(outbox_send_batch, "delay", handed["mails"].extend)  # many mails at once
     return handed
 
 
