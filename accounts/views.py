@@ -37,9 +37,8 @@ from django.utils.decorators import method_decorator
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView, View
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
@@ -421,43 +420,43 @@ REFUSAL_SESSION_KEY = "accounts_oidc_refusal"
 SIGN_IN_MAX_SECONDS = 15 * 60  # from the button to the way back: time enough for the provider's second step
 
 REFUSAL_TEXTS = {
-    Refusal.CANCELLED: _lazy("You stopped logging in at the municipality's sign-in page."),
-    Refusal.PROVIDER: _lazy(
+    Refusal.CANCELLED: gettext_lazy("You stopped logging in at the municipality's sign-in page."),
+    Refusal.PROVIDER: gettext_lazy(
         "The municipality's sign-in service did not give a usable answer. Try again in a few minutes, "
         "or log in with your password."
     ),
-    Refusal.STATE: _lazy("This sign-in was not started on this page, or it took too long. Start again."),
-    Refusal.EXPIRED: _lazy("The sign-in took too long and has expired. Start again."),
-    Refusal.AUDIENCE: _lazy(
+    Refusal.STATE: gettext_lazy("This sign-in was not started on this page, or it took too long. Start again."),
+    Refusal.EXPIRED: gettext_lazy("The sign-in took too long and has expired. Start again."),
+    Refusal.AUDIENCE: gettext_lazy(
         "The answer of the sign-in service was meant for another application. Try again. "
         "Does it happen again? Tell the administrator of the platform."
     ),
-    Refusal.INVALID: _lazy(
+    Refusal.INVALID: gettext_lazy(
         "The answer of the sign-in service could not be checked. Try again. "
         "Does it happen again? Tell the administrator of the platform."
     ),
-    Refusal.EMAIL: _lazy(
+    Refusal.EMAIL: gettext_lazy(
         "The sign-in service did not send a confirmed e-mail address, so we cannot find your account. "
         "Ask the people who manage the accounts of your municipality."
     ),
-    Refusal.UNKNOWN: _lazy(
+    Refusal.UNKNOWN: gettext_lazy(
         "There is no account on this platform for %(email)s. Ask a coordinator of your municipality to add you."
     ),
-    Refusal.CREATED: _lazy(
+    Refusal.CREATED: gettext_lazy(
         "We made an account for %(email)s. It has no role yet, so you cannot do anything with it. "
         "A coordinator of your municipality or an administrator gives you a role. Then log in again."
     ),
-    Refusal.AMBIGUOUS: _lazy(
+    Refusal.AMBIGUOUS: gettext_lazy(
         "More than one account on this platform has the e-mail address %(email)s. Ask an administrator to fix this."
     ),
-    Refusal.INACTIVE: _lazy(
+    Refusal.INACTIVE: gettext_lazy(
         "The account for %(email)s is switched off. Ask a coordinator of your municipality or an administrator."
     ),
-    Refusal.NO_ROLE: _lazy(
+    Refusal.NO_ROLE: gettext_lazy(
         "Your account %(email)s has no role yet, so there is nothing for you here. A coordinator of your "
         "municipality or an administrator gives you a role. Then log in again."
     ),
-    Refusal.NOT_ALLOWED: _lazy(
+    Refusal.NOT_ALLOWED: gettext_lazy(
         "Your account at the municipality may not be used for this platform. Ask a coordinator of your municipality."
     ),
 }
