@@ -251,3 +251,20 @@ def test_the_attachment_help_text_is_english_on_an_english_page(client):
     assert "At most 5 files of at most 10 MB each" in body
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
     assert "At most 5 files" not in client.get("/initiatieven/nieuw/").content.decode()
+
+
+# The names xgettext looks for (Django's makemessages): a translation function imported under any
+# other name is never extracted, so its Dutch would be dropped by the next `make messages`.
+EXTRACTED_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext"}
+EXTRACTED_NAMES |= {"pgettext_lazy", "npgettext", "npgettext_lazy", "gettext_noop"}
+
+
+def test_translation_functions_are_imported_under_names_makemessages_knows():
+    renamed = []
+    for path, tree in application_modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                for alias in node.names:
+                    if "gettext" in alias.name and (alias.asname or alias.name) not in EXTRACTED_NAMES:
+                        renamed.append(f"{path}: {alias.name} as {alias.asname}")
+    assert not renamed, "makemessages does not extract strings marked with these names:\n  " + "\n  ".join(renamed)
