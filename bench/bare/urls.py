@@ -1,10 +1,11 @@
-"""The product's URLs, unchanged, behind one extra path for the bench's bare insert view."""
+"""The product's URLs, unchanged, behind the bench-only views of `bench/bare/views.py`."""
 
 from django.urls import include, path
 
-from .views import bare_insert
+from .views import EmptyStaffPage, bare_insert
 
 urlpatterns = [
     path("bench/bare-insert/", bare_insert, name="bench_bare_insert"),
+    path("bench/empty-staff-page/", EmptyStaffPage.as_view(), name="bench_empty_staff_page"),
     path("", include("config.urls")),
 ]
