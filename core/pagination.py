@@ -18,6 +18,7 @@ real end counts exactly and shows the real last page. Orphans are not supported.
 import json
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
@@ -29,7 +30,8 @@ def planner_estimate(queryset) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    sql, params = queryset.order_by().query.get_compiler(using=queryset.db).as_sql()
+    rows = queryset.order_by().values("pk")  # the rows' number only: no columns, joins or sort to plan
+    sql, params = rows.query.get_compiler(using=queryset.db).as_sql()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
@@ -56,11 +58,16 @@ class EstimatedPage(Page):
 
 
 class EstimatingPaginator(Paginator):
-    """Django's Paginator over a queryset, counting lazily and exactly only up to `exact_up_to` rows."""
+    """Django's Paginator over a queryset, counting lazily and exactly only up to `exact_up_to` rows.
 
-    def __init__(self, object_list, per_page, *, exact_up_to: int, allow_empty_first_page=True, **kwargs):
+    `values`: fields to fetch for a page's rows as dicts (`QuerySet.values`); counting leaves
+    them out, so their joins never slow the count down.
+    """
+
+    def __init__(self, object_list, per_page, *, exact_up_to: int, values=(), allow_empty_first_page=True, **kwargs):
         super().__init__(object_list, per_page, allow_empty_first_page=allow_empty_first_page, **kwargs)
         self.exact_up_to = exact_up_to
+        self.values = tuple(values)
         self._estimated = False
         self._rows_seen = 0  # rows known to exist: the end of the last page fetched
         self._pages_seen = 0  # pages known to exist
@@ -73,7 +80,7 @@ class EstimatingPaginator(Paginator):
             return counted
         estimate = planner_estimate(self.object_list)
         if estimate is None:
-            return self.object_list.count()
+            return self._exact_count()
         self._estimated = True
         return max(rounded(max(estimate, counted)), self._rows_seen)
 
@@ -87,6 +94,9 @@ class EstimatingPaginator(Paginator):
     def num_pages(self):
         # Never "page 300 of about 256": pages that were seen count too.
         return max(Paginator.num_pages.func(self), self._pages_seen)
+
+    def _exact_count(self) -> int:
+        return self.object_list.order_by().values("pk").count()
 
     def _exact(self, count: int) -> None:
         self.__dict__["count"] = count
@@ -127,10 +137,10 @@ class EstimatingPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         # Far past an estimate (a typed page number) is past the end without asking for rows.
         far = "count" in self.__dict__ and number > 2 * self.num_pages + 1
-        rows = [] if far else list(self.object_list[bottom : bottom + self.per_page + 1])
+        rows = [] if far else list(self._rows()[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             # Past the real end: count them all and show the real last page.
-            self._exact(self.object_list.count())
+            self._exact(self._exact_count())
             return super().page(self.num_pages)
         following = len(rows) > self.per_page
         if following:
@@ -145,5 +155,10 @@ class EstimatingPaginator(Paginator):
         page.following = following
         return page
 
-    def _get_page(self, *args, **kwargs):
-        return EstimatedPage(*args, **kwargs)
+    def _rows(self):
+        return self.object_list.values(*self.values) if self.values else self.object_list
+
+    def _get_page(self, object_list, number, paginator):
+        if isinstance(object_list, QuerySet) and self.values:  # Django's own page(): rows as dicts too
+            object_list = object_list.values(*self.values)
+        return EstimatedPage(object_list, number, paginator)

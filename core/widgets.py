@@ -5,12 +5,13 @@ its attributes), and an <input> with two templates; on the officers' dashboard t
 of the page's time (bench/results/triage_list.md). These widgets write the same markup in Python.
 """
 
-import html
-
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+# What django.utils.html.escape (html.escape) writes for each character, in one C-level call.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 
 
 class FastSelect(forms.Select):
@@ -21,21 +22,21 @@ class FastSelect(forms.Select):
         if self.allow_multiple_selected:
             final_attrs["multiple"] = True
         chosen = set(self.format_value(value))
+        multiple = self.allow_multiple_selected
         found = False
         parts = [f'<select name="{escape(name)}"{flatatt(final_attrs)}>']
 
         def option(option_value, label):
             nonlocal found
             text = "" if option_value is None else str(option_value)
-            selected = text in chosen and (self.allow_multiple_selected or not found)
-            found |= selected
+            selected = text in chosen and (multiple or not found)
+            found = found or selected
             flag = " selected" if selected else ""
-            # html.escape is what django.utils.html.escape does, without its wrappers (1,000 villages).
-            return f'<option value="{html.escape(text)}"{flag}>{html.escape(str(label))}</option>'
+            return f'<option value="{text.translate(_ESCAPES)}"{flag}>{str(label).translate(_ESCAPES)}</option>'
 
         for option_value, label in self.choices:
             if isinstance(label, (list, tuple)):
-                parts.append(f'<optgroup label="{escape(option_value)}">')
+                parts.append(f'<optgroup label="{str(option_value).translate(_ESCAPES)}">')
                 parts.extend(option(value, sublabel) for value, sublabel in label)
                 parts.append("</optgroup>")
             else:

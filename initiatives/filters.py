@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PlainChoices
 from core.widgets import DateInput, FastSelect, FastTextInput, add_bootstrap_classes
 from initiatives.constants import GrantStatus, HelpKind, Publication, Status
 from initiatives.models import OVERDUE_DECISION, OVERDUE_FIRST_RESPONSE, Grant, Initiative, Theme
@@ -246,12 +247,14 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
         user = self.request.user
         self.officer_choices = officer_choices(user)  # the bulk assignment offers the same officers
         # On the form's own fields: choices set on the filters are deep-copied into the form, and
-        # copying a platform admin's 1,000 villages took as long as rendering them.
+        # copying a platform admin's 1,000 villages took as long as rendering them. (One UNION
+        # of the four lists instead of four queries was slower: bench/results/triage_list_profile.md.)
         fields = self.form.fields
-        fields["officer"].choices = [(UNASSIGNED, _("Not assigned")), (ME, _("Assigned to me")), *self.officer_choices]
-        fields["village"].choices = officer_village_choices(user)
-        fields["theme"].choices = theme_choices()
-        fields["fund"].choices = officer_fund_choices(user)
+        me = [(UNASSIGNED, _("Not assigned")), (ME, _("Assigned to me"))]
+        fields["officer"].choices = PlainChoices([*me, *self.officer_choices])
+        fields["village"].choices = PlainChoices(officer_village_choices(user))
+        fields["theme"].choices = PlainChoices(theme_choices())
+        fields["fund"].choices = PlainChoices(officer_fund_choices(user))
         add_bootstrap_classes(self.form)
 
     def filter_search(self, queryset, name, value):

@@ -162,14 +162,18 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         )
 
     @staticmethod
-    def new_replies_q(user) -> models.Q:
-        """The initiator wrote after `user` last opened the initiative's page (or ever, if never)."""
+    def unseen_replies(user):
+        """The initiator's messages written after `user` last opened the initiative's page (or
+        all of them, if never): each initiative's new replies are these with its id."""
         seen_after = OfficerReadMark.objects.filter(
             user=user, initiative=models.OuterRef("initiative_id"), seen_at__gte=models.OuterRef("created_at")
         )
-        replies = Message.objects.filter(initiative=models.OuterRef("pk"), kind=MessageKind.FROM_INITIATOR).exclude(
-            models.Exists(seen_after)
-        )
+        return Message.objects.filter(kind=MessageKind.FROM_INITIATOR).exclude(models.Exists(seen_after))
+
+    @staticmethod
+    def new_replies_q(user) -> models.Q:
+        """The initiator wrote after `user` last opened the initiative's page (or ever, if never)."""
+        replies = InitiativeQuerySet.unseen_replies(user).filter(initiative=models.OuterRef("pk"))
         return models.Q(models.Exists(replies))
 
     def with_new_replies(self, user):
@@ -177,13 +181,15 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             has_new_reply=models.ExpressionWrapper(self.new_replies_q(user), output_field=models.BooleanField())
         )
 
-    def having_new_replies(self, user):
-        """Those with a reply from the initiator that `user` has not seen (`new_replies_q`).
+    def with_new_reply_marks(self, user):
+        """`new_reply_id`: one of the row's new replies for `user` (`unseen_replies`), or None.
 
-        The dashboard asks this of its page's rows in a query of their own: as a column of the
-        list's query (`with_new_replies`), PostgreSQL hashed every initiator's message of the
-        platform to mark 25 rows (bench/results/triage_list_profile.md)."""
-        return self.filter(self.new_replies_q(user))
+        For a list's page: a subquery per row that PostgreSQL runs for the page's rows only
+        (after the sort and the LIMIT). As an EXISTS column (`with_new_replies`) it was hashed
+        over every initiator's message of the platform to mark 25 rows
+        (bench/results/triage_list_profile.md)."""
+        replies = self.unseen_replies(user).filter(initiative=models.OuterRef("pk")).order_by().values("pk")[:1]
+        return self.annotate(new_reply_id=models.Subquery(replies))
 
     def dashboard_counter_conditions(self, *, user, today) -> dict[str, models.Q]:
         """What each of the dashboard's counters counts (the list's filters show the same rows)."""
@@ -535,22 +541,29 @@ class Initiative(TimeStampedModel):
     def overdue_kinds(self, today) -> frozenset[str]:
         """The deadlines (OVERDUE_*) this initiative has missed on `today`: the rule of
         `InitiativeQuerySet.overdue_q`, for an initiative in memory (no query)."""
-        kinds = set()
-        if (
-            self.first_response_at is None
-            and self.first_response_due is not None
-            and self.first_response_due < today
-            and self.status not in NO_FIRST_RESPONSE_OWED
-        ):
-            kinds.add(OVERDUE_FIRST_RESPONSE)
-        if (
-            self.status in OPEN_STATUSES
-            and self.decided_at is None
-            and self.decision_due is not None
-            and self.decision_due < today
-        ):
-            kinds.add(OVERDUE_DECISION)
-        return frozenset(kinds)
+        return overdue_kinds_of(
+            status=self.status,
+            first_response_at=self.first_response_at,
+            first_response_due=self.first_response_due,
+            decided_at=self.decided_at,
+            decision_due=self.decision_due,
+            today=today,
+        )
+
+
+def overdue_kinds_of(*, status, first_response_at, first_response_due, decided_at, decision_due, today):
+    """`Initiative.overdue_kinds` from the fields themselves (a list's rows as plain values)."""
+    kinds = set()
+    if (
+        first_response_at is None
+        and first_response_due is not None
+        and first_response_due < today
+        and status not in NO_FIRST_RESPONSE_OWED
+    ):
+        kinds.add(OVERDUE_FIRST_RESPONSE)
+    if status in OPEN_STATUSES and decided_at is None and decision_due is not None and decision_due < today:
+        kinds.add(OVERDUE_DECISION)
+    return frozenset(kinds)
 
 
 class InitiativeChildQuerySet(MunicipalityScopedQuerySet):

@@ -7,6 +7,7 @@ that template were a tenth of the officers' dashboard's rendering (bench/results
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -26,3 +27,28 @@ def form_field(field):
         help_text,
         errors,
     )
+
+
+@register.simple_tag
+def inline_checkboxes(field):
+    """A multiple-choice field's checkboxes side by side (Bootstrap's form-check-inline): what a
+    template loop over the field's subwidgets writes, ids `<auto_id>_<n>` as Django's own."""
+    chosen = {str(value) for value in (field.value() or [])}
+    name, auto_id = field.html_name, field.auto_id
+    boxes = []
+    for index, (value, label) in enumerate(field.field.choices):
+        option_id = f"{auto_id}_{index}" if auto_id else ""
+        boxes.append(
+            format_html(
+                '<div class="form-check form-check-inline">'
+                '<input class="form-check-input" type="checkbox" name="{}" value="{}" id="{}"{}>'
+                '<label class="form-check-label" for="{}">{}</label></div>',
+                name,
+                value,
+                option_id,
+                mark_safe(" checked") if str(value) in chosen else "",  # noqa: S308 - a constant
+                option_id,
+                label,
+            )
+        )
+    return mark_safe("\n".join(boxes))  # noqa: S308 - each box is format_html's

@@ -144,3 +144,19 @@ def test_other_databases_give_no_estimate(users):
     if connection.vendor == "postgresql":
         pytest.skip("PostgreSQL gives one")
     assert planner_estimate(User.objects.all()) is None
+
+
+@pytest.mark.parametrize("number", [1, 3, 5])
+def test_rows_as_values(users, estimate, number):
+    estimate(1000)
+    page = EstimatingPaginator(users, 5, exact_up_to=10, values=("username",)).get_page(number)
+    assert page.object_list[0] == {"username": f"user-{(number - 1) * 5:03d}"}
+
+
+def test_counting_leaves_the_values_joins_out(users):
+    from django.test.utils import CaptureQueriesContext
+
+    paginator = EstimatingPaginator(users, 5, exact_up_to=100, values=("username", "groups__name"))
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 23
+    assert "JOIN" not in queries.captured_queries[0]["sql"]
