@@ -22,16 +22,23 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
-def planner_estimate(queryset) -> int | None:
+def ids_sql(queryset) -> tuple[str, tuple]:
+    """The SQL of the ids of `queryset`'s rows: what counting and estimating need, without the
+    columns, joins and sort of the rows themselves. Compiled once for both."""
+    rows = queryset.order_by().values("pk")
+    sql, params = rows.query.get_compiler(using=queryset.db).as_sql()
+    return sql, tuple(params)
+
+
+def planner_estimate(queryset, ids=None) -> int | None:
     """PostgreSQL's estimate of the number of rows `queryset` returns (`EXPLAIN`: no rows are
-    read); None on other databases."""
+    read); None on other databases. `ids`: `ids_sql(queryset)` when already compiled."""
     from django.db import connections
 
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    rows = queryset.order_by().values("pk")  # the rows' number only: no columns, joins or sort to plan
-    sql, params = rows.query.get_compiler(using=queryset.db).as_sql()
+    sql, params = ids or ids_sql(queryset)
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
@@ -74,11 +81,17 @@ class EstimatingPaginator(Paginator):
 
     @cached_property
     def count(self):
+        from django.db import connections
+
         # One COUNT over at most exact_up_to + 1 rows: `SELECT COUNT(*) FROM (SELECT id ... LIMIT n)`.
-        counted = self.object_list.order_by().values("pk")[: self.exact_up_to + 1].count()
+        ids = ids_sql(self.object_list)
+        with connections[self.object_list.db].cursor() as cursor:
+            # The ORM's own SQL with its parameters, and a LIMIT as a parameter: nothing typed goes in.
+            cursor.execute(f"SELECT COUNT(*) FROM ({ids[0]} LIMIT %s) counted", (*ids[1], self.exact_up_to + 1))  # noqa: S608
+            counted = cursor.fetchone()[0]
         if counted <= self.exact_up_to:
             return counted
-        estimate = planner_estimate(self.object_list)
+        estimate = planner_estimate(self.object_list, ids)
         if estimate is None:
             return self._exact_count()
         self._estimated = True

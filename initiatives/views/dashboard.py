@@ -48,10 +48,11 @@ from initiatives.services.officers import initiative_bulk_assign
 from municipalities.access import OfficerRequiredMixin
 
 PAGE_SIZE = 25
-# Lists longer than this show the database's estimate of their length ("about 6,400"): counting
-# every row of a platform's 100,000 initiatives, or every hit of a common word, cost more than
-# the rest of the page (core/pagination.py, bench/results/triage_list_profile.md).
-EXACT_COUNT_UP_TO = 1_000
+# Lists longer than a hundred pages show the database's estimate of their length ("about
+# 6,400"): nobody pages through that far, and counting every row of a platform's 100,000
+# initiatives, or every hit of a common word, cost more than the rest of the page
+# (core/pagination.py, bench/results/triage_list_profile.md).
+EXACT_COUNT_UP_TO = 100 * PAGE_SIZE
 MAX_BULK = 100
 DEFAULT_SORT = "-submitted"
 
@@ -173,8 +174,11 @@ class BulkAssignForm(forms.Form):
         return initiatives
 
     def clean_officer(self):
-        """The chosen officer (one of the choices, so an active officer the user may assign to)."""
-        return active_officers(self.user).get(user_id=self.cleaned_data["officer"]).user
+        """The chosen officer: one of the choices, and still an active officer the user may assign to."""
+        membership = active_officers(self.user).filter(user_id=self.cleaned_data["officer"]).first()
+        if membership is None:  # deactivated since the choices were read
+            raise ValidationError(_("Choose an officer of your municipality. Nothing was assigned."))
+        return membership.user
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -220,7 +224,8 @@ class DashboardView(OfficerRequiredMixin, FilterView):
                 }
                 for key, label, params in COUNTERS
             ],
-            columns=self._columns(),
+            columns=(columns := self._columns()),
+            sort_caption=self._sort_caption(columns),
             bulk_form=BulkAssignForm(
                 user=user,
                 officer_choices=self.filterset.officer_choices,
@@ -285,6 +290,16 @@ class DashboardView(OfficerRequiredMixin, FilterView):
                 )
             )
         return rows
+
+    @staticmethod
+    def _sort_caption(columns) -> str:
+        """The table's caption says which column the list is sorted on, and how."""
+        for column in columns:
+            if column["direction"] == "ascending":
+                return _("Sorted by %(column)s, ascending.") % {"column": column["label"]}
+            if column["direction"] == "descending":
+                return _("Sorted by %(column)s, descending.") % {"column": column["label"]}
+        return ""
 
     @staticmethod
     def _encode(params) -> str:

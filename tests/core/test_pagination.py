@@ -24,7 +24,7 @@ def estimate(monkeypatch):
     """The planner's estimate, set by the test (SQLite has none, PostgreSQL's depends on ANALYZE)."""
 
     def set_to(value):
-        monkeypatch.setattr(pagination, "planner_estimate", lambda queryset: value)
+        monkeypatch.setattr(pagination, "planner_estimate", lambda queryset, ids=None: value)
 
     return set_to
 

@@ -614,6 +614,18 @@ class DashboardBulkAssignTests:
         assert response.url.startswith(DASHBOARD)
         assert "\n" not in response.url
 
+    def test_an_officer_deactivated_after_the_choices_were_read_is_refused(self, officer, colleague, village):
+        from initiatives.views.dashboard import BulkAssignForm
+
+        initiative = InitiativeFactory(village=village)
+        choices = [(str(colleague.user_id), "Colleague")]
+        colleague.is_active = False
+        colleague.save(update_fields=["is_active"])
+        data = {"initiatives": [initiative.pk], "officer": str(colleague.user_id)}
+        form = BulkAssignForm(data, user=officer.user, officer_choices=choices)
+        assert not form.is_valid()
+        assert "officer" in form.errors
+
     def test_superuser_assignment_is_all_or_nothing(self, client, stranger, village, other_village):
         # Their initiative comes first and could be assigned; ours cannot get their officer.
         theirs = InitiativeFactory(village=other_village, submitted_at=timezone.now() - timedelta(days=1))
@@ -679,6 +691,12 @@ class DashboardRowTests:
         assert 'scope="col"' in content
         assert f'href="{reverse("initiatives:officer_detail", kwargs={"pk": initiative.pk})}"' in content
 
+    def test_texts_in_a_row_are_escaped(self, officer_client, officer, village):
+        InitiativeFactory(village=village, title='<script>alert("x")</script> & co', assigned_officer=officer.user)
+        content = officer_client.get(DASHBOARD).content.decode()
+        assert "<script>alert" not in content
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in content
+
 
 class DashboardQueryCountTests:
     @pytest.mark.parametrize("rows", [10, 300])
@@ -717,7 +735,7 @@ class DashboardCountEstimateTests:
 
         monkeypatch.setattr(dashboard, "EXACT_COUNT_UP_TO", 3)
         monkeypatch.setattr(dashboard.DashboardView, "paginate_by", 2)
-        monkeypatch.setattr(pagination, "planner_estimate", lambda queryset: 640)
+        monkeypatch.setattr(pagination, "planner_estimate", lambda queryset, ids=None: 640)
 
     def test_up_to_the_limit_the_count_is_exact_without_a_note(self, officer_client, village, estimate):
         InitiativeFactory.create_batch(3, village=village)
