@@ -169,36 +169,53 @@ def measure(client, url: str, *, warmup: int = 3, repeats: int = 10, counted: in
 
     Every request must answer 200 (a redirect or an error page stops the bench).
     """
+    return measure_interleaved(client, [url], warmup=warmup, repeats=repeats, counted=counted, slowest=slowest)[0]
+
+
+def measure_interleaved(
+    client, urls: list[str], *, warmup: int = 3, repeats: int = 10, counted: int = 3, slowest: int = 3
+) -> list[dict]:
+    """`measure` for several pages at once, their timed requests interleaved: round 1 asks
+    each URL once, then round 2, and so on. On a machine that others share, a busy second then
+    slows every page alike, so the ratios between them hold better than when one page's ten
+    requests come after the other's. Returns one `measure` dict per URL, in order."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(warmup):
-        _get(client, url)
-    times = []
+    for url in urls:
+        for _ in range(warmup):
+            _get(client, url)
+    times = {url: [] for url in urls}
     for _ in range(repeats):
-        started = time.perf_counter()
-        _get(client, url)
-        times.append((time.perf_counter() - started) * 1000)
-    sql_times = []
-    for _ in range(max(counted, 1)):  # outside the timed ones: capturing costs a little per query
-        with CaptureQueriesContext(connection) as queries:
-            response = _get(client, url)
-        captured = queries.captured_queries
-        sql_times.append(sum(float(q["time"]) for q in captured) * 1000)
-    ordered = sorted(captured, key=lambda q: float(q["time"]), reverse=True)[:slowest]
-    shapes = Counter(query_shape(q["sql"]) for q in captured)
-    return {
-        "url": url,
-        "median": statistics.median(times),
-        "min": min(times),
-        "max": max(times),
-        "queries": len(captured),
-        "sql_ms": statistics.median(sql_times),
-        "slowest": [(float(q["time"]) * 1000, " ".join(q["sql"].split())) for q in ordered],
-        "slowest_sql": ordered[0]["sql"] if ordered else "",
-        "repeated": [(n, shape) for shape, n in shapes.most_common() if n >= 3],
-        "kb": len(response.content) / 1024,
-    }
+        for url in urls:
+            started = time.perf_counter()
+            _get(client, url)
+            times[url].append((time.perf_counter() - started) * 1000)
+    results = []
+    for url in urls:
+        sql_times = []
+        for _ in range(max(counted, 1)):
+            with CaptureQueriesContext(connection) as queries:
+                response = _get(client, url)
+            captured = queries.captured_queries
+            sql_times.append(sum(float(q["time"]) for q in captured) * 1000)
+        ordered = sorted(captured, key=lambda q: float(q["time"]), reverse=True)[:slowest]
+        shapes = Counter(query_shape(q["sql"]) for q in captured)
+        results.append(
+            {
+                "url": url,
+                "median": statistics.median(times[url]),
+                "min": min(times[url]),
+                "max": max(times[url]),
+                "queries": len(captured),
+                "sql_ms": statistics.median(sql_times),
+                "slowest": [(float(q["time"]) * 1000, " ".join(q["sql"].split())) for q in ordered],
+                "slowest_sql": ordered[0]["sql"] if ordered else "",
+                "repeated": [(n, shape) for shape, n in shapes.most_common() if n >= 3],
+                "kb": len(response.content) / 1024,
+            }
+        )
+    return results
 
 
 _PLAIN_COLUMN = re.compile(r'^"\w+"\."\w+"( AS "\w+")?$')

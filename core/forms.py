@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
+from django.utils.choices import BaseChoiceIterator
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:
@@ -12,6 +13,25 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class PlainChoices(BaseChoiceIterator):
+    """(value, label) pairs that are final already, for a field's `choices`.
+
+    Django normalises a plain list of choices pair by pair, and django-filter's choice fields
+    do so again each time the choices are read (to render, to validate): for a platform admin's
+    1,000 villages that was more work than rendering them (bench/results/triage_list_profile.md).
+    A choice iterator is passed through as it is.
+    """
+
+    def __init__(self, choices):
+        self.choices = list(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
 
 
 # The largest id a database integer column holds (PostgreSQL bigint, SQLite INTEGER).

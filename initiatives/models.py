@@ -8,6 +8,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Collate, Concat, Upper
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +66,16 @@ ACTIVE_STATUSES = frozenset(s for s in Status if s not in (Status.CLOSED, Status
 OVERDUE_FIRST_RESPONSE = "first_response"
 OVERDUE_DECISION = "decision"
 NO_FIRST_RESPONSE_OWED = (Status.WITHDRAWN, Status.CLOSED)
+
+
+# The officers' search finds a reference by its start through an index on this expression
+# (migration 0019, PostgreSQL only): the range from the text to the text plus the last character.
+REFERENCE_PREFIX_EXPRESSION = Collate(Upper("reference"), "C")
+LAST_CHARACTER = "\U0010ffff"
+
+
+# The SQL of the dashboard's counters per (database, scope SQL and parameters, user, day).
+_COUNTER_STATEMENTS: dict[tuple, tuple] = {}
 
 
 class InitiativeQuerySet(MunicipalityScopedQuerySet):
@@ -151,14 +162,18 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         )
 
     @staticmethod
-    def new_replies_q(user) -> models.Q:
-        """The initiator wrote after `user` last opened the initiative's page (or ever, if never)."""
+    def unseen_replies(user):
+        """The initiator's messages written after `user` last opened the initiative's page (or
+        all of them, if never): each initiative's new replies are these with its id."""
         seen_after = OfficerReadMark.objects.filter(
             user=user, initiative=models.OuterRef("initiative_id"), seen_at__gte=models.OuterRef("created_at")
         )
-        replies = Message.objects.filter(initiative=models.OuterRef("pk"), kind=MessageKind.FROM_INITIATOR).exclude(
-            models.Exists(seen_after)
-        )
+        return Message.objects.filter(kind=MessageKind.FROM_INITIATOR).exclude(models.Exists(seen_after))
+
+    @staticmethod
+    def new_replies_q(user) -> models.Q:
+        """The initiator wrote after `user` last opened the initiative's page (or ever, if never)."""
+        replies = InitiativeQuerySet.unseen_replies(user).filter(initiative=models.OuterRef("pk"))
         return models.Q(models.Exists(replies))
 
     def with_new_replies(self, user):
@@ -166,19 +181,64 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             has_new_reply=models.ExpressionWrapper(self.new_replies_q(user), output_field=models.BooleanField())
         )
 
+    def with_new_reply_marks(self, user):
+        """`new_reply_id`: one of the row's new replies for `user` (`unseen_replies`), or None.
+
+        For a list's page: a subquery per row that PostgreSQL runs for the page's rows only
+        (after the sort and the LIMIT). As an EXISTS column (`with_new_replies`) it was hashed
+        over every initiator's message of the platform to mark 25 rows
+        (bench/results/triage_list_profile.md)."""
+        replies = self.unseen_replies(user).filter(initiative=models.OuterRef("pk")).order_by().values("pk")[:1]
+        return self.annotate(new_reply_id=models.Subquery(replies))
+
+    def dashboard_counter_conditions(self, *, user, today) -> dict[str, models.Q]:
+        """What each of the dashboard's counters counts (the list's filters show the same rows)."""
+        return {
+            "new_unassigned": models.Q(status=Status.SUBMITTED, assigned_officer__isnull=True),
+            "mine": models.Q(assigned_officer=user, status__in=ACTIVE_STATUSES),
+            "first_response_overdue": self.overdue_first_response_q(today),
+            "decision_overdue": self.overdue_decision_q(today),
+            "waiting": models.Q(status=Status.WAITING_FOR_INITIATOR),
+            "publication_review": self.publication_review_q(),
+            "new_replies": models.Q(assigned_officer=user) & self.new_replies_q(user),
+            "approval": self.approval_waiting_q(),
+        }
+
     def dashboard_counters(self, *, user, today) -> dict[str, int]:
-        """The dashboard's counters in one query (conditional aggregation)."""
-        count = models.Count
-        return self.aggregate(
-            new_unassigned=count("pk", filter=models.Q(status=Status.SUBMITTED, assigned_officer__isnull=True)),
-            mine=count("pk", filter=models.Q(assigned_officer=user, status__in=ACTIVE_STATUSES)),
-            first_response_overdue=count("pk", filter=self.overdue_first_response_q(today)),
-            decision_overdue=count("pk", filter=self.overdue_decision_q(today)),
-            waiting=count("pk", filter=models.Q(status=Status.WAITING_FOR_INITIATOR)),
-            publication_review=count("pk", filter=self.publication_review_q()),
-            new_replies=count("pk", filter=models.Q(assigned_officer=user) & self.new_replies_q(user)),
-            approval=count("pk", filter=self.approval_waiting_q()),
-        )
+        """The dashboard's counters in one query: `SELECT (SELECT COUNT(*) ...), (SELECT ...)`.
+
+        Each counter is a subquery of its own, so each finds its few rows through its own index
+        (the partial indexes `init_count_*`, `init_officer_status`) instead of one aggregate
+        that reads every initiative in scope and tests each against all eight conditions
+        (1 s for a platform admin's 100,000 initiatives: bench/results/triage_list_profile.md).
+
+        Building the eight subqueries with the ORM took longer than running them, so the SQL is
+        kept per scope (this queryset's own SQL), user and day: the same inputs give the same SQL.
+        """
+        from django.db import connections
+
+        connection = connections[self.db]
+        scope_sql, scope_params = self.order_by().values("pk").query.get_compiler(using=self.db).as_sql()
+        key = (self.db, scope_sql, tuple(scope_params), user.pk, today)
+        statement = _COUNTER_STATEMENTS.get(key)
+        if statement is None:
+            conditions = self.dashboard_counter_conditions(user=user, today=today)
+            parts, params = [], []
+            for name, condition in conditions.items():
+                rows = self.filter(condition).order_by().values("pk")
+                sql, part_params = rows.query.get_compiler(using=self.db).as_sql()
+                # The ORM's own SQL (values as parameters) and a quoted constant name: nothing typed goes in.
+                parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted) AS {connection.ops.quote_name(name)}")  # noqa: S608
+                params.extend(part_params)
+            statement = (tuple(conditions), f"SELECT {', '.join(parts)}", tuple(params))
+            if len(_COUNTER_STATEMENTS) >= 1000:  # officers times days: start again rather than grow
+                _COUNTER_STATEMENTS.clear()
+            _COUNTER_STATEMENTS[key] = statement
+        names, sql, params = statement
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            values = cursor.fetchone()
+        return {name: int(value) for name, value in zip(names, values, strict=True)}
 
     def search(self, text: str):
         """Officers' text search over reference, title and the initiator's name and email.
@@ -195,9 +255,18 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             from django.contrib.postgres.search import SearchQuery, SearchVector
 
             fields = ("title", "initiator_name", "initiator_email")
+            # The reference starts with the text (case-insensitive, as `istartswith`), written as a
+            # range in the "C" collation: all references from UPPER(text) up to UPPER(text)
+            # followed by the highest character. Unlike LIKE 'TEXT%', whose index condition is
+            # only a first sieve, the range is exact, so PostgreSQL need not test every hit of the
+            # whole OR again row by row (recomputing both tsvectors: bench/results/triage_list_profile.md).
+            prefix = Upper(models.Value(text, output_field=models.TextField()))
             matches = (
                 models.Q(stemmed=SearchQuery(text, config="dutch", search_type="websearch"))
-                | models.Q(reference__istartswith=text)
+                | models.Q(
+                    reference_c__gte=Collate(prefix, "C"),
+                    reference_c__lt=Collate(Concat(prefix, models.Value(LAST_CHARACTER)), "C"),
+                )
                 | models.Q(initiator_email__iexact=text)
             )
             # Word starts too ("speel" finds "speeltuin"): a prefix query without stemming.
@@ -206,7 +275,9 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
                 prefix = " & ".join(f"{word}:*" for word in words)
                 matches |= models.Q(plain=SearchQuery(prefix, config="simple", search_type="raw"))
             return self.alias(
-                stemmed=SearchVector(*fields, config="dutch"), plain=SearchVector(*fields, config="simple")
+                stemmed=SearchVector(*fields, config="dutch"),
+                plain=SearchVector(*fields, config="simple"),
+                reference_c=REFERENCE_PREFIX_EXPRESSION,
             ).filter(matches)
         return self.filter(
             models.Q(reference__icontains=text)
@@ -408,7 +479,8 @@ class Initiative(TimeStampedModel):
             models.Index(fields=["municipality", "status", "submitted_at"], name="init_muni_status_submitted"),
             models.Index(fields=["municipality", "status", "first_response_due"], name="init_muni_status_frdue"),
             models.Index(fields=["municipality", "status", "decision_due"], name="init_muni_status_decdue"),
-            models.Index(fields=["assigned_officer", "status"], name="init_officer_status"),
+            # "Assigned to me" and "new replies to you": the officer's own rows, in scope, from the index alone.
+            models.Index(fields=["assigned_officer", "status", "municipality"], name="init_officer_status"),
             models.Index(fields=["village", "status"], name="init_village_status"),
             # The scheduler's daily sweep (initiatives.services.reminders) reads what is overdue
             # or nearly due from these small partial indexes, not from every initiative.
@@ -419,6 +491,30 @@ class Initiative(TimeStampedModel):
             ),
             models.Index(
                 fields=["decision_due"], condition=models.Q(status__in=sorted(OPEN_STATUSES)), name="init_open_decdue"
+            ),
+            # The dashboard's counters (`dashboard_counters`): each counts its few rows in a small
+            # partial index instead of reading every initiative in scope. The conditions are the
+            # counters' own (PostgreSQL uses a partial index only for a query that implies it).
+            models.Index(
+                fields=["municipality"],
+                condition=models.Q(status=Status.SUBMITTED, assigned_officer__isnull=True),
+                name="init_count_unassigned",
+            ),
+            models.Index(
+                fields=["municipality", "first_response_due"],
+                condition=models.Q(first_response_at__isnull=True) & ~models.Q(status__in=NO_FIRST_RESPONSE_OWED),
+                name="init_count_first_response",
+            ),
+            models.Index(
+                fields=["municipality", "decision_due"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES), decided_at__isnull=True),
+                name="init_count_decision",
+            ),
+            models.Index(
+                fields=["municipality"],
+                condition=models.Q(publication_consent=True, publication=Publication.PENDING)
+                & ~models.Q(status=Status.WITHDRAWN),
+                name="init_count_publication",
             ),
         ]
         constraints = [
@@ -463,22 +559,29 @@ class Initiative(TimeStampedModel):
     def overdue_kinds(self, today) -> frozenset[str]:
         """The deadlines (OVERDUE_*) this initiative has missed on `today`: the rule of
         `InitiativeQuerySet.overdue_q`, for an initiative in memory (no query)."""
-        kinds = set()
-        if (
-            self.first_response_at is None
-            and self.first_response_due is not None
-            and self.first_response_due < today
-            and self.status not in NO_FIRST_RESPONSE_OWED
-        ):
-            kinds.add(OVERDUE_FIRST_RESPONSE)
-        if (
-            self.status in OPEN_STATUSES
-            and self.decided_at is None
-            and self.decision_due is not None
-            and self.decision_due < today
-        ):
-            kinds.add(OVERDUE_DECISION)
-        return frozenset(kinds)
+        return overdue_kinds_of(
+            status=self.status,
+            first_response_at=self.first_response_at,
+            first_response_due=self.first_response_due,
+            decided_at=self.decided_at,
+            decision_due=self.decision_due,
+            today=today,
+        )
+
+
+def overdue_kinds_of(*, status, first_response_at, first_response_due, decided_at, decision_due, today):
+    """`Initiative.overdue_kinds` from the fields themselves (a list's rows as plain values)."""
+    kinds = set()
+    if (
+        first_response_at is None
+        and first_response_due is not None
+        and first_response_due < today
+        and status not in NO_FIRST_RESPONSE_OWED
+    ):
+        kinds.add(OVERDUE_FIRST_RESPONSE)
+    if status in OPEN_STATUSES and decided_at is None and decision_due is not None and decision_due < today:
+        kinds.add(OVERDUE_DECISION)
+    return frozenset(kinds)
 
 
 class InitiativeChildQuerySet(MunicipalityScopedQuerySet):

@@ -1,4 +1,5 @@
-"""The product's settings and URLs plus two bare insert views (an initiative, a ballot), for `bench/server.py` only.
+"""The product's settings and URLs plus bench-only views: bare insert views (an initiative, a
+ballot) for `bench/server.py` and an empty staff page for `bench/triage_list.py`.
 
-Nothing in the product imports this package; `config/urls.py` does not know the bare views.
+Nothing in the product imports this package; `config/urls.py` does not know these views.
 """

@@ -5,6 +5,7 @@ counts, exports or assigns another municipality's initiatives.
 """
 
 from datetime import datetime
+from types import SimpleNamespace
 
 from django import forms
 from django.contrib import messages
@@ -24,7 +25,9 @@ from django.views.generic import FormView
 from django_filters.views import FilterView
 
 from core.csv import BOM, spreadsheet_writer
-from core.forms import ModelMultipleChoiceField
+from core.forms import ModelMultipleChoiceField, PlainChoices
+from core.pagination import EstimatingPaginator
+from core.widgets import FastSelect
 from initiatives.constants import Publication, Status
 from initiatives.filters import (
     APPROVAL_WAITING,
@@ -32,13 +35,24 @@ from initiatives.filters import (
     UNASSIGNED,
     OfficerInitiativeFilter,
     active_officers,
-    officer_label,
+    officer_choices,
 )
-from initiatives.models import ACTIVE_STATUSES, OVERDUE_DECISION, OVERDUE_FIRST_RESPONSE, Initiative
+from initiatives.models import (
+    ACTIVE_STATUSES,
+    OVERDUE_DECISION,
+    OVERDUE_FIRST_RESPONSE,
+    Initiative,
+    overdue_kinds_of,
+)
 from initiatives.services.officers import initiative_bulk_assign
 from municipalities.access import OfficerRequiredMixin
 
 PAGE_SIZE = 25
+# Lists longer than a hundred pages show the database's estimate of their length ("about
+# 6,400"): nobody pages through that far, and counting every row of a platform's 100,000
+# initiatives, or every hit of a common word, cost more than the rest of the page
+# (core/pagination.py, bench/results/triage_list_profile.md).
+EXACT_COUNT_UP_TO = 100 * PAGE_SIZE
 MAX_BULK = 100
 DEFAULT_SORT = "-submitted"
 
@@ -101,18 +115,25 @@ def date_formatter():
     return format_date
 
 
-LIST_FIELDS = (
+# What a row of the list shows, as plain values: building 25 initiatives with their village,
+# municipality and officer as model instances was a tenth of the page's Python time.
+ROW_VALUES = (
+    "pk",
     "reference",
     "title",
     "status",
     "submitted_at",
     "first_response_due",
     "decision_due",
+    "village_id",
     "village__name",
     "municipality__name",
     "assigned_officer__first_name",
     "assigned_officer__last_name",
     "assigned_officer__username",
+    "first_response_at",
+    "decided_at",
+    "new_reply_id",
 )
 
 
@@ -129,18 +150,22 @@ class BulkAssignForm(forms.Form):
     initiatives = ModelMultipleChoiceField(
         label=gettext_lazy("Initiatives"), queryset=Initiative.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    officer = forms.TypedChoiceField(label=gettext_lazy("Assign the selected initiatives to"), coerce=int)
+    officer = forms.TypedChoiceField(
+        label=gettext_lazy("Assign the selected initiatives to"),
+        coerce=int,
+        widget=FastSelect(attrs={"class": "form-select"}),
+    )
     querystring = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, officers, **kwargs):
+    def __init__(self, *args, user, officer_choices, **kwargs):
+        """`officer_choices`: (user id, name) of the officers `user` may assign to (`officer_choices()`)."""
         kwargs.setdefault("auto_id", "bulk-%s")  # the filter form has an `officer` field too
         super().__init__(*args, **kwargs)
-        self.officers = {membership.user_id: membership for membership in officers}
+        self.user = user
         self.fields["initiatives"].queryset = Initiative.objects.visible_to(user).select_related("municipality")
-        self.fields["officer"].choices = [
-            ("", gettext_lazy("Choose an officer")),
-            *[(m.user_id, officer_label(m, with_municipality=user.is_superuser)) for m in officers],
-        ]
+        self.fields["officer"].choices = PlainChoices(
+            [("", gettext_lazy("Choose an officer")), *[(int(user_id), name) for user_id, name in officer_choices]]
+        )
 
     def clean_initiatives(self):
         initiatives = self.cleaned_data["initiatives"]
@@ -149,7 +174,11 @@ class BulkAssignForm(forms.Form):
         return initiatives
 
     def clean_officer(self):
-        return self.officers[self.cleaned_data["officer"]].user
+        """The chosen officer: one of the choices, and still an active officer the user may assign to."""
+        membership = active_officers(self.user).filter(user_id=self.cleaned_data["officer"]).first()
+        if membership is None:  # deactivated since the choices were read
+            raise ValidationError(_("Choose an officer of your municipality. Nothing was assigned."))
+        return membership.user
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -161,9 +190,13 @@ class DashboardView(OfficerRequiredMixin, FilterView):
 
     def get_queryset(self):
         self.today = timezone.localdate()
-        # Only the columns a row shows: building 25 full initiatives (50 fields each, with their
-        # village, municipality and officer) was a tenth of the page's Python time.
-        return _scoped_initiatives(self.request.user, self.today).with_new_replies(self.request.user).only(*LIST_FIELDS)
+        # Overdue or not is worked out per row in Python (`overdue_kinds_of`, the same rule as
+        # `with_list_annotations`), which costs less than building its SQL.
+        user = self.request.user
+        return Initiative.objects.visible_to(user).order_by("-submitted_at", "-pk").with_new_reply_marks(user)
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return EstimatingPaginator(queryset, per_page, exact_up_to=EXACT_COUNT_UP_TO, values=ROW_VALUES)
 
     def paginate_queryset(self, queryset, page_size):
         """A missing, garbled or too high page number shows the nearest page, never a 404."""
@@ -191,43 +224,82 @@ class DashboardView(OfficerRequiredMixin, FilterView):
                 }
                 for key, label, params in COUNTERS
             ],
-            columns=self._columns(),
+            columns=(columns := self._columns()),
+            sort_caption=self._sort_caption(columns),
             bulk_form=BulkAssignForm(
                 user=user,
-                officers=self.filterset.officers,
+                officer_choices=self.filterset.officer_choices,
                 initial={"querystring": self.request.GET.urlencode()},
             ),
             max_bulk=MAX_BULK,
+            exact_count_up_to=EXACT_COUNT_UP_TO,
             overdue_text=_("Overdue"),
             not_assigned_text=_("Not assigned"),
             new_reply_text=_("New reply"),
         )
         return context
 
-    @staticmethod
-    def _rows(page):
+    def _rows(self, page) -> list[SimpleNamespace]:
         """The page's initiatives with each cell's text and links worked out here, once per page.
 
         A template filter or {% url %} per cell per row was most of this page's rendering time
-        (bench/results/triage_list.md); the texts are the same as those filters write.
+        (bench/results/triage_list.md); the texts are the same as those filters write. The new
+        replies come with the rows (`with_new_reply_marks`). The rows are written by
+        `{% dashboard_rows %}` (initiatives/templatetags/dashboard_table.py).
         """
-        initiatives = list(page)
+        values = list(page)
         initiative_url = url_maker("initiatives:officer_detail", "pk")
         village_url = url_maker("initiatives:village_plans", "village")
         format_date = date_formatter()
         status_labels = {value: str(label) for value, label in Status.choices}
         select_label = _("Select %(reference)s")
-        for initiative in initiatives:
-            officer = initiative.assigned_officer
-            initiative.list_url = initiative_url(initiative.pk)
-            initiative.village_url = village_url(initiative.village_id)
-            initiative.select_label = select_label % {"reference": initiative.reference}
-            initiative.status_label = status_labels.get(initiative.status, initiative.status)
-            initiative.submitted_text = format_date(initiative.submitted_at)
-            initiative.first_response_due_text = format_date(initiative.first_response_due)
-            initiative.decision_due_text = format_date(initiative.decision_due)
-            initiative.officer_name = (officer.get_full_name() or officer.get_username()) if officer else ""
-        return initiatives
+        rows = []
+        today = self.today
+        for row in values:
+            overdue = overdue_kinds_of(
+                status=row["status"],
+                first_response_at=row["first_response_at"],
+                first_response_due=row["first_response_due"],
+                decided_at=row["decided_at"],
+                decision_due=row["decision_due"],
+                today=today,
+            )
+            username = row["assigned_officer__username"]
+            first_name, last_name = row["assigned_officer__first_name"], row["assigned_officer__last_name"]
+            full_name = f"{first_name or ''} {last_name or ''}".strip()
+            rows.append(
+                SimpleNamespace(
+                    pk=row["pk"],
+                    reference=row["reference"],
+                    title=row["title"],
+                    status=row["status"],
+                    status_label=status_labels.get(row["status"], row["status"]),
+                    village_name=row["village__name"],
+                    municipality_name=row["municipality__name"],
+                    list_url=initiative_url(row["pk"]),
+                    village_url=village_url(row["village_id"]),
+                    select_label=select_label % {"reference": row["reference"]},
+                    submitted_text=format_date(row["submitted_at"]),
+                    first_response_due_text=format_date(row["first_response_due"]),
+                    decision_due_text=format_date(row["decision_due"]),
+                    is_first_response_overdue=OVERDUE_FIRST_RESPONSE in overdue,
+                    is_decision_overdue=OVERDUE_DECISION in overdue,
+                    # User.get_full_name() or the username; nobody assigned: empty.
+                    officer_name=(full_name or username) if username is not None else "",
+                    has_new_reply=row["new_reply_id"] is not None,
+                )
+            )
+        return rows
+
+    @staticmethod
+    def _sort_caption(columns) -> str:
+        """The table's caption says which column the list is sorted on, and how."""
+        for column in columns:
+            if column["direction"] == "ascending":
+                return _("Sorted by %(column)s, ascending.") % {"column": column["label"]}
+            if column["direction"] == "descending":
+                return _("Sorted by %(column)s, descending.") % {"column": column["label"]}
+        return ""
 
     @staticmethod
     def _encode(params) -> str:
@@ -242,18 +314,23 @@ class DashboardView(OfficerRequiredMixin, FilterView):
         if self.filterset.is_valid() and self.filterset.form.cleaned_data.get("sort"):
             current = self.filterset.form.cleaned_data["sort"][0]
         columns = []
+        query = self.request.GET.copy()  # as {% querystring sort=… page=None %} per column
+        query.pop("page", None)
         for param, label in COLUMNS:
             direction = None
             if current == param:
                 direction = "ascending"
             elif current == f"-{param}":
                 direction = "descending"
+            following = f"-{param}" if direction == "ascending" else param
+            query["sort"] = following
             columns.append(
                 {
                     "param": param,
                     "label": label,
                     "direction": direction,
-                    "next": f"-{param}" if direction == "ascending" else param,
+                    "next": following,
+                    "url": f"?{query.urlencode()}",
                 }
             )
         return columns
@@ -267,7 +344,7 @@ class DashboardBulkAssignView(OfficerRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(user=self.request.user, officers=list(active_officers(self.request.user)))
+        kwargs.update(user=self.request.user, officer_choices=officer_choices(self.request.user))
         return kwargs
 
     def form_valid(self, form):

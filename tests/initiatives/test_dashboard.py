@@ -183,10 +183,10 @@ class DashboardScopingTests:
         own_fund = FundFactory(municipality=officer.municipality)
         other_fund = FundFactory(municipality=stranger.municipality)
         form = officer_client.get(DASHBOARD).context["filter"].form
-        assert list(form.fields["village"].queryset) == [village]
-        assert other_village not in form.fields["village"].queryset
-        assert list(form.fields["fund"].queryset) == [own_fund]
-        assert other_fund not in form.fields["fund"].queryset
+        assert list(form.fields["village"].choices)[1:] == [(str(village.pk), village.name)]
+        assert str(other_village.pk) not in dict(form.fields["village"].choices)
+        assert list(form.fields["fund"].choices)[1:] == [(str(own_fund.pk), str(own_fund))]
+        assert str(other_fund.pk) not in dict(form.fields["fund"].choices)
         officer_values = [value for value, _label in form.fields["officer"].choices]
         assert str(colleague.user_id) in officer_values
         assert str(officer.user_id) in officer_values
@@ -321,6 +321,17 @@ class DashboardFilterTests:
             initiator_email="jan@example.nl",
         )
         assert listed(officer_client.get(DASHBOARD, {"q": text})) == [found.pk]
+
+    @pytest.mark.parametrize(("text", "found"), [("ab-12", True), ("AB-1234", True), ("ab-13", False), ("ab_1", False)])
+    def test_a_reference_is_found_by_its_start_whatever_the_case(self, officer_client, village, text, found):
+        initiative = InitiativeFactory(
+            village=village,
+            reference="AB-1234",
+            title="Bankje",
+            initiator_name="Jan Bakker",
+            initiator_email="jan@example.nl",
+        )
+        assert listed(officer_client.get(DASHBOARD, {"q": text})) == ([initiative.pk] if found else [])
 
     def test_filters_combine(self, officer_client, officer, village):
         match = InitiativeFactory(village=village, waiting=True, assigned_officer=officer.user, title="Bankje")
@@ -603,6 +614,18 @@ class DashboardBulkAssignTests:
         assert response.url.startswith(DASHBOARD)
         assert "\n" not in response.url
 
+    def test_an_officer_deactivated_after_the_choices_were_read_is_refused(self, officer, colleague, village):
+        from initiatives.views.dashboard import BulkAssignForm
+
+        initiative = InitiativeFactory(village=village)
+        choices = [(str(colleague.user_id), "Colleague")]
+        colleague.is_active = False
+        colleague.save(update_fields=["is_active"])
+        data = {"initiatives": [initiative.pk], "officer": str(colleague.user_id)}
+        form = BulkAssignForm(data, user=officer.user, officer_choices=choices)
+        assert not form.is_valid()
+        assert "officer" in form.errors
+
     def test_superuser_assignment_is_all_or_nothing(self, client, stranger, village, other_village):
         # Their initiative comes first and could be assigned; ours cannot get their officer.
         theirs = InitiativeFactory(village=other_village, submitted_at=timezone.now() - timedelta(days=1))
@@ -668,6 +691,12 @@ class DashboardRowTests:
         assert 'scope="col"' in content
         assert f'href="{reverse("initiatives:officer_detail", kwargs={"pk": initiative.pk})}"' in content
 
+    def test_texts_in_a_row_are_escaped(self, officer_client, officer, village):
+        InitiativeFactory(village=village, title='<script>alert("x")</script> & co', assigned_officer=officer.user)
+        content = officer_client.get(DASHBOARD).content.decode()
+        assert "<script>alert" not in content
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in content
+
 
 class DashboardQueryCountTests:
     @pytest.mark.parametrize("rows", [10, 300])
@@ -694,6 +723,74 @@ class DashboardQueryCountTests:
 
 
 QUERY_BUDGET = 12
+
+
+class DashboardCountEstimateTests:
+    """A list longer than EXACT_COUNT_UP_TO shows the database's estimate and says so (issue 16)."""
+
+    @pytest.fixture
+    def estimate(self, monkeypatch):
+        from core import pagination
+        from initiatives.views import dashboard
+
+        monkeypatch.setattr(dashboard, "EXACT_COUNT_UP_TO", 3)
+        monkeypatch.setattr(dashboard.DashboardView, "paginate_by", 2)
+        monkeypatch.setattr(pagination, "planner_estimate", lambda queryset, ids=None: 640)
+
+    def test_up_to_the_limit_the_count_is_exact_without_a_note(self, officer_client, village, estimate):
+        InitiativeFactory.create_batch(3, village=village)
+        response = officer_client.get(DASHBOARD)
+        content = response.content.decode()
+        assert response.context["paginator"].count == 3
+        assert "3 initiatieven gevonden" in content
+        assert "Pagina 1 van 2." in content
+        assert "data-count-estimate" not in content
+        assert "Ongeveer" not in content
+
+    @pytest.mark.parametrize(
+        ("language", "found", "pages"),
+        [
+            ("nl", "Ongeveer 640 initiatieven gevonden.", "Pagina 1 van ongeveer 320"),
+            ("en", "About 640 initiatives found.", "Page 1 of about 320"),
+        ],
+    )
+    def test_beyond_the_limit_the_page_says_it_is_an_estimate(
+        self, officer_client, village, estimate, language, found, pages
+    ):
+        InitiativeFactory.create_batch(4, village=village)
+        response = officer_client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE=language)
+        content = response.content.decode()
+        assert response.context["paginator"].count_is_estimate
+        assert found in content
+        assert "data-count-estimate" in content
+        assert pages in content
+
+    def test_a_filter_that_narrows_it_down_counts_exactly(self, officer_client, village, estimate):
+        InitiativeFactory.create_batch(4, village=village)
+        waiting = InitiativeFactory.create_batch(2, village=village, waiting=True)
+        response = officer_client.get(DASHBOARD, {"status": Status.WAITING_FOR_INITIATOR})
+        assert not response.context["paginator"].count_is_estimate
+        assert set(listed(response)) == {initiative.pk for initiative in waiting}
+        assert "data-count-estimate" not in response.content.decode()
+
+    def test_the_pages_follow_the_rows_not_the_estimate(self, officer_client, village, estimate):
+        made = InitiativeFactory.create_batch(5, village=village)
+        seen = []
+        for number in (1, 2, 3):
+            response = officer_client.get(DASHBOARD, {"page": number})
+            seen += listed(response)
+        assert sorted(seen) == sorted(initiative.pk for initiative in made)
+        assert 'rel="next"' not in response.content.decode()  # page 3 is the last, whatever the estimate
+        # A page past the end shows the real last page, counted exactly.
+        response = officer_client.get(DASHBOARD, {"page": 200})
+        assert response.context["page_obj"].number == 3
+        assert not response.context["paginator"].count_is_estimate
+
+    def test_the_queries_stay_few(self, officer_client, village, estimate, django_assert_max_num_queries):
+        InitiativeFactory.create_batch(6, village=village)
+        with django_assert_max_num_queries(QUERY_BUDGET):
+            response = officer_client.get(DASHBOARD, {"page": 2})
+        assert response.context["paginator"].count_is_estimate
 
 
 class TestRowTexts:

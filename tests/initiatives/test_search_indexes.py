@@ -1,4 +1,4 @@
-"""The officers' list uses its indexes on PostgreSQL (migrations 0005 and 0006).
+"""The officers' list uses its indexes on PostgreSQL (migrations 0005, 0006, 0018 and 0019).
 
 The index expressions must be exactly what the ORM writes for `InitiativeQuerySet.search()`;
 if either changes alone, PostgreSQL silently falls back to computing every row's tsvector.
@@ -7,6 +7,7 @@ These tests read the plan, so they catch that.
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from initiatives.models import Initiative
 from tests.initiatives.factories import InitiativeFactory
@@ -32,8 +33,41 @@ def plan(queryset, *, sort=True) -> str:
 def test_text_search_uses_an_index_for_each_of_its_conditions():
     InitiativeFactory.create_batch(3)
     text = plan(Initiative.objects.search("speeltuin"))
-    for index in ("init_search_dutch", "init_search_simple", "init_reference_upper", "init_email_upper"):
+    for index in ("init_search_dutch", "init_search_simple", "init_reference_prefix", "init_email_upper"):
         assert index in text, text
+
+
+def test_text_search_does_not_test_every_hit_again():
+    """Every condition of the search's OR is exact in its index, so the rows the indexes find
+    are not filtered again one by one (with LIKE 'TEXT%' for the reference, PostgreSQL computed
+    both tsvectors of every hit once more: migration 0019)."""
+    InitiativeFactory.create_batch(3)
+    text = plan(Initiative.objects.search("speeltuin"))
+    assert "Filter:" not in text, text
+
+
+def test_each_dashboard_counter_reads_its_own_index():
+    from django.db.models import Q
+
+    from tests.municipalities.factories import OfficerMembershipFactory
+
+    membership = OfficerMembershipFactory()
+    InitiativeFactory(village__municipality=membership.municipality)
+    today = timezone.localdate()
+    scoped = Initiative.objects.filter(municipality_id__in=[membership.municipality_id])
+    conditions = scoped.dashboard_counter_conditions(user=membership.user, today=today)
+    expected = {
+        "new_unassigned": "init_count_unassigned",
+        "mine": "init_officer_status",
+        "first_response_overdue": "init_count_first_response",
+        "decision_overdue": "init_count_decision",
+        "publication_review": "init_count_publication",
+    }
+    for name, index in expected.items():
+        condition = conditions[name]
+        assert isinstance(condition, Q)
+        text = plan(scoped.filter(condition).order_by().values("pk"), sort=False)
+        assert index in text, (name, text)
 
 
 def test_the_default_order_of_one_municipality_is_read_from_an_index():

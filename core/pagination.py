@@ -1,0 +1,177 @@
+"""A paginator that counts only when it must, exactly up to a limit and estimated beyond it.
+
+Counting every row of a very large list costs more than showing its first page: 100,000
+initiatives, or thousands of search hits whose rows PostgreSQL must all read, took longer than
+the rest of the officers' dashboard (bench/results/triage_list_profile.md). `EstimatingPaginator`:
+
+- fetches the first page's rows first, one row more than a page: when they fit on one page,
+  the count is known without a COUNT query (a filtered list often fits);
+- otherwise counts at most `exact_up_to + 1` rows; when there are more, it takes PostgreSQL's
+  planner estimate of the number of rows and sets `count_is_estimate`, so the page can say
+  "about". Other databases give no estimate: there the count is exact.
+
+With an estimate, the estimate never decides which rows exist: `has_next` comes from the rows
+themselves, a page past the estimated last page is shown when it has rows, and a page past the
+real end counts exactly and shows the real last page. Orphans are not supported.
+"""
+
+import json
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+
+def ids_sql(queryset) -> tuple[str, tuple]:
+    """The SQL of the ids of `queryset`'s rows: what counting and estimating need, without the
+    columns, joins and sort of the rows themselves. Compiled once for both."""
+    rows = queryset.order_by().values("pk")
+    sql, params = rows.query.get_compiler(using=queryset.db).as_sql()
+    return sql, tuple(params)
+
+
+def planner_estimate(queryset, ids=None) -> int | None:
+    """PostgreSQL's estimate of the number of rows `queryset` returns (`EXPLAIN`: no rows are
+    read); None on other databases. `ids`: `ids_sql(queryset)` when already compiled."""
+    from django.db import connections
+
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = ids or ids_sql(queryset)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def rounded(number: int) -> int:
+    """An estimate to two significant digits (6,392 becomes 6,400): no false precision."""
+    if number < 100:
+        return number
+    scale = 10 ** (len(str(number)) - 2)
+    return round(number / scale) * scale
+
+
+class EstimatedPage(Page):
+    """A page that knows from its rows whether another page follows."""
+
+    following = None  # whether one more row was fetched after the page; None: ask the count
+
+    def has_next(self):
+        return super().has_next() if self.following is None else self.following
+
+
+class EstimatingPaginator(Paginator):
+    """Django's Paginator over a queryset, counting lazily and exactly only up to `exact_up_to` rows.
+
+    `values`: fields to fetch for a page's rows as dicts (`QuerySet.values`); counting leaves
+    them out, so their joins never slow the count down.
+    """
+
+    def __init__(self, object_list, per_page, *, exact_up_to: int, values=(), allow_empty_first_page=True, **kwargs):
+        super().__init__(object_list, per_page, allow_empty_first_page=allow_empty_first_page, **kwargs)
+        self.exact_up_to = exact_up_to
+        self.values = tuple(values)
+        self._estimated = False
+        self._rows_seen = 0  # rows known to exist: the end of the last page fetched
+        self._pages_seen = 0  # pages known to exist
+
+    @cached_property
+    def count(self):
+        from django.db import connections
+
+        # One COUNT over at most exact_up_to + 1 rows: `SELECT COUNT(*) FROM (SELECT id ... LIMIT n)`.
+        ids = ids_sql(self.object_list)
+        with connections[self.object_list.db].cursor() as cursor:
+            # The ORM's own SQL with its parameters, and a LIMIT as a parameter: nothing typed goes in.
+            cursor.execute(f"SELECT COUNT(*) FROM ({ids[0]} LIMIT %s) counted", (*ids[1], self.exact_up_to + 1))  # noqa: S608
+            counted = cursor.fetchone()[0]
+        if counted <= self.exact_up_to:
+            return counted
+        estimate = planner_estimate(self.object_list, ids)
+        if estimate is None:
+            return self._exact_count()
+        self._estimated = True
+        return max(rounded(max(estimate, counted)), self._rows_seen)
+
+    @property
+    def count_is_estimate(self) -> bool:
+        """Whether `count` is the planner's estimate (the page must then say "about")."""
+        self.count  # noqa: B018 - counting decides it
+        return self._estimated
+
+    @cached_property
+    def num_pages(self):
+        # Never "page 300 of about 256": pages that were seen count too.
+        return max(Paginator.num_pages.func(self), self._pages_seen)
+
+    def _exact_count(self) -> int:
+        return self.object_list.order_by().values("pk").count()
+
+    def _exact(self, count: int) -> None:
+        self.__dict__["count"] = count
+        self.__dict__.pop("num_pages", None)
+        self._estimated = False
+
+    @staticmethod
+    def _page_number(number) -> int:
+        """A whole page number from 1 on (Paginator.validate_number without the last page)."""
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(Paginator.default_error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(Paginator.default_error_messages["min_page"])
+        return number
+
+    def get_page(self, number):
+        """The page `number`; page 1 for a garbled or too low number, the last page for a too high one."""
+        try:
+            number = self._page_number(number)
+        except (PageNotAnInteger, EmptyPage):
+            number = 1
+        try:
+            return self.page(number)
+        except EmptyPage:
+            return self.page(self.num_pages)
+
+    def page(self, number):
+        number = self._page_number(number)
+        if number > 1:
+            # A later page shows the count anyway; first, so a number past the end costs no extra query.
+            self.count  # noqa: B018
+        if "count" in self.__dict__ and not self._estimated:
+            return super().page(number)  # the exact count is known: Django's own
+        bottom = (number - 1) * self.per_page
+        # Far past an estimate (a typed page number) is past the end without asking for rows.
+        far = "count" in self.__dict__ and number > 2 * self.num_pages + 1
+        rows = [] if far else list(self._rows()[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            # Past the real end: count them all and show the real last page.
+            self._exact(self._exact_count())
+            return super().page(self.num_pages)
+        following = len(rows) > self.per_page
+        if following:
+            self._rows_seen = max(self._rows_seen, bottom + len(rows))
+            self._pages_seen = max(self._pages_seen, number + 1)
+            if "count" in self.__dict__:  # an estimate made before these rows were seen
+                self.__dict__["count"] = max(self.count, self._rows_seen)
+            self.__dict__.pop("num_pages", None)
+        else:
+            self._exact(bottom + len(rows))  # the last page: the count is in hand
+        page = self._get_page(rows[: self.per_page], number, self)
+        page.following = following
+        return page
+
+    def _rows(self):
+        return self.object_list.values(*self.values) if self.values else self.object_list
+
+    def _get_page(self, object_list, number, paginator):
+        if isinstance(object_list, QuerySet) and self.values:  # Django's own page(): rows as dicts too
+            object_list = object_list.values(*self.values)
+        return EstimatedPage(object_list, number, paginator)

@@ -1,0 +1,70 @@
+"""core.widgets and {% form_field %} write in Python what Django's templates write (speed):
+the markup must stay the same."""
+
+import re
+from datetime import date
+
+import pytest
+from django import forms
+from django.template import Context, Template
+from django.template.loader import render_to_string
+
+from core.widgets import DateInput, FastSelect, FastTextInput
+
+
+def same_html(text: str) -> str:
+    """Whitespace between tags and runs of spaces do not matter to a browser."""
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", str(text))).strip()
+
+
+ATTRS = [
+    {},
+    {"class": "form-control", "id": "id_q", "maxlength": "100", "required": True, "disabled": False},
+    {"aria-describedby": "id_q_helptext", "placeholder": 'say "hi" & <go>'},
+]
+
+
+@pytest.mark.parametrize("attrs", ATTRS)
+@pytest.mark.parametrize("value", [None, "", "speeltuin", '"><script>'])
+def test_text_input_writes_what_django_writes(attrs, value):
+    assert FastTextInput().render("q", value, attrs) == forms.TextInput().render("q", value, attrs)
+
+
+@pytest.mark.parametrize("attrs", ATTRS)
+@pytest.mark.parametrize("value", [None, "", date(2026, 3, 4), "2026-02-30"])
+def test_date_input_writes_what_django_writes(attrs, value):
+    django_widget = forms.DateInput(format="%Y-%m-%d")
+    django_widget.input_type = "date"
+    assert DateInput().render("from", value, attrs) == django_widget.render("from", value, attrs)
+
+
+CHOICES = [
+    ("", "All villages"),
+    ("1", "Dorp & <Co>"),
+    ("2", 'Quote "here"'),
+    ("Gemeente A", [("3", "Aa"), ("4", "Bb")]),
+]
+
+
+@pytest.mark.parametrize("value", [None, "", "2", "4", "99"])
+@pytest.mark.parametrize("attrs", [{}, {"class": "form-select", "id": "id_village", "required": True}])
+def test_select_writes_what_django_writes(value, attrs):
+    fast = FastSelect(choices=CHOICES).render("village", value, attrs)
+    django = forms.Select(choices=CHOICES).render("village", value, attrs)
+    assert same_html(fast) == same_html(django)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search <words>", max_length=10, help_text="Title & name", widget=FastTextInput)
+    village = forms.ChoiceField(label="Village", choices=CHOICES[:3], required=False, widget=FastSelect)
+
+
+@pytest.mark.parametrize("data", [None, {"q": "x" * 20, "village": "9"}, {"q": "ok", "village": "1"}])
+@pytest.mark.parametrize("name", ["q", "village"])
+def test_form_field_tag_writes_what_the_include_writes(data, name):
+    form = SearchForm(data)
+    form.is_valid()
+    field = form[name]
+    tag = Template("{% load fields %}{% form_field field %}").render(Context({"field": field}))
+    include = render_to_string("includes/field.html", {"field": field})
+    assert same_html(tag) == same_html(include)
