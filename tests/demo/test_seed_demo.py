@@ -434,3 +434,19 @@ def test_every_municipality_has_its_own_look(seeded):
     for municipality in Municipality.objects.all():
         municipality.full_clean(exclude=["logo", "theme_header_image"])  # the contrast holds
     assert Municipality.objects.exclude(theme_header_image="").count() == 2
+
+
+def test_the_statistics_roll_ups_agree_with_a_fresh_count(seeded):
+    """The seed writes grants and theme links past the signals and marks everything after."""
+    from datetime import date
+
+    from initiatives.models import Initiative
+    from initiatives.statistics import Period, figures_fresh, submitted_in, tables_from
+    from initiatives.statistics_rollups import statistics_figures
+
+    period = Period(date(2000, 1, 1), date(2100, 12, 31))
+    rolled = tables_from(statistics_figures(municipality_ids=None, period=period))
+    fresh = tables_from(figures_fresh(submitted_in(Initiative.objects.all(), period)))
+    assert {slug: (t.rows, t.footer, t.figures) for slug, t in rolled.items()} == {
+        slug: (t.rows, t.footer, t.figures) for slug, t in fresh.items()
+    }
