@@ -212,7 +212,8 @@ KINDS = {
     "closed": closure_due,
 }
 # A fixed number of queries, whatever is due: the same with 3 and with 30 of a kind.
-MAX_QUERIES = 33  # 30 on PostgreSQL with every kind due (one of them the statistics marks); SQLite splits a large INSERT
+# 30 on PostgreSQL with every kind due (one of them the statistics marks); SQLite splits a large INSERT.
+MAX_QUERIES = 33
 NOTHING_TO_SEND_MAX_QUERIES = 20
 
 
