@@ -108,9 +108,9 @@ def parse_args(argv):
 # --- tools, Redis, PostgreSQL ------------------------------------------------------------------
 
 
-def find_tools() -> dict:
+def find_tools(*, need_wrk: bool = True) -> dict:
     wrk = shutil.which("wrk")
-    if wrk is None:
+    if wrk is None and need_wrk:
         sys.exit(
             "wrk is missing. Install it with:  sudo apt-get install -y wrk   (Debian/Ubuntu; macOS: brew install wrk)"
         )
@@ -126,7 +126,7 @@ def find_tools() -> dict:
 
     return {
         "wrk": wrk,
-        "wrk_version": output(wrk, "-v").splitlines()[0].split(" [")[0].strip(),
+        "wrk_version": output(wrk, "-v").splitlines()[0].split(" [")[0].strip() if wrk else "",
         "gunicorn": str(gunicorn),
         "gunicorn_version": output(str(gunicorn), "--version").strip(),
         "control_socket_flag": "--no-control-socket" in output(str(gunicorn), "--help"),
@@ -336,7 +336,18 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    def __init__(self, tools: dict, env: dict, workdir: Path, *, workers: int, name: str, settings: str = SETTINGS):
+    def __init__(
+        self,
+        tools: dict,
+        env: dict,
+        workdir: Path,
+        *,
+        workers: int,
+        name: str,
+        settings: str = SETTINGS,
+        capture_output: bool = False,
+    ):
+        """`capture_output`: the app's own log lines (stderr of the workers) go to the error log too."""
         self.port = free_port()
         self.workers = workers
         self.settings = settings
@@ -360,6 +371,8 @@ class Gunicorn:
             "--error-logfile",
             str(self.error_log),
         ]
+        if capture_output:
+            self.command.append("--capture-output")
         if tools["control_socket_flag"]:
             self.command.append("--no-control-socket")  # gunicorn 27 opens ~/.gunicorn/gunicorn.ctl otherwise
         self.env = {**env, "SITE_URL": f"http://127.0.0.1:{self.port}", "DJANGO_SETTINGS_MODULE": settings}
@@ -541,16 +554,22 @@ def form_fields(token: str, target: dict) -> list[tuple[str, str]]:
     ]
 
 
-def multipart(fields: list[tuple[str, str]]) -> tuple[bytes, str]:
+def multipart(fields: list[tuple[str, str]], files=()) -> tuple[bytes, str]:
+    """The body a browser sends; `files` are (file name, content type, bytes) for the attachments
+    input, which is sent empty without them."""
     parts = [
-        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n' for name, value in fields
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields
     ]
-    parts.append(  # the empty file input, as browsers send it
-        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="attachments"; filename=""\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n\r\n"
-    )
-    parts.append(f"--{BOUNDARY}--\r\n")
-    return "".join(parts).encode(), f"multipart/form-data; boundary={BOUNDARY}"
+    for filename, content_type, data in files or [("", "application/octet-stream", b"")]:  # empty, as browsers do
+        parts.append(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="attachments"; filename="{filename}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+        )
+    parts.append(f"--{BOUNDARY}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={BOUNDARY}"
 
 
 # --- throughput ----------------------------------------------------------------------------------
@@ -595,12 +614,18 @@ def run_wrk(args, tools: dict, url: str, body_file: Path, content_type: str, coo
     return numbers
 
 
+# An outbox row about an initiative: its subject (a generic foreign key) is that initiative.
+ABOUT_AN_INITIATIVE = (
+    "subject_type_id = (SELECT id FROM django_content_type WHERE app_label = 'initiatives' AND model = 'initiative')"
+)
+
+
 def receipts_per_initiative(url: str, after_id: int, up_to_id: int) -> dict:
     rows = sql(
         url,
-        "SELECT n, count(*) FROM (SELECT i.id, count(m.id) AS n FROM initiatives_initiative i"
-        " LEFT JOIN notifications_outboxmail m ON m.initiative_id = i.id AND m.template = %s"
-        " WHERE i.id > %s AND i.id <= %s GROUP BY i.id) per GROUP BY n",
+        "SELECT n, count(*) FROM (SELECT i.id, count(m.id) AS n FROM initiatives_initiative i"  # noqa: S608 - constants
+        f" LEFT JOIN notifications_outboxmail m ON m.subject_id = i.id AND m.{ABOUT_AN_INITIATIVE}"
+        " AND m.template = %s WHERE i.id > %s AND i.id <= %s GROUP BY i.id) per GROUP BY n",
         (RECEIPT_TEMPLATE, after_id, up_to_id),
     )
     result = {"0": 0, "1": 0, ">1": 0}
@@ -612,8 +637,8 @@ def receipts_per_initiative(url: str, after_id: int, up_to_id: int) -> dict:
 def outbox_by_template(url: str, after_id: int, up_to_id: int) -> Counter:
     rows = sql(
         url,
-        "SELECT template, status, count(*) FROM notifications_outboxmail WHERE initiative_id > %s"
-        " AND initiative_id <= %s GROUP BY template, status",
+        f"SELECT template, status, count(*) FROM notifications_outboxmail WHERE {ABOUT_AN_INITIATIVE}"  # noqa: S608
+        " AND subject_id > %s AND subject_id <= %s GROUP BY template, status",
         (after_id, up_to_id),
     )
     return Counter({(template, status): n for template, status, n in rows})
