@@ -95,6 +95,8 @@ RECEIPT_PAGE = "/initiatieven/nieuw/ontvangen/"
 REFERENCE = re.compile(r"\b(\d{4}-\d{4,6})\b")
 TRACKING = re.compile(r"/initiatieven/volg/([A-Za-z0-9_-]+)/")
 SENT_TASK = re.compile(r"notifications\.outbox_send\[[^\]]+\] succeeded")
+RECEIVED = re.compile(r"Task notifications\.outbox_send\[([^\]]+)\] received")
+FINISHED = re.compile(r"Task notifications\.outbox_send\[([^\]]+)\] (?:succeeded|retry|raised)")
 
 
 def parse_args(argv):
@@ -105,6 +107,12 @@ def parse_args(argv):
     add("--web-workers", type=int, default=2, help="sync workers per gunicorn (default 2)")
     add("--concurrency", type=int, default=2, help="pool processes per Celery worker (default 2, as docker-compose)")
     add("--kill-at", type=float, default=0.5, help="share of the submissions after which worker 1 is killed (0: never)")
+    add(
+        "--kill-wait",
+        type=float,
+        default=120.0,
+        help="seconds to wait for worker 1 to have a mail in hand (default 120)",
+    )
     add("--sweep-seconds", type=float, default=120.0, help="OUTBOX_SWEEP_SECONDS for beat (default 120, the product's)")
     add("--attachment-bytes", type=int, default=16_384, help="random bytes in each PDF attachment (default 16384)")
     add("--mail-timeout", type=int, default=3600, help="seconds to wait for the last mail (default 3600)")
@@ -276,6 +284,26 @@ class CeleryProcess:
         return [line for line in self.output().splitlines() if "ERROR/" in line or "CRITICAL/" in line]
 
 
+class InHand:
+    """Follows a worker's log: the `outbox_send` tasks it has received and not finished."""
+
+    def __init__(self, path: Path):
+        self.path, self.offset, self.tasks = path, 0, set()
+
+    def poll(self) -> set[str]:
+        with open(self.path, "rb") as stream:
+            stream.seek(self.offset)
+            data = stream.read()
+        complete = data.rfind(b"\n") + 1  # whole lines only
+        self.offset += complete
+        for line in data[:complete].decode(errors="replace").splitlines():
+            if received := RECEIVED.search(line):
+                self.tasks.add(received.group(1))
+            elif finished := FINISHED.search(line):
+                self.tasks.discard(finished.group(1))
+        return self.tasks
+
+
 def home(workdir: Path, name: str) -> Path:
     """A process's own "machine": its MEDIA_ROOT (and a worker's mail folder) live here."""
     folder = workdir / name
@@ -378,14 +406,14 @@ class Submissions:
 # --- the broker and the outbox ---------------------------------------------------------------------
 
 
-def unacked(redis) -> dict[str, tuple[str, str]]:
+def unacked(redis) -> dict[str, tuple[str, str, str]]:
     """kombu's Redis transport: every delivered, not yet acknowledged message, by delivery tag,
-    with its task name and arguments."""
+    with its task name, arguments and task id."""
     found = {}
     for tag, raw in redis.hgetall("unacked").items():
         with contextlib.suppress(ValueError, KeyError, TypeError, IndexError):
             headers = json.loads(raw)[0]["headers"]
-            found[tag.decode()] = (headers.get("task", "?"), headers.get("argsrepr", ""))
+            found[tag.decode()] = (headers.get("task", "?"), headers.get("argsrepr", ""), headers.get("id", ""))
     return found
 
 
@@ -401,7 +429,7 @@ def mails_in_broker(redis) -> set[int]:
         with contextlib.suppress(ValueError, KeyError, TypeError):
             headers = json.loads(raw)["headers"]
             ids.add(mail_id(headers.get("task", ""), headers.get("argsrepr", "")))
-    ids.update(mail_id(task, argsrepr) for task, argsrepr in unacked(redis).values())
+    ids.update(mail_id(task, argsrepr) for task, argsrepr, _task_id in unacked(redis).values())
     ids.discard(None)
     return ids
 
@@ -554,38 +582,49 @@ class Run:
         )
 
     def monitor(self, submissions: Submissions, halt: threading.Event) -> None:
-        """Progress lines, and the kill of worker 1 once `--kill-at` of the submissions are in and
-        worker 1 has sent mails (so mails are flowing)."""
+        """Progress lines, and the kill of worker 1 once `--kill-at` of the submissions are in, at
+        a moment it has a mail in hand (a task received and not finished, by its log)."""
         started = time.perf_counter()
         last = started
         killed = not self.args.kill_at
-        while not halt.wait(0.5):
-            due = not killed and submissions.done >= self.args.kill_at * self.args.submissions
-            if due and mail_files(self.workers[0].log.parent / "mail") > 0:
-                self.kill_worker(submissions)
-                killed = True
+        in_hand = InHand(self.workers[0].log)
+        due_since = None
+        while not halt.wait(0.5 if due_since is None else 0.01):
+            if not killed and submissions.done >= self.args.kill_at * self.args.submissions:
+                due_since = due_since or time.perf_counter()
+                waited_out = time.perf_counter() - due_since > self.args.kill_wait
+                if in_hand.poll() or waited_out:
+                    self.kill_worker(submissions, in_hand=set(in_hand.tasks))
+                    killed, due_since = True, None
             if time.perf_counter() - last >= self.args.progress:
                 last = time.perf_counter()
                 log("  " + self.progress(submissions, started))
 
-    def kill_worker(self, submissions: Submissions) -> None:
+    def kill_worker(self, submissions: Submissions, in_hand: set[str]) -> None:
         worker = self.workers[0]
+        pids = worker.kill()  # first: the figures below are taken just after
+        when, at = datetime.now(UTC), time.perf_counter() - self.started
+        held = unacked(self.redis)  # worker 2's messages in hand are in it too; what stays is worker 1's
+        by_task = {task_id: mail_id(task, argsrepr) for task, argsrepr, task_id in held.values()}
         before = {
+            "in_hand": {task_id: by_task.get(task_id) for task_id in in_hand},
             "submissions": submissions.done,
             "mails_worker_1": mail_files(worker.log.parent / "mail"),
             "mails_worker_2": mail_files(self.workers[1].log.parent / "mail"),
             "outbox": outbox_statuses(self.args.database_url, self.before["max_id"]),
             "queue": self.redis.llen("celery"),
             "load": os.getloadavg()[0],
+            "pids": pids,
+            "unacked_after": held,
+            "at": at,
+            "when": when,
         }
-        pids = worker.kill()
-        held = unacked(self.redis)  # worker 2's messages in hand are in it too; what stays is worker 1's
-        before.update(pids=pids, unacked_after=held, at=time.perf_counter() - self.started, when=datetime.now(UTC))
         self.facts["kill"] = before
+        mails = ", ".join(str(mail) for mail in before["in_hand"].values())
         self.event(
             f"SIGKILL to worker 1's process group (pids {', '.join(map(str, pids))}) after {before['submissions']:,} "
-            f"submissions; it had written {before['mails_worker_1']:,} mails; unacknowledged messages in Redis: "
-            f"{len(held)}"
+            f"submissions; it had written {before['mails_worker_1']:,} mails; `outbox_send` tasks in its hands by its "
+            f"log: {len(in_hand)}{f' (mails {mails})' if mails else ''}; unacknowledged messages in Redis: {len(held)}"
         )
         before["orphans"] = self.orphans(before["when"])
         if before["orphans"]:
@@ -702,12 +741,12 @@ class Run:
             halt.set()
             monitor.join(timeout=30)
         self.facts["submit_seconds"] = seconds
+        self.facts["submitted_at"] = datetime.now(UTC)
         self.facts["load_submitting"] = os.getloadavg()
         self.event(f"all submissions answered in {seconds:.0f} s ({args.submissions / seconds:.1f}/s)")
         if args.kill_at and "kill" not in self.facts:
-            # Worker 1 had not sent a mail yet when the last form went in: kill it now, while mails flow.
-            wait_for(lambda: mail_files(self.workers[0].log.parent / "mail") > 0, "worker 1's first mail", 600)
-            self.kill_worker(submissions)
+            # The last form went in before worker 1 had a mail in hand: kill it now, while mails flow.
+            self.kill_worker(submissions, in_hand=set(InHand(self.workers[0].log).poll()))
         self.wait_for_mails(submissions)
         self.facts["mails_done_at"] = time.perf_counter() - self.started
         self.redeliver()
@@ -826,6 +865,7 @@ def checks(args, facts: dict, moto: MotoS3, workdir: Path) -> dict:
         (first, last),
     )
     c["run_sent"], c["sent_span"] = run_sent, (sent_last - sent_first).total_seconds() if sent_first else 0.0
+    c["last_mail_after"] = (sent_last - facts["submitted_at"]).total_seconds() if sent_last else 0.0
 
     # The mail files: exactly one receipt per resident, no mail twice, files == sent rows.
     mails = facts["mails"]
@@ -854,9 +894,10 @@ def checks(args, facts: dict, moto: MotoS3, workdir: Path) -> dict:
     kill = facts.get("kill")
     if kill:
         redelivered = facts.get("redelivered", {})
-        held = {mail_id(task, argsrepr) for task, argsrepr in redelivered.get("tasks", [])} - {None}
+        held = {mail_id(task, argsrepr) for task, argsrepr, _task_id in redelivered.get("tasks", [])} - {None}
         orphans = set(kill.get("orphans", ()))
-        touched = sorted(held | orphans)
+        in_hand = {mail for mail in kill["in_hand"].values() if mail is not None}
+        touched = sorted(held | orphans | in_hand)
         c["killed_held"] = []
         for mail in touched:
             ((status, attempts, template, to, subject_id, created, sent),) = sql(
@@ -870,7 +911,16 @@ def checks(args, facts: dict, moto: MotoS3, workdir: Path) -> dict:
             c["killed_held"].append(
                 {
                     "id": mail,
-                    "how": "unacknowledged in Redis" if mail in held else "nowhere in Redis",
+                    "how": (
+                        ("in its hands; " if mail in in_hand else "")
+                        + (
+                            "unacknowledged in Redis"
+                            if mail in held
+                            else "nowhere in Redis"
+                            if mail in orphans
+                            else "?"
+                        )
+                    ),
                     "template": template,
                     "status": status,
                     "attempts": attempts,
@@ -1083,7 +1133,11 @@ def report(args, argv, tools, data, vers, facts, c) -> tuple[str, bool]:
         + ".",
         f"- Mails of the run: {c['run_sent']:,} sent in {c['sent_span']:.0f} s from the first to the last "
         f"(worker 1: {c['mail_files'].get('1', 0):,} files, worker 2: {c['mail_files'].get('2', 0):,}); the last "
-        f"one {facts['mails_done_at'] - facts['submit_seconds']:.0f} s after the last submission was answered.",
+        + (
+            f"one {c['last_mail_after']:.0f} s after the last submission was answered."
+            if c["last_mail_after"] >= 0.5
+            else "one before the last submission's receipt page had been read."
+        ),
         "",
         "Outbox rows of the run's initiatives:",
         "",
@@ -1132,7 +1186,7 @@ def report(args, argv, tools, data, vers, facts, c) -> tuple[str, bool]:
                 else " It did not happen in this run (no pending mail without a message after the kill)."
             ),
             "- Both are covered by beat's outbox sweep (`notifications.outbox_sweep`, every OUTBOX_SWEEP_SECONDS): it "
-            "hands every mail pending for more than two minutes to the workers again, and worker 2 sent them. "
+            "hands every mail pending for more than two minutes to the workers again (here to worker 2). "
             "**Without beat a mail lost from Redis would stay pending**: beat has to run, once. A mail still queued "
             "when the sweep comes gets a second message; the row lock and the status check make that a no-op. "
             + (
