@@ -128,9 +128,9 @@ def parse_args(argv):
 # --- tools, Redis, PostgreSQL ------------------------------------------------------------------
 
 
-def find_tools() -> dict:
+def find_tools(*, need_wrk: bool = True) -> dict:
     wrk = shutil.which("wrk")
-    if wrk is None:
+    if wrk is None and need_wrk:
         sys.exit(
             "wrk is missing. Install it with:  sudo apt-get install -y wrk   (Debian/Ubuntu; macOS: brew install wrk)"
         )
@@ -146,7 +146,7 @@ def find_tools() -> dict:
 
     return {
         "wrk": wrk,
-        "wrk_version": output(wrk, "-v").splitlines()[0].split(" [")[0].strip(),
+        "wrk_version": output(wrk, "-v").splitlines()[0].split(" [")[0].strip() if wrk else "",
         "gunicorn": str(gunicorn),
         "gunicorn_version": output(str(gunicorn), "--version").strip(),
         "control_socket_flag": "--no-control-socket" in output(str(gunicorn), "--help"),
@@ -358,7 +358,18 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    def __init__(self, tools: dict, env: dict, workdir: Path, *, workers: int, name: str, settings: str = SETTINGS):
+    def __init__(
+        self,
+        tools: dict,
+        env: dict,
+        workdir: Path,
+        *,
+        workers: int,
+        name: str,
+        settings: str = SETTINGS,
+        capture_output: bool = False,
+    ):
+        """`capture_output`: the app's own log lines (stderr of the workers) go to the error log too."""
         self.port = free_port()
         self.workers = workers
         self.settings = settings
@@ -382,6 +393,8 @@ class Gunicorn:
             "--error-logfile",
             str(self.error_log),
         ]
+        if capture_output:
+            self.command.append("--capture-output")
         if tools["control_socket_flag"]:
             self.command.append("--no-control-socket")  # gunicorn 27 opens ~/.gunicorn/gunicorn.ctl otherwise
         self.env = {**env, "SITE_URL": f"http://127.0.0.1:{self.port}", "DJANGO_SETTINGS_MODULE": settings}
@@ -563,16 +576,22 @@ def form_fields(token: str, target: dict) -> list[tuple[str, str]]:
     ]
 
 
-def multipart(fields: list[tuple[str, str]]) -> tuple[bytes, str]:
+def multipart(fields: list[tuple[str, str]], files=()) -> tuple[bytes, str]:
+    """The body a browser sends; `files` are (file name, content type, bytes) for the attachments
+    input, which is sent empty without them."""
     parts = [
-        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n' for name, value in fields
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields
     ]
-    parts.append(  # the empty file input, as browsers send it
-        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="attachments"; filename=""\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n\r\n"
-    )
-    parts.append(f"--{BOUNDARY}--\r\n")
-    return "".join(parts).encode(), f"multipart/form-data; boundary={BOUNDARY}"
+    for filename, content_type, data in files or [("", "application/octet-stream", b"")]:  # empty, as browsers do
+        parts.append(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="attachments"; filename="{filename}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+        )
+    parts.append(f"--{BOUNDARY}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={BOUNDARY}"
 
 
 # --- throughput ----------------------------------------------------------------------------------
@@ -624,6 +643,18 @@ def mails_per_row(url: str, table: str, join: str, template: str, after_id: int,
     return result
 
 
+# An outbox row about an initiative: its subject (a generic foreign key) is that initiative.
+ABOUT_AN_INITIATIVE = (
+    "subject_type_id = (SELECT id FROM django_content_type WHERE app_label = 'initiatives' AND model = 'initiative')"
+)
+
+
+def receipts_per_initiative(url: str, after_id: int, up_to_id: int) -> dict:
+    """How many initiatives with an id in (after_id, up_to_id] have 0, 1 or more receipts."""
+    join = f"m.subject_id = r.id AND m.{ABOUT_AN_INITIATIVE}"
+    return mails_per_row(url, "initiatives_initiative", join, RECEIPT_TEMPLATE, after_id, up_to_id)
+
+
 def outbox_by_template(url: str, after_id: int, up_to_id: int) -> Counter:
     """The outbox rows with an id in (after_id, up_to_id]: those a run added."""
     rows = sql(
@@ -646,10 +677,7 @@ class Submissions:
     real_status = 302
     template = RECEIPT_TEMPLATE
     # An initiative's mails are about it (the outbox's generic subject).
-    join = (
-        "m.subject_id = r.id AND m.subject_type_id = (SELECT id FROM django_content_type"
-        " WHERE app_label = 'initiatives' AND model = 'initiative')"
-    )
+    join = f"m.subject_id = r.id AND m.{ABOUT_AN_INITIATIVE}"
 
     def __init__(self, url: str):
         self.url = url
