@@ -857,6 +857,14 @@ def checks(args, facts: dict, moto: MotoS3, workdir: Path) -> dict:
     c["sent_since_start"] = sql(
         url, "SELECT count(*) FROM notifications_outboxmail WHERE sent_at >= %s", (facts["start"],)
     )[0][0]
+    # Mails sent meanwhile that are not about the run's initiatives (e.g. queued by seed_demo).
+    c["others_sent"] = sql(
+        url,
+        "SELECT template, count(*) FROM notifications_outboxmail WHERE sent_at >= %s"  # noqa: S608 - constants
+        f" AND NOT coalesce({ABOUT_AN_INITIATIVE} AND subject_id > %s AND subject_id <= %s, false)"
+        " GROUP BY template ORDER BY template",
+        (facts["start"], first, last),
+    )
     ((sent_first, sent_last, run_sent),) = sql(
         url,
         "SELECT min(sent_at), max(sent_at), count(*) FROM notifications_outboxmail"  # noqa: S608 - constants
@@ -1037,7 +1045,15 @@ def report(args, argv, tools, data, vers, facts, c) -> tuple[str, bool]:
             (
                 "nothing sent twice",
                 f"{len(c['sent_twice'])} recipient+subject pairs with more than one mail; {files:,} complete mail "
-                f"files == {c['sent_since_start']:,} rows sent during the run; every sent row sent in one attempt "
+                f"files == {c['sent_since_start']:,} rows sent during the run"
+                + (
+                    " (of them not about the run's initiatives: "
+                    + ", ".join(f"`{template}` {count}" for template, count in c["others_sent"])
+                    + ")"
+                    if c["others_sent"]
+                    else ""
+                )
+                + "; every sent row sent in one attempt "
                 f"({c['attempts_one']:,} of {sent_rows:,}); the killed worker's {len(redelivered.get('tags', []))} "
                 f"unacknowledged tasks, handed out again, sent {redelivered.get('new_files', 0)}",
                 not c["sent_twice"]
