@@ -123,6 +123,9 @@ def test_decision_with_a_grant_through_the_funds_rules(client, world):
 
 
 def test_rate_limit_per_key(client, world, settings, admin_user):
+    # A cache of this test's own: with the suite on Redis, another pytest-xdist worker's
+    # cache.clear() (FLUSHDB) would empty the key's counter halfway.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.API_KEY_RATE = "2/min"
     url = reverse("api:staff_initiative_list")
     assert [client.get(url, **auth(world["raw"])).status_code for _ in range(3)] == [200, 200, 429]
