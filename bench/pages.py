@@ -108,18 +108,44 @@ def public_url(url: str) -> str:
     return url
 
 
+# Issue 16, goal 2: the statistics over every municipality within 300 ms at 100,000 initiatives;
+# the per-municipality statistics and the facilitator overview at most half of their time when the
+# issue was filed, which is the run of 2026-11-23 in the summary of that day (commit 2d18880, load 3.4).
+STATISTICS_ALL_MS = 300.0
+ISSUE_16_BEFORE_MS = {
+    ("statistics", "contact officer"): 131.4,
+    ("statistics", "coordinator"): 152.6,
+    ("facilitator overview", "DKK facilitator"): 103.3,
+}
+
+
+def _goal(r: dict) -> tuple[str, bool | None]:
+    """The goal of issue 16 a page has, with its verdict; (flag text, None) for pages without one."""
+    if r["page"] == "statistics" and r["who"] == "superuser":
+        return f"≤ {STATISTICS_ALL_MS:.0f} ms (issue 16)", r["median"] <= STATISTICS_ALL_MS
+    before = ISSUE_16_BEFORE_MS.get((r["page"], r["who"]))
+    if before is not None:
+        return f"≤ ½ of {before} ms, its time on 2026-11-23 (issue 16)", r["median"] <= before / 2
+    return f"none set (flagged above {SLOW_MS:.0f} ms)", None
+
+
 def goals(results: list[dict]) -> list[dict]:
-    """Item 2 has no numeric goal: each page's figures, flagged above 100 ms, for the summary."""
-    return [
-        {
-            "what": f"{r['page']}, {r['case']}, as {r['who']}",
-            "goal": f"none set (flagged above {SLOW_MS:.0f} ms)",
-            "result": f"{r['median']:.1f} ms, {r['queries']} queries",
-            "met": None,
-            "slow": r["median"] > SLOW_MS,
-        }
-        for r in results
-    ]
+    """Each page's figures for the summary: the goal of issue 16 where one is set, else flagged above
+    100 ms. The halving goals compare with a run on another day and load; bench/results/statistics.md
+    has the before/after pairs measured one right after the other."""
+    rows = []
+    for r in results:
+        goal, met = _goal(r)
+        rows.append(
+            {
+                "what": f"{r['page']}, {r['case']}, as {r['who']}",
+                "goal": goal,
+                "result": f"{r['median']:.1f} ms, {r['queries']} queries",
+                "met": met,
+                "slow": met is None and r["median"] > SLOW_MS,
+            }
+        )
+    return rows
 
 
 def report(seeded, results: list[dict], *, command: str, warmup: int, repeats: int) -> str:

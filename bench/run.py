@@ -145,7 +145,7 @@ def run_server(args, clock: Clock) -> dict:
 
 
 def server_goals(path: Path) -> list[tuple[str, str, str]]:
-    """The rows of the "## Goals" table server.py writes: (goal, result, verdict)."""
+    """The rows of the "## Goals" table server.py (and scale.py, scale_out.py) writes: (goal, result, verdict)."""
     if not path.exists():
         return []
     rows, inside = [], False
@@ -174,9 +174,41 @@ def verdict(met) -> str:
     return "–" if met is None else ("met" if met else "**missed**")
 
 
+# Issue 16's goals 5 and 6 take their own runs (a million initiatives; two servers, two workers and
+# an S3 server): the summary copies the verdicts of their latest committed results.
+SEPARATE = {
+    "5 (issue 16)": "scale.md",
+    "6 (issue 16)": "scale_out.md",
+}
+
+
+def result_header(path: Path) -> str:
+    """The command and date lines of a committed result file, shortened to one phrase."""
+    facts = {}
+    for line in path.read_text().splitlines()[:12]:
+        for key in ("Command", "Date"):
+            if line.startswith(f"- {key}: "):
+                facts[key] = line.removeprefix(f"- {key}: ").split(" (")[0]
+    return ", ".join(f"{key.lower()} {value}" for key, value in facts.items()) or "no header"
+
+
+def separate_runs(output_dir: Path) -> list[str]:
+    lines = ["", "## Measured in runs of their own", ""]
+    table = ["", "| Goal | Check | Result | Verdict |", "|---|---|---|---|"]
+    for number, name in SEPARATE.items():
+        path = output_dir / name
+        rows = server_goals(path)
+        if not rows:
+            lines.append(f"- Goal {number}: no result committed yet ([{name}]({name})).")
+            continue
+        lines.append(f"- Goal {number}: [{name}]({name}), {result_header(path)}.")
+        table += [f"| {number} | {goal} | {result} | {ok} |" for goal, result, ok in rows]
+    return lines + table
+
+
 def summary(args, seeded, done: dict, command: str, seconds: float, phases: list, env: list[str]) -> str:
     lines = [
-        "# Speed (issue 7): one run of `bench/run.py`",
+        "# Speed (issues 7 and 16): one run of `bench/run.py`",
         "",
         f"- Command: `{command}` (from the repository root, `.venv/bin/python`)",
         *env,
@@ -226,16 +258,24 @@ def summary(args, seeded, done: dict, command: str, seconds: float, phases: list
             else:
                 why = "measured by bench/server.py: see [server.md](server.md) for its goals and verdicts"
             lines.append(f"| {number} | {ITEMS[number]} (gunicorn) | see server.md | {why} | – |")
-    lines += ["", "Tables: " + ", ".join(f"[{f}]({f})" for f in (*files.values(), "server.md")) + "."]
+    lines += separate_runs(args.output_dir)
+    lines += [
+        "",
+        "Tables: "
+        + ", ".join(f"[{f}]({f})" for f in (*files.values(), "server.md", "statistics.md", *SEPARATE.values()))
+        + ".",
+    ]
     slow = [goal for goal in done.get("2", []) if goal.get("slow")]
-    missed = [goal for number in ("1",) for goal in done.get(number, []) if goal["met"] is False]
-    if missed or slow:
+    missed = {number: [goal for goal in done.get(number, []) if goal["met"] is False] for number in ("1", "2", "4")}
+    if any(missed.values()) or slow:
         lines += ["", "## What is slow", ""]
-        if missed:
-            lines.append(
-                f"- Item 1: {len(missed)} of {len(done['1'])} triage goals missed; "
-                "[triage_list.md](triage_list.md) splits each case into SQL and the rest, with the slowest queries."
-            )
+        for number, goals in missed.items():
+            if goals:
+                link = f"[{files[number]}]({files[number]})"
+                lines.append(
+                    f"- Item {number}: {len(goals)} of {len(done[number])} goals missed "
+                    f"({'; '.join(goal['what'] for goal in goals)}); see {link}."
+                )
         for goal in slow:
             lines.append(f"- Item 2: {goal['what']}: {goal['result']} ([pages.md](pages.md), “What looks slow”).")
     lines.append("")
