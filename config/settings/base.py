@@ -267,7 +267,7 @@ STORAGES = {
 }
 
 # Mail: files under var/mail/ by default so a person can read them locally.
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="core.mail.FilePerMessageBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)

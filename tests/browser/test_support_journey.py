@@ -24,7 +24,7 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 @pytest.fixture
 def mail_dir(settings, tmp_path):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_BACKEND = "core.mail.FilePerMessageBackend"  # the default without a mail server
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
     return Path(settings.EMAIL_FILE_PATH)
 
