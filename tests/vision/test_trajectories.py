@@ -422,17 +422,32 @@ class TrajectoryOverviewNumbersTests:
         assert rows[0].missing_categories == list(REQUIRED_MEMBER_CATEGORIES)
 
     def test_the_page_shows_those_numbers(self, client, facilitator, world):
-        listed, _now, _today = self.varied(world)
+        (bare, busy, unscored), _now, _today = self.varied(world)
+        busy.facilitator = FacilitatorFactory(
+            association=world.provincial, user=UserFactory(first_name="Anna", last_name="de <Vries>")
+        )
+        busy.save(update_fields=["facilitator"])
+        unscored.facilitator = FacilitatorFactory(
+            association=world.provincial, user=UserFactory(username="zonder-naam", first_name="", last_name="")
+        )
+        unscored.save(update_fields=["facilitator"])
         client.force_login(facilitator)
 
         content = client.get(LIST).content.decode()
 
-        busy = listed[1]
-        card = content[content.index(f'data-trajectory="{busy.pk}"') :]
-        card = card[: card.index("</article>")]
-        assert 'data-overdue="2"' in card
-        assert "First" in card
-        assert "4,3" in card or "4.3" in card  # the average of 5, 4 and 4 with one decimal
+        def card(trajectory) -> str:
+            html = content[content.index(f'data-trajectory="{trajectory.pk}"') :]
+            return html[: html.index("</article>")]
+
+        assert 'data-overdue="2"' in card(busy)
+        assert "First" in card(busy)
+        assert "4,3" in card(busy) or "4.3" in card(busy)  # the average of 5, 4 and 4 with one decimal
+        assert 'data-group-complete="yes"' in card(busy)
+        assert "Anna de &lt;Vries&gt;" in card(busy)  # str(Facilitator), escaped
+        assert "zonder-naam" in card(unscored)
+        assert 'data-group-complete="no"' in card(unscored)
+        assert world.a.name in card(bare)
+        assert "data-overdue" not in card(bare)
 
     def test_no_trajectories_no_queries_for_them(self, django_assert_num_queries):
         with django_assert_num_queries(0):
