@@ -81,6 +81,67 @@ def missing_member_categories(present) -> list:
     return [category for category in REQUIRED_MEMBER_CATEGORIES if category not in present]
 
 
+# `with_overview`'s subqueries as plain SQL over the trajectory `{outer}` (its quoted id column), in
+# the SQL SQLite and PostgreSQL both read. Only our own table names go into them (`_overview_sql`);
+# every value is a parameter.
+_NEXT_MEETING = (
+    "SELECT m.{column} FROM {meeting} m WHERE m.trajectory_id = {outer} AND m.starts_at >= %s"
+    " ORDER BY m.starts_at, m.id LIMIT 1"
+)
+_OPEN_ITEMS = "SELECT COUNT(*) FROM {actionitem} a WHERE a.trajectory_id = {outer} AND a.done = %s"
+_LATEST_SCAN = (
+    "SELECT s.{column} FROM {scan} s WHERE s.trajectory_id = {outer} ORDER BY s.opened_on DESC, s.id DESC LIMIT 1"
+)
+_SCAN_AVERAGE = (
+    "SELECT AVG(x.score) FROM {scanscore} x WHERE x.scan_id = (SELECT s.id FROM {scan} s"
+    " WHERE s.trajectory_id = {outer} ORDER BY s.opened_on DESC, s.id DESC LIMIT 1)"
+)
+_VISION_STATUS = (
+    "SELECT v.status FROM {visionversion} v INNER JOIN {visiondocument} d ON v.document_id = d.id"
+    " WHERE d.trajectory_id = {outer} ORDER BY v.number DESC LIMIT 1"
+)
+# A bit per required category (their order in REQUIRED_MEMBER_CATEGORIES) an active member has.
+_MEMBER_CATEGORIES = (
+    "SELECT SUM(DISTINCT CASE p.category {whens} ELSE 0 END) FROM {progressgroupmember} p"
+    " WHERE p.trajectory_id = {outer} AND p.left_on IS NULL"
+)
+
+
+def _overview_sql(outer: str, connection, *, now, today) -> dict:
+    """`with_overview`'s annotations as `RawSQL` over the trajectory `outer`, plus
+    `active_member_categories` (a bit per required category an active member has); the
+    parameters adapted as the ORM adapts them."""
+    from django.db.models.expressions import RawSQL
+
+    names = {
+        model._meta.model_name: connection.ops.quote_name(model._meta.db_table)
+        for model in (Meeting, ActionItem, Scan, ScanScore, VisionVersion, VisionDocument, ProgressGroupMember)
+    }
+    names.update(
+        outer=outer, whens=" ".join(f"WHEN %s THEN {1 << bit}" for bit in range(len(REQUIRED_MEMBER_CATEGORIES)))
+    )
+
+    def raw(template: str, params: list, field, column: str = "") -> RawSQL:
+        return RawSQL(template.format(column=column, **names), params, output_field=field)  # noqa: S611 - see above
+
+    at = [connection.ops.adapt_datetimefield_value(now)]
+    on = connection.ops.adapt_datefield_value(today)
+    return {
+        "next_meeting_at": raw(_NEXT_MEETING, at, models.DateTimeField(), "starts_at"),
+        "next_meeting_title": raw(_NEXT_MEETING, at, models.CharField(), "title"),
+        "open_action_items": raw(_OPEN_ITEMS, [False], models.IntegerField()),
+        "overdue_action_items": raw(_OPEN_ITEMS + " AND a.due_date < %s", [False, on], models.IntegerField()),
+        "latest_scan_id": raw(_LATEST_SCAN, [], models.BigIntegerField(), "id"),
+        "latest_scan_kind": raw(_LATEST_SCAN, [], models.CharField(), "kind"),
+        "latest_scan_opened_on": raw(_LATEST_SCAN, [], models.DateField(), "opened_on"),
+        "latest_scan_score": raw(_SCAN_AVERAGE, [], models.FloatField()),
+        "latest_vision_status": raw(_VISION_STATUS, [], models.CharField()),
+        "active_member_categories": raw(
+            _MEMBER_CATEGORIES, [str(category) for category in REQUIRED_MEMBER_CATEGORIES], models.IntegerField()
+        ),
+    }
+
+
 class TrajectoryQuerySet(TrajectoryScopedQuerySet):
     municipality_path = "municipality"
     trajectory_path = "pk"
@@ -121,6 +182,34 @@ class TrajectoryQuerySet(TrajectoryScopedQuerySet):
             latest_scan_opened_on=Subquery(latest_scan.values("opened_on")[:1]),
             latest_vision_status=Subquery(latest_version.values("status")[:1]),
         ).annotate(latest_scan_score=Subquery(scan_average, output_field=models.FloatField()))
+
+    def overview_list(self, *, now=None, today=None) -> list:
+        """The trajectories with what `with_overview` annotates (the same values under the same
+        names) and `missing_categories` (`missing_member_categories` of the active members), in
+        one query: the facilitator's overview of every trajectory.
+
+        The same correlated subqueries as `with_overview`, written as SQL (`_overview_sql`):
+        Django took longer to build and compile the twelve `Subquery` expressions than the
+        database took to run them (bench/results/statistics.md). The outer table is named by the
+        query's own alias, and the result is a list, so this query is never nested in another.
+        """
+        from django.db import connections
+
+        now = now or timezone.now()
+        today = today or timezone.localdate()
+        queryset = self._chain()
+        connection = connections[queryset.db]
+        alias, pk = queryset.query.get_initial_alias(), self.model._meta.pk.column
+        outer = f"{connection.ops.quote_name(alias)}.{connection.ops.quote_name(pk)}"
+        rows = list(queryset.annotate(**_overview_sql(outer, connection, now=now, today=today)))
+        stage_numbers = {stage: number for number, stage in enumerate(STAGE_ORDER, 1)}
+        for trajectory in rows:
+            trajectory.stage_number = stage_numbers.get(trajectory.current_stage, 1)
+            present = trajectory.active_member_categories or 0
+            trajectory.missing_categories = [
+                category for bit, category in enumerate(REQUIRED_MEMBER_CATEGORIES) if not present & (1 << bit)
+            ]
+        return rows
 
     def with_report(self, *, now=None, today=None):
         """What the association's report shows of each trajectory, in the same query.

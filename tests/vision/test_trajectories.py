@@ -306,7 +306,7 @@ class TrajectoryOverviewTests:
 
         assert row.missing_categories == []
 
-    @pytest.mark.parametrize("count", [2, 12])
+    @pytest.mark.parametrize("count", [2, 12, 30])
     def test_query_count_does_not_grow_with_trajectories(
         self, client, world, facilitator, count, django_assert_max_num_queries
     ):
@@ -318,11 +318,140 @@ class TrajectoryOverviewTests:
             ScanScoreFactory(scan=ScanFactory(trajectory=trajectory))
         client.force_login(facilitator)
 
-        # 6: one of them loads the session's verified app (django-otp's OTPMiddleware, two-step login).
-        with django_assert_max_num_queries(6):
+        # 5: session, user, the session's verified device (django-otp's OTPMiddleware, two-step
+        # login), the trajectories with everything their cards show, the officer's memberships.
+        with django_assert_max_num_queries(5):
             response = client.get(LIST)
 
         assert len(response.context["trajectories"]) == count
+
+
+class TrajectoryOverviewNumbersTests:
+    """The overview reads what `with_overview` annotates by queries grouped by the listed ids
+    (`TrajectoryQuerySet.overview_list`): the same values, checked against that annotation and
+    against a plain count in Python over trajectories with varied data."""
+
+    def varied(self, world):
+        today, now = timezone.localdate(), timezone.now().replace(microsecond=0)
+        bare = make_trajectory(world.a)  # nothing at all
+        busy = make_trajectory(world.a, current_stage=Stage.VISION)
+        MeetingFactory(trajectory=busy, title="Past", starts_at=now - timedelta(days=1))
+        MeetingFactory(trajectory=busy, title="Second", starts_at=now + timedelta(days=2))
+        MeetingFactory(trajectory=busy, title="First", starts_at=now + timedelta(hours=3))
+        MeetingFactory(trajectory=busy, title="Also first", starts_at=now + timedelta(hours=3))  # a tie: lower pk
+        for days, done in [(-3, False), (-1, False), (0, False), (4, False), (-8, True), (2, True)]:
+            ActionItemFactory(trajectory=busy, due_date=today + timedelta(days=days), done=done)
+        ActionItemFactory(trajectory=busy, due_date=None)  # open, never overdue
+        first = ScanFactory(trajectory=busy, kind=ScanKind.BASELINE, opened_on=today - timedelta(days=200))
+        ScanScoreFactory(scan=first, score=1)
+        tied = ScanFactory(trajectory=busy, kind=ScanKind.FOLLOW_UP, opened_on=today - timedelta(days=5))
+        ScanScoreFactory(scan=tied, score=2)
+        latest = ScanFactory(trajectory=busy, kind=ScanKind.FOLLOW_UP, opened_on=today - timedelta(days=5))
+        for score in (5, 4, 4, None):  # "don't know" counts in no average
+            ScanScoreFactory(scan=latest, score=score)
+        document = VisionDocumentFactory(trajectory=busy)
+        VisionVersionFactory(document=document, number=2, status=VisionStatus.CONSULTATION)
+        VisionVersionFactory(document=document, number=3, status=VisionStatus.DRAFT)
+        VisionVersionFactory(document=document, number=1, adopted=True)
+        for category in REQUIRED_MEMBER_CATEGORIES:
+            ProgressGroupMemberFactory(trajectory=busy, category=category)
+        ProgressGroupMemberFactory(trajectory=busy, category=REQUIRED_MEMBER_CATEGORIES[0])  # twice: still one bit
+        unscored = make_trajectory(world.a, current_stage=Stage.PROGRESS_GROUP)
+        ProgressGroupMemberFactory(trajectory=unscored, category=REQUIRED_MEMBER_CATEGORIES[-1])
+        ProgressGroupMemberFactory(trajectory=unscored, category=REQUIRED_MEMBER_CATEGORIES[1], left_on=today)
+        ScanFactory(trajectory=unscored, kind=ScanKind.BASELINE, opened_on=today)
+        ActionItemFactory(trajectory=unscored, due_date=today - timedelta(days=30))
+        MeetingFactory(trajectory=unscored, starts_at=now - timedelta(days=30))
+        VisionDocumentFactory(trajectory=unscored)  # a document without versions
+        other = make_trajectory(world.b)  # not listed: its rows must not leak into the others
+        MeetingFactory(trajectory=other, starts_at=now + timedelta(hours=1))
+        ActionItemFactory(trajectory=other, due_date=today - timedelta(days=1))
+        ScanScoreFactory(scan=ScanFactory(trajectory=other, opened_on=today), score=1)
+        return [bare, busy, unscored], now, today
+
+    def plain(self, trajectory, now, today) -> dict:
+        """What a card shows, counted the straightforward way."""
+        meetings = sorted((m.starts_at, m.pk, m.title) for m in trajectory.meetings.all() if m.starts_at >= now)
+        items = [item for item in trajectory.action_items.all() if not item.done]
+        scans = sorted(trajectory.scans.all(), key=lambda scan: (scan.opened_on, scan.pk))
+        scores = [s.score for s in scans[-1].scores.all() if s.score is not None] if scans else []
+        versions = (
+            sorted(trajectory.vision.versions.all(), key=lambda v: v.number) if hasattr(trajectory, "vision") else []
+        )
+        active = {member.category for member in trajectory.members.all() if member.left_on is None}
+        return {
+            "stage_number": STAGE_ORDER.index(trajectory.current_stage) + 1,
+            "next_meeting_at": meetings[0][0] if meetings else None,
+            "next_meeting_title": meetings[0][2] if meetings else None,
+            "open_action_items": len(items),
+            "overdue_action_items": sum(1 for i in items if i.due_date is not None and i.due_date < today),
+            "latest_scan_id": scans[-1].pk if scans else None,
+            "latest_scan_kind": scans[-1].kind if scans else None,
+            "latest_scan_opened_on": scans[-1].opened_on if scans else None,
+            "latest_scan_score": sum(scores) / len(scores) if scores else None,
+            "latest_vision_status": versions[-1].status if versions else None,
+            "missing_categories": [c for c in REQUIRED_MEMBER_CATEGORIES if c not in active],
+        }
+
+    def test_the_same_numbers_as_with_overview_and_a_plain_count(self, world):
+        listed, now, today = self.varied(world)
+        ids = [trajectory.pk for trajectory in listed]
+
+        rows = Trajectory.objects.filter(pk__in=ids).order_by("pk").overview_list(now=now, today=today)
+        annotated = Trajectory.objects.filter(pk__in=ids).order_by("pk").with_overview(now=now, today=today)
+
+        expected = [
+            self.plain(trajectory, now, today) for trajectory in Trajectory.objects.filter(pk__in=ids).order_by("pk")
+        ]
+        names = [name for name in expected[0] if name != "missing_categories"]
+        assert [{name: getattr(row, name) for name in names} for row in rows] == [
+            {name: getattr(row, name) for name in names} for row in annotated
+        ]
+        for row, plain in zip(rows, expected, strict=True):
+            score = plain.pop("latest_scan_score")
+            assert {name: getattr(row, name) for name in plain} == plain
+            assert row.latest_scan_score == (None if score is None else pytest.approx(score))
+        busy = rows[1]
+        assert (busy.next_meeting_title, busy.open_action_items, busy.overdue_action_items) == ("First", 5, 2)
+        assert busy.latest_scan_score == pytest.approx(13 / 3)
+        assert busy.latest_vision_status == VisionStatus.DRAFT
+        assert rows[2].latest_scan_score is None
+        assert rows[0].open_action_items == 0
+        assert busy.missing_categories == []
+        assert rows[2].missing_categories == list(REQUIRED_MEMBER_CATEGORIES[:-1])
+        assert rows[0].missing_categories == list(REQUIRED_MEMBER_CATEGORIES)
+
+    def test_the_page_shows_those_numbers(self, client, facilitator, world):
+        (bare, busy, unscored), _now, _today = self.varied(world)
+        busy.facilitator = FacilitatorFactory(
+            association=world.provincial, user=UserFactory(first_name="Anna", last_name="de <Vries>")
+        )
+        busy.save(update_fields=["facilitator"])
+        unscored.facilitator = FacilitatorFactory(
+            association=world.provincial, user=UserFactory(username="zonder-naam", first_name="", last_name="")
+        )
+        unscored.save(update_fields=["facilitator"])
+        client.force_login(facilitator)
+
+        content = client.get(LIST).content.decode()
+
+        def card(trajectory) -> str:
+            html = content[content.index(f'data-trajectory="{trajectory.pk}"') :]
+            return html[: html.index("</article>")]
+
+        assert 'data-overdue="2"' in card(busy)
+        assert "First" in card(busy)
+        assert "4,3" in card(busy) or "4.3" in card(busy)  # the average of 5, 4 and 4 with one decimal
+        assert 'data-group-complete="yes"' in card(busy)
+        assert "Anna de &lt;Vries&gt;" in card(busy)  # str(Facilitator), escaped
+        assert "zonder-naam" in card(unscored)
+        assert 'data-group-complete="no"' in card(unscored)
+        assert world.a.name in card(bare)
+        assert "data-overdue" not in card(bare)
+
+    def test_no_trajectories_no_queries_for_them(self, django_assert_num_queries):
+        with django_assert_num_queries(0):
+            assert Trajectory.objects.none().overview_list() == []
 
 
 # --- one trajectory: who may see and change it -------------------------------------------------

@@ -13,16 +13,18 @@ GET too: the page with that form filled in, so "Edit" is a plain link.
 """
 
 from functools import cached_property
+from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.decorators import method_decorator
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -91,34 +93,29 @@ class TrajectoryListView(LoginRequiredMixin, ListView):
         user = self.request.user
         return (
             Trajectory.objects.visible_to(user)
-            .with_overview()
             .with_access_flags(user)
-            .select_related("municipality", "facilitator__user")
+            # The fields a card shows and the names it needs, not every column of the municipality
+            # (33) and of the facilitator's account: fewer values to read and convert per card.
+            .only("pk", "municipality_id", "kind", "title", "facilitator_id", "status", "current_stage", "started_on")
+            .annotate(
+                municipality_name=F("municipality__name"),
+                facilitator_first_name=F("facilitator__user__first_name"),
+                facilitator_last_name=F("facilitator__user__last_name"),
+                facilitator_username=F("facilitator__user__username"),
+            )
             .order_by("municipality__name", "-started_on", "pk")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        trajectories = list(context["trajectories"])
-        # The trajectories are scoped already: their ids, not the scope's subqueries once more
-        # (the categories of the active members, as Trajectory.objects.member_categories()).
-        present: dict[int, set[str]] = {}
-        rows = (
-            ProgressGroupMember.objects.filter(
-                trajectory_id__in=[trajectory.pk for trajectory in trajectories], left_on__isnull=True
-            )
-            .order_by()
-            .values_list("trajectory_id", "category")
-            .distinct()
-        )
-        for trajectory_id, category in rows:
-            present.setdefault(trajectory_id, set()).add(category)
+        # What `with_overview` annotates and the progress group's missing categories, in one query.
+        trajectories = context["trajectories"].overview_list()
         for trajectory in trajectories:
             with_labels(trajectory)
-            trajectory.missing_categories = missing_member_categories(present.get(trajectory.pk, set()))
         self.card_texts(trajectories)
         context.update(
             trajectories=trajectories,
+            cards=cards_html(trajectories),
             stage_count=STAGE_COUNT,
             # Whoever steers one of these is a facilitator or an admin: no query needed then.
             can_read_report=any(t.user_can_steer for t in trajectories)
@@ -160,6 +157,95 @@ class TrajectoryListView(LoginRequiredMixin, ListView):
                     trajectory.scan_score_text = gettext("average %(score)s of 5") % {
                         "score": floatformat(trajectory.latest_scan_score, 1)
                     }
+
+
+def cards_html(trajectories) -> SafeString:
+    """The overview's cards as HTML, made here in one string, not by a template loop: with 50
+    cards the loop's lookups, escaping and localisation of about 35 values a card took most of
+    the page's time (bench/results/statistics.md). The texts come from `card_texts`; every one
+    goes through `escape` (the standard library's, which Django's `escape` calls); ids and
+    counts are plain digits, as the template wrote them under `{% localize off %}`.
+    """
+    e = escape
+    status_label, member_label, read_only_label = (
+        e(gettext("Status")),
+        e(gettext("Member of the progress group")),
+        e(gettext("Read only")),
+    )
+    next_meeting_label, none_planned_label, action_items_label = (
+        e(gettext("Next meeting")),
+        e(gettext("None planned")),
+        e(gettext("Action items")),
+    )
+    group_label, not_complete_label, missing_label, complete_label = (
+        e(gettext("Progress group")),
+        e(gettext("Not complete.")),
+        e(gettext("Missing:")),
+        e(gettext("Complete")),
+    )
+    scan_label, no_answers_label, no_scan_label = (
+        e(gettext("Latest scan")),
+        e(gettext("no answers yet")),
+        e(gettext("No scan yet")),
+    )
+    vision_label, not_written_label, facilitator_label, nobody_label = (
+        e(gettext("Vision")),
+        e(gettext("Not written yet")),
+        e(gettext("Facilitator")),
+        e(gettext("Nobody yet")),
+    )
+    badges = {
+        "member": f'<span class="badge text-bg-light border border-secondary" data-member>{member_label}</span>',
+        "read": f'<span class="badge text-bg-light border border-secondary" data-read-only>{read_only_label}</span>',
+    }
+    parts = []
+    for t in trajectories:
+        pk = int(t.pk)
+        badge = "" if t.user_can_steer else badges["member" if t.user_is_member else "read"]
+        if t.next_meeting_at:
+            meeting = f'{e(t.next_meeting_title)}<br><span class="text-body-secondary">{e(t.next_meeting_text)}</span>'
+        else:
+            meeting = none_planned_label
+        actions = e(t.open_text)
+        if t.overdue_action_items:
+            actions += (
+                ', <span class="badge bg-danger-subtle text-danger-emphasis border border-danger" '
+                f'data-overdue="{int(t.overdue_action_items)}">{e(t.overdue_text)}</span>'
+            )
+        if t.missing_categories:
+            group = f'no"><strong>{not_complete_label}</strong> {missing_label} {e(t.missing_text)}'
+        else:
+            group = f'yes"><span aria-hidden="true">✓</span> {complete_label}'
+        if t.latest_scan_id:
+            score = e(t.scan_score_text) if t.latest_scan_score is not None else no_answers_label
+            scan = f"{e(t.latest_scan_kind_label)}, {e(t.scan_opened_text)}: {score}"
+        else:
+            scan = no_scan_label
+        vision = e(t.latest_vision_status_label) if t.latest_vision_status_label else not_written_label
+        # str(Facilitator): the full name, else the username.
+        full_name = f"{t.facilitator_first_name} {t.facilitator_last_name}".strip()
+        facilitator = e(full_name or t.facilitator_username) if t.facilitator_id else nobody_label
+        stage_text = e(t.stage_text)
+        parts.append(
+            f'<li class="col">\n<article class="card h-100" aria-labelledby="trajectory-{pk}-title" '
+            f'data-trajectory="{pk}">\n<div class="card-body">\n'
+            f'<p class="mb-1 text-body-secondary">{e(t.municipality_name)} · {e(t.kind_label)}</p>\n'
+            f'<h2 class="h5 card-title" id="trajectory-{pk}-title"><a href="{e(t.detail_url)}">{e(t.title)}</a></h2>\n'
+            f'<p class="mb-2"><span class="badge status-badge">{status_label}: {e(t.status_label)}</span> {badge}</p>\n'
+            f'<div class="stage-progress mb-3">\n<label class="d-block mb-1" for="stage-progress-{pk}">'
+            f"<strong>{stage_text}</strong>: {e(t.stage_label)}</label>\n"
+            f'<progress class="w-100" id="stage-progress-{pk}" max="{STAGE_COUNT}" value="{int(t.stage_number)}">'
+            f"{stage_text}</progress>\n</div>\n"
+            '<dl class="row mb-0">\n'
+            f'<dt class="col-sm-5">{next_meeting_label}</dt>\n<dd class="col-sm-7">{meeting}</dd>\n'
+            f'<dt class="col-sm-5">{action_items_label}</dt>\n<dd class="col-sm-7">{actions}</dd>\n'
+            f'<dt class="col-sm-5">{group_label}</dt>\n<dd class="col-sm-7" data-group-complete="{group}</dd>\n'
+            f'<dt class="col-sm-5">{scan_label}</dt>\n<dd class="col-sm-7">{scan}</dd>\n'
+            f'<dt class="col-sm-5">{vision_label}</dt>\n<dd class="col-sm-7">{vision}</dd>\n'
+            f'<dt class="col-sm-5">{facilitator_label}</dt>\n<dd class="col-sm-7 mb-0">{facilitator}</dd>\n'
+            "</dl>\n</div>\n</article>\n</li>\n"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every text went through escape()
 
 
 class TrajectoryPageMixin(TrajectoryMixin):
