@@ -26,6 +26,7 @@ it headed "## Before and after" is kept when the table is written again.
 """
 
 import argparse
+import shlex
 import statistics
 import sys
 import time
@@ -332,7 +333,7 @@ def report(run_result, args, command: str) -> str:
     lines = [
         f"## {args.label or 'Run'}",
         "",
-        f"- Command: `{command}` (from the repository root, `.venv/bin/python`)",
+        f"- Command: `` {command} `` (from the repository root, `.venv/bin/python`)",
         *environment_lines(),
         f"- Data: `{names['small']}` {small['initiatives']:,} initiatives ({small['status_changes']:,} status "
         f"changes) and `{names['large']}` {large['initiatives']:,} initiatives ({large['status_changes']:,} status "
@@ -417,7 +418,7 @@ def main(argv=None):
     args = parse_args(argv)
     setup_django(args.small_url)
     clock = Clock()
-    command = "python bench/scale.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = shlex.join(["python", "bench/scale.py", *(argv if argv is not None else sys.argv[1:])])
     result = run(args, clock)
     text = report(result, args, command.strip())
     print(text)
