@@ -166,18 +166,82 @@ class Copier:
             return [row[0] for row in cursor.fetchall()]
 
     def write(self, rows) -> int:
-        """`rows`: dicts by attname (`village_id`, not `village`); returns how many were written."""
+        """`rows`: dicts by attname (`village_id`, not `village`); returns how many were written.
+
+        A column the rows leave out gets its fill once per call (a default, `now` for
+        auto_now, NULL or ''), not once per row: per-row Python is most of the seed's time."""
         from django.db import connection
 
         names = [f.attname for f in self.fields]
         columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
-        pairs = list(zip(names, self.fill, strict=True))
+        filled = getters = None
         count = 0
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
+            write_row = copy.write_row
             for row in rows:
-                copy.write_row([row[name] if name in row else fill() for name, fill in pairs])
+                if getters is None:
+                    filled = {name: fill() for name, fill in zip(names, self.fill, strict=True) if name not in row}
+                    getters = [(name, name not in filled) for name in names]
+                write_row([row[name] if given else filled[name] for name, given in getters])
                 count += 1
         return count
+
+
+# The tables the initiatives' COPY fills: their secondary indexes are dropped while it runs.
+def bulk_tables() -> list[str]:
+    from initiatives.models import (
+        Agreement,
+        CostLine,
+        Decision,
+        Grant,
+        Initiative,
+        Message,
+        Satisfaction,
+        StatusChange,
+        TrackingToken,
+    )
+
+    models = [Initiative, StatusChange, Message, Decision, Grant, Agreement, Satisfaction, CostLine, TrackingToken]
+    return [model._meta.db_table for model in models] + [Initiative.themes.through._meta.db_table]
+
+
+@contextmanager
+def without_secondary_indexes(tables: list[str], clock: Clock | None = None):
+    """Drop the indexes of `tables` that back no constraint (GIN full-text, partial and plain
+    b-trees) for a bulk load, and create them again afterwards from their own definitions in
+    `pg_indexes`, so the result is exactly what the migrations made. Keeping a million rows'
+    worth of GIN and b-tree entries up to date row by row is what made a large seed slow down
+    as the tables grew; building each index once, sorted, at the end is several times faster.
+    Primary keys and unique constraints stay (the COPY still checks them)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.tablename, i.indexname, i.indexdef FROM pg_indexes i
+            WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+              AND NOT EXISTS (
+                SELECT 1 FROM pg_constraint c
+                WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass
+              )
+            ORDER BY i.tablename, i.indexname
+            """,
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for _table, name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            for _table, _name, definition in indexes:
+                cursor.execute(definition)
+            cursor.execute("RESET maintenance_work_mem")
+        if clock:
+            clock.say(f"{len(indexes)} secondary indexes created again ({time.perf_counter() - started:.0f} s)")
 
 
 @dataclass
@@ -607,7 +671,7 @@ class Builder:
         statuses = [status for status, _share in shares]
         weights = [share for _status, share in shares]
         created = 0
-        with fast_writes():
+        with fast_writes(), without_secondary_indexes(bulk_tables(), clock):
             while created < count:
                 size = min(BATCH, count - created)
                 self.write([self.plan(status) for status in self.rng.choices(statuses, weights, k=size)])
@@ -966,6 +1030,109 @@ def seed_trajectories(rng: random.Random, now: datetime, facilitator, clock: Clo
     }
 
 
+# --- a budget round with its results --------------------------------------------------------------
+
+BUDGET_PROJECTS = 8  # per village on the ballot
+BUDGET_BALLOTS = 300  # per village, each choosing BUDGET_CHOICES projects
+BUDGET_CHOICES = 4
+
+
+def seed_budget_round(now: datetime, clock: Clock) -> dict:
+    """A village-budget round in the first municipality whose voting closed a minute ago, its
+    results computed by the product's `round_results_compute` (the count, the rule, the
+    winners' decisions and grants, the results mails): every village of that municipality
+    with a budget, `BUDGET_PROJECTS` projects each (open initiatives made by the seed's own
+    generator, with their history) and `BUDGET_BALLOTS` confirmed ballots of `BUDGET_CHOICES`
+    choices. Its size does not depend on `--initiatives`, so the budget results page can be
+    compared between a small and a large seed."""
+    from budgets.constants import Feasibility
+    from budgets.models import Ballot, BallotChoice, BudgetRound, Project, VillageBudget, email_hash
+    from budgets.services.results import round_results_compute
+    from municipalities.constants import OfficerRole
+    from municipalities.models import Fund, Municipality, OfficerMembership
+    from villages.models import Village
+
+    rng = random.Random(SEED + 2)
+    day = timedelta(days=1)
+    municipality = Municipality.objects.order_by("pk").first()
+    coordinator = (
+        OfficerMembership.objects.filter(municipality=municipality, role=OfficerRole.COORDINATOR)
+        .order_by("pk")
+        .first()
+        .user
+    )
+    villages = list(Village.objects.filter(municipality=municipality).order_by("pk"))
+    per_village = Decimal("50000")
+    fund = Fund.objects.create(
+        municipality=municipality, name="Dorpsbudgetten", year=now.year, budget=per_village * len(villages)
+    )
+    round = BudgetRound.objects.create(
+        municipality=municipality,
+        fund=fund,
+        name="Dorpsbudget",
+        year=now.year,
+        total=per_village * len(villages),
+        ideas_from=(now - 90 * day).date(),
+        ideas_until=(now - 60 * day).date(),
+        voting_from=now - 30 * day,
+        voting_until=now - timedelta(minutes=1),
+        created_by=coordinator,
+    )
+    budgets = VillageBudget.objects.bulk_create(
+        VillageBudget(round=round, village=village, amount=per_village) for village in villages
+    )
+    builder = Builder(rng, now)
+    plans = [
+        builder.plan("intake", (village.pk, municipality.pk)) for village in villages for _ in range(BUDGET_PROJECTS)
+    ]
+    with fast_writes():
+        ids = builder.write(plans)
+    builder.save_numbers()
+    projects = Project.objects.bulk_create(
+        Project(
+            round=round,
+            village_budget=budgets[index // BUDGET_PROJECTS],
+            initiative_id=pk,
+            feasibility=Feasibility.FEASIBLE,
+            review_reason="Haalbaar.",
+            cost_estimate=Decimal(rng.randrange(5_000, 25_000, 500)),
+            reviewed_by=coordinator,
+            reviewed_at=now - 55 * day,
+        )
+        for index, pk in enumerate(ids)
+    )
+    weights = [1 + (k % 5) for k in range(BUDGET_PROJECTS)]  # some projects are more popular
+    choices, ballots = [], 0
+    for index, budget in enumerate(budgets):
+        mine = projects[index * BUDGET_PROJECTS : (index + 1) * BUDGET_PROJECTS]
+        cast = Ballot.objects.bulk_create(
+            Ballot(
+                round=round,
+                village_budget=budget,
+                email=f"kiezer{index}-{n}@bench.example",
+                email_hash=email_hash(f"kiezer{index}-{n}@bench.example"),
+                created_at=now - timedelta(days=rng.randint(2, 29)),
+                confirmed_at=now - day,
+                wants_results=rng.random() < 0.05,
+            )
+            for n in range(BUDGET_BALLOTS)
+        )
+        ballots += len(cast)
+        for ballot in cast:
+            chosen = set()
+            while len(chosen) < BUDGET_CHOICES:
+                chosen.add(rng.choices(range(BUDGET_PROJECTS), weights)[0])
+            choices += [BallotChoice(ballot=ballot, project=mine[k]) for k in sorted(chosen)]
+    BallotChoice.objects.bulk_create(choices, batch_size=5000)
+    round_results_compute(round=round, now=now)
+    winners = Project.objects.filter(round=round, is_winner=True).count()
+    clock.say(
+        f"a budget round: {len(budgets)} villages, {len(projects)} projects, {ballots:,} ballots, "
+        f"{len(choices):,} votes, results computed ({winners} winners)"
+    )
+    return {"budget_round": round.pk, "budget_villages": len(budgets), "budget_ballots": ballots}
+
+
 # --- the whole seed -------------------------------------------------------------------------------
 
 
@@ -977,6 +1144,7 @@ def seed(
     villages: int = 1_000,
     now: datetime | None = None,
     clock: Clock | None = None,
+    budget_round: bool = False,
 ) -> Seeded:
     """Recreate the bench database at `url` (Django must be set up on it) and fill it."""
     from django.contrib.auth import get_user_model
@@ -1102,6 +1270,8 @@ def seed(
     clock.say("two initiatives to follow by their private link (heavy and typical)")
     rows = dict(builder.rows)
     rows.update(seed_trajectories(rng, now, facilitator, clock))
+    if budget_round:
+        rows.update(seed_budget_round(now, clock))
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # planner statistics and visibility map, as autovacuum keeps them
     clock.say("VACUUM ANALYZE")
@@ -1159,6 +1329,9 @@ def parse_args(argv=None):
     parser.add_argument("--municipalities", type=int, default=50)
     parser.add_argument("--villages", type=int, default=1_000)
     parser.add_argument("--database-url", default=DEFAULT_URL, help=f"PostgreSQL only (default {DEFAULT_URL})")
+    parser.add_argument(
+        "--budget-round", action="store_true", help="add a village-budget round with its results (first municipality)"
+    )
     return parser.parse_args(argv)
 
 
@@ -1176,6 +1349,7 @@ def main(argv=None):
         municipalities=args.municipalities,
         villages=args.villages,
         clock=clock,
+        budget_round=args.budget_round,
     )
     if args.open:
         add_open_initiatives(seeded, args.open, clock)

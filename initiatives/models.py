@@ -204,8 +204,13 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             "approval": self.approval_waiting_q(),
         }
 
-    def dashboard_counters(self, *, user, today) -> dict[str, int]:
+    def dashboard_counters(self, *, user, today, up_to: int | None = None) -> dict[str, int]:
         """The dashboard's counters in one query: `SELECT (SELECT COUNT(*) ...), (SELECT ...)`.
+
+        `up_to`: each counter counts at most `up_to + 1` rows (`LIMIT` in its subquery), so a
+        value above `up_to` means "more than `up_to`". Without it a platform admin's counters
+        counted every matching initiative of the country, tens of thousands of index entries
+        per counter at a million initiatives (bench/results/scale.md).
 
         Each counter is a subquery of its own, so each finds its few rows through its own index
         (the partial indexes `init_count_*`, `init_officer_status`) instead of one aggregate
@@ -219,7 +224,7 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
 
         connection = connections[self.db]
         scope_sql, scope_params = self.order_by().values("pk").query.get_compiler(using=self.db).as_sql()
-        key = (self.db, scope_sql, tuple(scope_params), user.pk, today)
+        key = (self.db, scope_sql, tuple(scope_params), user.pk, today, up_to)
         statement = _COUNTER_STATEMENTS.get(key)
         if statement is None:
             conditions = self.dashboard_counter_conditions(user=user, today=today)
@@ -227,8 +232,11 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             for name, condition in conditions.items():
                 rows = self.filter(condition).order_by().values("pk")
                 sql, part_params = rows.query.get_compiler(using=self.db).as_sql()
+                limit = ""
+                if up_to is not None:
+                    limit, part_params = " LIMIT %s", (*part_params, int(up_to) + 1)
                 # The ORM's own SQL (values as parameters) and a quoted constant name: nothing typed goes in.
-                parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted) AS {connection.ops.quote_name(name)}")  # noqa: S608
+                parts.append(f"(SELECT COUNT(*) FROM ({sql}{limit}) counted) AS {connection.ops.quote_name(name)}")  # noqa: S608
                 params.extend(part_params)
             statement = (tuple(conditions), f"SELECT {', '.join(parts)}", tuple(params))
             if len(_COUNTER_STATEMENTS) >= 1000:  # officers times days: start again rather than grow
@@ -475,6 +483,15 @@ class Initiative(TimeStampedModel):
                 condition=models.Q(publication_consent=True, publication=Publication.APPROVED)
                 & ~models.Q(status=Status.WITHDRAWN),
                 name="init_published_recent",
+            ),
+            # The gallery of one municipality: its page and its count from its own range of the
+            # index, not a filter over every published initiative of the country
+            # (bench/results/scale.md).
+            models.Index(
+                fields=["municipality", "-submitted_at"],
+                condition=models.Q(publication_consent=True, publication=Publication.APPROVED)
+                & ~models.Q(status=Status.WITHDRAWN),
+                name="init_published_muni",
             ),
             models.Index(fields=["municipality", "status", "submitted_at"], name="init_muni_status_submitted"),
             models.Index(fields=["municipality", "status", "first_response_due"], name="init_muni_status_frdue"),

@@ -22,7 +22,7 @@ def esc(value) -> str:
 
 @register.simple_tag
 def dashboard_counters(counters):
-    """One card per counter; an overdue counter above zero has a red border."""
+    """One card per counter ("1000+" beyond the view's limit); an overdue counter above zero has a red border."""
     items = []
     for counter in counters:
         key, count = esc(counter["key"]), counter["count"]
@@ -31,7 +31,7 @@ def dashboard_counters(counters):
             '<li class="col">'
             f'<a class="card h-100 p-3 text-decoration-none link-body-emphasis{alert}" '
             f'href="{esc(counter["url"])}" id="counter-{key}" data-counter="{key}">'
-            f'<span class="d-block fs-2 fw-bold lh-1 mb-1">{esc(count)}</span>'
+            f'<span class="d-block fs-2 fw-bold lh-1 mb-1">{esc(counter.get("shown", count))}</span>'
             f'<span class="text-decoration-underline">{esc(counter["label"])}</span>'
             "</a></li>"
         )

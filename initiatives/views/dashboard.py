@@ -53,6 +53,9 @@ PAGE_SIZE = 25
 # initiatives, or every hit of a common word, cost more than the rest of the page
 # (core/pagination.py, bench/results/triage_list_profile.md).
 EXACT_COUNT_UP_TO = 100 * PAGE_SIZE
+# A counter shows "1000+" beyond this: counting further read every matching initiative of the
+# country for a platform admin, and a number that large says the same (bench/results/scale.md).
+COUNTER_UP_TO = 1000
 MAX_BULK = 100
 DEFAULT_SORT = "-submitted"
 
@@ -208,7 +211,9 @@ class DashboardView(OfficerRequiredMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["initiatives"] = context["object_list"] = self._rows(context["object_list"])
         user = self.request.user
-        counts = Initiative.objects.visible_to(user).dashboard_counters(user=user, today=self.today)
+        counts = Initiative.objects.visible_to(user).dashboard_counters(
+            user=user, today=self.today, up_to=COUNTER_UP_TO
+        )
         base_url = reverse("initiatives:dashboard")
         context.update(
             # Already known: the header and menu need no query of their own.
@@ -220,6 +225,7 @@ class DashboardView(OfficerRequiredMixin, FilterView):
                     "key": key,
                     "label": label,
                     "count": counts[key],
+                    "shown": f"{COUNTER_UP_TO}+" if counts[key] > COUNTER_UP_TO else str(counts[key]),
                     "url": f"{base_url}?{self._encode(params)}",
                 }
                 for key, label, params in COUNTERS

@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 
 from core import ratelimit
 from core.forms import forget_errors
+from core.pagination import EstimatingPaginator
 from initiatives import pending_uploads
 from initiatives.constants import (
     MUNICIPAL_ROLE_EXPLANATIONS,
@@ -39,6 +40,11 @@ from municipalities.models import Fund, Municipality, OfficerMembership
 from villages.models import Village
 
 SUBMITTED_SESSION_KEY = "submitted_initiative"
+GALLERY_PAGE_SIZE = 20
+# The gallery counts its published initiatives exactly up to this many; beyond it the page says
+# "about" (PostgreSQL's planner estimate): counting all published initiatives of the whole
+# country grew with the platform and took longer than the page (bench/results/scale.md).
+GALLERY_EXACT_COUNT_UP_TO = 100 * GALLERY_PAGE_SIZE
 SUPPORT_SCOPE = "support"
 SUPPORT_SCOPE_ADDRESS = "support-address"
 
@@ -170,7 +176,7 @@ class LostLinkSentView(TemplateView):
 class InitiativeGalleryView(FilterView):
     template_name = "initiatives/initiative_list.html"
     filterset_class = PublicInitiativeFilter
-    paginate_by = 20
+    paginate_by = GALLERY_PAGE_SIZE
 
     def get_queryset(self):
         return (
@@ -179,6 +185,15 @@ class InitiativeGalleryView(FilterView):
             .prefetch_related("themes")
             .order_by("-submitted_at")
         )
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return EstimatingPaginator(queryset, per_page, exact_up_to=GALLERY_EXACT_COUNT_UP_TO)
+
+    def paginate_queryset(self, queryset, page_size):
+        """A missing, garbled or too high page number shows the nearest page, never a 404."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
 
 
 class PublicInitiativeView(DetailView):

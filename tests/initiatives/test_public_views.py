@@ -146,6 +146,33 @@ class GalleryTests:
         bad = client.get(reverse("initiatives:list"), {"status": "nonsense", "village": "x"})
         assert bad.status_code == 200
 
+    def test_a_long_gallery_asks_the_same_queries_as_a_short_one(self, client, monkeypatch):
+        """Counting stops at GALLERY_EXACT_COUNT_UP_TO (beyond it PostgreSQL's estimate, and the
+        page says "about"): the gallery's queries do not grow with the number of initiatives."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        monkeypatch.setattr("initiatives.views.public.GALLERY_EXACT_COUNT_UP_TO", 30)
+        counts = []
+        for batch in (45, 60):  # both above the exact count: 45 initiatives, then 105
+            InitiativeFactory.create_batch(batch, publication_consent=True)
+            for page in (1, 2):
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(reverse("initiatives:list"), {"page": page})
+                assert response.status_code == 200
+                assert len(response.context["object_list"]) == 20
+                counts.append(len(queries))
+        assert counts[2:] == counts[:2]
+
+    def test_a_page_past_the_end_shows_the_last_page(self, client, monkeypatch):
+        monkeypatch.setattr("initiatives.views.public.GALLERY_EXACT_COUNT_UP_TO", 5)
+        InitiativeFactory.create_batch(25, publication_consent=True)
+        response = client.get(reverse("initiatives:list"), {"page": 40})
+        assert response.status_code == 200
+        assert response.context["page_obj"].number == 2
+        assert len(response.context["object_list"]) == 5
+        assert client.get(reverse("initiatives:list"), {"page": "x"}).context["page_obj"].number == 1
+
     def test_decision_is_shown_once_decided(self, client):
         initiative = InitiativeFactory(publication_consent=True, decided=True)
         DecisionFactory(initiative=initiative, motivation="Een mooi plan voor het dorp.")
