@@ -31,10 +31,12 @@ from core.widgets import FastSelect
 from initiatives.constants import Publication, Status
 from initiatives.filters import (
     APPROVAL_WAITING,
+    CHOICE_LISTS,
     ME,
     UNASSIGNED,
     OfficerInitiativeFilter,
     active_officers,
+    choice_rows,
     officer_choices,
 )
 from initiatives.models import (
@@ -158,14 +160,17 @@ class BulkAssignForm(forms.Form):
     querystring = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, officer_choices, **kwargs):
-        """`officer_choices`: (user id, name) of the officers `user` may assign to (`officer_choices()`)."""
+        """`officer_choices`: (user id, name) of the officers `user` may assign to (`officer_choices()`),
+        or their choices as the filter keeps them (`OfficerChoices.bulk_choices`)."""
         kwargs.setdefault("auto_id", "bulk-%s")  # the filter form has an `officer` field too
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["initiatives"].queryset = Initiative.objects.visible_to(user).select_related("municipality")
-        self.fields["officer"].choices = PlainChoices(
-            [("", gettext_lazy("Choose an officer")), *[(int(user_id), name) for user_id, name in officer_choices]]
-        )
+        if not isinstance(officer_choices, PlainChoices):
+            officer_choices = PlainChoices(
+                [("", gettext_lazy("Choose an officer")), *[(int(user_id), name) for user_id, name in officer_choices]]
+            )
+        self.fields["officer"].choices = officer_choices
 
     def clean_initiatives(self):
         initiatives = self.cleaned_data["initiatives"]
@@ -193,7 +198,17 @@ class DashboardView(OfficerRequiredMixin, FilterView):
         # Overdue or not is worked out per row in Python (`overdue_kinds_of`, the same rule as
         # `with_list_annotations`), which costs less than building its SQL.
         user = self.request.user
+        # The counters first: their statement also gives the digests of the filter's lists, so
+        # the filter takes the lists it keeps instead of reading them (core.choices).
+        self.counts = Initiative.objects.visible_to(user).dashboard_counters(
+            user=user, today=self.today, digests_of=(CHOICE_LISTS, lambda: choice_rows(user))
+        )
         return Initiative.objects.visible_to(user).order_by("-submitted_at", "-pk").with_new_reply_marks(user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["choice_digests"] = {name: self.counts.get(f"digest_{name}") for name in CHOICE_LISTS}
+        return kwargs
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return EstimatingPaginator(queryset, per_page, exact_up_to=EXACT_COUNT_UP_TO, values=ROW_VALUES)
@@ -208,7 +223,7 @@ class DashboardView(OfficerRequiredMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["initiatives"] = context["object_list"] = self._rows(context["object_list"])
         user = self.request.user
-        counts = Initiative.objects.visible_to(user).dashboard_counters(user=user, today=self.today)
+        counts = self.counts
         base_url = reverse("initiatives:dashboard")
         context.update(
             # Already known: the header and menu need no query of their own.
@@ -228,7 +243,7 @@ class DashboardView(OfficerRequiredMixin, FilterView):
             sort_caption=self._sort_caption(columns),
             bulk_form=BulkAssignForm(
                 user=user,
-                officer_choices=self.filterset.officer_choices,
+                officer_choices=self.filterset.bulk_officer_choices,
                 initial={"querystring": self.request.GET.urlencode()},
             ),
             max_bulk=MAX_BULK,
