@@ -68,3 +68,37 @@ def test_form_field_tag_writes_what_the_include_writes(data, name):
     tag = Template("{% load fields %}{% form_field field %}").render(Context({"field": field}))
     include = render_to_string("includes/field.html", {"field": field})
     assert same_html(tag) == same_html(include)
+
+
+@pytest.mark.parametrize("attrs", [{}, {"class": "form-select", "id": "id_village"}])
+def test_a_select_of_kept_choices_writes_what_django_writes_whatever_is_chosen(attrs):
+    """The options of PlainChoices are written once and kept; each render marks its own choice."""
+    from django_filters.fields import ChoiceField as FilterChoiceField
+
+    from core.forms import PlainChoices
+
+    kept = PlainChoices([*CHOICES[1:], ("5", "Aa"), ("3", "Again 3")])  # "3" twice: the first is chosen
+    field = FilterChoiceField(empty_label="All villages", widget=FastSelect, required=False)
+    field.choices = kept
+    plain = FastSelect(choices=kept)
+    for value in [None, "", "2", "4", "3", "99", "All villages", '"><script>']:
+        django = forms.Select(choices=[("", "All villages"), *kept]).render("village", value, attrs)
+        assert same_html(field.widget.render("village", value, attrs)) == same_html(django)
+        django = forms.Select(choices=list(kept)).render("village", value, attrs)
+        assert same_html(plain.render("village", value, attrs)) == same_html(django)
+    assert len(kept.options_html) == 1  # written once
+
+
+def test_kept_options_are_written_per_language():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from core.forms import PlainChoices
+
+    kept = PlainChoices([("me", gettext_lazy("Assigned to me")), ("1", "Anna")])
+    with translation.override("nl"):
+        dutch = FastSelect(choices=kept).render("officer", "me")
+    with translation.override("en"):
+        english = FastSelect(choices=kept).render("officer", "me")
+    assert '<option value="me" selected>Aan mij toegewezen</option>' in dutch
+    assert '<option value="me" selected>Assigned to me</option>' in english
