@@ -209,8 +209,9 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         """The dashboard's counters in one query: `SELECT (SELECT COUNT(*) ...), (SELECT ...)`.
 
         Each counter is a subquery of its own, so each finds its few rows through its own index
-        (the partial indexes `init_count_*`, `init_officer_status`) instead of one aggregate
-        that reads every initiative in scope and tests each against all eight conditions
+        (the partial indexes `init_count_*`, `init_officer_muni_status`, `msg_initiator_replies`)
+        instead of one aggregate that reads every initiative in scope and tests each against all
+        eight conditions
         (1 s for a platform admin's 100,000 initiatives: bench/results/triage_list_profile.md).
 
         Building the eight subqueries with the ORM took longer than running them, so the SQL is
@@ -494,8 +495,12 @@ class Initiative(TimeStampedModel):
             models.Index(fields=["municipality", "status", "submitted_at"], name="init_muni_status_submitted"),
             models.Index(fields=["municipality", "status", "first_response_due"], name="init_muni_status_frdue"),
             models.Index(fields=["municipality", "status", "decision_due"], name="init_muni_status_decdue"),
-            # "Assigned to me" and "new replies to you": the officer's own rows, in scope, from the index alone.
-            models.Index(fields=["assigned_officer", "status", "municipality"], name="init_officer_status"),
+            # "Assigned to me" and "new replies to you": the officer's own rows, in scope, from the
+            # index alone; with their ids, so the new replies need not read 600 rows from the table
+            # to look up their messages (bench/results/triage_list_profile.md).
+            models.Index(
+                fields=["assigned_officer", "municipality", "status"], include=["id"], name="init_officer_muni_status"
+            ),
             models.Index(fields=["village", "status"], name="init_village_status"),
             # The scheduler's daily sweep (initiatives.services.reminders) reads what is overdue
             # or nearly due from these small partial indexes, not from every initiative.
@@ -820,6 +825,15 @@ class Message(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
+        indexes = [
+            # "New replies to you" (InitiativeQuerySet.unseen_replies): an initiative's replies
+            # from the initiator and their times, from the index alone.
+            models.Index(
+                fields=["initiative", "created_at"],
+                condition=models.Q(kind=MessageKind.FROM_INITIATOR),
+                name="msg_initiator_replies",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
