@@ -59,7 +59,8 @@ def rows_with_digest(queryset) -> tuple[list[tuple], str]:
 
 
 def kept(name: str, queryset, digest: str | None, build):
-    """`build(rows)` of `queryset`'s rows (a `values_list` queryset), kept under their digest.
+    """`build(rows)` of `queryset`'s rows (a `values_list` queryset, or a function that makes it:
+    then it is made only when the list is not kept), kept under their digest.
 
     `name` says what `build` makes, with whatever else it depends on (the language, the user's
     role). `digest`: the rows' digest as the page read it (`digest_sql`), or None when it has
@@ -69,6 +70,8 @@ def kept(name: str, queryset, digest: str | None, build):
         found = _KEPT.get((name, digest))
         if found is not None:
             return found
+    if callable(queryset):
+        queryset = queryset()
     if not digests_supported(queryset):
         return build(list(queryset))
     rows, read_digest = rows_with_digest(queryset)

@@ -178,13 +178,14 @@ def officer_fund_choices(user) -> list[tuple[str, str]]:
 
 
 def choice_rows(user) -> dict:
-    """The rows of the filter's lists for `user`, by name: what `OfficerInitiativeFilter` reads,
-    and what the dashboard asks the digests of (core.choices) in its counters statement."""
+    """The rows of the filter's lists for `user`, by name, each as a function that makes its
+    queryset (only a list that is not kept is read): what `OfficerInitiativeFilter` reads, and
+    what the dashboard asks the digests of (core.choices) in its counters statement."""
     return {
-        "officers": officer_choice_rows(user),
-        "villages": village_choice_rows(user),
-        "themes": theme_choice_rows(),
-        "funds": fund_choice_rows(user),
+        "officers": lambda: officer_choice_rows(user),
+        "villages": lambda: village_choice_rows(user),
+        "themes": theme_choice_rows,
+        "funds": lambda: fund_choice_rows(user),
     }
 
 
@@ -335,6 +336,17 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
             lambda found: PlainChoices((str(pk), f"{name} {year}") for pk, name, year in found),  # as Fund.__str__
         )
         add_bootstrap_classes(self.form)
+
+    _form_class = None
+
+    def get_form_class(self):
+        """django-filter builds a form class with a new field per filter on every request; its
+        fields depend on nothing a request changes (labels translate when written, the lists are
+        set on each form's own copies in __init__), so one class serves every request."""
+        form_class = type(self)._form_class
+        if form_class is None:
+            form_class = type(self)._form_class = super().get_form_class()
+        return form_class
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

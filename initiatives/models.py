@@ -77,6 +77,8 @@ LAST_CHARACTER = "\U0010ffff"
 
 # The SQL of the dashboard's counters per (database, scope SQL and parameters, user, day).
 _COUNTER_STATEMENTS: dict[tuple, tuple] = {}
+# The new-reply marks' subquery per user id (`with_new_reply_marks`): it depends on nothing else.
+_NEW_REPLY_MARKS: dict[int, models.Subquery] = {}
 
 
 class InitiativeQuerySet(MunicipalityScopedQuerySet):
@@ -164,8 +166,9 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
 
     @staticmethod
     def unseen_replies(user):
-        """The initiator's messages written after `user` last opened the initiative's page (or
-        all of them, if never): each initiative's new replies are these with its id."""
+        """The initiator's messages written after `user` (a user or a user id) last opened the
+        initiative's page (or all of them, if never): each initiative's new replies are these
+        with its id."""
         seen_after = OfficerReadMark.objects.filter(
             user=user, initiative=models.OuterRef("initiative_id"), seen_at__gte=models.OuterRef("created_at")
         )
@@ -189,8 +192,15 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         (after the sort and the LIMIT). As an EXISTS column (`with_new_replies`) it was hashed
         over every initiator's message of the platform to mark 25 rows
         (bench/results/triage_list_profile.md)."""
-        replies = self.unseen_replies(user).filter(initiative=models.OuterRef("pk")).order_by().values("pk")[:1]
-        return self.annotate(new_reply_id=models.Subquery(replies))
+        subquery = _NEW_REPLY_MARKS.get(user.pk)
+        if subquery is None:  # building it took longer than the rest of the list's query (ORM)
+            replies = self.unseen_replies(user.pk).filter(initiative=models.OuterRef("pk")).order_by().values("pk")
+            subquery = models.Subquery(replies[:1])
+            if len(_NEW_REPLY_MARKS) >= 1000:
+                _NEW_REPLY_MARKS.clear()
+            _NEW_REPLY_MARKS[user.pk] = subquery
+        # annotate() resolves a copy against this query: the kept expression never changes.
+        return self.annotate(new_reply_id=subquery)
 
     def dashboard_counter_conditions(self, *, user, today) -> dict[str, models.Q]:
         """What each of the dashboard's counters counts (the list's filters show the same rows)."""
@@ -217,8 +227,8 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         Building the eight subqueries with the ORM took longer than running them, so the SQL is
         kept per scope (this queryset's own SQL), user and day: the same inputs give the same SQL.
 
-        `digests_of`: (names, a function of no arguments that returns {name: values_list
-        queryset}), querysets fixed by the scope and the user: on PostgreSQL the statement also
+        `digests_of`: (names, a function of no arguments that returns {name: a function that
+        makes a values_list queryset}), querysets fixed by the scope and the user: on PostgreSQL the statement also
         gives the digest of each one's rows (core.choices), under its name.
         """
         from django.db import connections
@@ -240,7 +250,7 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             if digest_querysets is not None:
                 querysets = digest_querysets()
                 for name in digest_names:
-                    sql, part_params = digest_sql(querysets[name])
+                    sql, part_params = digest_sql(querysets[name]())
                     parts.append(f"{sql} AS {connection.ops.quote_name(f'digest_{name}')}")
                     params.extend(part_params)
             names = (*conditions, *(f"digest_{name}" for name in digest_names))
