@@ -215,7 +215,7 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             "approval": self.approval_waiting_q(),
         }
 
-    def dashboard_counters(self, *, user, today, digests_of=None) -> dict:
+    def dashboard_counters(self, *, user, today, digests_of=None, count_up_to: int | None = None) -> dict:
         """The dashboard's counters in one query: `SELECT (SELECT COUNT(*) ...), (SELECT ...)`.
 
         Each counter is a subquery of its own, so each finds its few rows through its own index
@@ -227,6 +227,9 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         Building the eight subqueries with the ORM took longer than running them, so the SQL is
         kept per scope (this queryset's own SQL), user and day: the same inputs give the same SQL.
 
+        `count_up_to`: count each at most this far plus one (a platform admin's 19,000 overdue
+        decisions need not all be read to say "more than 1000"): a value above it means "more".
+
         `digests_of`: (names, a function of no arguments that returns {name: a function that
         makes a values_list queryset}), querysets fixed by the scope and the user: on PostgreSQL the statement also
         gives the digest of each one's rows (core.choices), under its name.
@@ -236,13 +239,16 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         connection = connections[self.db]
         scope_sql, scope_params = self.order_by().values("pk").query.get_compiler(using=self.db).as_sql()
         digest_names, digest_querysets = digests_of if digests_of and digests_supported(self) else ((), None)
-        key = (self.db, scope_sql, tuple(scope_params), user.pk, user.is_superuser, today, tuple(digest_names))
+        key = (self.db, scope_sql, tuple(scope_params), user.pk, user.is_superuser, today)
+        key += (tuple(digest_names), count_up_to)
         statement = _COUNTER_STATEMENTS.get(key)
         if statement is None:
             conditions = self.dashboard_counter_conditions(user=user, today=today)
             parts, params = [], []
             for name, condition in conditions.items():
                 rows = self.filter(condition).order_by().values("pk")
+                if count_up_to is not None:
+                    rows = rows[: count_up_to + 1]
                 sql, part_params = rows.query.get_compiler(using=self.db).as_sql()
                 # The ORM's own SQL (values as parameters) and a quoted constant name: nothing typed goes in.
                 parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted) AS {connection.ops.quote_name(name)}")  # noqa: S608

@@ -56,6 +56,9 @@ PAGE_SIZE = 25
 # (core/pagination.py, bench/results/triage_list_profile.md).
 EXACT_COUNT_UP_TO = 100 * PAGE_SIZE
 MAX_BULK = 100
+# Counters above this say "more than 1000": counting a platform admin's 19,000 overdue decisions
+# one by one cost more than the list (bench/results/triage_list_profile.md).
+COUNTER_UP_TO = 1000
 DEFAULT_SORT = "-submitted"
 
 _ACTIVE_IN_ORDER = [status for status in Status if status in ACTIVE_STATUSES]
@@ -201,7 +204,10 @@ class DashboardView(OfficerRequiredMixin, FilterView):
         # The counters first: their statement also gives the digests of the filter's lists, so
         # the filter takes the lists it keeps instead of reading them (core.choices).
         self.counts = Initiative.objects.visible_to(user).dashboard_counters(
-            user=user, today=self.today, digests_of=(CHOICE_LISTS, lambda: choice_rows(user))
+            user=user,
+            today=self.today,
+            digests_of=(CHOICE_LISTS, lambda: choice_rows(user)),
+            count_up_to=COUNTER_UP_TO,
         )
         return Initiative.objects.visible_to(user).order_by("-submitted_at", "-pk").with_new_reply_marks(user)
 
@@ -235,6 +241,7 @@ class DashboardView(OfficerRequiredMixin, FilterView):
                     "key": key,
                     "label": label,
                     "count": counts[key],
+                    "more_than": COUNTER_UP_TO if counts[key] > COUNTER_UP_TO else None,
                     "url": f"{base_url}?{self._encode(params)}",
                 }
                 for key, label, params in COUNTERS
@@ -248,6 +255,7 @@ class DashboardView(OfficerRequiredMixin, FilterView):
             ),
             max_bulk=MAX_BULK,
             exact_count_up_to=EXACT_COUNT_UP_TO,
+            more_than_text=_("More than %(count)s"),
             overdue_text=_("Overdue"),
             not_assigned_text=_("Not assigned"),
             new_reply_text=_("New reply"),

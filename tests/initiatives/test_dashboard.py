@@ -394,6 +394,18 @@ class DashboardCounterTests:
         with django_assert_num_queries(1):
             Initiative.objects.visible_to(officer.user).dashboard_counters(user=officer.user, today=today)
 
+    def test_a_counter_beyond_the_limit_says_more_than(self, officer_client, initiatives, monkeypatch):
+        from initiatives.views import dashboard
+
+        monkeypatch.setattr(dashboard, "COUNTER_UP_TO", 2)  # "waiting" has 3, "new_unassigned" 2
+        response = officer_client.get(DASHBOARD)
+        counters = {c["key"]: c for c in response.context["counters"]}
+        assert counters["waiting"]["more_than"] == 2
+        assert counters["new_unassigned"]["more_than"] is None
+        assert counters["new_unassigned"]["count"] == 2
+        page = response.content.decode()
+        assert '<span aria-hidden="true">2+</span><span class="visually-hidden">Meer dan 2</span>' in page
+
 
 class DashboardSortingTests:
     @pytest.fixture
