@@ -102,3 +102,27 @@ def test_kept_options_are_written_per_language():
         english = FastSelect(choices=kept).render("officer", "me")
     assert '<option value="me" selected>Aan mij toegewezen</option>' in dutch
     assert '<option value="me" selected>Assigned to me</option>' in english
+
+
+class StatusForm(forms.Form):
+    status = forms.MultipleChoiceField(
+        label="Status",
+        choices=[("a", "Open & <new>"), ("b", 'Say "b"')],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+@pytest.mark.parametrize("data", [None, {"status": ["b"]}, {"status": ["a", "b"]}])
+def test_inline_checkboxes_write_one_box_per_choice_escaped(data):
+    field = StatusForm(data)["status"]
+    html = Template("{% load fields %}{% inline_checkboxes field %}").render(Context({"field": field}))
+    chosen = (data or {}).get("status", [])
+    expected = "\n".join(
+        '<div class="form-check form-check-inline">'
+        f'<input class="form-check-input" type="checkbox" name="status" value="{value}" id="id_status_{index}"'
+        f'{" checked" if value in chosen else ""}>'
+        f'<label class="form-check-label" for="id_status_{index}">{label}</label></div>'
+        for index, (value, label) in enumerate([("a", "Open &amp; &lt;new&gt;"), ("b", "Say &quot;b&quot;")])
+    )
+    assert html == expected
