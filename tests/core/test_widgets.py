@@ -121,7 +121,7 @@ def test_inline_checkboxes_write_one_box_per_choice_escaped(data):
     expected = "\n".join(
         '<div class="form-check form-check-inline">'
         f'<input class="form-check-input" type="checkbox" name="status" value="{value}" id="id_status_{index}"'
-        f'{" checked" if value in chosen else ""}>'
+        f"{' checked' if value in chosen else ''}>"
         f'<label class="form-check-label" for="id_status_{index}">{label}</label></div>'
         for index, (value, label) in enumerate([("a", "Open &amp; &lt;new&gt;"), ("b", "Say &quot;b&quot;")])
     )
