@@ -139,6 +139,10 @@ class FastTextInput(FastInputMixin, forms.TextInput):
     pass
 
 
+class FastHiddenInput(FastInputMixin, forms.HiddenInput):
+    pass
+
+
 class DateInput(FastInputMixin, forms.DateInput):
     """The browser's own date picker; the value in the ISO format it expects."""
 

@@ -27,7 +27,7 @@ from django_filters.views import FilterView
 from core.csv import BOM, spreadsheet_writer
 from core.forms import ModelMultipleChoiceField, PlainChoices
 from core.pagination import EstimatingPaginator
-from core.widgets import FastSelect
+from core.widgets import FastHiddenInput, FastSelect
 from initiatives.constants import Publication, Status
 from initiatives.filters import (
     APPROVAL_WAITING,
@@ -160,7 +160,7 @@ class BulkAssignForm(forms.Form):
         coerce=int,
         widget=FastSelect(attrs={"class": "form-select"}),
     )
-    querystring = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    querystring = forms.CharField(required=False, max_length=2000, widget=FastHiddenInput)
 
     def __init__(self, *args, user, officer_choices, **kwargs):
         """`officer_choices`: (user id, name) of the officers `user` may assign to (`officer_choices()`),
@@ -242,9 +242,9 @@ class DashboardView(OfficerRequiredMixin, FilterView):
                     "label": label,
                     "count": counts[key],
                     "more_than": COUNTER_UP_TO if counts[key] > COUNTER_UP_TO else None,
-                    "url": f"{base_url}?{self._encode(params)}",
+                    "url": url,
                 }
-                for key, label, params in COUNTERS
+                for (key, label, _params), url in zip(COUNTERS, self._counter_urls(base_url), strict=True)
             ],
             columns=(columns := self._columns()),
             sort_caption=self._sort_caption(columns),
@@ -323,6 +323,16 @@ class DashboardView(OfficerRequiredMixin, FilterView):
             if column["direction"] == "descending":
                 return _("Sorted by %(column)s, descending.") % {"column": column["label"]}
         return ""
+
+    _COUNTER_URLS: dict[str, list[str]] = {}
+
+    @classmethod
+    def _counter_urls(cls, base_url: str) -> list[str]:
+        """Each counter's link: the list with its filters (the same for every request)."""
+        urls = cls._COUNTER_URLS.get(base_url)
+        if urls is None:
+            urls = cls._COUNTER_URLS[base_url] = [f"{base_url}?{cls._encode(params)}" for _k, _l, params in COUNTERS]
+        return urls
 
     @staticmethod
     def _encode(params) -> str:

@@ -9,7 +9,7 @@ from django import forms
 from django.template import Context, Template
 from django.template.loader import render_to_string
 
-from core.widgets import DateInput, FastSelect, FastTextInput
+from core.widgets import DateInput, FastHiddenInput, FastSelect, FastTextInput
 
 
 def same_html(text: str) -> str:
@@ -126,3 +126,11 @@ def test_inline_checkboxes_write_one_box_per_choice_escaped(data):
         for index, (value, label) in enumerate([("a", "Open &amp; &lt;new&gt;"), ("b", "Say &quot;b&quot;")])
     )
     assert html == expected
+
+
+@pytest.mark.parametrize("value", [None, "", "status=a&page=2", '"><script>'])
+def test_hidden_input_writes_what_django_writes(value):
+    attrs = {"id": "bulk-querystring"}
+    assert FastHiddenInput().render("querystring", value, attrs) == forms.HiddenInput().render(
+        "querystring", value, attrs
+    )
