@@ -26,6 +26,9 @@ class PlainChoices(BaseChoiceIterator):
 
     def __init__(self, choices):
         self.choices = list(choices)
+        # The options' markup per language, written once by core.widgets.FastSelect: a list kept
+        # between requests (core.choices) is written once, not on every page.
+        self.options_html: dict[str, str] = {}
 
     def __iter__(self):
         return iter(self.choices)

@@ -4,11 +4,14 @@ Counting every row of a very large list costs more than showing its first page: 
 initiatives, or thousands of search hits whose rows PostgreSQL must all read, took longer than
 the rest of the officers' dashboard (bench/results/triage_list_profile.md). `EstimatingPaginator`:
 
-- fetches the first page's rows first, one row more than a page: when they fit on one page,
-  the count is known without a COUNT query (a filtered list often fits);
-- otherwise counts at most `exact_up_to + 1` rows; when there are more, it takes PostgreSQL's
-  planner estimate of the number of rows and sets `count_is_estimate`, so the page can say
-  "about". Other databases give no estimate: there the count is exact.
+- fetches the first page's rows first, one row more than a page, and with them (rows as
+  `values`) the count of at most `exact_up_to + 1` rows, in the same statement: one round trip
+  to the database instead of two, and the count and the rows from the same snapshot;
+- without `values`, a first page that fits needs no COUNT query, and otherwise at most
+  `exact_up_to + 1` rows are counted;
+- when there are more, it takes PostgreSQL's planner estimate of the number of rows and sets
+  `count_is_estimate`, so the page can say "about". Other databases give no estimate: there the
+  count is exact.
 
 With an estimate, the estimate never decides which rows exist: `has_next` comes from the rows
 themselves, a page past the estimated last page is shown when it has rows, and a page past the
@@ -17,8 +20,10 @@ real end counts exactly and shows the real last page. Orphans are not supported.
 
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
 
@@ -55,6 +60,10 @@ def rounded(number: int) -> int:
     return round(number / scale) * scale
 
 
+# The column of the first page's rows that holds the capped count (removed from the rows).
+_COUNTED = "_estimating_paginator_counted"
+
+
 class EstimatedPage(Page):
     """A page that knows from its rows whether another page follows."""
 
@@ -79,16 +88,23 @@ class EstimatingPaginator(Paginator):
         self._rows_seen = 0  # rows known to exist: the end of the last page fetched
         self._pages_seen = 0  # pages known to exist
 
+    def _capped_count_sql(self, ids) -> tuple[str, tuple]:
+        """`SELECT COUNT(*) FROM (SELECT id ... LIMIT n)`: at most exact_up_to + 1 rows counted."""
+        # The ORM's own SQL with its parameters, and a LIMIT as a parameter: nothing typed goes in.
+        return f"SELECT COUNT(*) FROM ({ids[0]} LIMIT %s) counted", (*ids[1], self.exact_up_to + 1)  # noqa: S608
+
     @cached_property
     def count(self):
         from django.db import connections
 
-        # One COUNT over at most exact_up_to + 1 rows: `SELECT COUNT(*) FROM (SELECT id ... LIMIT n)`.
         ids = ids_sql(self.object_list)
         with connections[self.object_list.db].cursor() as cursor:
-            # The ORM's own SQL with its parameters, and a LIMIT as a parameter: nothing typed goes in.
-            cursor.execute(f"SELECT COUNT(*) FROM ({ids[0]} LIMIT %s) counted", (*ids[1], self.exact_up_to + 1))  # noqa: S608
+            cursor.execute(*self._capped_count_sql(ids))
             counted = cursor.fetchone()[0]
+        return self._count_from(counted, ids)
+
+    def _count_from(self, counted: int, ids) -> int:
+        """The count, from the capped count of the rows: exact up to the limit, estimated beyond."""
         if counted <= self.exact_up_to:
             return counted
         estimate = planner_estimate(self.object_list, ids)
@@ -150,7 +166,10 @@ class EstimatingPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         # Far past an estimate (a typed page number) is past the end without asking for rows.
         far = "count" in self.__dict__ and number > 2 * self.num_pages + 1
-        rows = [] if far else list(self._rows()[bottom : bottom + self.per_page + 1])
+        if number == 1 and self.values and "count" not in self.__dict__:
+            rows = self._first_rows_counted()
+        else:
+            rows = [] if far else list(self._rows()[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             # Past the real end: count them all and show the real last page.
             self._exact(self._exact_count())
@@ -170,6 +189,23 @@ class EstimatingPaginator(Paginator):
 
     def _rows(self):
         return self.object_list.values(*self.values) if self.values else self.object_list
+
+    def _first_rows_counted(self) -> list[dict]:
+        """The first page's rows (one more than a page) and the capped count in one statement: the
+        count as a column of every row (a subquery PostgreSQL runs once). No rows: no rows to count."""
+        try:
+            ids = ids_sql(self.object_list)
+        except EmptyResultSet:  # `none()`: nothing to ask the database
+            self._exact(0)
+            return []
+        counted_sql = RawSQL(*self._capped_count_sql(ids), output_field=IntegerField())  # noqa: S611 - the ORM's SQL
+        rows = list(self._rows().annotate(**{_COUNTED: counted_sql})[: self.per_page + 1])
+        counted = rows[0][_COUNTED] if rows else 0
+        for row in rows:
+            del row[_COUNTED]
+        self.__dict__["count"] = self._count_from(counted, ids)
+        self.__dict__.pop("num_pages", None)
+        return rows
 
     def _get_page(self, object_list, number, paginator):
         if isinstance(object_list, QuerySet) and self.values:  # Django's own page(): rows as dicts too

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import kept
 from core.forms import PlainChoices
 from core.widgets import DateInput, FastSelect, FastTextInput, add_bootstrap_classes
 from initiatives.constants import GrantStatus, HelpKind, Publication, Status
@@ -117,39 +118,91 @@ def active_officers(user):
     )
 
 
+def officer_choice_rows(user):
+    """The rows `officer_choices` is made of (a `values_list` queryset)."""
+    return active_officers(user).values_list(
+        "user_id", "user__first_name", "user__last_name", "user__username", "municipality__name"
+    )
+
+
+def officer_choices_of(rows, *, with_municipality: bool) -> list[tuple[str, str]]:
+    choices = []
+    for user_id, first_name, last_name, username, municipality in rows:
+        name = f"{first_name} {last_name}".strip() or username  # User.get_full_name() or the username
+        choices.append((str(user_id), f"{name} ({municipality})" if with_municipality else name))
+    return choices
+
+
 def officer_choices(user) -> list[tuple[str, str]]:
     """(user id, name) of `active_officers(user)`, from one query of plain values: the platform
     admin's 200 officers as memberships with their users and municipalities were a tenth of the
     dashboard's time (bench/results/triage_list_profile.md). The admin sees each officer's
     municipality after the name."""
-    rows = active_officers(user).values_list(
-        "user_id", "user__first_name", "user__last_name", "user__username", "municipality__name"
-    )
-    choices = []
-    for user_id, first_name, last_name, username, municipality in rows:
-        name = f"{first_name} {last_name}".strip() or username  # User.get_full_name() or the username
-        choices.append((str(user_id), f"{name} ({municipality})" if user.is_superuser else name))
-    return choices
+    return officer_choices_of(officer_choice_rows(user), with_municipality=user.is_superuser)
+
+
+def village_choice_rows(user):
+    return Village.objects.visible_to(user, OFFICERS).order_by("name", "pk").values_list("pk", "name")
 
 
 def officer_village_choices(user) -> list[tuple[str, str]]:
     """The villages of the officer's municipalities, by name, as plain values (no model instance
     per village: a platform admin's filter lists all 1,000)."""
-    rows = Village.objects.visible_to(user, OFFICERS).order_by("name", "pk").values_list("pk", "name")
-    return [(str(pk), name) for pk, name in rows]
+    return [(str(pk), name) for pk, name in village_choice_rows(user)]
+
+
+def theme_choice_rows():
+    return Theme.objects.order_by("order", "name_nl", "pk").values_list("slug", "name_nl", "name_en")
+
+
+def theme_choices_of(rows, english: bool) -> list[tuple[str, str]]:
+    return [(slug, name_en if english else name_nl) for slug, name_nl, name_en in rows]
+
+
+def _english() -> bool:
+    return (get_language() or "nl").startswith("en")
 
 
 def theme_choices() -> list[tuple[str, str]]:
     """(slug, name) of every theme in its order, the name in the current language (as Theme.__str__)."""
-    english = (get_language() or "nl").startswith("en")
-    rows = Theme.objects.order_by("order", "name_nl").values_list("slug", "name_nl", "name_en")
-    return [(slug, name_en if english else name_nl) for slug, name_nl, name_en in rows]
+    return theme_choices_of(theme_choice_rows(), _english())
+
+
+def fund_choice_rows(user):
+    return Fund.objects.visible_to(user).order_by("-year", "name", "pk").values_list("pk", "name", "year")
 
 
 def officer_fund_choices(user) -> list[tuple[str, str]]:
     """The funds the officer's initiatives can be granted from, newest year first, as plain values."""
-    rows = Fund.objects.visible_to(user).order_by("-year", "name", "pk").values_list("pk", "name", "year")
-    return [(str(pk), f"{name} {year}") for pk, name, year in rows]  # as Fund.__str__
+    return [(str(pk), f"{name} {year}") for pk, name, year in fund_choice_rows(user)]  # as Fund.__str__
+
+
+def choice_rows(user) -> dict:
+    """The rows of the filter's lists for `user`, by name, each as a function that makes its
+    queryset (only a list that is not kept is read): what `OfficerInitiativeFilter` reads, and
+    what the dashboard asks the digests of (core.choices) in its counters statement."""
+    return {
+        "officers": lambda: officer_choice_rows(user),
+        "villages": lambda: village_choice_rows(user),
+        "themes": theme_choice_rows,
+        "funds": lambda: fund_choice_rows(user),
+    }
+
+
+CHOICE_LISTS = ("officers", "villages", "themes", "funds")
+
+
+class OfficerChoices:
+    """The officers `user` may filter on and assign to, as the filter and the bulk assignment
+    offer them (built once per list of officers and kept: core.choices)."""
+
+    def __init__(self, rows, *, with_municipality: bool):
+        self.pairs = officer_choices_of(rows, with_municipality=with_municipality)
+        me = [(UNASSIGNED, _("Not assigned")), (ME, _("Assigned to me"))]
+        self.filter_choices = PlainChoices([*me, *self.pairs])
+        self.bulk_choices = PlainChoices(
+            [("", _("Choose an officer")), *[(int(user_id), name) for user_id, name in self.pairs]]
+        )
 
 
 class OfficerInitiativeFilter(django_filters.FilterSet):
@@ -242,20 +295,58 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
         model = Initiative
         fields = []
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choice_digests=None, **kwargs):
+        """`choice_digests`: the digests of the lists' rows (`choice_rows`) as the page read
+        them: lists kept under the same digests are taken as they are (core.choices)."""
         super().__init__(*args, **kwargs)
         user = self.request.user
-        self.officer_choices = officer_choices(user)  # the bulk assignment offers the same officers
+        digests = choice_digests or {}
+        rows = choice_rows(user)
+        superuser = user.is_superuser
+        officers = kept(
+            f"dashboard-officers-{superuser:d}",
+            rows["officers"],
+            digests.get("officers"),
+            lambda found: OfficerChoices(found, with_municipality=superuser),
+        )
+        self.officer_choices = officers.pairs  # the bulk assignment offers the same officers
+        self.bulk_officer_choices = officers.bulk_choices
+        english = _english()
         # On the form's own fields: choices set on the filters are deep-copied into the form, and
         # copying a platform admin's 1,000 villages took as long as rendering them. (One UNION
         # of the four lists instead of four queries was slower: bench/results/triage_list_profile.md.)
         fields = self.form.fields
-        me = [(UNASSIGNED, _("Not assigned")), (ME, _("Assigned to me"))]
-        fields["officer"].choices = PlainChoices([*me, *self.officer_choices])
-        fields["village"].choices = PlainChoices(officer_village_choices(user))
-        fields["theme"].choices = PlainChoices(theme_choices())
-        fields["fund"].choices = PlainChoices(officer_fund_choices(user))
+        fields["officer"].choices = officers.filter_choices
+        fields["village"].choices = kept(
+            "dashboard-villages",
+            rows["villages"],
+            digests.get("villages"),
+            lambda found: PlainChoices((str(pk), name) for pk, name in found),
+        )
+        fields["theme"].choices = kept(
+            f"dashboard-themes-{english:d}",
+            rows["themes"],
+            digests.get("themes"),
+            lambda found: PlainChoices(theme_choices_of(found, english)),
+        )
+        fields["fund"].choices = kept(
+            "dashboard-funds",
+            rows["funds"],
+            digests.get("funds"),
+            lambda found: PlainChoices((str(pk), f"{name} {year}") for pk, name, year in found),  # as Fund.__str__
+        )
         add_bootstrap_classes(self.form)
+
+    _form_class = None
+
+    def get_form_class(self):
+        """django-filter builds a form class with a new field per filter on every request; its
+        fields depend on nothing a request changes (labels translate when written, the lists are
+        set on each form's own copies in __init__), so one class serves every request."""
+        form_class = type(self)._form_class
+        if form_class is None:
+            form_class = type(self)._form_class = super().get_form_class()
+        return form_class
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import digest_sql, digests_supported
 from core.models import AppendOnlyModel, TimeStampedModel
 from initiatives.constants import (
     OPEN_STATUSES,
@@ -76,6 +77,8 @@ LAST_CHARACTER = "\U0010ffff"
 
 # The SQL of the dashboard's counters per (database, scope SQL and parameters, user, day).
 _COUNTER_STATEMENTS: dict[tuple, tuple] = {}
+# The new-reply marks' subquery per user id (`with_new_reply_marks`): it depends on nothing else.
+_NEW_REPLY_MARKS: dict[int, models.Subquery] = {}
 
 
 class InitiativeQuerySet(MunicipalityScopedQuerySet):
@@ -163,8 +166,9 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
 
     @staticmethod
     def unseen_replies(user):
-        """The initiator's messages written after `user` last opened the initiative's page (or
-        all of them, if never): each initiative's new replies are these with its id."""
+        """The initiator's messages written after `user` (a user or a user id) last opened the
+        initiative's page (or all of them, if never): each initiative's new replies are these
+        with its id."""
         seen_after = OfficerReadMark.objects.filter(
             user=user, initiative=models.OuterRef("initiative_id"), seen_at__gte=models.OuterRef("created_at")
         )
@@ -188,8 +192,15 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         (after the sort and the LIMIT). As an EXISTS column (`with_new_replies`) it was hashed
         over every initiator's message of the platform to mark 25 rows
         (bench/results/triage_list_profile.md)."""
-        replies = self.unseen_replies(user).filter(initiative=models.OuterRef("pk")).order_by().values("pk")[:1]
-        return self.annotate(new_reply_id=models.Subquery(replies))
+        subquery = _NEW_REPLY_MARKS.get(user.pk)
+        if subquery is None:  # building it took longer than the rest of the list's query (ORM)
+            replies = self.unseen_replies(user.pk).filter(initiative=models.OuterRef("pk")).order_by().values("pk")
+            subquery = models.Subquery(replies[:1])
+            if len(_NEW_REPLY_MARKS) >= 1000:
+                _NEW_REPLY_MARKS.clear()
+            _NEW_REPLY_MARKS[user.pk] = subquery
+        # annotate() resolves a copy against this query: the kept expression never changes.
+        return self.annotate(new_reply_id=subquery)
 
     def dashboard_counter_conditions(self, *, user, today) -> dict[str, models.Q]:
         """What each of the dashboard's counters counts (the list's filters show the same rows)."""
@@ -204,41 +215,52 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             "approval": self.approval_waiting_q(),
         }
 
-    def dashboard_counters(self, *, user, today, up_to: int | None = None) -> dict[str, int]:
+    def dashboard_counters(self, *, user, today, digests_of=None, count_up_to: int | None = None) -> dict:
         """The dashboard's counters in one query: `SELECT (SELECT COUNT(*) ...), (SELECT ...)`.
 
-        `up_to`: each counter counts at most `up_to + 1` rows (`LIMIT` in its subquery), so a
-        value above `up_to` means "more than `up_to`". Without it a platform admin's counters
-        counted every matching initiative of the country, tens of thousands of index entries
-        per counter at a million initiatives (bench/results/scale.md).
-
         Each counter is a subquery of its own, so each finds its few rows through its own index
-        (the partial indexes `init_count_*`, `init_officer_status`) instead of one aggregate
-        that reads every initiative in scope and tests each against all eight conditions
+        (the partial indexes `init_count_*`, `init_officer_muni_status`, `msg_initiator_replies`)
+        instead of one aggregate that reads every initiative in scope and tests each against all
+        eight conditions
         (1 s for a platform admin's 100,000 initiatives: bench/results/triage_list_profile.md).
 
         Building the eight subqueries with the ORM took longer than running them, so the SQL is
         kept per scope (this queryset's own SQL), user and day: the same inputs give the same SQL.
+
+        `count_up_to`: count each at most this far plus one (a platform admin's 19,000 overdue
+        decisions need not all be read to say "more than 1000"): a value above it means "more".
+
+        `digests_of`: (names, a function of no arguments that returns {name: a function that
+        makes a values_list queryset}), querysets fixed by the scope and the user: on PostgreSQL the statement also
+        gives the digest of each one's rows (core.choices), under its name.
         """
         from django.db import connections
 
         connection = connections[self.db]
         scope_sql, scope_params = self.order_by().values("pk").query.get_compiler(using=self.db).as_sql()
-        key = (self.db, scope_sql, tuple(scope_params), user.pk, today, up_to)
+        digest_names, digest_querysets = digests_of if digests_of and digests_supported(self) else ((), None)
+        key = (self.db, scope_sql, tuple(scope_params), user.pk, user.is_superuser, today)
+        key += (tuple(digest_names), count_up_to)
         statement = _COUNTER_STATEMENTS.get(key)
         if statement is None:
             conditions = self.dashboard_counter_conditions(user=user, today=today)
             parts, params = [], []
             for name, condition in conditions.items():
                 rows = self.filter(condition).order_by().values("pk")
+                if count_up_to is not None:
+                    rows = rows[: count_up_to + 1]
                 sql, part_params = rows.query.get_compiler(using=self.db).as_sql()
-                limit = ""
-                if up_to is not None:
-                    limit, part_params = " LIMIT %s", (*part_params, int(up_to) + 1)
                 # The ORM's own SQL (values as parameters) and a quoted constant name: nothing typed goes in.
-                parts.append(f"(SELECT COUNT(*) FROM ({sql}{limit}) counted) AS {connection.ops.quote_name(name)}")  # noqa: S608
+                parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted) AS {connection.ops.quote_name(name)}")  # noqa: S608
                 params.extend(part_params)
-            statement = (tuple(conditions), f"SELECT {', '.join(parts)}", tuple(params))
+            if digest_querysets is not None:
+                querysets = digest_querysets()
+                for name in digest_names:
+                    sql, part_params = digest_sql(querysets[name]())
+                    parts.append(f"{sql} AS {connection.ops.quote_name(f'digest_{name}')}")
+                    params.extend(part_params)
+            names = (*conditions, *(f"digest_{name}" for name in digest_names))
+            statement = (names, f"SELECT {', '.join(parts)}", tuple(params))
             if len(_COUNTER_STATEMENTS) >= 1000:  # officers times days: start again rather than grow
                 _COUNTER_STATEMENTS.clear()
             _COUNTER_STATEMENTS[key] = statement
@@ -246,7 +268,9 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             values = cursor.fetchone()
-        return {name: int(value) for name, value in zip(names, values, strict=True)}
+        return {
+            name: value if name.startswith("digest_") else int(value) for name, value in zip(names, values, strict=True)
+        }
 
     def search(self, text: str):
         """Officers' text search over reference, title and the initiator's name and email.
@@ -496,8 +520,12 @@ class Initiative(TimeStampedModel):
             models.Index(fields=["municipality", "status", "submitted_at"], name="init_muni_status_submitted"),
             models.Index(fields=["municipality", "status", "first_response_due"], name="init_muni_status_frdue"),
             models.Index(fields=["municipality", "status", "decision_due"], name="init_muni_status_decdue"),
-            # "Assigned to me" and "new replies to you": the officer's own rows, in scope, from the index alone.
-            models.Index(fields=["assigned_officer", "status", "municipality"], name="init_officer_status"),
+            # "Assigned to me" and "new replies to you": the officer's own rows, in scope, from the
+            # index alone; with their ids, so the new replies need not read 600 rows from the table
+            # to look up their messages (bench/results/triage_list_profile.md).
+            models.Index(
+                fields=["assigned_officer", "municipality", "status"], include=["id"], name="init_officer_muni_status"
+            ),
             models.Index(fields=["village", "status"], name="init_village_status"),
             # The scheduler's daily sweep (initiatives.services.reminders) reads what is overdue
             # or nearly due from these small partial indexes, not from every initiative.
@@ -822,6 +850,15 @@ class Message(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
+        indexes = [
+            # "New replies to you" (InitiativeQuerySet.unseen_replies): an initiative's replies
+            # from the initiator and their times, from the index alone.
+            models.Index(
+                fields=["initiative", "created_at"],
+                condition=models.Q(kind=MessageKind.FROM_INITIATOR),
+                name="msg_initiator_replies",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"

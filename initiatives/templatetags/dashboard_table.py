@@ -20,18 +20,24 @@ def esc(value) -> str:
     return str(value).translate(_ESCAPES)
 
 
-@register.simple_tag
-def dashboard_counters(counters):
-    """One card per counter ("1000+" beyond the view's limit); an overdue counter above zero has a red border."""
+@register.simple_tag(takes_context=True)
+def dashboard_counters(context, counters):
+    """One card per counter; an overdue counter above zero has a red border. A counter that was
+    not counted to the end shows "1000+" (read out as "More than 1000")."""
     items = []
     for counter in counters:
         key, count = esc(counter["key"]), counter["count"]
         alert = " border-danger border-2" if count and "overdue" in counter["key"] else ""
+        number = esc(count)
+        if counter.get("more_than") is not None:
+            more = counter["more_than"]
+            spoken = esc(context["more_than_text"] % {"count": more})
+            number = f'<span aria-hidden="true">{esc(more)}+</span><span class="visually-hidden">{spoken}</span>'
         items.append(
             '<li class="col">'
             f'<a class="card h-100 p-3 text-decoration-none link-body-emphasis{alert}" '
             f'href="{esc(counter["url"])}" id="counter-{key}" data-counter="{key}">'
-            f'<span class="d-block fs-2 fw-bold lh-1 mb-1">{esc(counter.get("shown", count))}</span>'
+            f'<span class="d-block fs-2 fw-bold lh-1 mb-1">{number}</span>'
             f'<span class="text-decoration-underline">{esc(counter["label"])}</span>'
             "</a></li>"
         )

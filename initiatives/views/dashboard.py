@@ -27,14 +27,16 @@ from django_filters.views import FilterView
 from core.csv import BOM, spreadsheet_writer
 from core.forms import ModelMultipleChoiceField, PlainChoices
 from core.pagination import EstimatingPaginator
-from core.widgets import FastSelect
+from core.widgets import FastHiddenInput, FastSelect
 from initiatives.constants import Publication, Status
 from initiatives.filters import (
     APPROVAL_WAITING,
+    CHOICE_LISTS,
     ME,
     UNASSIGNED,
     OfficerInitiativeFilter,
     active_officers,
+    choice_rows,
     officer_choices,
 )
 from initiatives.models import (
@@ -53,10 +55,10 @@ PAGE_SIZE = 25
 # initiatives, or every hit of a common word, cost more than the rest of the page
 # (core/pagination.py, bench/results/triage_list_profile.md).
 EXACT_COUNT_UP_TO = 100 * PAGE_SIZE
-# A counter shows "1000+" beyond this: counting further read every matching initiative of the
-# country for a platform admin, and a number that large says the same (bench/results/scale.md).
-COUNTER_UP_TO = 1000
 MAX_BULK = 100
+# Counters above this say "more than 1000": counting a platform admin's 19,000 overdue decisions
+# one by one cost more than the list (bench/results/triage_list_profile.md).
+COUNTER_UP_TO = 1000
 DEFAULT_SORT = "-submitted"
 
 _ACTIVE_IN_ORDER = [status for status in Status if status in ACTIVE_STATUSES]
@@ -158,17 +160,20 @@ class BulkAssignForm(forms.Form):
         coerce=int,
         widget=FastSelect(attrs={"class": "form-select"}),
     )
-    querystring = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    querystring = forms.CharField(required=False, max_length=2000, widget=FastHiddenInput)
 
     def __init__(self, *args, user, officer_choices, **kwargs):
-        """`officer_choices`: (user id, name) of the officers `user` may assign to (`officer_choices()`)."""
+        """`officer_choices`: (user id, name) of the officers `user` may assign to (`officer_choices()`),
+        or their choices as the filter keeps them (`OfficerChoices.bulk_choices`)."""
         kwargs.setdefault("auto_id", "bulk-%s")  # the filter form has an `officer` field too
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["initiatives"].queryset = Initiative.objects.visible_to(user).select_related("municipality")
-        self.fields["officer"].choices = PlainChoices(
-            [("", gettext_lazy("Choose an officer")), *[(int(user_id), name) for user_id, name in officer_choices]]
-        )
+        if not isinstance(officer_choices, PlainChoices):
+            officer_choices = PlainChoices(
+                [("", gettext_lazy("Choose an officer")), *[(int(user_id), name) for user_id, name in officer_choices]]
+            )
+        self.fields["officer"].choices = officer_choices
 
     def clean_initiatives(self):
         initiatives = self.cleaned_data["initiatives"]
@@ -196,7 +201,20 @@ class DashboardView(OfficerRequiredMixin, FilterView):
         # Overdue or not is worked out per row in Python (`overdue_kinds_of`, the same rule as
         # `with_list_annotations`), which costs less than building its SQL.
         user = self.request.user
+        # The counters first: their statement also gives the digests of the filter's lists, so
+        # the filter takes the lists it keeps instead of reading them (core.choices).
+        self.counts = Initiative.objects.visible_to(user).dashboard_counters(
+            user=user,
+            today=self.today,
+            digests_of=(CHOICE_LISTS, lambda: choice_rows(user)),
+            count_up_to=COUNTER_UP_TO,
+        )
         return Initiative.objects.visible_to(user).order_by("-submitted_at", "-pk").with_new_reply_marks(user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["choice_digests"] = {name: self.counts.get(f"digest_{name}") for name in CHOICE_LISTS}
+        return kwargs
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return EstimatingPaginator(queryset, per_page, exact_up_to=EXACT_COUNT_UP_TO, values=ROW_VALUES)
@@ -211,9 +229,7 @@ class DashboardView(OfficerRequiredMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["initiatives"] = context["object_list"] = self._rows(context["object_list"])
         user = self.request.user
-        counts = Initiative.objects.visible_to(user).dashboard_counters(
-            user=user, today=self.today, up_to=COUNTER_UP_TO
-        )
+        counts = self.counts
         base_url = reverse("initiatives:dashboard")
         context.update(
             # Already known: the header and menu need no query of their own.
@@ -225,20 +241,21 @@ class DashboardView(OfficerRequiredMixin, FilterView):
                     "key": key,
                     "label": label,
                     "count": counts[key],
-                    "shown": f"{COUNTER_UP_TO}+" if counts[key] > COUNTER_UP_TO else str(counts[key]),
-                    "url": f"{base_url}?{self._encode(params)}",
+                    "more_than": COUNTER_UP_TO if counts[key] > COUNTER_UP_TO else None,
+                    "url": url,
                 }
-                for key, label, params in COUNTERS
+                for (key, label, _params), url in zip(COUNTERS, self._counter_urls(base_url), strict=True)
             ],
             columns=(columns := self._columns()),
             sort_caption=self._sort_caption(columns),
             bulk_form=BulkAssignForm(
                 user=user,
-                officer_choices=self.filterset.officer_choices,
+                officer_choices=self.filterset.bulk_officer_choices,
                 initial={"querystring": self.request.GET.urlencode()},
             ),
             max_bulk=MAX_BULK,
             exact_count_up_to=EXACT_COUNT_UP_TO,
+            more_than_text=_("More than %(count)s"),
             overdue_text=_("Overdue"),
             not_assigned_text=_("Not assigned"),
             new_reply_text=_("New reply"),
@@ -306,6 +323,16 @@ class DashboardView(OfficerRequiredMixin, FilterView):
             if column["direction"] == "descending":
                 return _("Sorted by %(column)s, descending.") % {"column": column["label"]}
         return ""
+
+    _COUNTER_URLS: dict[str, list[str]] = {}
+
+    @classmethod
+    def _counter_urls(cls, base_url: str) -> list[str]:
+        """Each counter's link: the list with its filters (the same for every request)."""
+        urls = cls._COUNTER_URLS.get(base_url)
+        if urls is None:
+            urls = cls._COUNTER_URLS[base_url] = [f"{base_url}?{cls._encode(params)}" for _k, _l, params in COUNTERS]
+        return urls
 
     @staticmethod
     def _encode(params) -> str:

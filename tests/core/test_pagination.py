@@ -160,3 +160,31 @@ def test_counting_leaves_the_values_joins_out(users):
     with CaptureQueriesContext(connection) as queries:
         assert paginator.count == 23
     assert "JOIN" not in queries.captured_queries[0]["sql"]
+
+
+def test_the_first_page_of_values_brings_its_count_in_the_same_query(users, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        paginator = EstimatingPaginator(users, 5, exact_up_to=100, values=("username",))
+        page = paginator.get_page(1)
+        assert paginator.count == 23
+        assert not paginator.count_is_estimate
+        assert page.has_next()
+        assert paginator.num_pages == 5
+    assert page.object_list[0] == {"username": "user-000"}
+
+
+def test_beyond_the_limit_the_first_page_of_values_says_it_estimates(users, estimate):
+    estimate(41)
+    paginator = EstimatingPaginator(users, 5, exact_up_to=10, values=("username",))
+    page = paginator.get_page(1)
+    assert paginator.count == 41
+    assert paginator.count_is_estimate
+    assert page.has_next()
+
+
+def test_an_empty_queryset_asks_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        paginator = EstimatingPaginator(User.objects.none(), 5, exact_up_to=10, values=("username",))
+        page = paginator.get_page(1)
+        assert paginator.count == 0
+        assert list(page.object_list) == []
