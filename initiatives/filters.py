@@ -51,22 +51,44 @@ class PublicInitiativeFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["village"].extra["choices"] = public_village_choices()
+        data = self.data or {}
+        choices, complete = public_village_choices(data.get("municipality"), data.get("village"))
+        self.filters["village"].extra["choices"] = choices
+        if not complete:
+            self.filters["village"].extra["help_text"] = _("Choose a municipality first to pick one of its villages.")
         add_bootstrap_classes(self.form)
 
 
-def public_village_choices() -> list:
-    """Every public village, grouped by municipality, from one query of plain values (a model
-    instance per village made the gallery slow with 1,000 villages: bench/results/pages.md)."""
+# Up to this many public villages the gallery's village list holds them all, grouped by
+# municipality. Beyond it (all of the Netherlands has about 5,000) a list of every village is
+# too long to use on a phone and weighs more than the rest of the page: the list then holds the
+# villages of the chosen municipality.
+VILLAGES_AT_ONCE = 300
+
+
+def public_village_choices(municipality_slug=None, village_pk=None) -> tuple[list, bool]:
+    """The choices of the gallery's village list, and whether a person can pick every village
+    from it. One query of plain values (a model instance per village made the gallery slow with
+    1,000 villages: bench/results/pages.md):
+
+    - a municipality chosen: its public villages;
+    - else every public village, grouped by municipality, when there are at most
+      `VILLAGES_AT_ONCE`;
+    - else only the village in the address, so a link to one village's initiatives still works.
+    """
+    rows = Village.objects.public().order_by("municipality__name", "name", "pk")
+    if municipality_slug:
+        rows = rows.filter(municipality__slug=municipality_slug)
+        return [(str(pk), name) for pk, name in rows.values_list("pk", "name")], True
+    rows = list(rows.values_list("pk", "name", "municipality__name")[: VILLAGES_AT_ONCE + 1])
+    if len(rows) > VILLAGES_AT_ONCE:
+        village = str(village_pk or "")
+        chosen = village.isdigit() and Village.objects.public().filter(pk=village).values_list("name", flat=True)
+        return ([(village, chosen[0])] if chosen else []), False
     groups: dict[str, list] = {}
-    rows = (
-        Village.objects.public()
-        .order_by("municipality__name", "name", "pk")
-        .values_list("pk", "name", "municipality__name")
-    )
     for pk, name, municipality in rows:
         groups.setdefault(municipality, []).append((str(pk), name))
-    return list(groups.items())
+    return list(groups.items()), True
 
 
 UNASSIGNED = "unassigned"

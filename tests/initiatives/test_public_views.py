@@ -146,6 +146,40 @@ class GalleryTests:
         bad = client.get(reverse("initiatives:list"), {"status": "nonsense", "village": "x"})
         assert bad.status_code == 200
 
+    def test_the_village_list_holds_every_village_while_they_are_few(self, client):
+        first, second = (InitiativeFactory(publication_consent=True) for _ in range(2))
+        response = client.get(reverse("initiatives:list"))
+        field = response.context["filter"].form["village"]
+        groups = dict(field.field.choices)
+        assert (str(first.village.pk), first.village.name) in groups[first.municipality.name]
+        assert (str(second.village.pk), second.village.name) in groups[second.municipality.name]
+        assert not field.help_text
+
+    def test_with_many_villages_the_list_holds_the_chosen_municipalitys(self, client, monkeypatch):
+        """All of the Netherlands has about 5,000 villages: beyond VILLAGES_AT_ONCE the list waits
+        for a municipality, and a link to one village's initiatives keeps working."""
+        monkeypatch.setattr("initiatives.filters.VILLAGES_AT_ONCE", 1)
+        first, second = (InitiativeFactory(publication_consent=True) for _ in range(2))
+        url = reverse("initiatives:list")
+
+        response = client.get(url)
+        field = response.context["filter"].form["village"]
+        assert list(field.field.choices) == [("", "Alle dorpen")]
+        html = response.content.decode()
+        assert "Kies eerst een gemeente om een van haar dorpen te kiezen." in html
+        assert f">{second.village.name}</option>" not in html
+
+        response = client.get(url, {"municipality": second.municipality.slug})
+        assert list(response.context["filter"].form["village"].field.choices)[1:] == [
+            (str(second.village.pk), second.village.name)
+        ]
+        assert list(response.context["object_list"]) == [second]
+
+        response = client.get(url, {"village": first.village.pk})
+        assert list(response.context["object_list"]) == [first]
+        assert f'<option value="{first.village.pk}" selected>{first.village.name}</option>' in response.content.decode()
+        assert client.get(url, {"village": "99999"}).status_code == 200
+
     def test_a_long_gallery_asks_the_same_queries_as_a_short_one(self, client, monkeypatch):
         """Counting stops at GALLERY_EXACT_COUNT_UP_TO (beyond it PostgreSQL's estimate, and the
         page says "about"): the gallery's queries do not grow with the number of initiatives."""
