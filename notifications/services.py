@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -77,7 +78,7 @@ def mail_enqueue(
     return mail
 
 
-def mail_enqueue_many(mails: list[OutboxMail]) -> int:
+def mail_enqueue_many(mails: list[OutboxMail], *, new_keys: bool = False, digest_user_ids=None) -> int:
     """Store many mails at once (the scheduler's reminders), each at most once per dedup key.
 
     One INSERT … ON CONFLICT DO NOTHING (on SQLite one per batch of rows its query may hold)
@@ -85,23 +86,42 @@ def mail_enqueue_many(mails: list[OutboxMail]) -> int:
     worker in batches (`mail_dispatch_all`). A staff mail's ``context["link"]`` is the path the
     digest shows for it (as `mail_enqueue`'s `link`). Returns how many of them are waiting to
     be sent.
+
+    `new_keys`: the caller vouches that no row has these dedup keys yet (they name an object
+    made in its own transaction): a plain INSERT that returns the ids, without the SELECT (a
+    key that exists after all fails the transaction rather than sending twice).
+    `digest_user_ids`: the recipients who chose the daily digest, when the caller read them
+    already (`digest_user_ids_query`); else one query here.
     """
     if not mails:
         return 0
     started = timezone.now()
-    digest_users = _digest_user_ids(mail.recipient_id for mail in mails)
+    if digest_user_ids is None:
+        digest_user_ids = _digest_user_ids(mail.recipient_id for mail in mails)
     for mail in mails:
         mail.created_at = started
         mail.language = mail_language(mail.language)
-        if mail.recipient_id in digest_users:
+        if mail.recipient_id in digest_user_ids:
             mail.status = OutboxStatus.HELD
-    OutboxMail.objects.bulk_create(mails, ignore_conflicts=True)
-    # The rows this call added carry its own moment (a key that existed keeps its older row).
-    # Another call in the same microsecond would add its rows too: harmless, a mail handed to
-    # the worker twice is sent once.
-    ids = list(OutboxMail.objects.pending().filter(created_at=started).order_by("pk").values_list("pk", flat=True))
-    transaction.on_commit(lambda: mail_dispatch_all(ids))
+    if new_keys:
+        once = list({mail.dedup_key: mail for mail in reversed(mails)}.values())[::-1]  # the first of each key
+        OutboxMail.objects.bulk_create(once)
+        ids = [mail.pk for mail in once if mail.status == OutboxStatus.PENDING]
+    else:
+        OutboxMail.objects.bulk_create(mails, ignore_conflicts=True)
+        # The rows this call added carry its own moment (a key that existed keeps its older row).
+        # Another call in the same microsecond would add its rows too: harmless, a mail handed to
+        # the worker twice is sent once.
+        ids = list(OutboxMail.objects.pending().filter(created_at=started).order_by("pk").values_list("pk", flat=True))
+    if ids:
+        transaction.on_commit(lambda: mail_dispatch_all(ids))
     return len(ids)
+
+
+def digest_user_ids_query(user_ref: str = "user_id"):
+    """An `Exists` to annotate staff rows with: has the user (the `user_ref` field) chosen the
+    daily digest? Reads it in the caller's query instead of one more (`mail_enqueue_many`)."""
+    return Exists(NotificationPreference.objects.filter(user_id=OuterRef(user_ref), daily_digest=True))
 
 
 # After a failed publish this process leaves the broker alone for a while: a broker that does

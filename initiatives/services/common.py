@@ -43,12 +43,15 @@ def officer_link(initiative: Initiative) -> str:
     return reverse("initiatives:officer_detail", kwargs={"pk": initiative.pk})
 
 
-def officers_to_notify(initiative: Initiative) -> list[OfficerMembership]:
-    """The village's officers; when nobody has the village, every officer of the municipality."""
-    return officers_for_village(initiative.village) or list(
-        OfficerMembership.objects.filter(municipality_id=initiative.municipality_id, is_active=True).select_related(
-            "user"
-        )
+def officers_to_notify(initiative: Initiative, **annotations) -> list[OfficerMembership]:
+    """The village's officers; when nobody has the village, every officer of the municipality.
+
+    `annotations` are added to the query (`notifications.services.digest_user_ids_query`, say).
+    """
+    return officers_for_village(initiative.village, **annotations) or list(
+        OfficerMembership.objects.filter(municipality_id=initiative.municipality_id, is_active=True)
+        .select_related("user")
+        .annotate(**annotations)
     )
 
 
