@@ -481,6 +481,7 @@ class Client:
 
     def __init__(self, port: int):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.location = ""
 
     def request(self, method: str, path: str, *, body=None, headers=None) -> tuple[int, dict, bytes]:
         try:
@@ -493,6 +494,7 @@ class Client:
         data = response.read()
         if response.will_close:
             self.conn.close()
+        self.location = response.headers.get("Location", "")  # of the last answer
         cookies = {}
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
@@ -1001,15 +1003,14 @@ def memory(args, tools: dict, env: dict, workdir: Path) -> dict:
         def one(kind: str, path: str) -> int:
             nonlocal done
             if kind == "submission":
-                status, cookies, _ = client.request("POST", path, body=body, headers=post_headers)
+                status, _, _ = client.request("POST", path, body=body, headers=post_headers)
                 done += 1
                 served[kind] += 1
-                if status != 302 or "sessionid" not in cookies:
+                receipt = client.location  # the receipt page's signed link, for this browser (its CSRF cookie)
+                if status != 302 or not receipt.startswith("/initiatieven/nieuw/ontvangen/?"):
                     errors.append(f"POST {path}: {status}")
                     return 1
-                status, _, _ = client.request(
-                    "GET", "/initiatieven/nieuw/ontvangen/", headers={"Cookie": f"sessionid={cookies['sessionid']}"}
-                )
+                status, _, _ = client.request("GET", receipt, headers={"Cookie": f"csrftoken={cookie_token}"})
                 done += 1
                 served["receipt page"] += 1
                 if status != 200:
