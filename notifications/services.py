@@ -7,7 +7,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -91,7 +90,7 @@ def mail_enqueue_many(mails: list[OutboxMail], *, new_keys: bool = False, digest
     made in its own transaction): a plain INSERT that returns the ids, without the SELECT (a
     key that exists after all fails the transaction rather than sending twice).
     `digest_user_ids`: the recipients who chose the daily digest, when the caller read them
-    already (`digest_user_ids_query`); else one query here.
+    already (`DIGEST_RELATED`, `wants_digest`); else one query here.
     """
     if not mails:
         return 0
@@ -118,10 +117,15 @@ def mail_enqueue_many(mails: list[OutboxMail], *, new_keys: bool = False, digest
     return len(ids)
 
 
-def digest_user_ids_query(user_ref: str = "user_id"):
-    """An `Exists` to annotate staff rows with: has the user (the `user_ref` field) chosen the
-    daily digest? Reads it in the caller's query instead of one more (`mail_enqueue_many`)."""
-    return Exists(NotificationPreference.objects.filter(user_id=OuterRef(user_ref), daily_digest=True))
+# Read with a user (`select_related`) to know whether they chose the daily digest: `wants_digest`.
+DIGEST_RELATED = "user__notification_preference"
+
+
+def wants_digest(user) -> bool:
+    """Whether `user` chose the daily digest, from their preference read with them (DIGEST_RELATED)
+    instead of one more query (`mail_enqueue_many`'s `digest_user_ids`)."""
+    preference = getattr(user, "notification_preference", None)  # None when they never chose
+    return preference is not None and preference.daily_digest
 
 
 # After a failed publish this process leaves the broker alone for a while: a broker that does

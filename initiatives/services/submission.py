@@ -38,7 +38,7 @@ from initiatives.services.officers import initiative_assign
 from initiatives.services.publication import publication_at_submission, publication_audit_submission
 from initiatives.services.workflow import initiative_transition
 from notifications.models import OutboxMail
-from notifications.services import digest_user_ids_query, mail_enqueue, mail_enqueue_many
+from notifications.services import DIGEST_RELATED, mail_enqueue, mail_enqueue_many, wants_digest
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def initiative_submit(
         initiative.privacy_acknowledged_at = submitted_at
     publication_at_submission(initiative, now=submitted_at)
     # Who hears of it, with their digest choice, in one read before anything is written.
-    officers = officers_to_notify(initiative, daily_digest=digest_user_ids_query())
+    officers = officers_to_notify(initiative, related=[DIGEST_RELATED])
     # The number last: its row stays locked until the commit (the writes below are all INSERTs).
     initiative.reference = reference_next(year=timezone.localtime(submitted_at).year)
     # The form checked every field, the related rows come from it and the reference from the
@@ -203,7 +203,7 @@ def initiative_submit(
             ),
         )
     mail_enqueue_many(
-        mails, new_keys=True, digest_user_ids={officer.user_id for officer in officers if officer.daily_digest}
+        mails, new_keys=True, digest_user_ids={officer.user_id for officer in officers if wants_digest(officer.user)}
     )
     if handler is not None:
         initiative = initiative_assign(initiative=initiative, officer=handler, actor=registered_by)
