@@ -12,7 +12,7 @@ writes the mails it sends into a folder of its own (`bench.bare.mail`: one file 
 1. Submissions: `--submissions` real multipart intake forms, each by a resident of its own and
    with a PDF attachment of its own, round-robin over the two web servers from `--clients`
    threads (the CSRF cookie and token of one GET, reused on both servers). After each, the
-   receipt page is opened on the OTHER web server with the session cookie the first one set.
+   receipt page is opened on the OTHER web server with the signed link the first one gave.
 2. Mid-run, once `--kill-at` of the submissions are in and worker 1 has sent mails, worker 1
    gets SIGKILL: its whole process group (the main process and its pool), mid-send, as a
    machine that dies. Worker 2, beat and the web servers go on.
@@ -328,7 +328,7 @@ def attachment(i: int, size: int) -> bytes:
     return b"%PDF-1.4\n% bench scale-out submission " + str(i).encode() + b"\n" + noise + b"\n%%EOF\n"
 
 
-def post_once(port: int, path: str, body: bytes, headers: dict) -> tuple[int, dict]:
+def post_once(port: int, path: str, body: bytes, headers: dict) -> tuple[int, dict, str]:
     """One POST on a new connection, never repeated (Client retries once on a closed connection,
     which for a POST could store a submission twice)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -340,7 +340,7 @@ def post_once(port: int, path: str, body: bytes, headers: dict) -> tuple[int, di
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             cookies[name.strip()] = rest.split(";", 1)[0]
-        return response.status, cookies
+        return response.status, cookies, response.headers.get("Location", "")
     finally:
         conn.close()
 
@@ -374,14 +374,16 @@ class Submissions:
         record = {"i": i, "server": index, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
         started = time.perf_counter()
         try:
-            status, cookies = post_once(
+            status, cookies, location = post_once(
                 server.port, SUBMIT_PATH, body, {"Content-Type": content_type, "Cookie": f"csrftoken={cookie_token}"}
             )
-            record.update(status=status, seconds=time.perf_counter() - started, session="sessionid" in cookies)
-            if status == 302 and "sessionid" in cookies:
-                client = Client(other.port)  # the receipt page on the other server, with the first one's session
+            record.update(status=status, seconds=time.perf_counter() - started)
+            if status == 302 and location.startswith(RECEIPT_PAGE):
+                # The receipt page on the other server: the signed link of the first one, in the same
+                # browser (its CSRF cookie).
+                client = Client(other.port)
                 page_status, _, page = client.request(
-                    "GET", RECEIPT_PAGE, headers={"Cookie": f"sessionid={cookies['sessionid']}"}
+                    "GET", location, headers={"Cookie": f"csrftoken={cookies.get('csrftoken', cookie_token)}"}
                 )
                 client.close()
                 match = re.search(rb"<strong>(\d{4}-\d{4,6})</strong>", page)
@@ -999,7 +1001,7 @@ def report(args, argv, tools, data, vers, facts, c) -> tuple[str, bool]:
             c["stored"] == n and c["stored_once"] == n,
         ),
         (
-            "the receipt page on the other web server (sessions shared)",
+            "the receipt page on the other web server (its signed link: one SECRET_KEY)",
             f"{c['receipt_pages'].get('200', 0):,} of {n:,} answered 200 with the submission's reference "
             f"({c['reference_matches']:,} match the database)",
             c["reference_matches"] == n,
@@ -1130,7 +1132,7 @@ def report(args, argv, tools, data, vers, facts, c) -> tuple[str, bool]:
         f"random bytes plus a header that only that submission has), POSTed once on a new connection to web A (even "
         f"numbers) or web B (odd), from {args.clients} threads; the CSRF cookie and token come from one GET per "
         "thread on either server and are used on both. After a 302 the receipt page is opened on the other server "
-        "with the session cookie the first one set.",
+        "with the signed link (and the CSRF cookie) the first one gave.",
         "",
         f"- Submissions: {n:,} in {facts['submit_seconds']:.0f} s (**{n / facts['submit_seconds']:.1f}/s** over both "
         "servers). POST to 302, per server: "

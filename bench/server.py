@@ -13,7 +13,7 @@ runs, so the receipts stay pending in the outbox). Plain http on loopback.
    interleaved (real, bare, real, bare ... `--rounds`), each run after a warm-up. Checks per
    run: stored initiatives == successful answers (2xx/3xx), no errors, and every real
    submission has exactly one receipt in the outbox.
-2. Profile (`--profile auto`: only when real < 0.5 x bare): pyinstrument over in-process POSTs
+2. Profile (`--profile auto`: only when real < 0.6 x bare): pyinstrument over in-process POSTs
    of the same body (django.test.Client), and the same with the recommended fixes applied.
 3. What-if (`--what-if auto`: only when the goal is missed): the throughput runs again on a
    gunicorn whose workers apply the recommended fixes as monkeypatches (bench/bare/whatif.py),
@@ -68,7 +68,8 @@ RECEIPT_TEMPLATE = "initiatives/email/receipt"  # initiatives/services.py, initi
 BALLOT_TEMPLATE = "budgets/email/ballot_confirm"  # budgets/services/voting.py, ballot_cast
 LUA = BASE_DIR / "bench" / "wrk" / "post.lua"
 LIFTED_RATE_LIMIT = 1_000_000_000
-GOAL_RATIO = 0.5
+GOAL_RATIO = 0.6  # issue 16, goal 4 (issue 7 asked 0.5); the ballots keep issue 14's (BALLOTS_GOAL_RATIO)
+BALLOTS_GOAL_RATIO = 0.5
 # The Dockerfile's access log (stdout there, a file here).
 ACCESS_FORMAT = "%(t)s %(m)s %(s)s %(b)s %(M)sms"
 BOUNDARY = "----benchFormBoundary7MA4YWxkTrZu0gW"
@@ -481,6 +482,7 @@ class Client:
 
     def __init__(self, port: int):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.location = ""
 
     def request(self, method: str, path: str, *, body=None, headers=None) -> tuple[int, dict, bytes]:
         try:
@@ -493,6 +495,7 @@ class Client:
         data = response.read()
         if response.will_close:
             self.conn.close()
+        self.location = response.headers.get("Location", "")  # of the last answer
         cookies = {}
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
@@ -1001,15 +1004,14 @@ def memory(args, tools: dict, env: dict, workdir: Path) -> dict:
         def one(kind: str, path: str) -> int:
             nonlocal done
             if kind == "submission":
-                status, cookies, _ = client.request("POST", path, body=body, headers=post_headers)
+                status, _, _ = client.request("POST", path, body=body, headers=post_headers)
                 done += 1
                 served[kind] += 1
-                if status != 302 or "sessionid" not in cookies:
+                receipt = client.location  # the receipt page's signed link, for this browser (its CSRF cookie)
+                if status != 302 or not receipt.startswith("/initiatieven/nieuw/ontvangen/?"):
                     errors.append(f"POST {path}: {status}")
                     return 1
-                status, _, _ = client.request(
-                    "GET", "/initiatieven/nieuw/ontvangen/", headers={"Cookie": f"sessionid={cookies['sessionid']}"}
-                )
+                status, _, _ = client.request("GET", receipt, headers={"Cookie": f"csrftoken={cookie_token}"})
                 done += 1
                 served["receipt page"] += 1
                 if status != 200:
@@ -1406,8 +1408,8 @@ def report(args, argv, tools, data, vers, results) -> str:
             "",
             "- **real**: `POST /initiatieven/nieuw/`, the product's view: rate-limit check, form and formset "
             "validation, `initiative_submit` (reference sequence row lock, initiative, themes, cost line, history "
-            "row, receipt and officer mails in the outbox), after the commit each mail id handed to Celery on "
-            "Redis, a new session, 302 to the receipt page (not followed).",
+            "row, receipt and officer mails in the outbox), after the commit the mail ids handed to Celery on "
+            "Redis in one task, 302 to the receipt page's signed link for that browser (not followed; no session).",
             "- **bare**: `POST /bench/bare-insert/` (bench/bare/views.py), csrf-exempt: "
             "`Initiative.objects.create(...)` with the required fields from the same POST (one village lookup, "
             "one INSERT), 201; no form, history, mail or session. The middleware stack is the product's.",
@@ -1804,7 +1806,8 @@ def memory_section(mem) -> list[str]:
         + ", ".join(
             f"{kind} {weight * 100 / total:.0f}% ({n} path{'s' if n != 1 else ''})" for kind, n, weight in mem["mix"]
         )
-        + ". A submission is the POST (302, a new session) plus the GET of the receipt page with that session. "
+        + ". A submission is the POST (302 to the receipt page's signed link) plus the GET of that link with the "
+        "same CSRF cookie. "
         "Served: "
         + ", ".join(f"{kind} {n:,}" for kind, n in mem["served"].items())
         + f"; {len(mem['errors'])} wrong answers. {second_target:,} requests took {mem['seconds']:.0f} s.",
@@ -1837,8 +1840,11 @@ def memory_section(mem) -> list[str]:
 
 
 def main(argv=None) -> int:
+    global GOAL_RATIO
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
+    if args.variant == "ballots":
+        GOAL_RATIO = BALLOTS_GOAL_RATIO
     args.secret_key = uuid.uuid4().hex + uuid.uuid4().hex
     base_env = dict(os.environ)
     split_url(args.database_url)  # refuses anything but a PostgreSQL bench database

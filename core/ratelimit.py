@@ -8,7 +8,8 @@ import hashlib
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,16 @@ def is_limited(scope: str, request, *, limit: int, value: str | None = None) -> 
 
 def record(scope: str, request, *, period: int, value: str | None = None) -> None:
     key = _key(scope, request, value)
+    backend = caches[DEFAULT_CACHE_ALIAS]  # `cache` is a proxy of it
+    if isinstance(backend, RedisCache):
+        # One round trip, atomic (MULTI/EXEC): a new window of `period` seconds starts at 0, then
+        # the count goes up. Django's add + incr took three (SET NX, EXISTS, INCR).
+        full_key = backend.make_and_validate_key(key)
+        with backend._cache.get_client(full_key, write=True).pipeline(transaction=True) as pipe:
+            pipe.set(full_key, 0, ex=period, nx=True)
+            pipe.incr(full_key)
+            pipe.execute()
+        return
     if not cache.add(key, 1, timeout=period):
         try:
             cache.incr(key)

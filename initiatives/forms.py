@@ -105,7 +105,8 @@ class GroupedVillageField(forms.TypedChoiceField):
 
     def clean(self, value):
         pk = super().clean(value)
-        village = Village.objects.public().select_related("municipality").filter(pk=pk).first()
+        # A slice, not .first(): no ORDER BY to build for a look-up by primary key.
+        village = next(iter(Village.objects.public().select_related("municipality").filter(pk=pk)[:1]), None)
         if village is None:
             raise ValidationError(_("Choose a village from the list."))
         return village

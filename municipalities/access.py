@@ -93,11 +93,14 @@ def coordinators_of(municipality_id) -> list[OfficerMembership]:
     )
 
 
-def officers_for_village(village) -> list[OfficerMembership]:
-    """The officers with `village` in their portfolio: who residents of that village deal with."""
+def officers_for_village(village, *, related=()) -> list[OfficerMembership]:
+    """The officers with `village` in their portfolio: who residents of that village deal with.
+
+    `related`: more relations to read in the same query (what a caller needs about each user).
+    """
     return list(
         OfficerMembership.objects.filter(municipality_id=village.municipality_id, is_active=True, villages=village)
-        .select_related("user")
+        .select_related("user", *related)
         .order_by("role", "user__last_name")
     )
 

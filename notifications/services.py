@@ -77,7 +77,7 @@ def mail_enqueue(
     return mail
 
 
-def mail_enqueue_many(mails: list[OutboxMail]) -> int:
+def mail_enqueue_many(mails: list[OutboxMail], *, new_keys: bool = False, digest_user_ids=None) -> int:
     """Store many mails at once (the scheduler's reminders), each at most once per dedup key.
 
     One INSERT … ON CONFLICT DO NOTHING (on SQLite one per batch of rows its query may hold)
@@ -85,23 +85,47 @@ def mail_enqueue_many(mails: list[OutboxMail]) -> int:
     worker in batches (`mail_dispatch_all`). A staff mail's ``context["link"]`` is the path the
     digest shows for it (as `mail_enqueue`'s `link`). Returns how many of them are waiting to
     be sent.
+
+    `new_keys`: the caller vouches that no row has these dedup keys yet (they name an object
+    made in its own transaction): a plain INSERT that returns the ids, without the SELECT (a
+    key that exists after all fails the transaction rather than sending twice).
+    `digest_user_ids`: the recipients who chose the daily digest, when the caller read them
+    already (`DIGEST_RELATED`, `wants_digest`); else one query here.
     """
     if not mails:
         return 0
     started = timezone.now()
-    digest_users = _digest_user_ids(mail.recipient_id for mail in mails)
+    if digest_user_ids is None:
+        digest_user_ids = _digest_user_ids(mail.recipient_id for mail in mails)
     for mail in mails:
         mail.created_at = started
         mail.language = mail_language(mail.language)
-        if mail.recipient_id in digest_users:
+        if mail.recipient_id in digest_user_ids:
             mail.status = OutboxStatus.HELD
-    OutboxMail.objects.bulk_create(mails, ignore_conflicts=True)
-    # The rows this call added carry its own moment (a key that existed keeps its older row).
-    # Another call in the same microsecond would add its rows too: harmless, a mail handed to
-    # the worker twice is sent once.
-    ids = list(OutboxMail.objects.pending().filter(created_at=started).order_by("pk").values_list("pk", flat=True))
-    transaction.on_commit(lambda: mail_dispatch_all(ids))
+    if new_keys:
+        once = list({mail.dedup_key: mail for mail in reversed(mails)}.values())[::-1]  # the first of each key
+        OutboxMail.objects.bulk_create(once)
+        ids = [mail.pk for mail in once if mail.status == OutboxStatus.PENDING]
+    else:
+        OutboxMail.objects.bulk_create(mails, ignore_conflicts=True)
+        # The rows this call added carry its own moment (a key that existed keeps its older row).
+        # Another call in the same microsecond would add its rows too: harmless, a mail handed to
+        # the worker twice is sent once.
+        ids = list(OutboxMail.objects.pending().filter(created_at=started).order_by("pk").values_list("pk", flat=True))
+    if ids:
+        transaction.on_commit(lambda: mail_dispatch_all(ids))
     return len(ids)
+
+
+# Read with a user (`select_related`) to know whether they chose the daily digest: `wants_digest`.
+DIGEST_RELATED = "user__notification_preference"
+
+
+def wants_digest(user) -> bool:
+    """Whether `user` chose the daily digest, from their preference read with them (DIGEST_RELATED)
+    instead of one more query (`mail_enqueue_many`'s `digest_user_ids`)."""
+    preference = getattr(user, "notification_preference", None)  # None when they never chose
+    return preference is not None and preference.daily_digest
 
 
 # After a failed publish this process leaves the broker alone for a while: a broker that does

@@ -43,11 +43,14 @@ def officer_link(initiative: Initiative) -> str:
     return reverse("initiatives:officer_detail", kwargs={"pk": initiative.pk})
 
 
-def officers_to_notify(initiative: Initiative) -> list[OfficerMembership]:
-    """The village's officers; when nobody has the village, every officer of the municipality."""
-    return officers_for_village(initiative.village) or list(
+def officers_to_notify(initiative: Initiative, *, related=()) -> list[OfficerMembership]:
+    """The village's officers; when nobody has the village, every officer of the municipality.
+
+    `related`: more relations to read in the same query (`notifications.services.DIGEST_RELATED`).
+    """
+    return officers_for_village(initiative.village, related=related) or list(
         OfficerMembership.objects.filter(municipality_id=initiative.municipality_id, is_active=True).select_related(
-            "user"
+            "user", *related
         )
     )
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,23 +38,29 @@ from initiatives.services.officers import initiative_assign
 from initiatives.services.publication import publication_at_submission, publication_audit_submission
 from initiatives.services.workflow import initiative_transition
 from notifications.models import OutboxMail
-from notifications.services import mail_enqueue, mail_enqueue_many
+from notifications.services import DIGEST_RELATED, mail_enqueue, mail_enqueue_many, wants_digest
 
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
 def reference_next(*, year: int) -> str:
     """The next human-readable reference for `year`, e.g. ``2026-0042``; safe under concurrency.
 
-    The year's row is created if missing (a no-op when another transaction just did) and then
-    locked, so two submissions can never take the same number.
+    One statement: the year's row is created with number 1, or its number goes up by one
+    (INSERT … ON CONFLICT DO UPDATE … RETURNING, on PostgreSQL and SQLite alike). The row stays
+    locked until the surrounding transaction ends, so two submissions can never take the same
+    number and a submission that fails leaves no gap; call it as late in the transaction as
+    possible (bench/results/server.md: the lock waits).
     """
-    ReferenceSequence.objects.bulk_create([ReferenceSequence(year=year)], ignore_conflicts=True)
-    sequence = ReferenceSequence.objects.select_for_update().get(year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{year}-{sequence.last_number:04d}"
+    table = connection.ops.quote_name(ReferenceSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "  # noqa: S608 - the model's own table
+            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
+            [year],
+        )
+        (number,) = cursor.fetchone()
+    return f"{year}-{number:04d}"
 
 
 def tracking_token_issue(*, initiative: Initiative) -> str:
@@ -122,7 +128,6 @@ def initiative_submit(
     initiative = Initiative(
         **data,
         municipality=village.municipality,
-        reference=reference_next(year=timezone.localtime(submitted_at).year),
         status=Status.SUBMITTED,
         submitted_at=submitted_at,
         first_response_due=first_response_due,
@@ -134,6 +139,10 @@ def initiative_submit(
     if channel == IntakeChannel.WEB:
         initiative.privacy_acknowledged_at = submitted_at
     publication_at_submission(initiative, now=submitted_at)
+    # Who hears of it, with their digest choice, in one read before anything is written.
+    officers = officers_to_notify(initiative, related=[DIGEST_RELATED])
+    # The number last: its row stays locked until the commit (the writes below are all INSERTs).
+    initiative.reference = reference_next(year=timezone.localtime(submitted_at).year)
     # The form checked every field, the related rows come from it and the reference from the
     # locked sequence: check the values, but leave the related rows, uniqueness and the CHECK
     # constraints to PostgreSQL on the INSERT (each was a query here: bench/results/server.md).
@@ -177,7 +186,7 @@ def initiative_submit(
             recipient=officer.user,
             context={"officer_name": officer.user.get_full_name(), "link": officer_link(initiative)},
         )
-        for officer in officers_to_notify(initiative)
+        for officer in officers
         # the registering officer knows, and the handler hears it from initiative_assign below
         if officer.user_id not in (getattr(registered_by, "pk", None), getattr(handler, "pk", None))
     ]
@@ -193,7 +202,9 @@ def initiative_submit(
                 context={"tracking_link": True},
             ),
         )
-    mail_enqueue_many(mails)
+    mail_enqueue_many(
+        mails, new_keys=True, digest_user_ids={officer.user_id for officer in officers if wants_digest(officer.user)}
+    )
     if handler is not None:
         initiative = initiative_assign(initiative=initiative, officer=handler, actor=registered_by)
     return initiative

@@ -1,11 +1,16 @@
 """Public pages: the home page, submitting an initiative, the lost link, the gallery, one published
 initiative, and the pages of a municipality and a village."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db.models import Count, Prefetch
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -39,7 +44,9 @@ from municipalities.access import officers_for_village
 from municipalities.models import Fund, Municipality, OfficerMembership
 from villages.models import Village
 
-SUBMITTED_SESSION_KEY = "submitted_initiative"
+RECEIPT_PARAMETER = "bewijs"
+RECEIPT_SALT = "initiatives.submitted"
+RECEIPT_MAX_AGE = 60 * 60  # seconds: the receipt page opens for an hour after the submission
 GALLERY_PAGE_SIZE = 20
 # The gallery counts its published initiatives exactly up to this many; beyond it the page says
 # "about" (PostgreSQL's planner estimate): counting all published initiatives of the whole
@@ -51,6 +58,34 @@ SUPPORT_SCOPE_ADDRESS = "support-address"
 
 def _rate_limited(request):
     return render(request, "initiatives/rate_limited.html", status=429)
+
+
+def _receipt_signer(browser_secret: str) -> signing.TimestampSigner:
+    """Signs the id of a submitted initiative for one browser: the secret of its CSRF cookie is
+    part of the key, so the link opens the receipt page (with the resident's email address) in
+    that browser only, and only for RECEIPT_MAX_AGE. No session row, no second COMMIT per
+    submission (bench/results/server.md)."""
+    return signing.TimestampSigner(salt=f"{RECEIPT_SALT}:{browser_secret}")
+
+
+def receipt_url(request, initiative) -> str:
+    """The receipt page of `initiative` for the browser that sent it."""
+    if "CSRF_COOKIE" not in request.META:  # a sent form has the cookie; else it comes with this answer
+        get_token(request)
+    token = _receipt_signer(request.META["CSRF_COOKIE"]).sign(str(initiative.pk))
+    return f"{reverse('initiatives:submitted')}?{urlencode({RECEIPT_PARAMETER: token})}"
+
+
+def receipt_initiative_id(request) -> int | None:
+    """The initiative whose receipt this browser may see now, or None."""
+    token, secret = request.GET.get(RECEIPT_PARAMETER, ""), request.META.get("CSRF_COOKIE")
+    if not token or not secret:
+        return None
+    try:
+        value = _receipt_signer(secret).unsign(token, max_age=RECEIPT_MAX_AGE)
+    except signing.BadSignature:  # tampered, another browser's, or too old (SignatureExpired)
+        return None
+    return int(value) if value.isdigit() else None
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -115,8 +150,7 @@ class InitiativeSubmitView(View):
         if not counted:
             ratelimit.record(self.scope, request, period=settings.SUBMISSION_RATE_PERIOD)
         pending_uploads.clear(request, delete_files=True)
-        request.session[SUBMITTED_SESSION_KEY] = initiative.pk
-        return redirect("initiatives:submitted")
+        return redirect(receipt_url(request, initiative))
 
     def render(self, form, formset, *, kept, status=200, theme=None):
         # The municipality's look once the form knows it: from the page the resident came from,
@@ -138,8 +172,10 @@ class InitiativeSubmittedView(TemplateView):
     template_name = "initiatives/initiative_submitted.html"
 
     def get(self, request, *args, **kwargs):
-        pk = request.session.get(SUBMITTED_SESSION_KEY)
-        self.initiative = Initiative.objects.select_related("village", "municipality").filter(pk=pk).first()
+        pk = receipt_initiative_id(request)
+        self.initiative = (
+            Initiative.objects.select_related("village", "municipality").filter(pk=pk).first() if pk else None
+        )
         if self.initiative is None:
             return redirect("initiatives:submit")
         return super().get(request, *args, **kwargs)

@@ -51,7 +51,7 @@ def test_add_cost_lines_in_the_page_and_send(live_server, page):
     email_field.fill("fatima@example.nl")
     email_field.press("Enter")  # sends the form: the add button is no default button with JavaScript
 
-    page.wait_for_url("**/initiatieven/nieuw/ontvangen/")
+    page.wait_for_url("**/initiatieven/nieuw/ontvangen/**")
     initiative = Initiative.objects.get()
     assert sorted(initiative.cost_lines.values_list("description", flat=True)) == ["Klimrek", "Schommels", "Zand"]
 

@@ -121,7 +121,7 @@ def test_resident_submits_follows_replies_and_withdraws(browser, live_server, pa
     page.get_by_role("button", name="Verstuur mijn initiatief").click()
 
     # Confirmation: reference, what happens next, the contact officer, the date.
-    page.wait_for_url("**/initiatieven/nieuw/ontvangen/")
+    page.wait_for_url("**/initiatieven/nieuw/ontvangen/**")
     initiative = Initiative.objects.get()
     text = page.locator("main").inner_text()
     assert initiative.reference in text
@@ -221,7 +221,7 @@ def test_the_form_works_with_the_keyboard_only(page, nunspeet):
     page.keyboard.press("Space")
     focus("main form button[type=submit]")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/initiatieven/nieuw/ontvangen/")
+    page.wait_for_url("**/initiatieven/nieuw/ontvangen/**")
     assert Initiative.objects.get().title == "Bankjes langs het ommetje"
 
 

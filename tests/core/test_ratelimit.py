@@ -61,3 +61,25 @@ def test_no_warning_without_a_proxy(client, settings):
     settings.NUM_PROXIES = 0
     client.get("/")
     assert "proxy" not in healthz(client)[1]
+
+
+def test_record_counts_in_a_window_of_its_own(rf):
+    """On Redis one atomic round trip per record (a new window starts with its period); on the
+    local-memory cache of the tests Django's add and incr. Both count the same."""
+    from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+    from django.core.cache.backends.redis import RedisCache
+
+    request = rf.post("/", REMOTE_ADDR="203.0.113.9")
+    key = ratelimit._key("test-window", request, None)
+    caches[DEFAULT_CACHE_ALIAS].delete(key)
+    assert not ratelimit.is_limited("test-window", request, limit=1)
+    for _ in range(3):
+        ratelimit.record("test-window", request, period=600)
+    assert caches[DEFAULT_CACHE_ALIAS].get(key) == 3
+    assert ratelimit.is_limited("test-window", request, limit=3)
+    assert not ratelimit.is_limited("test-window", request, limit=4)
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, RedisCache):
+        full_key = backend.make_and_validate_key(key)
+        assert 0 < backend._cache.get_client(full_key).ttl(full_key) <= 600  # the first record's window
+    backend.delete(key)

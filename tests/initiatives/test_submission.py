@@ -26,6 +26,7 @@ from initiatives.services.workflow import TransitionNotAllowed
 from initiatives.tasks import lost_link_answer_task
 from notifications.constants import OutboxStatus
 from notifications.models import OutboxMail
+from notifications.services import notification_preference_set
 from tests.initiatives.factories import InitiativeFactory, ThemeFactory
 from tests.initiatives.helpers import form_data, pdf, tracking_url_from
 from tests.municipalities.factories import MunicipalityFactory, OfficerMembershipFactory
@@ -127,6 +128,32 @@ class InitiativeSubmitTests:
         with django_capture_on_commit_callbacks(execute=True):
             submit(village)
         assert {m.to[0] for m in mail.outbox} == {"jan@example.nl", *(o.user.email for o in others)}
+
+    @pytest.mark.parametrize("village_officers", [True, False])
+    def test_an_officer_who_chose_the_digest_gets_the_notice_in_it(
+        self, village, village_officers, django_capture_on_commit_callbacks
+    ):
+        portfolio = {"villages": [village]} if village_officers else {}
+        digest, single = OfficerMembershipFactory.create_batch(2, municipality=village.municipality, **portfolio)
+        notification_preference_set(user=digest.user, daily_digest=True)
+        notification_preference_set(user=single.user, daily_digest=False)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            initiative = submit(village)
+        assert len(callbacks) == 1  # one hand-off to the worker for all of the submission's mails
+        assert sorted(initiative.mails.values_list("to", "status")) == sorted(
+            [
+                ("jan@example.nl", OutboxStatus.SENT),
+                (digest.user.email, OutboxStatus.HELD),
+                (single.user.email, OutboxStatus.SENT),
+            ]
+        )
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(["jan@example.nl", single.user.email])
+
+    def test_numbers_stay_unique_and_in_order_when_a_submission_fails(self, village):
+        first = submit(village)
+        with pytest.raises(ValidationError):
+            submit(village, title="x" * 201)  # caught by the model check after the number was taken
+        assert submit(village).reference == f"{first.reference[:5]}{int(first.reference[5:]) + 1:04d}"
 
 
 class MoneyCheckTests:

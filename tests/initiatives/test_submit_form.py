@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 from django import forms
@@ -312,3 +313,84 @@ class OptionalMarkTests:
         labels = field_labels(client.get(URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode())
         assert "niet verplicht" not in labels["publication_consent"]
         assert "niet verplicht" not in labels["is_right_to_challenge"]
+
+
+class ReceiptPageTests:
+    """After the form: the receipt page, with the reference and the resident's email address, for
+    the browser that sent it only, for an hour (a signed link bound to its CSRF cookie, no
+    session row)."""
+
+    def submit(self, client, village):
+        client.get(URL)  # the form: the browser gets its CSRF cookie
+        response = post(client, form_data(village))
+        assert response.status_code == 302
+        return response["Location"]
+
+    def test_the_browser_that_sent_the_form_sees_its_receipt(self, client, village):
+        location = self.submit(client, village)
+        assert location.startswith("/initiatieven/nieuw/ontvangen/?bewijs=")
+        response = client.get(location)
+        initiative = Initiative.objects.get()
+        assert response.status_code == 200
+        assert initiative.reference in response.content.decode()
+        assert initiative.initiator_email in response.content.decode()
+        assert "no-cache" in response["Cache-Control"]
+
+    def test_no_session_row_is_written(self, client, village):
+        from django.contrib.sessions.models import Session
+
+        self.submit(client, village)
+        assert not Session.objects.exists()
+        assert "sessionid" not in client.cookies
+
+    def test_a_browser_without_a_csrf_cookie_gets_one_with_the_link(self, client, village):
+        response = post(client, form_data(village))  # no GET of the form first
+        assert response.status_code == 302
+        assert "csrftoken" in response.cookies
+        assert client.get(response["Location"]).status_code == 200
+
+    def test_another_browser_with_the_same_link_is_sent_to_the_form(self, client, village):
+        from django.test import Client
+
+        location = self.submit(client, village)
+        other = Client()
+        other.get(URL)  # a CSRF cookie of its own
+        for browser in (other, Client()):
+            response = browser.get(location)
+            assert response.status_code == 302
+            assert response["Location"] == URL
+
+    @pytest.mark.parametrize("change", ["tamper", "other-id", "empty"])
+    def test_a_changed_link_is_sent_to_the_form(self, client, village, change):
+        location = self.submit(client, village)
+        path, token = location.split("?bewijs=")
+        value, stamp, signature = unquote(token).split(":")
+        broken = {
+            "tamper": f"{value}:{stamp}:{signature[:-2]}xx",
+            "other-id": f"{int(value) + 1}:{stamp}:{signature}",
+            "empty": "",
+        }[change]
+        response = client.get(f"{path}?bewijs={broken}")
+        assert response.status_code == 302
+        assert response["Location"] == URL
+
+    def test_the_link_expires(self, client, village, monkeypatch):
+        from initiatives.views import public
+
+        location = self.submit(client, village)
+        monkeypatch.setattr(public, "RECEIPT_MAX_AGE", -1)
+        assert client.get(location)["Location"] == URL
+
+
+def test_a_submission_asks_a_fixed_number_of_queries(client, village, django_assert_max_num_queries):
+    """The form's two look-ups, then one transaction (the reference number, the initiative and
+    its statistics mark, themes, cost lines, history, the officers with their digest choice and
+    all mails in one INSERT); no session row (bench/results/server.md)."""
+    from tests.municipalities.factories import OfficerMembershipFactory
+
+    OfficerMembershipFactory.create_batch(2, municipality=village.municipality, villages=[village])
+    theme = ThemeFactory()
+    client.get(URL)
+    with django_assert_max_num_queries(16):
+        response = post(client, form_data(village, themes=[theme.pk]))
+    assert response.status_code == 302

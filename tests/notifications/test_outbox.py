@@ -324,7 +324,7 @@ class BrokerDownTests:
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("initiatives:submit"), form_data(village))
         assert response.status_code == 302
-        assert response["Location"] == reverse("initiatives:submitted")
+        assert response["Location"].startswith(reverse("initiatives:submitted"))
         initiative = Initiative.objects.get()
         assert sorted(initiative.mails.values_list("to", "status")) == sorted(
             [("fatima@example.nl", OutboxStatus.PENDING)]
