@@ -14,7 +14,8 @@ Audiences:
 from collections.abc import Callable
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, Q, QuerySet, Value
+from django.db.models.functions import Cast
 
 OFFICERS = "officers"
 STAFF = "staff"
@@ -47,6 +48,19 @@ def officer_municipality_ids(user) -> QuerySet | list[int]:
     )
 
 
+def _in_municipalities(path, ids) -> Q:
+    """`path` in `ids`. Known ids are written as bigints, the type of the municipality keys:
+    PostgreSQL compares `municipality_id = 1` (an integer) with an operator that a GIN index
+    on (municipality, words) cannot use, so the officer's text search would read its words'
+    hits in every municipality (initiatives migration 0023). A subquery has the keys' type."""
+    if isinstance(ids, QuerySet):
+        return Q(**{f"{path}__in": ids})
+    # Through the key itself (`…__pk`): a foreign key's `__in` takes plain values only. Django
+    # reads the key from the foreign key's column, without a join.
+    lookup = "pk__in" if path == "pk" else f"{path}__pk__in"
+    return Q(**{lookup: [Cast(Value(pk), BigIntegerField()) for pk in ids]})
+
+
 # Who else sees a municipality's STAFF data besides its officers: each function takes a user and
 # returns a subquery of municipality ids. The apps that know those people register them in their
 # AppConfig.ready() (vision: the DKK facilitators and the progress-group members), so this
@@ -65,7 +79,7 @@ def visible_municipality_q(user, audience, path="municipality") -> Q | None:
         return Q(pk__in=[])
     if user.is_superuser:
         return None
-    q = Q(**{f"{path}__in": officer_municipality_ids(user)})
+    q = _in_municipalities(path, officer_municipality_ids(user))
     if audience == STAFF:
         for municipality_ids in _staff_scopes:
             q |= Q(**{f"{path}__in": municipality_ids(user)})
