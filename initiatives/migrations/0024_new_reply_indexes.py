@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0022_gallery_municipality_index'),
+        ('initiatives', '0023_search_indexes_per_municipality'),
         ('municipalities', '0008_theme'),
         ('villages', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
