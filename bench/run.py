@@ -185,9 +185,9 @@ SEPARATE = {
 def result_header(path: Path) -> str:
     """The command and date lines of a committed result file, shortened to one phrase."""
     facts = {}
-    for line in path.read_text().splitlines()[:12]:
+    for line in path.read_text().splitlines():
         for key in ("Command", "Date"):
-            if line.startswith(f"- {key}: "):
+            if line.startswith(f"- {key}: ") and key not in facts:
                 facts[key] = line.removeprefix(f"- {key}: ").split(" (")[0]
     return ", ".join(f"{key.lower()} {value}" for key, value in facts.items()) or "no header"
 

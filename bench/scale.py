@@ -331,6 +331,23 @@ def report(run_result, args, command: str) -> str:
     small, large = data["small"], data["large"]
     names = run_result["names"]
     lines = [
+        "## Goals",
+        "",
+        f"Of the run below ({args.label or 'Run'}); `bench/run.py` copies this table into `summary.md`.",
+        "",
+        "| Goal | Result | Verdict |",
+        "|---|---|---|",
+    ]
+    for row in results:
+        _name, page, case, who, _url = row["case"]
+        s, g = row["small"], row["large"]
+        lines.append(
+            f"| {page}, {case}, as {who}: ≤ 1.2× and the same queries at {large['initiatives']:,} "
+            f"| {s['median']:.1f} → {g['median']:.1f} ms ({row['ratio']:.2f}×), queries {s['queries']} → "
+            f"{g['queries']} | {verdict(row)} |"
+        )
+    lines += [
+        "",
         f"## {args.label or 'Run'}",
         "",
         f"- Command: `` {command} `` (from the repository root, `.venv/bin/python`)",
