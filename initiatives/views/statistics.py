@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from core import charts
 from core.csv import BOM, spreadsheet_writer
-from core.widgets import DateInput
+from core.widgets import DateInput, FastSelect
 from initiatives.statistics import MONEY_WHOLE, PERCENT, TABLES, Display, Period, display, tables_from
 from initiatives.statistics_rollups import statistics_figures
 from municipalities.access import OfficerRequiredMixin
@@ -45,6 +45,7 @@ class StatisticsForm(forms.Form):
                 to_field_name="slug",
                 required=False,
                 empty_label=gettext_lazy("All municipalities"),
+                widget=FastSelect,  # 342 options: one template per option took a tenth of the page
             )
 
     def clean(self):
