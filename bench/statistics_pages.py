@@ -215,10 +215,11 @@ def main(argv=None):
         data = seeded.data_line()
     try:
         results = run(args, clock)
+        # Before the drop: the report asks the database for PostgreSQL's version.
+        text = report(results, command=command.strip(), data=data, args=args)
     finally:
         if not args.reuse and not args.keep:
             drop_database(args.database_url)
-    text = report(results, command=command.strip(), data=data, args=args)
     print(text)
     if args.save:
         args.save.write_text(text)  # bench/results/statistics.md gathers the runs with their verdicts

@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import numberformat, timezone
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from core.working_days import working_days_between
@@ -45,6 +45,11 @@ from initiatives.models import (
 TEXT, COUNT, MONEY, MONEY_WHOLE, PERCENT, DAYS = "text", "count", "money", "money_whole", "percent", "days"
 SCORE = "score"  # an average on a scale, one decimal
 SUPPORTED_OUTCOMES = (DecisionOutcome.SUPPORTED, DecisionOutcome.PARTLY_SUPPORTED)
+# Over several municipalities, a table of villages shows this many on the page (the most first)
+# and the others added up in one row; its CSV file has every village, and a municipality's own
+# page shows all of its villages. 5,000 rows and bars are no page to read (and took most of its
+# time: bench/results/scale.md).
+TOP_VILLAGES = 25
 
 
 # The period --------------------------------------------------------------------------------
@@ -103,12 +108,28 @@ class Table:
     note: str = ""
     wide: bool = False
     figures: dict = field(default_factory=dict)
+    top: int | None = None  # the page shows the first `top` rows and the others added up; None: all
+    rest_label: str = ""  # names the row of the others
+    top_note: str = ""  # says so under the table
+
+    @property
+    def page_rows(self) -> list[list]:
+        """The rows the page shows: all of them, or the first `top` and one row adding up the rest
+        (the CSV file always has every row)."""
+        if self.top is None or len(self.rows) <= self.top:
+            return self.rows
+        rest = self.rows[self.top :]
+        sums = [
+            sum((row[i] for row in rest), Decimal("0") if column.kind in (MONEY, MONEY_WHOLE) else 0)
+            for i, column in enumerate(self.columns[1:], start=1)
+        ]
+        return [*self.rows[: self.top], [self.rest_label, *sums]]
 
     @property
     def html_rows(self) -> SafeString:
         """The body's rows as HTML, localised: made here, not by a template loop per cell (with a
         thousand villages the loops took most of the page's time: bench/results/statistics.md)."""
-        return self._html(self.rows, "<tr>", ' class="fw-normal"')
+        return self._html(self.page_rows, "<tr>", ' class="fw-normal"')
 
     @property
     def html_footer(self) -> SafeString:
@@ -440,12 +461,30 @@ def _village_label(village: str, municipality: str, several: bool) -> str:
     return f"{village} ({municipality})" if several else village
 
 
+def _top_villages(table: Table, several: bool, value: int) -> Table:
+    """Over several municipalities, only the first TOP_VILLAGES rows on the page and in its chart
+    (the rows come most first), the others added up in one row."""
+    if not several or len(table.rows) <= TOP_VILLAGES:
+        return table
+    others = len(table.rows) - TOP_VILLAGES
+    table.top = TOP_VILLAGES
+    table.rest_label = ngettext("%(count)s other village", "%(count)s other villages", others) % {
+        "count": Display()(others, COUNT)
+    }
+    table.top_note = _(
+        "Only the %(top)s villages at the top are shown; the last row adds up the other %(others)s. "
+        "The spreadsheet (CSV) has every village. Choose a municipality to see all of its villages."
+    ) % {"top": TOP_VILLAGES, "others": Display()(others, COUNT)}
+    table.chart = [(row[0], row[value]) for row in table.rows[:TOP_VILLAGES]]
+    return table
+
+
 def village_table(figures: Figures, names: Names) -> Table:
     grouped = [(n, names.villages[v], names.municipalities[m][0]) for (m, v), n in figures.villages.items() if n]
     grouped.sort(key=lambda g: (-g[0], g[1], g[2]))
     several = len({municipality for _n, _v, municipality in grouped}) > 1
     rows = [[_village_label(village, municipality, several), n] for n, village, municipality in grouped]
-    return Table(
+    table = Table(
         slug="village",
         title=_("Initiatives by village"),
         columns=[Column(_("Village"), TEXT), Column(_("Initiatives"))],
@@ -453,6 +492,7 @@ def village_table(figures: Figures, names: Names) -> Table:
         footer=[[_("Total"), sum(n for _label, n in rows)]] if rows else [],
         chart=[(label, n) for label, n in rows],
     )
+    return _top_villages(table, several, 1)
 
 
 @dataclass
@@ -581,12 +621,15 @@ def support_table(figures: Figures, names: Names) -> Table:
 
 
 def funds_table(figures: Figures, names: Names) -> Table:
-    """Grants that are not withdrawn, by the village of their initiative."""
+    """Grants that are not withdrawn, by the village of their initiative: in one municipality by
+    name, over several the most money first (the page shows the first TOP_VILLAGES)."""
     grouped = sorted(
         (names.municipalities[m][0], names.villages[v], committed, paid)
         for (m, v), (committed, paid) in figures.funds.items()
     )
     several = len({municipality for municipality, *_rest in grouped}) > 1
+    if several:
+        grouped.sort(key=lambda g: -(g[2] + g[3]))  # stable: by name within the same amount
     rows = [
         [_village_label(village, municipality, several), committed, paid, committed + paid]
         for municipality, village, committed, paid in grouped
@@ -595,7 +638,7 @@ def funds_table(figures: Figures, names: Names) -> Table:
     if rows:
         sums = [sum((row[i] for row in rows), Decimal("0")) for i in (1, 2, 3)]
         footer = [[_("Total"), *sums]]
-    return Table(
+    table = Table(
         slug="funds",
         title=_("Fund money by village"),
         columns=[
@@ -612,6 +655,7 @@ def funds_table(figures: Figures, names: Names) -> Table:
         wide=True,
         figures={"granted": footer[0][3] if footer else Decimal("0")},
     )
+    return _top_villages(table, several, 3)
 
 
 def role_table(figures: Figures, names: Names) -> Table:

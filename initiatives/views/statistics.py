@@ -18,7 +18,8 @@ from django.views.generic import TemplateView
 
 from core import charts
 from core.csv import BOM, spreadsheet_writer
-from core.widgets import DateInput
+from core.gc_pause import gc_paused
+from core.widgets import DateInput, FastSelect
 from initiatives.statistics import MONEY_WHOLE, PERCENT, TABLES, Display, Period, display, tables_from
 from initiatives.statistics_rollups import statistics_figures
 from municipalities.access import OfficerRequiredMixin
@@ -41,10 +42,11 @@ class StatisticsForm(forms.Form):
         if user.is_superuser:
             self.fields["municipality"] = forms.ModelChoiceField(
                 label=gettext_lazy("Municipality"),
-                queryset=Municipality.objects.visible_to(user),
+                queryset=Municipality.objects.visible_to(user).only("slug", "name"),  # not 33 columns x 342
                 to_field_name="slug",
                 required=False,
                 empty_label=gettext_lazy("All municipalities"),
+                widget=FastSelect,  # 342 options: one template per option took a tenth of the page
             )
 
     def clean(self):
@@ -90,6 +92,14 @@ class StatisticsScopeMixin(OfficerRequiredMixin):
 @method_decorator(never_cache, name="dispatch")
 class StatisticsView(StatisticsScopeMixin, TemplateView):
     template_name = "initiatives/officer/statistics.html"
+
+    def get(self, request, *args, **kwargs):
+        """The figures and the page made with the cycle collector paused (core/gc_pause.py: over
+        every municipality its runs took a quarter to a third of the page's CPU)."""
+        with gc_paused():
+            response = super().get(request, *args, **kwargs)
+            response.render()
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

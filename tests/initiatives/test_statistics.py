@@ -289,6 +289,61 @@ class TestScope:
         assert "municipality" in response.context["form"].errors
 
 
+class TestManyVillages:
+    """Over several municipalities the page shows the top villages and adds up the others (at
+    national scale 5,000 rows and bars); the CSV file and a municipality's own page have all."""
+
+    @pytest.fixture(autouse=True)
+    def two_on_the_page(self, monkeypatch):
+        monkeypatch.setattr("initiatives.statistics.TOP_VILLAGES", 2)
+
+    def test_every_municipality_shows_the_top_and_adds_up_the_rest(self, client, world, known):
+        client.force_login(UserFactory(superuser=True))
+
+        response = client.get(URL, YEAR_2026)
+
+        tables = tables_of(response)
+        village = tables["village"]
+        assert len(village.rows) == 3  # every village stays in the table (and its CSV file)
+        assert village.page_rows == [
+            [f"Hulshorst ({world.a.name})", 4],
+            [f"Vierhouten ({world.a.name})", 3],
+            ["1 ander dorp", 1],
+        ]
+        assert village.footer == [["Totaal", 8]]
+        assert [label for label, _n in village.chart] == [f"Hulshorst ({world.a.name})", f"Vierhouten ({world.a.name})"]
+        funds = tables["funds"]  # over several municipalities: the most money first
+        assert [row[3] for row in funds.rows] == [Decimal("9999.00"), Decimal("2000.00"), Decimal("1500.00")]
+        assert funds.page_rows[-1] == ["1 ander dorp", Decimal("1000.00"), Decimal("500.00"), Decimal("1500.00")]
+        assert len(funds.chart) == 2
+        html = response.content.decode()
+        assert html.count("Alleen de bovenste 2 dorpen staan hier; de laatste rij telt de andere 1 bij elkaar op.") == 2
+        assert '<th scope="row" class="fw-normal">1 ander dorp</th><td class="text-end">1</td>' in html
+        assert 'id="chart-village"' in html and 'id="chart-funds"' in html
+
+    def test_the_csv_file_has_every_village(self, client, world, known):
+        client.force_login(UserFactory(superuser=True))
+
+        villages = read_csv(client.get(csv_url("village"), YEAR_2026))
+        funds = read_csv(client.get(csv_url("funds"), YEAR_2026))
+
+        assert [row[1] for row in villages[1:]] == ["4", "3", "1", "8"]
+        assert [row[3] for row in funds[1:]] == ["9999,00", "2000,00", "1500,00", "13499,00"]
+
+    def test_one_municipality_shows_all_of_its_villages(self, client, world, known):
+        client.force_login(UserFactory(superuser=True))
+
+        chosen = tables_of(client.get(URL, {**YEAR_2026, "municipality": world.a.slug}))
+        client.force_login(world.officer)
+        own = tables_of(client.get(URL, YEAR_2026))
+
+        for tables in (chosen, own):
+            assert tables["village"].page_rows == [["Hulshorst", 4], ["Vierhouten", 3]]
+            assert tables["village"].top_note == ""
+            assert [row[0] for row in tables["funds"].page_rows] == ["Hulshorst", "Vierhouten"]  # by name
+            assert len(tables["funds"].chart) == 2
+
+
 class TestPeriod:
     def test_local_dates_decide_and_both_ends_are_included(self, world):
         before = InitiativeFactory(village=world.north, submitted_at=at(2025, 12, 31, 23, 59))
