@@ -97,7 +97,10 @@ class EstimatingPaginator(Paginator):
     def count(self):
         from django.db import connections
 
-        ids = ids_sql(self.object_list)
+        try:
+            ids = ids_sql(self.object_list)
+        except EmptyResultSet:  # `none()` (a filter form with errors): nothing to count
+            return 0
         with connections[self.object_list.db].cursor() as cursor:
             cursor.execute(*self._capped_count_sql(ids))
             counted = cursor.fetchone()[0]
