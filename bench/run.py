@@ -183,13 +183,12 @@ SEPARATE = {
 
 
 def result_header(path: Path) -> str:
-    """The command and date lines of a committed result file, shortened to one phrase."""
-    facts = {}
+    """When a committed result file was measured, from its first "- Date:" line (its command is in
+    the file)."""
     for line in path.read_text().splitlines():
-        for key in ("Command", "Date"):
-            if line.startswith(f"- {key}: ") and key not in facts:
-                facts[key] = line.removeprefix(f"- {key}: ").split(" (")[0]
-    return ", ".join(f"{key.lower()} {value}" for key, value in facts.items()) or "no header"
+        if line.startswith("- Date: "):
+            return "measured " + line.removeprefix("- Date: ").split(" (")[0]
+    return "no date"
 
 
 def separate_runs(output_dir: Path) -> list[str]:
