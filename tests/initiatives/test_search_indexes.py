@@ -5,6 +5,8 @@ if either changes alone, PostgreSQL silently falls back to computing every row's
 These tests read the plan, so they catch that.
 """
 
+from contextlib import contextmanager
+
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,6 +33,26 @@ def plan(queryset, *, sort=True, walk_an_index=True) -> str:
             cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@contextmanager
+def only_index(keep: str):
+    """The initiatives table with no index but `keep` (and those behind constraints), in a
+    transaction that is rolled back. On a table of a few rows several indexes can cost the
+    same, and the planner's pick among them is chance: without the others, the plan shows
+    whether `keep` can serve the query at all."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE i.indrelid = 'initiatives_initiative'::regclass AND NOT i.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
+            )
+            for (name,) in cursor.fetchall():
+                if name != keep:
+                    cursor.execute(f'DROP INDEX "{name}"')
+        yield
+        transaction.set_rollback(True)
 
 
 def test_text_search_uses_an_index_for_each_of_its_conditions():
@@ -115,25 +137,12 @@ def test_each_dashboard_counter_reads_its_own_index():
         "decision_overdue": "init_count_decision",
         "publication_review": "init_count_publication",
     }
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'initiatives_initiative' "
-            "AND indexname NOT LIKE %s AND indexname NOT LIKE %s",
-            ["%pkey", "%key"],
-        )
-        others = [row[0] for row in cursor.fetchall()]
     for name, index in expected.items():
         condition = conditions[name]
         assert isinstance(condition, Q)
-        # On a table of one row other indexes can cost the same (init_open_decdue serves overdue
-        # decisions too): without them, the plan shows whether this index can serve the counter.
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                for other in others:
-                    if other != index:
-                        cursor.execute(f'DROP INDEX "{other}"')
+        # init_open_decdue serves overdue decisions too, at the same cost on a table of one row.
+        with only_index(index):
             text = plan(scoped.filter(condition).order_by().values("pk"), sort=False)
-            transaction.set_rollback(True)
         assert index in text, (name, text)
 
 
@@ -142,7 +151,8 @@ def test_the_default_order_of_one_municipality_is_read_from_an_index():
     queryset = Initiative.objects.filter(municipality_id__in=[initiative.municipality_id]).order_by(
         "-submitted_at", "-pk"
     )[:25]
-    text = plan(queryset, sort=False)
+    with only_index("init_muni_submitted"):
+        text = plan(queryset, sort=False)
     assert "init_muni_submitted" in text, text
     assert "Sort" not in text.split("init_muni_submitted")[0], text
 
@@ -150,5 +160,6 @@ def test_the_default_order_of_one_municipality_is_read_from_an_index():
 def test_the_public_gallery_reads_its_newest_page_from_an_index():
     InitiativeFactory(publication_consent=True)
     queryset = Initiative.objects.published().select_related("village", "municipality").order_by("-submitted_at")[:20]
-    text = plan(queryset)
+    with only_index("init_published_recent"):  # init_published_muni costs the same on one row
+        text = plan(queryset, sort=False)
     assert "init_published_recent" in text, text
