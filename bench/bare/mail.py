@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.mail.backends.filebased import EmailBackend
 
-SEPARATOR = b"\n" + b"-" * 79 + b"\n"  # what Django's file backend writes after each message
+from core.mail import SEPARATOR  # what Django's file backend writes after each message
 
 
 class FilePerMessageBackend(EmailBackend):
