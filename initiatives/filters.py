@@ -14,7 +14,7 @@ from core.widgets import DateInput, FastSelect, FastTextInput, add_bootstrap_cla
 from initiatives.constants import GrantStatus, HelpKind, Publication, Status
 from initiatives.models import OVERDUE_DECISION, OVERDUE_FIRST_RESPONSE, Grant, Initiative, Theme
 from municipalities.models import Fund, Municipality, OfficerMembership
-from municipalities.scoping import OFFICERS
+from municipalities.scoping import OFFICERS, officer_municipality_ids
 from villages.models import Village
 
 
@@ -77,6 +77,9 @@ def public_village_choices(municipality_slug=None, village_pk=None) -> tuple[lis
     - else only the village in the address, so a link to one village's initiatives still works.
     """
     rows = Village.objects.public().order_by("municipality__name", "name", "pk")
+    if municipality_slug and "\x00" in municipality_slug:
+        # No slug holds one, and PostgreSQL refuses it in a query: the form says it is no choice.
+        return [], True
     if municipality_slug:
         rows = rows.filter(municipality__slug=municipality_slug)
         return [(str(pk), name) for pk, name in rows.values_list("pk", "name")], True
@@ -371,7 +374,10 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
         return form_class
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        # The queryset is the user's municipalities' (`visible_to`, audience OFFICERS): word
+        # starts are read within those municipalities (initiatives migration 0025).
+        user = self.request.user
+        return queryset.search(value, within=None if user.is_superuser else officer_municipality_ids(user))
 
     def filter_help(self, queryset, name, value):
         return queryset.filter(**{f"asks_{HelpKind(value).value}": True})

@@ -40,7 +40,7 @@ def duplicate_candidates(*, initiative: Initiative, text: str):
     match = REFERENCE.match(text or "")
     if match:
         return others.filter(reference=match.group(1))
-    return others.filter(status__in=ACTIVE_STATUSES).search(text)
+    return others.filter(status__in=ACTIVE_STATUSES).search(text, within=[initiative.municipality_id])
 
 
 def duplicate_original(initiative: Initiative) -> Initiative:

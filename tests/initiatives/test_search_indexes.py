@@ -1,4 +1,4 @@
-"""The officers' list uses its indexes on PostgreSQL (migrations 0005, 0006, 0018, 0019 and 0023).
+"""The officers' list uses its indexes on PostgreSQL (migrations 0005, 0006, 0018, 0019, 0023 and 0025).
 
 The index expressions must be exactly what the ORM writes for `InitiativeQuerySet.search()`;
 if either changes alone, PostgreSQL silently falls back to computing every row's tsvector.
@@ -11,7 +11,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from initiatives.models import Initiative
+from initiatives.models import Initiative, word_starts_q
 from tests.initiatives.factories import InitiativeFactory
 
 pytestmark = [
@@ -36,11 +36,11 @@ def plan(queryset, *, sort=True, walk_an_index=True) -> str:
 
 
 @contextmanager
-def only_index(keep: str):
-    """The initiatives table with no index but `keep` (and those behind constraints), in a
+def only_index(*keep: str):
+    """The initiatives table with no index but those in `keep` (and those behind constraints), in a
     transaction that is rolled back. On a table of a few rows several indexes can cost the
     same, and the planner's pick among them is chance: without the others, the plan shows
-    whether `keep` can serve the query at all."""
+    whether those in `keep` can serve the query at all."""
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
@@ -49,16 +49,20 @@ def only_index(keep: str):
                 "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
             )
             for (name,) in cursor.fetchall():
-                if name != keep:
+                if name not in keep:
                     cursor.execute(f'DROP INDEX "{name}"')
         yield
         transaction.set_rollback(True)
 
 
+# One for each arm of the search's OR: whole words, word starts, a reference's start, an address.
+SEARCH_INDEXES = ("init_muni_search_dutch", "init_search_words", "init_reference_prefix", "init_email_upper")
+
+
 def test_text_search_uses_an_index_for_each_of_its_conditions():
     InitiativeFactory.create_batch(3)
     text = plan(Initiative.objects.search("speeltuin"), walk_an_index=False)
-    for index in ("init_muni_search_dutch", "init_muni_search_simple", "init_reference_prefix", "init_email_upper"):
+    for index in SEARCH_INDEXES:
         assert index in text, text
 
 
@@ -70,43 +74,81 @@ def index_conditions(text: str, index: str) -> str:
 
 
 def test_an_officers_text_search_can_read_only_its_municipalitys_hits():
-    """The municipality is a key of both full-text indexes (migration 0023), so PostgreSQL can
-    look the words up within the officer's municipality instead of collecting their hits in the
-    whole country and only then keeping the municipality's (bench/results/scale.md). GIN takes
-    the municipality only when it is compared as a bigint, as `visible_to` writes it: compared
-    as an integer, no plan could use these indexes for it."""
-    from municipalities.scoping import OFFICERS, remember_officer_municipalities
+    """An officer's search looks its words up within the officer's municipality instead of
+    collecting their hits in the whole country and only then keeping the municipality's
+    (bench/results/scale.md). Whole words: the municipality is a key of the Dutch index
+    (migration 0023), which GIN takes only when it is compared as a bigint, as `visible_to`
+    writes it. Word starts: the words are keyed by municipality (migration 0025), and the
+    officer's query names the keyed words of their municipality only."""
+    from municipalities.scoping import OFFICERS, officer_municipality_ids, remember_officer_municipalities
     from tests.municipalities.factories import OfficerMembershipFactory
 
     membership = OfficerMembershipFactory()
     InitiativeFactory.create_batch(2, village__municipality=membership.municipality)
     InitiativeFactory.create_batch(2)
     remember_officer_municipalities(membership.user, [membership])
-    # A table of a few rows is cheapest read from a B-tree of the municipality; without those
-    # (only in this test's transaction, rolled back after it) the plan shows whether the
-    # full-text indexes take the municipality. On a table of 1,000,000 rows PostgreSQL puts it
-    # and the words into one index condition (the EXPLAIN in bench/results/scale.md).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'initiatives_initiative'"
-            " AND indexdef LIKE '%%USING btree %%municipality_id%%'"
-        )
-        for (name,) in cursor.fetchall():
-            cursor.execute(f'DROP INDEX "{name}"')
-    queryset = Initiative.objects.visible_to(membership.user, OFFICERS).search("speeltuin")
-    text = plan(queryset.order_by().values("pk"), walk_an_index=False)
-    index = "init_muni_search_dutch" if "init_muni_search_dutch" in text else "init_muni_search_simple"
-    assert f"municipality_id = '{membership.municipality_id}'::bigint" in index_conditions(text, index), text
+    queryset = Initiative.objects.visible_to(membership.user, OFFICERS).search(
+        "speeltuin", within=officer_municipality_ids(membership.user)
+    )
+    # A table of a few rows is cheapest read from a B-tree of the municipality; with only the
+    # search's indexes (in a transaction rolled back after it) the plan shows whether they can
+    # take the municipality. On a table of 1,000,000 rows PostgreSQL puts it and the words into one
+    # index condition (the EXPLAIN in bench/results/scale.md).
+    with only_index(*SEARCH_INDEXES):
+        text = plan(queryset.order_by().values("pk"), walk_an_index=False)
+    assert f"municipality_id = '{membership.municipality_id}'::bigint" in index_conditions(
+        text, "init_muni_search_dutch"
+    ), text
+    # The word starts' arm alone (on a few rows the municipality's key in the Dutch index is
+    # cheapest for the whole search): PostgreSQL computed the query while it planned, the keyed
+    # word of this municipality only (in the plan, the quotes in the literal are doubled).
+    word_starts = Initiative.objects.filter(
+        word_starts_q(["speeltuin"], within=officer_municipality_ids(membership.user))
+    )
+    with only_index("init_search_words"):
+        text = plan(word_starts.order_by().values("pk"), walk_an_index=False)
+    condition = index_conditions(text, "init_search_words")
+    assert f"''~{membership.municipality_id}~speeltuin'':*" in condition, text
+    assert "''speeltuin'':*" not in condition, text
 
 
 def test_the_search_of_every_municipality_reads_the_same_indexes_by_their_words():
-    """A GIN index with several columns serves a condition on any of them: the platform admin's
-    search (no municipality) uses the indexes of migration 0023 too."""
+    """The platform admin's search (no municipality) reads the same indexes: a GIN index with
+    several columns serves a condition on any of them, and the words index holds the plain
+    words next to the keyed ones."""
     InitiativeFactory.create_batch(3)
     text = plan(Initiative.objects.search("speeltuin").order_by().values("pk"), walk_an_index=False)
-    for index in ("init_muni_search_dutch", "init_muni_search_simple"):
-        condition = index_conditions(text, index)
-        assert "to_tsvector" in condition and "municipality_id" not in condition, text
+    condition = index_conditions(text, "init_muni_search_dutch")
+    assert "to_tsvector" in condition and "municipality_id" not in condition, text
+    condition = index_conditions(text, "init_search_words")
+    assert "''speeltuin'':*" in condition and "~" not in condition, text
+
+
+@pytest.mark.parametrize(
+    "text", ["speel", "Speeltuin", "tuin", "O'Brien", "obrien@example.nl", "foo_bar", "de vries", "x"]
+)
+def test_word_starts_within_municipalities_find_what_the_search_of_every_municipality_finds_there(text):
+    """`search(within=…)` reads the words keyed by municipality (migration 0025): for any
+    text, exactly the rows the search of every municipality finds in those municipalities,
+    with the ids as a list or as a query."""
+    from municipalities.models import Municipality
+    from tests.villages.factories import VillageFactory
+
+    villages = VillageFactory.create_batch(3)
+    titles = ["Speeltuin bij de kerk", "Een tuinfeest", "foo_bar en baz", "Xylofoon", "Bankje"]
+    for village in villages:
+        for title in titles:
+            InitiativeFactory(
+                village=village, title=title, initiator_name="Jan O'Brien de Vries", initiator_email="obrien@example.nl"
+            )
+    InitiativeFactory(village=villages[0], title="Iets anders", initiator_name="Piet", initiator_email="p@example.nl")
+    chosen = [villages[0].municipality_id, villages[2].municipality_id]
+    expected = set(Initiative.objects.search(text).filter(municipality_id__in=chosen).values_list("pk", flat=True))
+    assert expected  # the text finds something in those municipalities
+    for within in (chosen, Municipality.objects.filter(pk__in=chosen).values("pk")):
+        searched = Initiative.objects.search(text, within=within).filter(municipality_id__in=chosen)
+        found = set(searched.values_list("pk", flat=True))
+        assert found == expected, within
 
 
 def test_text_search_does_not_test_every_hit_again():
