@@ -10,8 +10,9 @@ the rest of the officers' dashboard (bench/results/triage_list_profile.md). `Est
 - without `values`, a first page that fits needs no COUNT query, and otherwise at most
   `exact_up_to + 1` rows are counted;
 - when there are more, it takes PostgreSQL's planner estimate of the number of rows and sets
-  `count_is_estimate`, so the page can say "about". Other databases give no estimate: there the
-  count is exact.
+  `count_is_estimate`, so the page can say "about". The count's statement asks for it too
+  (`planner_rows()`, core migration 0003), only when the count reached the limit: no statement
+  of its own. Other databases give no estimate: there the count is exact.
 
 With an estimate, the estimate never decides which rows exist: `has_next` comes from the rows
 themselves, a page past the estimated last page is shown when it has rows, and a page past the
@@ -22,7 +23,7 @@ import json
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import IntegerField, QuerySet
+from django.db.models import Field, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
@@ -50,6 +51,15 @@ def planner_estimate(queryset, ids=None) -> int | None:
     if isinstance(plan, str):
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def planner_estimate_sql(ids, connection) -> tuple[str, tuple] | None:
+    """The planner's estimate of the rows of `ids` (`ids_sql`) as an SQL expression with its
+    parameters, for the count's own statement; None on other databases than PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return None
+    # The ORM's SQL with its values written in by the driver, as one text parameter.
+    return "planner_rows(%s)", (connection.ops.compose_sql(*ids),)
 
 
 def rounded(number: int) -> int:
@@ -89,9 +99,22 @@ class EstimatingPaginator(Paginator):
         self._pages_seen = 0  # pages known to exist
 
     def _capped_count_sql(self, ids) -> tuple[str, tuple]:
-        """`SELECT COUNT(*) FROM (SELECT id ... LIMIT n)`: at most exact_up_to + 1 rows counted."""
+        """`SELECT COUNT(*) FROM (SELECT id ... LIMIT n)`: at most exact_up_to + 1 rows counted.
+
+        On PostgreSQL `SELECT ARRAY[count, estimate]`, the estimate (`planner_estimate_sql`) only
+        when the count reached the limit, else NULL."""
+        from django.db import connections
+
         # The ORM's own SQL with its parameters, and a LIMIT as a parameter: nothing typed goes in.
-        return f"SELECT COUNT(*) FROM ({ids[0]} LIMIT %s) counted", (*ids[1], self.exact_up_to + 1)  # noqa: S608
+        counted = f"SELECT COUNT(*) FROM ({ids[0]} LIMIT %s) counted"  # noqa: S608
+        params = (*ids[1], self.exact_up_to + 1)
+        estimate = planner_estimate_sql(ids, connections[self.object_list.db])
+        if estimate is None:
+            return counted, params
+        return (
+            f"SELECT ARRAY[capped.n, CASE WHEN capped.n > %s THEN {estimate[0]} END] FROM ({counted}) capped(n)",  # noqa: S608
+            (self.exact_up_to, *estimate[1], *params),
+        )
 
     @cached_property
     def count(self):
@@ -106,11 +129,16 @@ class EstimatingPaginator(Paginator):
             counted = cursor.fetchone()[0]
         return self._count_from(counted, ids)
 
-    def _count_from(self, counted: int, ids) -> int:
-        """The count, from the capped count of the rows: exact up to the limit, estimated beyond."""
+    def _count_from(self, counted, ids) -> int:
+        """The count, from the capped count of the rows (or [that count, the planner's estimate
+        or None]): exact up to the limit, estimated beyond."""
+        estimate = None
+        if isinstance(counted, list):
+            counted, estimate = counted
         if counted <= self.exact_up_to:
             return counted
-        estimate = planner_estimate(self.object_list, ids)
+        if estimate is None:
+            estimate = planner_estimate(self.object_list, ids)
         if estimate is None:
             return self._exact_count()
         self._estimated = True
@@ -201,7 +229,8 @@ class EstimatingPaginator(Paginator):
         except EmptyResultSet:  # `none()`: nothing to ask the database
             self._exact(0)
             return []
-        counted_sql = RawSQL(*self._capped_count_sql(ids), output_field=IntegerField())  # noqa: S611 - the ORM's SQL
+        # A count, or on PostgreSQL [count, estimate]: handed over as the driver reads it.
+        counted_sql = RawSQL(*self._capped_count_sql(ids), output_field=Field())  # noqa: S611 - the ORM's SQL
         rows = list(self._rows().annotate(**{_COUNTED: counted_sql})[: self.per_page + 1])
         counted = rows[0][_COUNTED] if rows else 0
         for row in rows:

@@ -106,3 +106,15 @@ def _extra_holidays_as_seeded():
     seeded = importlib.import_module("core.migrations.0002_extra_holidays").DECREED
     cache_extra_holidays(day for day, _ in seeded)
     working_days_between.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's language (Dutch), whatever an earlier test in the same
+    process left active: a request in English leaves its language on the thread, and a service
+    called outside a request then wrote its messages in English (an order-dependent failure)."""
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -19,12 +19,19 @@ def users():
     return User.objects.order_by("username")
 
 
+def constant_estimate(value):
+    """A stand-in for `planner_estimate_sql` that gives `value` on PostgreSQL."""
+    return lambda ids, connection: ("%s::bigint", (value,)) if connection.vendor == "postgresql" else None
+
+
 @pytest.fixture
 def estimate(monkeypatch):
     """The planner's estimate, set by the test (SQLite has none, PostgreSQL's depends on ANALYZE)."""
 
     def set_to(value):
         monkeypatch.setattr(pagination, "planner_estimate", lambda queryset, ids=None: value)
+        # On PostgreSQL the count's statement asks for it itself: the same number, as a constant.
+        monkeypatch.setattr(pagination, "planner_estimate_sql", constant_estimate(value))
 
     return set_to
 
@@ -138,6 +145,36 @@ def test_postgresql_estimates_without_reading_the_rows(users, django_assert_num_
     with django_assert_num_queries(1):
         estimated = planner_estimate(User.objects.filter(username__startswith="user-"))
     assert 1 <= estimated <= 100
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's estimate is PostgreSQL's")
+@pytest.mark.parametrize("values", [(), ("username",)])
+def test_postgresql_estimates_in_the_counts_own_statement(users, django_assert_num_queries, values):
+    """Beyond the limit the count's statement brings the planner's estimate (`planner_rows`,
+    core migration 0003): a long list costs no statement more than a short one."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {User._meta.db_table}")
+    expected = rounded(max(planner_estimate(users), 11))  # as the paginator rounds it
+    with django_assert_num_queries(1):
+        paginator = EstimatingPaginator(users, 5, exact_up_to=10, values=values)
+        assert paginator.count == expected
+        assert paginator.count_is_estimate
+    if values:
+        with django_assert_num_queries(1):  # the first page of values: its rows and the count together
+            paginator = EstimatingPaginator(users, 5, exact_up_to=10, values=values)
+            paginator.get_page(1)
+            assert paginator.count_is_estimate
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a function of PostgreSQL's")
+def test_planner_rows_estimates_a_select_only():
+    from django.db import DatabaseError, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT planner_rows('SELECT * FROM generate_series(1, 300)')")
+        assert cursor.fetchone()[0] == 300
+        with pytest.raises(DatabaseError, match="SELECT only"), transaction.atomic():
+            cursor.execute("SELECT planner_rows('DELETE FROM auth_user')")
 
 
 def test_other_databases_give_no_estimate(users):

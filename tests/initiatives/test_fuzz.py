@@ -167,6 +167,12 @@ def test_gallery_filters_never_fail(params):
     assert Client().get(reverse("initiatives:list"), params).status_code in (200, 404)
 
 
+@pytest.mark.parametrize("name", ["municipality", "village", "theme", "status", "page"])
+def test_gallery_filters_with_a_nul_character_never_fail(name):
+    """Found by the test above on PostgreSQL, which refuses a NUL character in a query."""
+    assert Client().get(reverse("initiatives:list"), {name: "a\x00b"}).status_code == 200
+
+
 TRACKING_SUFFIXES = ["", "intrekken/", "tevredenheid/", "mijn-gegevens/", "bijlagen/1/"]
 
 
