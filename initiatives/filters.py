@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import kept
-from core.forms import PlainChoices
+from core.forms import PlainChoices, quick_copies
 from core.widgets import DateInput, FastSelect, FastTextInput, add_bootstrap_classes
 from initiatives.constants import GrantStatus, HelpKind, Publication, Status
 from initiatives.models import OVERDUE_DECISION, OVERDUE_FIRST_RESPONSE, Grant, Initiative, Theme
@@ -18,6 +18,7 @@ from municipalities.scoping import OFFICERS, officer_municipality_ids
 from villages.models import Village
 
 
+@quick_copies
 class PublicInitiativeFilter(django_filters.FilterSet):
     """The public gallery's filters; only published initiatives reach it."""
 
@@ -230,6 +231,7 @@ class OfficerChoices:
         )
 
 
+@quick_copies
 class OfficerInitiativeFilter(django_filters.FilterSet):
     """The officers' dashboard list. The view passes a queryset already scoped to the user."""
 
@@ -370,7 +372,7 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
         set on each form's own copies in __init__), so one class serves every request."""
         form_class = type(self)._form_class
         if form_class is None:
-            form_class = type(self)._form_class = super().get_form_class()
+            form_class = type(self)._form_class = quick_copies(super().get_form_class())
         return form_class
 
     def filter_search(self, queryset, name, value):

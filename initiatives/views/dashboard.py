@@ -25,7 +25,7 @@ from django.views.generic import FormView
 from django_filters.views import FilterView
 
 from core.csv import BOM, spreadsheet_writer
-from core.forms import ModelMultipleChoiceField, PlainChoices
+from core.forms import ModelMultipleChoiceField, PlainChoices, quick_copies
 from core.pagination import EstimatingPaginator
 from core.widgets import FastHiddenInput, FastSelect
 from initiatives.constants import Publication, Status
@@ -151,6 +151,7 @@ def _clean_querystring(value: str) -> str:
     return QueryDict(value or "").urlencode()
 
 
+@quick_copies
 class BulkAssignForm(forms.Form):
     initiatives = ModelMultipleChoiceField(
         label=gettext_lazy("Initiatives"), queryset=Initiative.objects.none(), widget=forms.CheckboxSelectMultiple
