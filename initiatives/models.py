@@ -8,7 +8,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Cast, Collate, Concat, Upper
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -69,29 +69,94 @@ OVERDUE_DECISION = "decision"
 NO_FIRST_RESPONSE_OWED = (Status.WITHDRAWN, Status.CLOSED)
 
 
-# The officers' search finds a reference by its start through an index on this expression
-# (migration 0019, PostgreSQL only): the range from the text to the text plus the last character.
-REFERENCE_PREFIX_EXPRESSION = Collate(Upper("reference"), "C")
-LAST_CHARACTER = "\U0010ffff"
+class TextSearch(models.Expression):
+    """The officers' text search on PostgreSQL, as one condition written as SQL in one piece.
 
-# The "simple" words of title, name and e-mail address, each also keyed by the municipality
-# (`~12~speeltuin`), from the function of migration 0025 (PostgreSQL only; GIN init_search_words).
-SEARCH_WORDS_EXPRESSION = models.Func(
-    models.F("municipality_id"),
-    models.F("title"),
-    models.F("initiator_name"),
-    models.F("initiator_email"),
-    function="initiative_search_words",
-    output_field=models.TextField(),  # a tsvector; only ever compared with @@
-)
+    Its arms, each read from an index of its own (tests/initiatives/test_search_indexes.py):
+    - whole words, with Dutch stemming (`websearch_to_tsquery`; index init_muni_search_dutch,
+      migration 0023);
+    - a reference that starts with the text, case-insensitive, written as a range in the "C"
+      collation, from UPPER(text) up to UPPER(text) followed by the highest character (index
+      init_reference_prefix, migration 0019). Unlike LIKE 'TEXT%', whose index condition is
+      only a first sieve, the range is exact, so PostgreSQL need not test every hit of the whole
+      OR again row by row (bench/results/triage_list_profile.md);
+    - the initiator's e-mail address, case-insensitive (init_email_upper);
+    - the starts of words (`words`, "speel" finds "speeltuin"), without stemming, read from the
+      words keyed by municipality when `within` names the municipalities (a list of ids or a
+      query of ids; index init_search_words, migration 0025).
+    `arms` picks some of them (the plan tests read one at a time).
 
+    Built from Django's search expressions (SearchVector, SearchQuery, Collate, Concat, Func)
+    the same condition cost 0.9 ms of CPU to build and 0.85 ms to compile, and a page compiles
+    it twice: a tenth of the officers' list (bench/results/triage_list_profile.md). The SQL is
+    what those expressions wrote, to the letter where an index must recognise its expression.
+    """
 
-class _Matches(models.Func):
-    """`words @@ query` as a condition of its own, to OR with the other arms of a search."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " @@ "
     output_field = models.BooleanField()
+    conditional = True
+    ARMS = ("stemmed", "reference", "email", "words")
+    COLUMNS = ("title", "initiator_name", "initiator_email", "reference", "municipality_id")
+    LAST_CHARACTER = "\U0010ffff"
+
+    def __init__(self, text: str, words=(), *, within=None, arms=ARMS):
+        super().__init__()
+        self.text = text
+        self.words = list(words)[:8]
+        self.arms = tuple(arm for arm in arms if arm != "words" or self.words)
+        self.within = within
+        self.sources = [models.F(name) for name in self.COLUMNS]
+        if "words" in self.arms and isinstance(within, models.QuerySet):
+            from django.contrib.postgres.expressions import ArraySubquery
+
+            self.sources.append(ArraySubquery(within))
+
+    def get_source_expressions(self):
+        return self.sources
+
+    def set_source_expressions(self, expressions):
+        self.sources = list(expressions)
+
+    def as_sql(self, compiler, connection):
+        columns = [compiler.compile(source) for source in self.sources[: len(self.COLUMNS)]]
+        title, name, email, reference, municipality = (sql for sql, _params in columns)
+        params: list = []
+        arms = []
+        if "stemmed" in self.arms:
+            arms.append(
+                f"to_tsvector('dutch'::regconfig, COALESCE({title}, '') || ' ' || COALESCE({name}, '') || ' ' "
+                f"|| COALESCE({email}, '')) @@ (websearch_to_tsquery('dutch'::regconfig, %s))"
+            )
+            params.append(self.text)
+        if "reference" in self.arms:
+            arms.append(
+                f'(UPPER({reference}) COLLATE "C" >= (UPPER(%s) COLLATE "C") '
+                f'AND UPPER({reference}) COLLATE "C" < (UPPER(%s) || %s) COLLATE "C")'
+            )
+            params += [self.text, self.text, self.LAST_CHARACTER]
+        if "email" in self.arms:
+            arms.append(f"UPPER({email}::text) = UPPER(%s)")
+            params.append(self.text)
+        if "words" in self.arms:
+            prefix = " & ".join(f"{word}:*" for word in self.words)
+            words = f"initiative_search_words({municipality}, {title}, {name}, {email})"
+            if self.within is None:
+                arms.append(f"({words} @@ to_tsquery('simple'::regconfig, %s))")
+                params.append(prefix)
+            elif isinstance(self.within, models.QuerySet):
+                array_sql, array_params = compiler.compile(self.sources[-1])
+                arms.append(f"({words} @@ initiative_search_query(({array_sql})::bigint[], %s))")
+                params += [*array_params, prefix]
+            else:
+                # A constant: PostgreSQL computes the query once while it plans.
+                arms.append(f"({words} @@ initiative_search_query(%s::bigint[], %s))")
+                params += [[int(pk) for pk in self.within], prefix]
+        return f"({' OR '.join(arms)})", params
+
+
+def word_starts_q(words: list[str], *, within=None) -> models.Q:
+    """Initiatives with words that start with each of `words` (`\\w+` only), in title, name or
+    e-mail address, without stemming (PostgreSQL, migration 0025); `within` as in `TextSearch`."""
+    return models.Q(TextSearch("", words, within=within, arms=("words",)))
 
 
 class _InArray(models.Func):
@@ -100,38 +165,6 @@ class _InArray(models.Func):
     template = "(%(expressions)s))"
     arg_joiner = " = ANY("
     output_field = models.BooleanField()
-
-
-def word_starts_q(words: list[str], *, within=None) -> models.Q:
-    """Initiatives with words that start with each of `words` (`\\w+` only), in title, name or
-    e-mail address, without stemming (PostgreSQL, migration 0025). `within`: municipality ids
-    (a list or a query of ids): then the words keyed by those municipalities are read, and
-    only their initiatives are found."""
-    from django.contrib.postgres.search import SearchQuery, SearchQueryField
-
-    prefix = " & ".join(f"{word}:*" for word in words)
-    if within is None:
-        query = SearchQuery(prefix, config="simple", search_type="raw")
-    else:
-        query = models.Func(
-            _bigint_array(within),
-            models.Value(prefix),
-            function="initiative_search_query",
-            output_field=SearchQueryField(),
-        )
-    return models.Q(_Matches(SEARCH_WORDS_EXPRESSION, query))
-
-
-def _bigint_array(ids):
-    """Municipality ids as the bigint[] `initiative_search_query()` takes: a list as a constant
-    (PostgreSQL then computes the query once while it plans), a query of ids as its array."""
-    from django.contrib.postgres.expressions import ArraySubquery
-    from django.contrib.postgres.fields import ArrayField
-
-    array = ArrayField(models.BigIntegerField())
-    if isinstance(ids, models.QuerySet):
-        return Cast(ArraySubquery(ids), array)
-    return Cast(models.Value([int(pk) for pk in ids]), array)
 
 
 def _bigints(ids) -> list:
@@ -353,30 +386,10 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         if not text:
             return self
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchVector
-
-            fields = ("title", "initiator_name", "initiator_email")
-            # The reference starts with the text (case-insensitive, as `istartswith`), written as a
-            # range in the "C" collation: all references from UPPER(text) up to UPPER(text)
-            # followed by the highest character. Unlike LIKE 'TEXT%', whose index condition is
-            # only a first sieve, the range is exact, so PostgreSQL need not test every hit of the
-            # whole OR again row by row (recomputing both tsvectors: bench/results/triage_list_profile.md).
-            prefix = Upper(models.Value(text, output_field=models.TextField()))
-            matches = (
-                models.Q(stemmed=SearchQuery(text, config="dutch", search_type="websearch"))
-                | models.Q(
-                    reference_c__gte=Collate(prefix, "C"),
-                    reference_c__lt=Collate(Concat(prefix, models.Value(LAST_CHARACTER)), "C"),
-                )
-                | models.Q(initiator_email__iexact=text)
-            )
             # Word starts too ("speel" finds "speeltuin"): a prefix query without stemming.
-            words = re.findall(r"\w+", text)[:8]
-            if words:
-                matches |= word_starts_q(words, within=within)
-            aliases = {"stemmed": SearchVector(*fields, config="dutch"), "reference_c": REFERENCE_PREFIX_EXPRESSION}
+            matches = TextSearch(text, re.findall(r"\w+", text), within=within)
             if within is None:
-                return self.alias(**aliases).filter(matches)
+                return self.filter(matches)
             # Within municipalities the hits are few (202 of 2,924 at 1,000,000, scale.md), but
             # PostgreSQL guessed they were common enough to walk the municipality's initiatives in
             # their order and test each (both tsvectors computed again, 28 ms for 26 rows). As an
@@ -387,7 +400,6 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             hits = (
                 type(self)(self.model, using=self._db)
                 .filter(municipality__pk__in=within if isinstance(within, models.QuerySet) else _bigints(within))
-                .alias(**aliases)
                 .filter(matches)
                 .order_by()
                 .values("pk")
