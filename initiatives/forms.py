@@ -105,8 +105,10 @@ class GroupedVillageField(forms.TypedChoiceField):
 
     def clean(self, value):
         pk = super().clean(value)
-        # A slice, not .first(): no ORDER BY to build for a look-up by primary key.
-        village = next(iter(Village.objects.public().select_related("municipality").filter(pk=pk)[:1]), None)
+        # No ORDER BY for a look-up by primary key: a slice alone would still compile the model's
+        # ordering (the municipality's name, a join) on every submission (bench/results/server.md).
+        villages = Village.objects.public().select_related("municipality").filter(pk=pk).order_by()
+        village = next(iter(villages[:1]), None)
         if village is None:
             raise ValidationError(_("Choose a village from the list."))
         return village
