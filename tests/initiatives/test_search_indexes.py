@@ -151,6 +151,32 @@ def test_word_starts_within_municipalities_find_what_the_search_of_every_municip
         assert found == expected, within
 
 
+@pytest.mark.parametrize(
+    ("title", "name", "email"),
+    [
+        ("Speeltuin bij de Kerk", "Jan O'Brien", "jan.o'brien@example.nl"),
+        ("Café 't Hoekje & foo_bar", "Zoë d'Arc", None),
+        ("a\\b  c''d", "", ""),
+        ("", None, None),
+    ],
+)
+def test_the_words_are_each_word_once_as_it_is_and_once_keyed_by_municipality(title, name, email):
+    """initiative_search_words() (migrations 0025 and 0026): the "simple" words with their
+    positions, and each of them again with the municipality in front, same positions."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT lexeme, positions FROM unnest(to_tsvector('simple', "
+            "COALESCE(%s, '') || ' ' || COALESCE(%s, '') || ' ' || COALESCE(%s, '')))",
+            [title, name, email],
+        )
+        plain = {(lexeme, tuple(positions)) for lexeme, positions in cursor.fetchall()}
+        cursor.execute(
+            "SELECT lexeme, positions FROM unnest(initiative_search_words(12, %s, %s, %s))", [title, name, email]
+        )
+        words = {(lexeme, tuple(positions)) for lexeme, positions in cursor.fetchall()}
+    assert words == plain | {(f"~12~{lexeme}", positions) for lexeme, positions in plain}
+
+
 def test_text_search_does_not_test_every_hit_again():
     """Every condition of the search's OR is exact in its index, so the rows the indexes find
     are not filtered again one by one (with LIKE 'TEXT%' for the reference, PostgreSQL computed
