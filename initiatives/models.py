@@ -8,7 +8,6 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +29,7 @@ from initiatives.constants import (
     Publication,
     Status,
 )
-from municipalities.scoping import OFFICERS, MunicipalityScopedQuerySet
+from municipalities.scoping import OFFICERS, MunicipalityScopedQuerySet, in_municipalities
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 # A single initiative asking more than this is a typing error, not a plan.
@@ -166,12 +165,6 @@ class _InArray(models.Func):
     template = "(%(expressions)s))"
     arg_joiner = " = ANY("
     output_field = models.BooleanField()
-
-
-def _bigints(ids) -> list:
-    """Municipality ids compared as bigints, as `municipalities.scoping` writes them (a GIN index
-    on (municipality, words) takes no integer: migration 0023)."""
-    return [Cast(models.Value(int(pk)), models.BigIntegerField()) for pk in ids]
 
 
 # The SQL of the dashboard's counters per (database, scope SQL and parameters, user, day).
@@ -400,7 +393,7 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
 
             hits = (
                 type(self)(self.model, using=self._db)
-                .filter(municipality__pk__in=within if isinstance(within, models.QuerySet) else _bigints(within))
+                .filter(in_municipalities("municipality", within))
                 .filter(matches)
                 .order_by()
                 .values("pk")

@@ -48,7 +48,7 @@ def officer_municipality_ids(user) -> QuerySet | list[int]:
     )
 
 
-def _in_municipalities(path, ids) -> Q:
+def in_municipalities(path, ids) -> Q:
     """`path` in `ids`. Known ids are written as bigints, the type of the municipality keys:
     PostgreSQL compares `municipality_id = 1` (an integer) with an operator that a GIN index
     on (municipality, words) cannot use, so the officer's text search would read its words'
@@ -79,7 +79,7 @@ def visible_municipality_q(user, audience, path="municipality") -> Q | None:
         return Q(pk__in=[])
     if user.is_superuser:
         return None
-    q = _in_municipalities(path, officer_municipality_ids(user))
+    q = in_municipalities(path, officer_municipality_ids(user))
     if audience == STAFF:
         for municipality_ids in _staff_scopes:
             q |= Q(**{f"{path}__in": municipality_ids(user)})
