@@ -557,7 +557,7 @@ class Builder:
 
     def write(self, plans: list) -> list[int]:
         """Every row of `plans` [(row, story)], with COPY; returns the initiatives' ids."""
-        from initiatives.constants import AgreementRole
+        from initiatives.constants import AgreementRole, MessageKind
         from initiatives.models import (
             Agreement,
             CostLine,
@@ -573,8 +573,12 @@ class Builder:
 
         initiatives = Copier(Initiative, with_id=True)
         ids = initiatives.reserve(len(plans))
-        for pk, (row, _story) in zip(ids, plans, strict=True):
+        for pk, (row, story) in zip(ids, plans, strict=True):
             row["id"] = pk
+            # No read marks are seeded: the initiator's messages are all new to the assigned officer.
+            row["assignee_has_new_reply"] = row.get("assigned_officer_id") is not None and any(
+                kind == MessageKind.FROM_INITIATOR for kind, _body, _at, _author in story.messages
+            )
         initiatives.write(row for row, _story in plans)
         pairs = [(row["id"], story) for row, story in plans]
         self.rows["status_changes"] += Copier(StatusChange).write(

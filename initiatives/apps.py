@@ -13,6 +13,16 @@ class InitiativesConfig(AppConfig):
         )
 
         self.connect_statistics_marks()
+        self.connect_new_reply_flags()
+
+    def connect_new_reply_flags(self):
+        from django.db.models.signals import post_save
+
+        from initiatives import new_reply_flags
+        from initiatives.models import Initiative, Message
+
+        post_save.connect(new_reply_flags.message_saved, sender=Message, dispatch_uid="new_reply_flag_message")
+        post_save.connect(new_reply_flags.initiative_saved, sender=Initiative, dispatch_uid="new_reply_flag_officer")
 
     def connect_statistics_marks(self):
         """Every save or delete of what the statistics count marks its month (statistics_rollups)."""

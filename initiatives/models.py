@@ -272,6 +272,21 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         replies = InitiativeQuerySet.unseen_replies(user).filter(initiative=models.OuterRef("pk"))
         return models.Q(models.Exists(replies))
 
+    def refresh_new_reply_flags(self) -> int:
+        """Set `assignee_has_new_reply` of these initiatives from the messages and read marks:
+        the initiator wrote after their assigned officer last opened the page. One UPDATE;
+        after a change of officer, or to repair (the seeds, migration 0027)."""
+        seen_after = OfficerReadMark.objects.filter(
+            user=models.OuterRef(models.OuterRef("assigned_officer_id")),
+            initiative=models.OuterRef("initiative_id"),
+            seen_at__gte=models.OuterRef("created_at"),
+        )
+        unseen = Message.objects.filter(initiative=models.OuterRef("pk"), kind=MessageKind.FROM_INITIATOR).exclude(
+            models.Exists(seen_after)
+        )
+        flag = models.Q(assigned_officer__isnull=False) & models.Exists(unseen)
+        return self.update(assignee_has_new_reply=models.ExpressionWrapper(flag, output_field=models.BooleanField()))
+
     def with_new_replies(self, user):
         return self.annotate(
             has_new_reply=models.ExpressionWrapper(self.new_replies_q(user), output_field=models.BooleanField())
@@ -303,7 +318,8 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             "decision_overdue": self.overdue_decision_q(today),
             "waiting": models.Q(status=Status.WAITING_FOR_INITIATOR),
             "publication_review": self.publication_review_q(),
-            "new_replies": models.Q(assigned_officer=user) & self.new_replies_q(user),
+            # The same rows as `assigned_officer=user` & `new_replies_q(user)`, kept as a flag.
+            "new_replies": models.Q(assigned_officer=user, assignee_has_new_reply=True),
             "approval": self.approval_waiting_q(),
         }
 
@@ -524,6 +540,12 @@ class Initiative(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="assigned_initiatives",
     )
+    # The initiator wrote after the assigned officer last opened the page: the counter "new
+    # replies to you" counts these from a small index (`init_count_new_replies`) instead of
+    # testing each of the officer's initiatives for an unseen message (bench/results/scale.md).
+    # Kept by `initiatives.new_reply_flags` (a reply, another officer) and `initiative_mark_seen`
+    # (the officer opened the page); `unseen_replies` stays the rule it follows.
+    assignee_has_new_reply = models.BooleanField(_("new reply for the assigned officer"), default=False, editable=False)
     municipal_role = models.CharField(
         _("role of the municipality"), max_length=20, choices=MunicipalRole.choices, blank=True
     )
@@ -642,6 +664,11 @@ class Initiative(TimeStampedModel):
                 fields=["municipality", "decision_due"],
                 condition=models.Q(status__in=sorted(OPEN_STATUSES), decided_at__isnull=True),
                 name="init_count_decision",
+            ),
+            models.Index(
+                fields=["assigned_officer", "municipality"],
+                condition=models.Q(assignee_has_new_reply=True),
+                name="init_count_new_replies",
             ),
             models.Index(
                 fields=["municipality"],

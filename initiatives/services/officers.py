@@ -98,6 +98,9 @@ def initiative_mark_seen(*, initiative: Initiative, user) -> None:
         unique_fields=["user", "initiative"],
         update_fields=["seen_at"],
     )
+    if initiative.assignee_has_new_reply and initiative.assigned_officer_id == user.pk:
+        Initiative.objects.filter(pk=initiative.pk, assigned_officer=user).update(assignee_has_new_reply=False)
+        initiative.assignee_has_new_reply = False
 
 
 @transaction.atomic

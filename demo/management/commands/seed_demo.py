@@ -719,6 +719,9 @@ class DemoSeeder:
         for plan in sorted(missing, key=lambda p: p.submitted_at):
             self.create_initiative(plan, children)
         self.write_children(children)
+        # Messages and officers came in bulk: whether the initiator's replies are new to the
+        # assigned officer follows from them (the counter "new replies to you").
+        Initiative.objects.filter(village__in=self.villages.values()).refresh_new_reply_flags()
         self.created["initiatives"] = len(missing)
 
         by_title = {(i.village_id, i.title): i for i in Initiative.objects.filter(village__in=self.villages.values())}
