@@ -73,7 +73,9 @@ class TextSearch(models.Expression):
 
     Its arms, each read from an index of its own (tests/initiatives/test_search_indexes.py):
     - whole words, with Dutch stemming (`websearch_to_tsquery`; index init_muni_search_dutch,
-      migration 0023);
+      migration 0023), or when `within` names the municipalities the stems keyed by
+      municipality (index init_search_stems, migration 0028). Not for a text that negates a
+      word (`-kerk`): keyed for another of the municipalities, "not kerk" holds for every row;
     - a reference that starts with the text, case-insensitive, written as a range in the "C"
       collation, from UPPER(text) up to UPPER(text) followed by the highest character (index
       init_reference_prefix, migration 0019). Unlike LIKE 'TEXT%', whose index condition is
@@ -104,8 +106,10 @@ class TextSearch(models.Expression):
         self.words = list(words)[:8]
         self.arms = tuple(arm for arm in arms if arm != "words" or self.words)
         self.within = within
+        self.keyed_stems = within is not None and "-" not in text
         self.sources = [models.F(name) for name in self.COLUMNS]
-        if "words" in self.arms and isinstance(within, models.QuerySet):
+        keyed = "words" in self.arms or ("stemmed" in self.arms and self.keyed_stems)
+        if keyed and isinstance(within, models.QuerySet):
             from django.contrib.postgres.expressions import ArraySubquery
 
             self.sources.append(ArraySubquery(within))
@@ -121,7 +125,14 @@ class TextSearch(models.Expression):
         title, name, email, reference, municipality = (sql for sql, _params in columns)
         params: list = []
         arms = []
-        if "stemmed" in self.arms:
+        if "stemmed" in self.arms and self.keyed_stems:
+            within_sql, within_params = self._within_sql(compiler)
+            arms.append(
+                f"(initiative_search_stems({municipality}, {title}, {name}, {email}) "
+                f"@@ initiative_search_stems_query({within_sql}, %s))"
+            )
+            params += [*within_params, self.text]
+        elif "stemmed" in self.arms:
             arms.append(
                 f"to_tsvector('dutch'::regconfig, COALESCE({title}, '') || ' ' || COALESCE({name}, '') || ' ' "
                 f"|| COALESCE({email}, '')) @@ (websearch_to_tsquery('dutch'::regconfig, %s))"
@@ -142,15 +153,19 @@ class TextSearch(models.Expression):
             if self.within is None:
                 arms.append(f"({words} @@ to_tsquery('simple'::regconfig, %s))")
                 params.append(prefix)
-            elif isinstance(self.within, models.QuerySet):
-                array_sql, array_params = compiler.compile(self.sources[-1])
-                arms.append(f"({words} @@ initiative_search_query(({array_sql})::bigint[], %s))")
-                params += [*array_params, prefix]
             else:
-                # A constant: PostgreSQL computes the query once while it plans.
-                arms.append(f"({words} @@ initiative_search_query(%s::bigint[], %s))")
-                params += [[int(pk) for pk in self.within], prefix]
+                within_sql, within_params = self._within_sql(compiler)
+                arms.append(f"({words} @@ initiative_search_query({within_sql}, %s))")
+                params += [*within_params, prefix]
         return f"({' OR '.join(arms)})", params
+
+    def _within_sql(self, compiler) -> tuple[str, list]:
+        """The municipalities' ids as a bigint[]: a list is a constant, of which PostgreSQL
+        computes the keyed query once while it plans; a query of ids is an array subquery."""
+        if isinstance(self.within, models.QuerySet):
+            array_sql, array_params = compiler.compile(self.sources[-1])
+            return f"({array_sql})::bigint[]", list(array_params)
+        return "%s::bigint[]", [[int(pk) for pk in self.within]]
 
 
 def word_starts_q(words: list[str], *, within=None) -> models.Q:
@@ -387,8 +402,8 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         starts with the text. Other databases: a case-insensitive substring on the same fields.
 
         `within`: the municipality ids (a list, or a query of ids) this queryset is already
-        limited to. Word starts are then read within those municipalities only (migration
-        0025); leave it out for a search of every municipality.
+        limited to. Word starts and whole words are then read within those municipalities only
+        (migrations 0025 and 0028); leave it out for a search of every municipality.
         """
         from django.db import connection
 
@@ -407,13 +422,14 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             # reads them by key.
             from django.contrib.postgres.expressions import ArraySubquery
 
-            hits = (
-                type(self)(self.model, using=self._db)
-                .filter(in_municipalities("municipality", within))
-                .filter(matches)
-                .order_by()
-                .values("pk")
-            )
+            hits = type(self)(self.model, using=self._db)
+            if not matches.keyed_stems:
+                # The unkeyed Dutch arm takes the municipality as a key of its index.
+                hits = hits.filter(in_municipalities("municipality", within))
+            # Keyed, the words and stems are the municipalities' own already, and this queryset
+            # keeps their rows only: the municipality named again in the array's query made
+            # PostgreSQL intersect the hits with every row of the municipality (3,213 at 1M).
+            hits = hits.filter(matches).order_by().values("pk")
             return self.filter(_InArray(models.F("pk"), ArraySubquery(hits)))
         return self.filter(
             models.Q(reference__icontains=text)

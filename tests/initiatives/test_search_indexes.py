@@ -76,10 +76,9 @@ def index_conditions(text: str, index: str) -> str:
 def test_an_officers_text_search_can_read_only_its_municipalitys_hits():
     """An officer's search looks its words up within the officer's municipality instead of
     collecting their hits in the whole country and only then keeping the municipality's
-    (bench/results/scale.md). Whole words: the municipality is a key of the Dutch index
-    (migration 0023), which GIN takes only when it is compared as a bigint, as `visible_to`
-    writes it. Word starts: the words are keyed by municipality (migration 0025), and the
-    officer's query names the keyed words of their municipality only."""
+    (bench/results/scale.md). Whole words: the Dutch stems are keyed by municipality
+    (migration 0028). Word starts: the words are keyed by municipality (migration 0025). The
+    officer's query names the keyed stems and words of their municipality only."""
     from municipalities.scoping import OFFICERS, officer_municipality_ids, remember_officer_municipalities
     from tests.municipalities.factories import OfficerMembershipFactory
 
@@ -91,14 +90,13 @@ def test_an_officers_text_search_can_read_only_its_municipalitys_hits():
         "speeltuin", within=officer_municipality_ids(membership.user)
     )
     # A table of a few rows is cheapest read from a B-tree of the municipality; with only the
-    # search's indexes (in a transaction rolled back after it) the plan shows whether they can
-    # take the municipality. On a table of 1,000,000 rows PostgreSQL puts it and the words into one
-    # index condition (the EXPLAIN in bench/results/scale.md).
-    with only_index(*SEARCH_INDEXES):
+    # search's indexes (in a transaction rolled back after it) the plan shows whether they serve
+    # the officer's search: its whole words read the stems keyed by municipality.
+    with only_index(*SEARCH_INDEXES, "init_search_stems"):
         text = plan(queryset.order_by().values("pk"), walk_an_index=False)
-    assert f"municipality_id = '{membership.municipality_id}'::bigint" in index_conditions(
-        text, "init_muni_search_dutch"
-    ), text
+    condition = index_conditions(text, "init_search_stems")
+    assert f"''~{membership.municipality_id}~speeltuin''" in condition, text
+    assert "init_muni_search_dutch" not in text, text
     # The word starts' arm alone (on a few rows the municipality's key in the Dutch index is
     # cheapest for the whole search): PostgreSQL computed the query while it planned, the keyed
     # word of this municipality only (in the plan, the quotes in the literal are doubled).
@@ -124,13 +122,49 @@ def test_the_search_of_every_municipality_reads_the_same_indexes_by_their_words(
     assert "''speeltuin'':*" in condition and "~" not in condition, text
 
 
+def test_an_officers_search_that_negates_a_word_reads_the_unkeyed_stems():
+    """`-kerk`: keyed for another of the officer's municipalities "not kerk" would hold for every
+    row, so the whole words are read from the Dutch index of every municipality (migration 0023)."""
+    from municipalities.scoping import OFFICERS, officer_municipality_ids, remember_officer_municipalities
+    from tests.municipalities.factories import OfficerMembershipFactory
+
+    membership = OfficerMembershipFactory()
+    InitiativeFactory.create_batch(2, village__municipality=membership.municipality)
+    remember_officer_municipalities(membership.user, [membership])
+    queryset = Initiative.objects.visible_to(membership.user, OFFICERS).search(
+        "speeltuin -kerk", within=officer_municipality_ids(membership.user)
+    )
+    with only_index(*SEARCH_INDEXES, "init_search_stems"):
+        text = plan(queryset.order_by().values("pk"), walk_an_index=False)
+    assert "init_search_stems" not in text and "initiative_search_stems" not in text, text
+    assert "to_tsvector('dutch'" in text and "init_muni_search_dutch" in text, text
+
+
 @pytest.mark.parametrize(
-    "text", ["speel", "Speeltuin", "tuin", "O'Brien", "obrien@example.nl", "foo_bar", "de vries", "x"]
+    "text",
+    [
+        "speel",
+        "Speeltuin",
+        "tuin",
+        "O'Brien",
+        "obrien@example.nl",
+        "foo_bar",
+        "de vries",
+        "x",
+        "speeltuinen",
+        '"speeltuin bij"',
+        "xylofoon or bankje",
+        "tuinfeest -kerk",
+        "kerk -speeltuin",
+        "xylofoon or -speeltuinen",
+        "de het",
+    ],
 )
 def test_word_starts_within_municipalities_find_what_the_search_of_every_municipality_finds_there(text):
-    """`search(within=…)` reads the words keyed by municipality (migration 0025): for any
-    text, exactly the rows the search of every municipality finds in those municipalities,
-    with the ids as a list or as a query."""
+    """`search(within=…)` reads the words and the Dutch stems keyed by municipality
+    (migrations 0025 and 0028): for any text (phrases, OR, a negated word, only stop words),
+    exactly the rows the search of every municipality finds in those municipalities, with the
+    ids as a list or as a query."""
     from municipalities.models import Municipality
     from tests.villages.factories import VillageFactory
 
@@ -144,7 +178,7 @@ def test_word_starts_within_municipalities_find_what_the_search_of_every_municip
     InitiativeFactory(village=villages[0], title="Iets anders", initiator_name="Piet", initiator_email="p@example.nl")
     chosen = [villages[0].municipality_id, villages[2].municipality_id]
     expected = set(Initiative.objects.search(text).filter(municipality_id__in=chosen).values_list("pk", flat=True))
-    assert expected  # the text finds something in those municipalities
+    assert expected or text == "de het"  # the text finds something in those municipalities
     for within in (chosen, Municipality.objects.filter(pk__in=chosen).values("pk")):
         searched = Initiative.objects.search(text, within=within).filter(municipality_id__in=chosen)
         found = set(searched.values_list("pk", flat=True))
@@ -175,6 +209,32 @@ def test_the_words_are_each_word_once_as_it_is_and_once_keyed_by_municipality(ti
         )
         words = {(lexeme, tuple(positions)) for lexeme, positions in cursor.fetchall()}
     assert words == plain | {(f"~12~{lexeme}", positions) for lexeme, positions in plain}
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "email"),
+    [
+        ("Speeltuinen bij de Kerk", "Jan O'Brien", "jan.o'brien@example.nl"),
+        ("Café 't Hoekje & foo_bar", "Zoë d'Arc", None),
+        ("a\\b  c''d", "", ""),
+        ("", None, None),
+    ],
+)
+def test_the_stems_are_the_dutch_stems_keyed_by_municipality(title, name, email):
+    """initiative_search_stems() (migration 0028): each Dutch stem with the municipality in
+    front, at the same positions."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT lexeme, positions FROM unnest(to_tsvector('dutch', "
+            "COALESCE(%s, '') || ' ' || COALESCE(%s, '') || ' ' || COALESCE(%s, '')))",
+            [title, name, email],
+        )
+        dutch = {(lexeme, tuple(positions)) for lexeme, positions in cursor.fetchall()}
+        cursor.execute(
+            "SELECT lexeme, positions FROM unnest(initiative_search_stems(12, %s, %s, %s))", [title, name, email]
+        )
+        stems = {(lexeme, tuple(positions)) for lexeme, positions in cursor.fetchall()}
+    assert stems == {(f"~12~{lexeme}", positions) for lexeme, positions in dutch}
 
 
 def test_text_search_does_not_test_every_hit_again():
