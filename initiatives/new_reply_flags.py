@@ -5,7 +5,9 @@ The flag says the initiator wrote after the assigned officer last opened the ini
 opens the page (`initiative_mark_seen` clears it) and when the initiative gets another officer
 or none: the services, the admin and the forwarding all save the initiative or the message,
 so these receivers see each of them. Bulk writes send no signal: the seeds call
-`refresh_new_reply_flags` themselves.
+`refresh_new_reply_flags` themselves. When an officer's account is deleted, their initiatives
+lose their officer in one UPDATE and keep the flag: it then counts for no one (the counter is
+`assigned_officer=user` and the flag), and the next officer assigned sets it again.
 """
 
 from initiatives.constants import MessageKind
