@@ -6,6 +6,8 @@ assigned initiatives on which the initiator wrote after the officer last opened 
 initiator's reply service, the officer's page, the assign services, the forwarding and the admin.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
@@ -147,7 +149,7 @@ def test_a_reply_older_than_the_officers_last_visit_is_not_new(client, officer, 
     initiative_assign(initiative=first, officer=me, actor=me)
     open_page(client, me, first)
     # A message stored afterwards with an earlier time (an import, a migrated mailbox).
-    MessageFactory(initiative=first, from_initiator=True, created_at=timezone.now() - timezone.timedelta(hours=1))
+    MessageFactory(initiative=first, from_initiator=True, created_at=timezone.now() - timedelta(hours=1))
     assert_kept(me, expected=[0])
 
 
