@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.municipalities.factories import OfficerMembershipFactory
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
@@ -8,3 +10,15 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def officer():
+    """An officer of a municipality of their own."""
+    return OfficerMembershipFactory()
+
+
+@pytest.fixture
+def colleague(officer):
+    """Another officer of the same municipality."""
+    return OfficerMembershipFactory(municipality=officer.municipality)

@@ -35,16 +35,6 @@ BULK = "/dashboard/toewijzen/"
 
 
 @pytest.fixture
-def officer():
-    return OfficerMembershipFactory()
-
-
-@pytest.fixture
-def colleague(officer):
-    return OfficerMembershipFactory(municipality=officer.municipality)
-
-
-@pytest.fixture
 def stranger():
     """An officer of another municipality."""
     return OfficerMembershipFactory()

@@ -26,16 +26,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer():
-    return OfficerMembershipFactory()
-
-
-@pytest.fixture
-def colleague(officer):
-    return OfficerMembershipFactory(municipality=officer.municipality)
-
-
-@pytest.fixture
 def initiatives(officer):
     village = VillageFactory(municipality=officer.municipality)
     return [InitiativeFactory(village=village, in_conversation=True) for _ in range(3)]

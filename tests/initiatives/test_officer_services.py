@@ -28,11 +28,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer():
-    return OfficerMembershipFactory()
-
-
-@pytest.fixture
 def initiative(officer):
     return InitiativeFactory(
         in_conversation=True, village__municipality=officer.municipality, total_cost=Decimal("4000")

@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 TEMPLATE = "initiatives/email/satisfaction"
 
 
-@pytest.fixture
-def officer():
-    return OfficerMembershipFactory()
-
-
 def satisfaction_mails(initiative):
     return OutboxMail.objects.filter(initiative=initiative, template=TEMPLATE)
 

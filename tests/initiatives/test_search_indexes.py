@@ -185,6 +185,17 @@ def test_word_starts_within_municipalities_find_what_the_search_of_every_municip
         assert found == expected, within
 
 
+# Title, name and e-mail address as the search's indexes join them.
+THREE_FIELDS = "COALESCE(%s, '') || ' ' || COALESCE(%s, '') || ' ' || COALESCE(%s, '')"
+
+
+def lexemes(vector_sql: str, title, name, email) -> set[tuple[str, tuple[int, ...]]]:
+    """The (lexeme, positions) of a tsvector expression of the three fields (three %s)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT lexeme, positions FROM unnest({vector_sql})", [title, name, email])  # noqa: S608
+        return {(lexeme, tuple(positions)) for lexeme, positions in cursor.fetchall()}
+
+
 @pytest.mark.parametrize(
     ("title", "name", "email"),
     [
@@ -197,17 +208,8 @@ def test_word_starts_within_municipalities_find_what_the_search_of_every_municip
 def test_the_words_are_each_word_once_as_it_is_and_once_keyed_by_municipality(title, name, email):
     """initiative_search_words() (migrations 0025 and 0026): the "simple" words with their
     positions, and each of them again with the municipality in front, same positions."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT lexeme, positions FROM unnest(to_tsvector('simple', "
-            "COALESCE(%s, '') || ' ' || COALESCE(%s, '') || ' ' || COALESCE(%s, '')))",
-            [title, name, email],
-        )
-        plain = {(lexeme, tuple(positions)) for lexeme, positions in cursor.fetchall()}
-        cursor.execute(
-            "SELECT lexeme, positions FROM unnest(initiative_search_words(12, %s, %s, %s))", [title, name, email]
-        )
-        words = {(lexeme, tuple(positions)) for lexeme, positions in cursor.fetchall()}
+    plain = lexemes(f"to_tsvector('simple', {THREE_FIELDS})", title, name, email)
+    words = lexemes("initiative_search_words(12, %s, %s, %s)", title, name, email)
     assert words == plain | {(f"~12~{lexeme}", positions) for lexeme, positions in plain}
 
 
@@ -223,17 +225,8 @@ def test_the_words_are_each_word_once_as_it_is_and_once_keyed_by_municipality(ti
 def test_the_stems_are_the_dutch_stems_keyed_by_municipality(title, name, email):
     """initiative_search_stems() (migration 0028): each Dutch stem with the municipality in
     front, at the same positions."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT lexeme, positions FROM unnest(to_tsvector('dutch', "
-            "COALESCE(%s, '') || ' ' || COALESCE(%s, '') || ' ' || COALESCE(%s, '')))",
-            [title, name, email],
-        )
-        dutch = {(lexeme, tuple(positions)) for lexeme, positions in cursor.fetchall()}
-        cursor.execute(
-            "SELECT lexeme, positions FROM unnest(initiative_search_stems(12, %s, %s, %s))", [title, name, email]
-        )
-        stems = {(lexeme, tuple(positions)) for lexeme, positions in cursor.fetchall()}
+    dutch = lexemes(f"to_tsvector('dutch', {THREE_FIELDS})", title, name, email)
+    stems = lexemes("initiative_search_stems(12, %s, %s, %s)", title, name, email)
     assert stems == {(f"~12~{lexeme}", positions) for lexeme, positions in dutch}
 
 
