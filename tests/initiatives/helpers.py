@@ -1,5 +1,6 @@
 """Small builders for the residents' journey tests: real file bytes and a valid form post."""
 
+import html
 import io
 import re
 import zipfile
@@ -10,6 +11,11 @@ from django.utils import timezone
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def text_of(markup: str) -> str:
+    """The words a reader sees: tags dropped, entities such as `&#x27;` read back, spaces joined."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
 
 
 def pdf(name="plan.pdf", content=PDF_BYTES):

@@ -20,7 +20,7 @@ from tests.initiatives.factories import (
     InitiativeFactory,
     MessageFactory,
 )
-from tests.initiatives.helpers import pdf
+from tests.initiatives.helpers import pdf, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -289,10 +289,6 @@ class InitiativeItemsTests:
         )
         items = dict(initiative_items(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()))
         assert items == {first.title: "Status: Submitted", second.title: "Status: Realised"}
-
-
-def text_of(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def section(html: str, heading_id: str) -> str:

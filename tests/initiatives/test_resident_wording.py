@@ -10,17 +10,13 @@ from django.urls import reverse
 from initiatives.services.submission import tracking_token_issue
 from municipalities.models import OfficerMembership
 from tests.initiatives.factories import DecisionFactory, GrantFactory, InitiativeFactory
-from tests.initiatives.helpers import form_data
+from tests.initiatives.helpers import form_data, text_of
 from tests.municipalities.factories import FundFactory, MunicipalityFactory, OfficerMembershipFactory
 from tests.villages.factories import VillageFactory
 
 pytestmark = pytest.mark.django_db
 
 OTHER_WORDS = re.compile(r"contactfunctionaris|behandelaar|contact officer|assigned officer", re.I)
-
-
-def text_of(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 @pytest.fixture
