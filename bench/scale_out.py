@@ -16,8 +16,11 @@ writes the mails it sends into a folder of its own (`bench.bare.mail`: one file 
 2. Mid-run, once `--kill-at` of the submissions are in and worker 1 has sent mails, worker 1
    gets SIGKILL: its whole process group (the main process and its pool), mid-send, as a
    machine that dies. Worker 2, beat and the web servers go on.
-3. The bench waits until no mail of the run is pending. What the killed worker held comes back
-   through beat's outbox sweep (every OUTBOX_SWEEP_SECONDS, mails pending for two minutes).
+3. The bench waits until no mail of the run is pending and every initiative's officers were
+   told (each submission's `initiatives.officers_notify` task writes their notices and hands
+   them to the workers with the receipt). What the killed worker held comes back through
+   beat's sweeps (every OUTBOX_SWEEP_SECONDS: mails pending for two minutes, and submissions
+   whose officers were not told after a minute).
 4. The killed worker's task messages are still unacknowledged in Redis; kombu hands them out
    again after the visibility timeout (an hour). The bench does that now (`restore_by_tag`)
    and waits until worker 2 has handled them: they must send nothing.
@@ -661,17 +664,26 @@ class Run:
         last = started
         while True:
             statuses = outbox_statuses(self.args.database_url, self.before["max_id"])
-            if statuses.get("pending", 0) == 0:
+            # The officers' notices of an initiative are written by its task (or the sweep) first.
+            (untold,) = sql(
+                self.args.database_url,
+                "SELECT count(*) FROM initiatives_initiative WHERE id > %s AND officers_notice_pending",
+                (self.before["max_id"],),
+            )[0]
+            if statuses.get("pending", 0) == 0 and untold == 0:
                 break
             if time.perf_counter() - started > self.args.mail_timeout:
-                self.event(f"gave up waiting after {self.args.mail_timeout} s: {statuses.get('pending')} mails pending")
+                self.event(
+                    f"gave up waiting after {self.args.mail_timeout} s: {statuses.get('pending')} mails pending, "
+                    f"{untold} initiatives whose officers were not told"
+                )
                 self.facts["mail_timeout"] = True
                 return
             if time.perf_counter() - last >= self.args.progress:
                 last = time.perf_counter()
                 log("  " + self.progress(submissions, self.started))
             time.sleep(1)
-        self.event("no mail of the run is pending any more")
+        self.event("no mail of the run is pending any more, and every initiative's officers were told")
 
     def quiet(self, timeout: float = 300) -> dict[str, tuple[str, str]]:
         """Waits until the queue is empty and the unacknowledged set stays the same for 5 s."""

@@ -669,6 +669,19 @@ def outbox_by_template(url: str, after_id: int, up_to_id: int) -> Counter:
     return Counter({(template, status): n for template, status, n in rows})
 
 
+def officers_pending(url: str, variant, after_id: int, up_to_id: int) -> int:
+    """How many initiatives with an id in (after_id, up_to_id] wait for the worker to tell their
+    officers (`officers_notice_pending`; no worker runs here). 0 for the ballots."""
+    if variant.name != "submissions":
+        return 0
+    (count,) = sql(
+        url,
+        "SELECT count(*) FROM initiatives_initiative WHERE id > %s AND id <= %s AND officers_notice_pending",
+        (after_id, up_to_id),
+    )[0]
+    return count
+
+
 class Submissions:
     """Issue 7: the public intake form against a bare INSERT of an initiative."""
 
@@ -856,6 +869,7 @@ def throughput(args, tools: dict, env: dict, workdir: Path, redis, *, settings: 
                         after["max_id"],
                     ),
                     outbox=outbox_by_template(args.database_url, before["outbox_max"], after["outbox_max"]),
+                    officers_pending=officers_pending(args.database_url, variant, before["max_id"], after["max_id"]),
                 )
                 log(
                     f"  checks: {result['success']:,} successful answers ({result['s2xx']:,} 2xx + "
@@ -899,6 +913,7 @@ def totals(runs: list[dict]) -> dict:
             "outbox": sum((run["outbox"] for run in mine), Counter()),
             "outbox_new": sum(run["outbox_new"] for run in mine),
             "celery_messages": sum(run["celery_messages"] for run in mine),
+            "officers_pending": sum(run.get("officers_pending", 0) for run in mine),
             "worker_cpu_ms": sum(run["worker_cpu_ms"] * run["requests"] for run in mine) / requests if requests else 0,
         }
     bare = result["bare"]["rps"]
@@ -1326,8 +1341,10 @@ def outbox_lines(t: dict) -> list[str]:
     lines += [
         "",
         f"New outbox rows in the real runs: {real['outbox_new']:,}; task messages added to the Celery queue in Redis: "
-        f"{real['celery_messages']:,} (each mail handed to Celery after its commit). The bare runs added "
-        f"{bare['outbox_new']} outbox rows and {bare['celery_messages']} messages.",
+        f"{real['celery_messages']:,} (one per submission after its commit: `initiatives.officers_notify`, which "
+        f"writes the officers' notices and hands them to the worker with the receipt). Initiatives of the real runs "
+        f"still marked for that task (`officers_notice_pending`, no worker runs here): {real['officers_pending']:,}. "
+        f"The bare runs added {bare['outbox_new']} outbox rows and {bare['celery_messages']} messages.",
     ]
     return lines
 
@@ -1352,7 +1369,8 @@ def header(args, argv, tools, data, vers, results) -> list[str]:
         "CompressedManifestStaticFilesStorage; gunicorn's access log to a file, in the Dockerfile's format.",
         f"- **The submission rate limit is lifted for the run**: SUBMISSION_RATE_LIMIT={LIFTED_RATE_LIMIT:_} "
         "(default 10 per hour per address); its Redis counter is still read and incremented on every submission.",
-        "- No Celery worker runs: every mail stays `pending` in the outbox and its task message waits in Redis.",
+        "- No Celery worker runs: every mail stays `pending` in the outbox, the officers of each new initiative "
+        "are not told yet (that is the worker's task), and the task messages wait in Redis.",
         f"- Data: {data['seeded']}: {data['municipalities']} active municipalities, {data['villages']} public "
         f"villages, {data['officers']} officers, {data['initiatives']:,} initiatives before the run "
         f"({data['published']} public).",
@@ -1407,9 +1425,10 @@ def report(args, argv, tools, data, vers, results) -> str:
             "sync workers close each connection, so wrk connects anew each time.",
             "",
             "- **real**: `POST /initiatieven/nieuw/`, the product's view: rate-limit check, form and formset "
-            "validation, `initiative_submit` (reference sequence row lock, initiative, themes, cost line, history "
-            "row, receipt and officer mails in the outbox), after the commit the mail ids handed to Celery on "
-            "Redis in one task, 302 to the receipt page's signed link for that browser (not followed; no session).",
+            "validation, `initiative_submit` (reference sequence row lock, initiative marked for its officers' "
+            "notices, themes, cost line, history row, the receipt in the outbox), after the commit one task on "
+            "Redis for the worker (`initiatives.officers_notify`: the officers' notices, then those mails and the "
+            "receipt sent), 302 to the receipt page's signed link for that browser (not followed; no session).",
             "- **bare**: `POST /bench/bare-insert/` (bench/bare/views.py), csrf-exempt: "
             "`Initiative.objects.create(...)` with the required fields from the same POST (one village lookup, "
             "one INSERT), 201; no form, history, mail or session. The middleware stack is the product's.",

@@ -111,6 +111,10 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     Django's own field lets the query fail with OverflowError: a 500 for what a person posts)."""
 
     def _check_values(self, value):
+        self._check_numbers(value)
+        return super()._check_values(value)
+
+    def _check_numbers(self, value):
         for pk in value or ():
             try:
                 number = int(str(pk))
@@ -120,7 +124,6 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 raise ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                 )
-        return super()._check_values(value)
 
 
 def forget_errors(*forms_or_formsets) -> None:

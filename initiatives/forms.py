@@ -114,6 +114,33 @@ class GroupedVillageField(forms.TypedChoiceField):
         return village
 
 
+class ThemesField(ModelMultipleChoiceField):
+    """The themes as the page offers them; a sent form gives their ids, unread. `initiative_submit`
+    links them in one statement that also checks that each exists (a theme removed meanwhile is
+    an error at the field there): the form's look-up was a query on each submission
+    (bench/results/server.md)."""
+
+    def clean(self, value):
+        value = self.prepare_value(value)
+        if not value:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if not isinstance(value, (list, tuple)):
+            raise ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        self._check_numbers(value)
+        ids = []
+        for pk in value:
+            try:
+                ids.append(int(str(pk)))
+            except (TypeError, ValueError):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                ) from None
+        self.run_validators(ids)
+        return list(dict.fromkeys(ids))
+
+
 class OrganisationChoiceIterator(forms.models.ModelChoiceIterator):
     """The organisations grouped by village (an optgroup each), after a plain empty choice."""
 
@@ -254,7 +281,7 @@ class InitiativeSubmitForm(forms.Form):
         label=_("Organisation"),
         help_text=_("Only if you start this initiative on behalf of an organisation."),
     )
-    themes = ModelMultipleChoiceField(
+    themes = ThemesField(
         label=_("Themes"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
 

@@ -580,6 +580,11 @@ class Initiative(TimeStampedModel):
     )
 
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    # The officers of the village still have to hear of this new initiative. The submission
+    # stores it with this mark and hands it to the worker after the commit: the worker writes
+    # their notices (`initiative_officers_notify`), or the sweep does when the broker never took
+    # it. The resident's request does not read the officers (bench/results/server.md).
+    officers_notice_pending = models.BooleanField(_("officers still to be told"), default=False, editable=False)
     first_response_due = models.DateField(_("first response due"), null=True, blank=True)
     decision_due = models.DateField(_("decision due"), null=True, blank=True)
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
@@ -691,6 +696,10 @@ class Initiative(TimeStampedModel):
                 condition=models.Q(publication_consent=True, publication=Publication.PENDING)
                 & ~models.Q(status=Status.WITHDRAWN),
                 name="init_count_publication",
+            ),
+            # The sweep's few submissions whose officers have not heard of them yet.
+            models.Index(
+                fields=["submitted_at"], condition=models.Q(officers_notice_pending=True), name="init_officers_notice"
             ),
         ]
         constraints = [

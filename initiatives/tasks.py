@@ -8,7 +8,12 @@ from initiatives.pending_uploads import pending_uploads_purge
 from initiatives.services.letters import decision_letter_ensure
 from initiatives.services.reminders import reminders_run
 from initiatives.services.retention import retention_run
-from initiatives.services.submission import lost_link_answer, lost_link_sweep
+from initiatives.services.submission import (
+    initiative_officers_notice_sweep,
+    initiative_officers_notify,
+    lost_link_answer,
+    lost_link_sweep,
+)
 from initiatives.statistics_rollups import statistics_refresh
 
 
@@ -43,6 +48,22 @@ def lost_link_answer_task(self, request_id: int):
 def lost_link_sweep_often():
     """Every few minutes: answer lost-link requests the broker never took. Safe to run twice."""
     return lost_link_sweep(now=timezone.now())
+
+
+@shared_task(bind=True, name="initiatives.officers_notify", acks_late=True, max_retries=5)
+def initiative_officers_notify_task(self, initiative_id: int, mail_ids: list[int]):
+    """After a submission: tell the village's officers, then send their mails and the receipt.
+    Safe to run twice: the notices are written once (and the sweep is there too)."""
+    try:
+        return initiative_officers_notify(initiative_id=initiative_id, mail_ids=mail_ids)
+    except DatabaseError as exc:  # a busy database: nothing was written
+        raise self.retry(countdown=min(5 * 2**self.request.retries, 300)) from exc
+
+
+@shared_task(name="initiatives.officers_notice_sweep", acks_late=True)
+def initiative_officers_notice_sweep_often():
+    """Every few minutes: tell the officers of submissions whose task the broker never took."""
+    return initiative_officers_notice_sweep(now=timezone.now())
 
 
 @shared_task(bind=True, name="initiatives.decision_letter_make", acks_late=True, max_retries=5)

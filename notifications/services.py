@@ -77,7 +77,9 @@ def mail_enqueue(
     return mail
 
 
-def mail_enqueue_many(mails: list[OutboxMail], *, new_keys: bool = False, digest_user_ids=None) -> int:
+def mail_enqueue_many(
+    mails: list[OutboxMail], *, new_keys: bool = False, digest_user_ids=None, dispatch: bool = True
+) -> int:
     """Store many mails at once (the scheduler's reminders), each at most once per dedup key.
 
     One INSERT … ON CONFLICT DO NOTHING (on SQLite one per batch of rows its query may hold)
@@ -91,6 +93,8 @@ def mail_enqueue_many(mails: list[OutboxMail], *, new_keys: bool = False, digest
     key that exists after all fails the transaction rather than sending twice).
     `digest_user_ids`: the recipients who chose the daily digest, when the caller read them
     already (`DIGEST_RELATED`, `wants_digest`); else one query here.
+    `dispatch=False`: the caller hands the new rows (their `pk`, with `new_keys`) to the worker
+    itself, after the commit, in a task of its own (`publish`); the sweep sends them otherwise.
     """
     if not mails:
         return 0
@@ -112,7 +116,7 @@ def mail_enqueue_many(mails: list[OutboxMail], *, new_keys: bool = False, digest
         # Another call in the same microsecond would add its rows too: harmless, a mail handed to
         # the worker twice is sent once.
         ids = list(OutboxMail.objects.pending().filter(created_at=started).order_by("pk").values_list("pk", flat=True))
-    if ids:
+    if ids and dispatch:
         transaction.on_commit(lambda: mail_dispatch_all(ids))
     return len(ids)
 
@@ -134,8 +138,9 @@ BROKER_PAUSE_SECONDS = 30.0
 _broker_failed_at: float | None = None
 
 
-def _publish(task, argument, what: str) -> bool:
-    """Hand `task(argument)` to the worker; if the broker is down the sweep picks the mails up later.
+def publish(task, *args, what: str) -> bool:
+    """Hand `task(*args)` to the worker; if the broker is down a sweep picks the work up later
+    (the outbox's for mails). `what` names the work in the log.
 
     Returns whether the broker took it.
     """
@@ -144,7 +149,7 @@ def _publish(task, argument, what: str) -> bool:
         logger.info("outbox: broker unavailable a moment ago; %s waits for the sweep", what)
         return False
     try:
-        task.delay(argument)
+        task.delay(*args)
     except Exception:  # noqa: BLE001 - the rows are safe in the database
         _broker_failed_at = time.monotonic()
         logger.warning("outbox: could not enqueue %s; the sweep will retry", what, exc_info=True)
@@ -157,7 +162,7 @@ def _dispatch(mail_id: int) -> bool:
     """Hand one mail to the worker (one task); returns whether the broker took it."""
     from notifications.tasks import outbox_send
 
-    return _publish(outbox_send, mail_id, f"mail {mail_id}")
+    return publish(outbox_send, mail_id, what=f"mail {mail_id}")
 
 
 def mail_dispatch_all(mail_ids) -> int:
@@ -174,7 +179,7 @@ def mail_dispatch_all(mail_ids) -> int:
     size = max(settings.OUTBOX_BATCH_SIZE, 1)
     for start in range(0, len(mail_ids), size):
         batch = mail_ids[start : start + size]
-        if not _publish(outbox_send_batch, batch, f"{len(batch)} mails from {batch[0]} on"):
+        if not publish(outbox_send_batch, batch, what=f"{len(batch)} mails from {batch[0]} on"):
             return start
     return len(mail_ids)
 

@@ -358,6 +358,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.lost_link_sweep",
         "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=120.0),  # requests the broker never took
     },
+    "officers-notice-sweep": {
+        "task": "initiatives.officers_notice_sweep",
+        "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=120.0),  # submissions the broker never took
+    },
     "platform-heartbeat": {
         "task": "core.heartbeat",
         "schedule": env.float("HEARTBEAT_SECONDS", default=300.0),

@@ -89,6 +89,7 @@ def initiative_forward(*, initiative: Initiative, village, actor, note: str = ""
     initiative.first_response_at = None
     initiative.assigned_officer = None
     initiative.organisation = None
+    initiative.officers_notice_pending = False  # the receiving officers hear of it below, the sender's need not
     initiative.full_clean(validate_unique=False, validate_constraints=False)
     initiative.save(
         update_fields=[
@@ -99,6 +100,7 @@ def initiative_forward(*, initiative: Initiative, village, actor, note: str = ""
             "first_response_at",
             "assigned_officer",
             "organisation",
+            "officers_notice_pending",
             "updated_at",
         ]
     )

@@ -25,10 +25,12 @@ from initiatives.models import (
     Message,
     ReferenceSequence,
     StatusChange,
+    Theme,
     TrackingToken,
     tracking_token_hash,
 )
 from initiatives.services.common import (
+    initiator_mail,
     notify_handler,
     officer_link,
     officers_to_notify,
@@ -37,8 +39,16 @@ from initiatives.services.common import (
 from initiatives.services.officers import initiative_assign
 from initiatives.services.publication import publication_at_submission, publication_audit_submission
 from initiatives.services.workflow import initiative_transition
+from notifications.constants import OutboxStatus
 from notifications.models import OutboxMail
-from notifications.services import DIGEST_RELATED, mail_enqueue, mail_enqueue_many, wants_digest
+from notifications.services import (
+    DIGEST_RELATED,
+    mail_dispatch_all,
+    mail_enqueue,
+    mail_enqueue_many,
+    publish,
+    wants_digest,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +71,28 @@ def reference_next(*, year: int) -> str:
         )
         (number,) = cursor.fetchone()
     return f"{year}-{number:04d}"
+
+
+def themes_link(initiative: Initiative, theme_ids: list[int]) -> set[int]:
+    """Link a new initiative to the themes of `theme_ids` that exist; returns the ids linked.
+
+    One statement that checks and writes (INSERT … SELECT … RETURNING, on PostgreSQL and
+    SQLite alike): the form does not read the themes first (`initiatives.forms.ThemesField`).
+    A new initiative has no themes yet, and the m2m signal is not needed (saving the initiative
+    marked its month for the statistics).
+    """
+    through = Initiative.themes.through._meta
+    quote = connection.ops.quote_name
+    columns = [quote(through.get_field(name).column) for name in ("initiative", "theme")]
+    theme_table, theme_id = quote(Theme._meta.db_table), quote(Theme._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(through.db_table)} ({columns[0]}, {columns[1]}) "  # noqa: S608 - the models' own tables
+            f"SELECT %s, {theme_id} FROM {theme_table} WHERE {theme_id} IN ({', '.join(['%s'] * len(theme_ids))}) "
+            f"RETURNING {columns[1]}",
+            [initiative.pk, *theme_ids],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def tracking_token_issue(*, initiative: Initiative) -> str:
@@ -139,24 +171,24 @@ def initiative_submit(
     if channel == IntakeChannel.WEB:
         initiative.privacy_acknowledged_at = submitted_at
     publication_at_submission(initiative, now=submitted_at)
-    # Who hears of it, with their digest choice, in one read before anything is written.
-    officers = officers_to_notify(initiative, related=[DIGEST_RELATED])
-    # The number last: its row stays locked until the commit (the writes below are all INSERTs).
-    initiative.reference = reference_next(year=timezone.localtime(submitted_at).year)
+    # The officers hear of it from the worker (`initiative_officers_notify`), after the commit.
+    initiative.officers_notice_pending = True
     # The form checked every field, the related rows come from it and the reference from the
     # locked sequence: check the values, but leave the related rows, uniqueness and the CHECK
     # constraints to PostgreSQL on the INSERT (each was a query here: bench/results/server.md).
     initiative.full_clean(
-        exclude=["village", "municipality", "organisation", "registered_by"],
+        exclude=["reference", "village", "municipality", "organisation", "registered_by"],
         validate_unique=False,
         validate_constraints=False,
     )
+    # The number last: its row stays locked until the commit, so everything that can be done
+    # before it is (the writes below are all INSERTs; bench/results/server.md: the lock waits).
+    initiative.reference = reference_next(year=timezone.localtime(submitted_at).year)
     initiative.save()
-    # A new initiative has no themes: one INSERT, without set()'s look-ups of the links there are
-    # (and without the m2m signal: the save above marked this month for the statistics).
-    Initiative.themes.through.objects.bulk_create(
-        [Initiative.themes.through(initiative=initiative, theme=theme) for theme in dict.fromkeys(themes)]
-    )
+    theme_ids = list(dict.fromkeys(getattr(theme, "pk", theme) for theme in themes))
+    if theme_ids and themes_link(initiative, theme_ids) != set(theme_ids):
+        # A theme removed since the page was loaded: nothing is stored, the form says so.
+        raise ValidationError({"themes": _("One of the themes you chose no longer exists. Choose again.")})
     CostLine.objects.bulk_create(
         [CostLine(initiative=initiative, description=line["description"], amount=line["amount"]) for line in cost_lines]
     )
@@ -176,38 +208,81 @@ def initiative_submit(
             municipality=initiative.municipality,
         )
     publication_audit_submission(initiative)
-    # The receipt and the officers' notices in one INSERT (a new initiative has no mails yet).
-    mails = [
-        OutboxMail.about(
-            to=officer.user.email,
-            template="initiatives/email/officer_new",
-            dedup_key=f"officer-new:{initiative.pk}:{officer.user_id}",
-            subject=initiative,
-            recipient=officer.user,
-            context={"officer_name": officer.user.get_full_name(), "link": officer_link(initiative)},
-        )
-        for officer in officers
-        # the registering officer knows, and the handler hears it from initiative_assign below
-        if officer.user_id not in (getattr(registered_by, "pk", None), getattr(handler, "pk", None))
-    ]
-    if initiative.initiator_email:
-        mails.insert(
-            0,
-            OutboxMail.about(
-                to=initiative.initiator_email,
-                template="initiatives/email/receipt",
-                dedup_key=f"receipt:{initiative.pk}",
-                language=initiative.preferred_language,
-                subject=initiative,
-                context={"tracking_link": True},
-            ),
-        )
-    mail_enqueue_many(
-        mails, new_keys=True, digest_user_ids={officer.user_id for officer in officers if wants_digest(officer.user)}
-    )
+    receipt = initiator_mail(initiative, template="initiatives/email/receipt", key=f"receipt:{initiative.pk}")
+    receipts = [receipt] if receipt is not None else []
+    mail_enqueue_many(receipts, new_keys=True, dispatch=False)
+    # One task after the commit: the officers' notices, then the receipt with them.
+    receipt_ids = [mail.pk for mail in receipts if mail.status == OutboxStatus.PENDING]
+    transaction.on_commit(lambda: _submission_dispatch(initiative.pk, receipt_ids))
     if handler is not None:
         initiative = initiative_assign(initiative=initiative, officer=handler, actor=registered_by)
     return initiative
+
+
+def _submission_dispatch(initiative_id: int, mail_ids: list[int]) -> None:
+    from initiatives.tasks import initiative_officers_notify_task
+
+    publish(initiative_officers_notify_task, initiative_id, mail_ids, what=f"the notices of initiative {initiative_id}")
+
+
+def initiative_officers_notify(*, initiative_id: int, mail_ids=()) -> int:
+    """The worker's half of a submission: tell the village's officers (`officers_to_notify`) of
+    the new initiative, then hand their mails and `mail_ids` (the receipt) to the worker in one
+    go. Safe to run twice and beside the sweep: the initiative's row is locked while its mark
+    is read and cleared, so the notices are written once. Returns how many officers it told.
+
+    The officer who registered a phone or paper application knows it already, and an officer
+    assigned meanwhile (the handler of such an application) heard it from the assignment.
+    """
+    with transaction.atomic():
+        initiative = (
+            Initiative.objects.select_for_update(of=("self",))
+            .select_related("village")
+            .filter(pk=initiative_id, officers_notice_pending=True)
+            .first()
+        )
+        officers, mails = [], []
+        if initiative is not None:
+            knows = {initiative.registered_by_id, initiative.assigned_officer_id}
+            officers = [o for o in officers_to_notify(initiative, related=[DIGEST_RELATED]) if o.user_id not in knows]
+            mails = [
+                OutboxMail.about(
+                    to=officer.user.email,
+                    template="initiatives/email/officer_new",
+                    dedup_key=f"officer-new:{initiative.pk}:{officer.user_id}",
+                    subject=initiative,
+                    recipient=officer.user,
+                    context={"officer_name": officer.user.get_full_name(), "link": officer_link(initiative)},
+                )
+                for officer in officers
+            ]
+            # New keys: they are written once, in the transaction that clears the mark.
+            mail_enqueue_many(
+                mails,
+                new_keys=True,
+                digest_user_ids={officer.user_id for officer in officers if wants_digest(officer.user)},
+                dispatch=False,
+            )
+            Initiative.objects.filter(pk=initiative.pk).update(officers_notice_pending=False)
+        ids = [*mail_ids, *(mail.pk for mail in mails if mail.status == OutboxStatus.PENDING)]
+        if ids:
+            transaction.on_commit(lambda: mail_dispatch_all(ids))
+    return len(officers)
+
+
+OFFICERS_NOTICE_SWEEP_AFTER = timedelta(minutes=1)
+
+
+def initiative_officers_notice_sweep(*, now) -> int:
+    """Tell the officers of the submissions the broker never took (older than a minute); their
+    receipts are the outbox sweep's. Returns how many initiatives."""
+    stale = Initiative.objects.filter(
+        officers_notice_pending=True, submitted_at__lt=now - OFFICERS_NOTICE_SWEEP_AFTER
+    ).order_by("submitted_at")
+    ids = list(stale.values_list("pk", flat=True))
+    for initiative_id in ids:
+        initiative_officers_notify(initiative_id=initiative_id)
+    return len(ids)
 
 
 @transaction.atomic

@@ -133,24 +133,29 @@ class InitiativeSubmitView(View):
             ratelimit.record(self.scope, request, period=settings.SUBMISSION_RATE_PERIOD)
             counted = True
         if not (form.is_valid() and formset.is_valid()):
-            if "attachments" not in form.errors and form.cleaned_data.get("attachments"):
-                not_kept = pending_uploads.keep(request, form.cleaned_data["attachments"])
-                if not_kept:
-                    form.add_error("attachments", pending_uploads.not_kept_message(not_kept))
-            return self.render(form, formset, kept=pending_uploads.listed(request), status=200)
+            return self.render_again(form, formset)
         try:
             initiative = initiative_submit(
                 data=form.initiative_data(),
                 cost_lines=formset.lines(),
                 files=pending_uploads.as_uploads(kept) + form.cleaned_data["attachments"],
             )
-        except ValidationError as error:
+        except ValidationError as error:  # nothing was stored; the form comes back with the files
             form.add_error(None, error)
-            return self.render(form, formset, kept=pending_uploads.listed(request), status=200)
+            return self.render_again(form, formset)
         if not counted:
             ratelimit.record(self.scope, request, period=settings.SUBMISSION_RATE_PERIOD)
         pending_uploads.clear(request, delete_files=True)
         return redirect(receipt_url(request, initiative))
+
+    def render_again(self, form, formset):
+        """The sent form with its errors; the files it brought are kept for the next try."""
+        request = self.request
+        if "attachments" not in form.errors and form.cleaned_data.get("attachments"):
+            not_kept = pending_uploads.keep(request, form.cleaned_data["attachments"])
+            if not_kept:
+                form.add_error("attachments", pending_uploads.not_kept_message(not_kept))
+        return self.render(form, formset, kept=pending_uploads.listed(request))
 
     def render(self, form, formset, *, kept, status=200, theme=None):
         # The municipality's look once the form knows it: from the page the resident came from,

@@ -14,8 +14,10 @@ from django.utils import translation
 
 from initiatives.constants import Status
 from initiatives.models import Initiative, LostLinkRequest, StatusChange, TrackingToken
+from initiatives.services.forwarding import initiative_forward
 from initiatives.services.submission import (
     initiative_money_check,
+    initiative_officers_notice_sweep,
     initiative_reply,
     initiative_submit,
     initiative_withdraw,
@@ -23,7 +25,8 @@ from initiatives.services.submission import (
     lost_link_sweep,
 )
 from initiatives.services.workflow import TransitionNotAllowed
-from initiatives.tasks import lost_link_answer_task
+from initiatives.tasks import initiative_officers_notify_task, lost_link_answer_task
+from notifications import services as notification_services
 from notifications.constants import OutboxStatus
 from notifications.models import OutboxMail
 from notifications.services import notification_preference_set
@@ -87,11 +90,17 @@ class InitiativeSubmitTests:
             assert list(initiative.themes.all()) == [theme]
             assert StatusChange.objects.get(initiative=initiative).to_status == Status.SUBMITTED
             assert initiative.first_response_due and initiative.decision_due
-            assert OutboxMail.objects.filter(status=OutboxStatus.PENDING).count() == 2
+            # The receipt waits as a row; the officers are the worker's, after the commit.
+            assert list(OutboxMail.objects.filter(status=OutboxStatus.PENDING).values_list("to", flat=True)) == [
+                "jan@example.nl"
+            ]
+            assert Initiative.objects.get(pk=initiative.pk).officers_notice_pending
             assert mail.outbox == []
 
-        for callback in callbacks:
-            callback()
+        with django_capture_on_commit_callbacks(execute=True):
+            for callback in callbacks:
+                callback()
+        assert not Initiative.objects.get(pk=initiative.pk).officers_notice_pending
         receipt, notice = sorted(mail.outbox, key=lambda m: m.to[0] != "jan@example.nl")
         assert receipt.to == ["jan@example.nl"]
         assert initiative.reference in receipt.subject
@@ -139,7 +148,9 @@ class InitiativeSubmitTests:
         notification_preference_set(user=single.user, daily_digest=False)
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             initiative = submit(village)
-        assert len(callbacks) == 1  # one hand-off to the worker for all of the submission's mails
+        # One hand-off to the worker after the submission, and one from the worker for all of
+        # its mails (the receipt with the officers' notices).
+        assert len(callbacks) == 2
         assert sorted(initiative.mails.values_list("to", "status")) == sorted(
             [
                 ("jan@example.nl", OutboxStatus.SENT),
@@ -152,8 +163,66 @@ class InitiativeSubmitTests:
     def test_numbers_stay_unique_and_in_order_when_a_submission_fails(self, village):
         first = submit(village)
         with pytest.raises(ValidationError):
-            submit(village, title="x" * 201)  # caught by the model check after the number was taken
+            submit(village, title="x" * 201)  # caught by the model check
         assert submit(village).reference == f"{first.reference[:5]}{int(first.reference[5:]) + 1:04d}"
+
+
+class OfficersNoticeTests:
+    """The village's officers hear of a submission from the worker, after the commit: once,
+    whether the task runs twice, the broker never took it (the sweep), or the initiative moved."""
+
+    @pytest.fixture
+    def officer(self, village):
+        return OfficerMembershipFactory(municipality=village.municipality, villages=[village])
+
+    def notices(self, initiative):
+        return list(initiative.mails.filter(template="initiatives/email/officer_new").values_list("to", flat=True))
+
+    def test_the_task_tells_the_officers_once(self, village, officer, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=False):
+            initiative = submit(village)
+        assert self.notices(initiative) == []
+        assert initiative_officers_notify_task.apply(args=[initiative.pk, []]).get() == 1
+        assert initiative_officers_notify_task.apply(args=[initiative.pk, []]).get() == 0
+        assert self.notices(initiative) == [officer.user.email]
+        assert not Initiative.objects.get(pk=initiative.pk).officers_notice_pending
+
+    def test_a_submission_the_broker_did_not_take_is_told_by_the_sweep(
+        self, village, officer, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        def broker_down(*args, **kwargs):
+            raise OSError("[Errno 111] Connection refused")
+
+        monkeypatch.setattr(notification_services, "_broker_failed_at", None)  # restored after the test
+        monkeypatch.setattr(initiative_officers_notify_task, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            initiative = submit(village)
+        assert mail.outbox == [] and self.notices(initiative) == []
+        assert initiative.mails.get().status == OutboxStatus.PENDING, "the receipt waits for the outbox sweep"
+        monkeypatch.setattr(notification_services, "_broker_failed_at", None)
+        submitted = initiative.submitted_at
+        assert initiative_officers_notice_sweep(now=submitted + timedelta(seconds=30)) == 0, "the task may come"
+        with django_capture_on_commit_callbacks(execute=True):
+            assert initiative_officers_notice_sweep(now=submitted + timedelta(minutes=2)) == 1
+        assert [message.to for message in mail.outbox] == [[officer.user.email]]
+        assert initiative_officers_notice_sweep(now=submitted + timedelta(minutes=4)) == 0
+
+    def test_forwarded_before_the_worker_came_only_the_receiving_officers_hear(
+        self, village, officer, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=False):
+            initiative = submit(village)
+        receiver = OfficerMembershipFactory()
+        with django_capture_on_commit_callbacks(execute=True):
+            initiative_forward(
+                initiative=initiative,
+                village=VillageFactory(municipality=receiver.municipality),
+                actor=officer.user,
+                note="Dit hoort bij de buurgemeente.",
+            )
+            assert initiative_officers_notify_task.apply(args=[initiative.pk, []]).get() == 0
+        assert [message.to for message in mail.outbox] == [[receiver.user.email], ["jan@example.nl"]]
+        assert self.notices(initiative) == [receiver.user.email]  # the forwarding's notice
 
 
 class MoneyCheckTests:
