@@ -80,7 +80,6 @@ from server import (
     log,
     machine_busy,
     multipart,
-    outbox_by_template,
     prepare_data,
     receipts_per_initiative,
     redis_client,
@@ -98,8 +97,9 @@ RECEIPT_PAGE = "/initiatieven/nieuw/ontvangen/"
 REFERENCE = re.compile(r"\b(\d{4}-\d{4,6})\b")
 TRACKING = re.compile(r"/initiatieven/volg/([A-Za-z0-9_-]+)/")
 SENT_TASK = re.compile(r"notifications\.outbox_send\[[^\]]+\] succeeded")
-RECEIVED = re.compile(r"Task notifications\.outbox_send\[([^\]]+)\] received")
-FINISHED = re.compile(r"Task notifications\.outbox_send\[([^\]]+)\] (?:succeeded|retry|raised)")
+# A mail in hand: a single send, or a batch (the submission's receipt with its officers' notices).
+RECEIVED = re.compile(r"Task notifications\.outbox_send(?:_batch)?\[([^\]]+)\] received")
+FINISHED = re.compile(r"Task notifications\.outbox_send(?:_batch)?\[([^\]]+)\] (?:succeeded|retry|raised)")
 
 
 def parse_args(argv):
@@ -287,8 +287,21 @@ class CeleryProcess:
         return [line for line in self.output().splitlines() if "ERROR/" in line or "CRITICAL/" in line]
 
 
+def outbox_of_initiatives(url: str, first: int, last: int) -> Counter:
+    """The outbox rows about the initiatives with an id in (first, last], by template and status
+    (by their subject: the officers' notices are written after the initiative, by the worker)."""
+    rows = sql(
+        url,
+        f"SELECT template, status, count(*) FROM notifications_outboxmail WHERE {ABOUT_AN_INITIATIVE}"  # noqa: S608
+        " AND subject_id > %s AND subject_id <= %s GROUP BY template, status",
+        (first, last),
+    )
+    return Counter({(template, status): count for template, status, count in rows})
+
+
 class InHand:
-    """Follows a worker's log: the `outbox_send` tasks it has received and not finished."""
+    """Follows a worker's log: the `outbox_send` and `outbox_send_batch` tasks it has received
+    and not finished."""
 
     def __init__(self, path: Path):
         self.path, self.offset, self.tasks = path, 0, set()
@@ -856,7 +869,7 @@ def checks(args, facts: dict, moto: MotoS3, workdir: Path) -> dict:
 
     # The outbox: exactly one receipt row per initiative; every row of the run sent once.
     c["receipt_rows"] = receipts_per_initiative(url, first, last)
-    c["outbox"] = outbox_by_template(url, first, last)
+    c["outbox"] = outbox_of_initiatives(url, first, last)
     c["attempts"] = Counter(
         {
             (status, attempts): count
