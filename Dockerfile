@@ -20,11 +20,13 @@ RUN apt-get update \
 WORKDIR /app
 
 # Dependencies first, so a code change does not reinstall them. Exactly the locked versions:
-# --require-hashes refuses anything unpinned or with another hash.
+# --require-hashes refuses anything unpinned or with another hash; --no-deps installs the lock
+# (the whole closure) as it stands, and `pip check` confirms it fits together (see Makefile).
 COPY requirements/base.txt requirements/base.txt
 # pip and setuptools are for installing only: they stay behind in this stage.
 RUN python -m venv /opt/venv \
-    && /opt/venv/bin/pip install --require-hashes -r requirements/base.txt \
+    && /opt/venv/bin/pip install --require-hashes --no-deps -r requirements/base.txt \
+    && /opt/venv/bin/python -m pip check \
     && /opt/venv/bin/python -m pip uninstall --yes --quiet pip setuptools
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund

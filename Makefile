@@ -64,8 +64,13 @@ $(VENV)/pyvenv.cfg:
 	$(PYTHON) -m venv $(VENV)
 
 # No editable install: the project runs from this folder (pyproject.toml has packages = []).
+# --no-deps: the lock is the whole closure, so pip installs it as it stands instead of resolving
+# the packages' own requirements again (with extras, such as weasyprint's fonttools[woff], an
+# older pip in a new venv then looks past the pin to a newer release and refuses it); `pip check`
+# then confirms that the locked set fits together.
 $(VENV_STAMP): $(LOCK_DEV) $(VENV)/pyvenv.cfg
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK_DEV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK_DEV)
+	$(PY) -m pip check --disable-pip-version-check
 	@touch $@
 
 # Recompile the lock files after a change to pyproject.toml; pins that still fit are kept.

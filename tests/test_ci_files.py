@@ -166,7 +166,8 @@ def test_setup_and_ci_install_from_the_locks():
 
     assert re.search(r"^\$\(VENV_STAMP\): \$\(LOCK_DEV\)", makefile, flags=re.MULTILINE)
     assert "LOCK_DEV := requirements/dev.txt" in makefile
-    assert "--require-hashes -r $(LOCK_DEV)" in makefile
+    # The lock as it stands (the whole closure, no resolving again), then checked as a set.
+    assert "--require-hashes --no-deps -r $(LOCK_DEV)" in makefile and "pip check" in makefile
     assert "-e ." not in makefile and "pip install ." not in makefile
     assert "npm ci" in makefile and "npm install" not in makefile
     assert re.search(r"^lock: ", makefile, flags=re.MULTILINE) and "pip-compile" in makefile
@@ -216,7 +217,8 @@ def test_dockerfile_installs_the_runtime_lock_builds_static_files_and_runs_as_no
     dockerfile = (ROOT / "Dockerfile").read_text()
     final_stage = dockerfile.split("\nFROM ")[-1]
 
-    assert "pip install --require-hashes -r requirements/base.txt" in dockerfile
+    assert "pip install --require-hashes --no-deps -r requirements/base.txt" in dockerfile
+    assert "pip check" in dockerfile
     assert "dev.txt" not in dockerfile and "pip install ." not in dockerfile
     assert "npm ci --omit=dev" in dockerfile and "collectstatic" in dockerfile
     assert "rm -rf node_modules" in dockerfile
