@@ -13,6 +13,13 @@ the rest of the officers' dashboard (bench/results/triage_list_profile.md). `Est
   `count_is_estimate`, so the page can say "about". The count's statement asks for it too
   (`planner_rows()`, core migration 0003), only when the count reached the limit: no statement
   of its own. Other databases give no estimate: there the count is exact.
+- with `estimate_first` (for lists whose rows cannot be counted from an index alone, such as
+  the hits of a full-text search: PostgreSQL must read each hit's row to count it), it asks the
+  planner first and counts nothing when the planner expects more than `ESTIMATE_MARGIN` times
+  the limit: the platform admin's 6,400 hits of "speeltuin" cost 5 ms to count to 2,501 on
+  100,000 initiatives, more than the page's rows (bench/results/triage_list_profile.md). The
+  planner's guess for a search that ORs several indexes adds up their hits (each hit found by two
+  arms is counted twice), so only beyond twice the limit is the real count surely past it.
 
 With an estimate, the estimate never decides which rows exist: `has_next` comes from the rows
 themselves, a page past the estimated last page is shown when it has rows, and a page past the
@@ -72,6 +79,8 @@ def rounded(number: int) -> int:
 
 # The column of the first page's rows that holds the capped count (removed from the rows).
 _COUNTED = "_estimating_paginator_counted"
+# With `estimate_first`: count nothing when the planner expects more than this times the limit.
+ESTIMATE_MARGIN = 2
 
 
 class EstimatedPage(Page):
@@ -90,10 +99,21 @@ class EstimatingPaginator(Paginator):
     them out, so their joins never slow the count down.
     """
 
-    def __init__(self, object_list, per_page, *, exact_up_to: int, values=(), allow_empty_first_page=True, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        exact_up_to: int,
+        values=(),
+        estimate_first: bool = False,
+        allow_empty_first_page=True,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, allow_empty_first_page=allow_empty_first_page, **kwargs)
         self.exact_up_to = exact_up_to
         self.values = tuple(values)
+        self.estimate_first = estimate_first
         self._estimated = False
         self._rows_seen = 0  # rows known to exist: the end of the last page fetched
         self._pages_seen = 0  # pages known to exist
@@ -102,7 +122,9 @@ class EstimatingPaginator(Paginator):
         """`SELECT COUNT(*) FROM (SELECT id ... LIMIT n)`: at most exact_up_to + 1 rows counted.
 
         On PostgreSQL `SELECT ARRAY[count, estimate]`, the estimate (`planner_estimate_sql`) only
-        when the count reached the limit, else NULL."""
+        when the count reached the limit, else NULL. With `estimate_first` the estimate comes
+        first, and beyond `ESTIMATE_MARGIN` times the limit `ARRAY[NULL, estimate]`: the rows are
+        not counted (PostgreSQL evaluates the CASE's other branch only when it is taken)."""
         from django.db import connections
 
         # The ORM's own SQL with its parameters, and a LIMIT as a parameter: nothing typed goes in.
@@ -111,6 +133,13 @@ class EstimatingPaginator(Paginator):
         estimate = planner_estimate_sql(ids, connections[self.object_list.db])
         if estimate is None:
             return counted, params
+        if self.estimate_first:
+            return (
+                "SELECT CASE WHEN planned.n > %s THEN ARRAY[NULL, planned.n] ELSE ("  # noqa: S608
+                f"SELECT ARRAY[capped.n, CASE WHEN capped.n > %s THEN planned.n END] FROM ({counted}) capped(n)"
+                f") END FROM (SELECT {estimate[0]}) planned(n)",
+                (ESTIMATE_MARGIN * self.exact_up_to, self.exact_up_to, *params, *estimate[1]),
+            )
         return (
             f"SELECT ARRAY[capped.n, CASE WHEN capped.n > %s THEN {estimate[0]} END] FROM ({counted}) capped(n)",  # noqa: S608
             (self.exact_up_to, *estimate[1], *params),
@@ -135,6 +164,9 @@ class EstimatingPaginator(Paginator):
         estimate = None
         if isinstance(counted, list):
             counted, estimate = counted
+        if counted is None:  # not counted: the planner expects far more than the limit
+            self._estimated = True
+            return max(rounded(estimate), self._rows_seen)
         if counted <= self.exact_up_to:
             return counted
         if estimate is None:

@@ -72,19 +72,24 @@ class TextSearch(models.Expression):
     """The officers' text search on PostgreSQL, as one condition written as SQL in one piece.
 
     Its arms, each read from an index of its own (tests/initiatives/test_search_indexes.py):
-    - whole words, with Dutch stemming (`websearch_to_tsquery`; index init_muni_search_dutch,
-      migration 0023), or when `within` names the municipalities the stems keyed by
-      municipality (index init_search_stems, migration 0028). Not for a text that negates a
-      word (`-kerk`): keyed for another of the municipalities, "not kerk" holds for every row;
+    - whole words, with Dutch stemming (`websearch_to_tsquery` on the stored column
+      `search_stems`; index init_muni_search_dutch, migrations 0023 and 0030), or when `within`
+      names the municipalities the stems keyed by municipality (index init_search_stems,
+      migration 0028). Not for a text that negates a word (`-kerk`): keyed for another of the
+      municipalities, "not kerk" holds for every row;
     - a reference that starts with the text, case-insensitive, written as a range in the "C"
       collation, from UPPER(text) up to UPPER(text) followed by the highest character (index
       init_reference_prefix, migration 0019). Unlike LIKE 'TEXT%', whose index condition is
       only a first sieve, the range is exact, so PostgreSQL need not test every hit of the whole
       OR again row by row (bench/results/triage_list_profile.md);
     - the initiator's e-mail address, case-insensitive (init_email_upper);
-    - the starts of words (`words`, "speel" finds "speeltuin"), without stemming, read from the
-      words keyed by municipality when `within` names the municipalities (a list of ids or a
-      query of ids; index init_search_words, migration 0025).
+    - the starts of words (`words`, "speel" finds "speeltuin"), without stemming: the stored
+      column `search_words` (index init_search_all_words, migration 0030), or the words keyed by
+      municipality when `within` names the municipalities (a list of ids or a query of ids;
+      index init_search_words, migration 0025).
+    Over every municipality the hits are many and PostgreSQL walks the newest rows testing each:
+    the stored columns (generated, migration 0030) make that test a comparison instead of two
+    tsvectors computed per row.
     `arms` picks some of them (the plan tests read one at a time).
 
     Built from Django's search expressions (SearchVector, SearchQuery, Collate, Concat, Func)
@@ -123,6 +128,8 @@ class TextSearch(models.Expression):
     def as_sql(self, compiler, connection):
         columns = [compiler.compile(source) for source in self.sources[: len(self.COLUMNS)]]
         title, name, email, reference, municipality = (sql for sql, _params in columns)
+        # The stored columns (not model fields) of the same table: `"alias"."title"` gives the alias.
+        table = title.rsplit(".", 1)[0]
         params: list = []
         arms = []
         if "stemmed" in self.arms and self.keyed_stems:
@@ -133,10 +140,7 @@ class TextSearch(models.Expression):
             )
             params += [*within_params, self.text]
         elif "stemmed" in self.arms:
-            arms.append(
-                f"to_tsvector('dutch'::regconfig, COALESCE({title}, '') || ' ' || COALESCE({name}, '') || ' ' "
-                f"|| COALESCE({email}, '')) @@ (websearch_to_tsquery('dutch'::regconfig, %s))"
-            )
+            arms.append(f"{table}.\"search_stems\" @@ (websearch_to_tsquery('dutch'::regconfig, %s))")
             params.append(self.text)
         if "reference" in self.arms:
             arms.append(
@@ -149,12 +153,12 @@ class TextSearch(models.Expression):
             params.append(self.text)
         if "words" in self.arms:
             prefix = " & ".join(f"{word}:*" for word in self.words)
-            words = f"initiative_search_words({municipality}, {title}, {name}, {email})"
             if self.within is None:
-                arms.append(f"({words} @@ to_tsquery('simple'::regconfig, %s))")
+                arms.append(f"({table}.\"search_words\" @@ to_tsquery('simple'::regconfig, %s))")
                 params.append(prefix)
             else:
                 within_sql, within_params = self._within_sql(compiler)
+                words = f"initiative_search_words({municipality}, {title}, {name}, {email})"
                 arms.append(f"({words} @@ initiative_search_query({within_sql}, %s))")
                 params += [*within_params, prefix]
         return f"({' OR '.join(arms)})", params

@@ -225,3 +225,67 @@ def test_an_empty_queryset_asks_nothing(django_assert_num_queries):
         page = paginator.get_page(1)
         assert paginator.count == 0
         assert list(page.object_list) == []
+
+
+POSTGRESQL = connection.vendor == "postgresql"
+
+
+@pytest.mark.parametrize("values", [(), ("username",)])
+def test_estimate_first_trusts_a_planner_that_expects_far_more_than_the_limit(users, estimate, values):
+    """`estimate_first` (a search of every municipality): beyond ESTIMATE_MARGIN times the limit
+    the rows are not counted, so 23 rows under a limit of 100 show the estimate of 1,000; only
+    PostgreSQL gives one, elsewhere the count stays exact."""
+    estimate(1000)
+    assert pagination.ESTIMATE_MARGIN * 100 < 1000
+    paginator = EstimatingPaginator(users, 5, exact_up_to=100, values=values, estimate_first=True)
+    page = paginator.get_page(1)
+    assert paginator.count == (1000 if POSTGRESQL else 23)
+    assert paginator.count_is_estimate is POSTGRESQL
+    assert page.has_next()
+    assert len(page.object_list) == 5
+
+
+def test_estimate_first_counts_when_the_planner_expects_less_than_the_margin(users, estimate):
+    estimate(150)  # above the limit, but not twice
+    paginator = EstimatingPaginator(users, 5, exact_up_to=100, values=("username",), estimate_first=True)
+    paginator.get_page(1)
+    assert paginator.count == 23
+    assert not paginator.count_is_estimate
+
+
+def test_estimate_first_never_estimates_a_list_that_fits_on_its_first_page(users, estimate):
+    """The rows themselves say there is no second page: the count is what they are."""
+    estimate(1000)
+    paginator = EstimatingPaginator(
+        users.filter(username__lt="user-003"), 5, exact_up_to=100, values=("username",), estimate_first=True
+    )
+    page = paginator.get_page(1)
+    assert paginator.count == 3
+    assert not paginator.count_is_estimate
+    assert not page.has_next()
+
+
+def test_estimate_first_past_the_real_end_counts_and_shows_the_last_page(users, estimate):
+    estimate(1000)
+    page = EstimatingPaginator(users, 5, exact_up_to=100, values=("username",), estimate_first=True).get_page(30)
+    assert page.number == 5
+    assert page.paginator.count == 23
+    assert not page.paginator.count_is_estimate
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="the planner's estimate is PostgreSQL's")
+def test_estimate_first_asks_the_planner_in_the_same_statement(users, django_assert_num_queries):
+    """The estimate comes from the list's own statement (`planner_rows`), not one of its own; with
+    the real planner 23 analysed rows are within the margin, so they are counted exactly."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {User._meta.db_table}")
+    with django_assert_num_queries(1):
+        paginator = EstimatingPaginator(users, 5, exact_up_to=10, values=("username",), estimate_first=True)
+        paginator.get_page(1)
+    assert paginator.count == rounded(max(planner_estimate(users), 11))
+    assert paginator.count_is_estimate
+    with django_assert_num_queries(1):
+        paginator = EstimatingPaginator(users, 5, exact_up_to=100, values=("username",), estimate_first=True)
+        paginator.get_page(1)
+    assert paginator.count == 23
+    assert not paginator.count_is_estimate

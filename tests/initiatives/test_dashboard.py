@@ -816,6 +816,26 @@ class DashboardCountEstimateTests:
             response = officer_client.get(DASHBOARD, {"page": 2})
         assert response.context["paginator"].count_is_estimate
 
+    def test_a_search_of_every_municipality_takes_the_planners_estimate_first(self, client, village, estimate):
+        """The platform admin's search: with the planner expecting far more hits than the limit
+        (640 against 3), they are not counted (PostgreSQL; elsewhere the count is exact)."""
+        from django.db import connection
+
+        InitiativeFactory.create_batch(3, village=village, title="Speeltuin bij de kerk")
+        client.force_login(UserFactory(is_superuser=True, is_staff=True))
+        response = client.get(DASHBOARD, {"q": "speeltuin"})
+        postgresql = connection.vendor == "postgresql"
+        assert response.context["paginator"].count == (640 if postgresql else 3)
+        assert response.context["paginator"].count_is_estimate is postgresql
+        assert len(listed(response)) == 2
+
+    def test_an_officers_search_is_counted(self, officer_client, village, estimate):
+        """An officer's hits are a list of ids of their own municipalities: counted exactly."""
+        InitiativeFactory.create_batch(3, village=village, title="Speeltuin bij de kerk")
+        response = officer_client.get(DASHBOARD, {"q": "speeltuin"})
+        assert response.context["paginator"].count == 3
+        assert not response.context["paginator"].count_is_estimate
+
 
 class TestRowTexts:
     """The list's cells are worked out in Python (speed); they must read as the template filters did."""

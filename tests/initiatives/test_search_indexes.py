@@ -1,4 +1,4 @@
-"""The officers' list uses its indexes on PostgreSQL (migrations 0005, 0006, 0018, 0019, 0023 and 0025).
+"""The officers' list uses its indexes on PostgreSQL (migrations 0005, 0006, 0018, 0019, 0023, 0025 and 0030).
 
 The index expressions must be exactly what the ORM writes for `InitiativeQuerySet.search()`;
 if either changes alone, PostgreSQL silently falls back to computing every row's tsvector.
@@ -56,7 +56,9 @@ def only_index(*keep: str):
 
 
 # One for each arm of the search's OR: whole words, word starts, a reference's start, an address.
-SEARCH_INDEXES = ("init_muni_search_dutch", "init_search_words", "init_reference_prefix", "init_email_upper")
+SEARCH_INDEXES = ("init_muni_search_dutch", "init_search_all_words", "init_reference_prefix", "init_email_upper")
+# An officer's search: whole words and word starts keyed by municipality.
+OFFICER_SEARCH_INDEXES = (*SEARCH_INDEXES, "init_search_stems", "init_search_words")
 
 
 def test_text_search_uses_an_index_for_each_of_its_conditions():
@@ -92,11 +94,11 @@ def test_an_officers_text_search_can_read_only_its_municipalitys_hits():
     # A table of a few rows is cheapest read from a B-tree of the municipality; with only the
     # search's indexes (in a transaction rolled back after it) the plan shows whether they serve
     # the officer's search: its whole words read the stems keyed by municipality.
-    with only_index(*SEARCH_INDEXES, "init_search_stems"):
+    with only_index(*OFFICER_SEARCH_INDEXES):
         text = plan(queryset.order_by().values("pk"), walk_an_index=False)
     condition = index_conditions(text, "init_search_stems")
     assert f"''~{membership.municipality_id}~speeltuin''" in condition, text
-    assert "init_muni_search_dutch" not in text, text
+    assert "init_muni_search_dutch" not in text and "init_search_all_words" not in text, text
     # The word starts' arm alone (on a few rows the municipality's key in the Dutch index is
     # cheapest for the whole search): PostgreSQL computed the query while it planned, the keyed
     # word of this municipality only (in the plan, the quotes in the literal are doubled).
@@ -110,21 +112,64 @@ def test_an_officers_text_search_can_read_only_its_municipalitys_hits():
     assert "''speeltuin'':*" not in condition, text
 
 
-def test_the_search_of_every_municipality_reads_the_same_indexes_by_their_words():
-    """The platform admin's search (no municipality) reads the same indexes: a GIN index with
-    several columns serves a condition on any of them, and the words index holds the plain
-    words next to the keyed ones."""
+def test_the_search_of_every_municipality_reads_the_stored_columns_by_their_words():
+    """The platform admin's search (no municipality) reads the stored columns (migration 0030):
+    the Dutch index by its words alone (a GIN index with several columns serves a condition on
+    any of them) and the plain words' own index."""
     InitiativeFactory.create_batch(3)
     text = plan(Initiative.objects.search("speeltuin").order_by().values("pk"), walk_an_index=False)
     condition = index_conditions(text, "init_muni_search_dutch")
-    assert "to_tsvector" in condition and "municipality_id" not in condition, text
-    condition = index_conditions(text, "init_search_words")
-    assert "''speeltuin'':*" in condition and "~" not in condition, text
+    assert "search_stems @@" in condition and "municipality_id" not in condition, text
+    condition = index_conditions(text, "init_search_all_words")
+    assert "search_words @@ '''speeltuin'':*'" in condition and "~" not in condition, text
+    assert "to_tsvector" not in text and "initiative_search_words" not in text, text
+
+
+def test_the_search_of_every_municipality_walks_the_newest_rows_without_computing_words():
+    """With many hits PostgreSQL walks the newest initiatives and tests each until a page is
+    full: the test reads the stored columns, no tsvector is computed per row (migration 0030)."""
+    InitiativeFactory.create_batch(3)
+    queryset = Initiative.objects.search("speeltuin").order_by("-submitted_at", "-pk")[:26]
+    with only_index("init_submitted"):
+        text = plan(queryset, sort=False)
+    assert "init_submitted" in text, text
+    walk_filter = next(line for line in text.splitlines() if "Filter:" in line)
+    assert "search_stems @@" in walk_filter and "search_words @@" in walk_filter, text
+    assert "to_tsvector" not in walk_filter and "initiative_search_" not in walk_filter, text
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "email"),
+    [
+        ("Speeltuinen bij de Kerk", "Jan O'Brien", "jan.o'brien@example.nl"),
+        ("Café 't Hoekje & foo_bar", "Zoë d'Arc", ""),
+        ("", "", ""),
+    ],
+)
+def test_the_stored_columns_hold_the_words_of_the_row_as_it_is_now(title, name, email):
+    """`search_stems` and `search_words` are the Dutch and the plain tsvector of title, name and
+    address, also after a change that bypasses the model (`update()`, as removing personal data
+    does): PostgreSQL computes them whenever the row is written (migration 0030)."""
+    initiative = InitiativeFactory(title="Iets anders", initiator_name="Piet", initiator_email="piet@example.nl")
+    Initiative.objects.filter(pk=initiative.pk).update(title=title, initiator_name=name, initiator_email=email)
+
+    def stored(column):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT lexeme, positions FROM initiatives_initiative, unnest({column}) WHERE id = %s",  # noqa: S608
+                [initiative.pk],
+            )
+            return {(lexeme, tuple(positions)) for lexeme, positions in cursor.fetchall()}
+
+    assert stored("search_stems") == lexemes(f"to_tsvector('dutch', {THREE_FIELDS})", title, name, email)
+    assert stored("search_words") == lexemes(f"to_tsvector('simple', {THREE_FIELDS})", title, name, email)
+    assert ("piet", (3,)) not in stored("search_words")
 
 
 def test_an_officers_search_that_negates_a_word_reads_the_unkeyed_stems():
     """`-kerk`: keyed for another of the officer's municipalities "not kerk" would hold for every
-    row, so the whole words are read from the Dutch index of every municipality (migration 0023)."""
+    row, so the whole words are read from the Dutch index of every municipality (migrations 0023
+    and 0030)."""
     from municipalities.scoping import OFFICERS, officer_municipality_ids, remember_officer_municipalities
     from tests.municipalities.factories import OfficerMembershipFactory
 
@@ -134,10 +179,10 @@ def test_an_officers_search_that_negates_a_word_reads_the_unkeyed_stems():
     queryset = Initiative.objects.visible_to(membership.user, OFFICERS).search(
         "speeltuin -kerk", within=officer_municipality_ids(membership.user)
     )
-    with only_index(*SEARCH_INDEXES, "init_search_stems"):
+    with only_index(*OFFICER_SEARCH_INDEXES):
         text = plan(queryset.order_by().values("pk"), walk_an_index=False)
     assert "init_search_stems" not in text and "initiative_search_stems" not in text, text
-    assert "to_tsvector('dutch'" in text and "init_muni_search_dutch" in text, text
+    assert "search_stems @@" in text and "init_muni_search_dutch" in text, text
 
 
 @pytest.mark.parametrize(
