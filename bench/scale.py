@@ -9,7 +9,8 @@ Netherlands; a village-budget round with its results in the first municipality, 
 with `django.test.Client` (DEBUG off, as the other benches):
 
 - the officers' list `/dashboard/` as the contact officer of the first municipality (unfiltered,
-  a status and a village, a text search) and as the superuser (every municipality, unfiltered);
+  a status and a village, a text search) and as the superuser (every municipality, unfiltered
+  and a text search);
 - the tracking page by its private link (a heavy and a typical history);
 - the public gallery (unfiltered and one municipality, pages 1 and 2);
 - the statistics, this year so far (own municipality as its contact officer, every municipality
@@ -174,6 +175,13 @@ def cases(data: dict) -> list[tuple[str, str, str, str, str]]:
         ),
         ("officers", "officers' list", "text search “speeltuin”", "officer", "/dashboard/?q=speeltuin"),
         ("officers", "officers' list", "unfiltered, every municipality", "superuser", "/dashboard/"),
+        (
+            "officers",
+            "officers' list",
+            "text search “speeltuin”, every municipality",
+            "superuser",
+            "/dashboard/?q=speeltuin",
+        ),
         ("tracking", "tracking page", "heavy history", "anonymous", "heavy"),
         ("tracking", "tracking page", "typical", "anonymous", "typical"),
         ("gallery", "public gallery", "unfiltered", "anonymous", "/initiatieven/"),

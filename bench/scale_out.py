@@ -482,10 +482,19 @@ def read_mails(folder: Path, worker: str) -> list[dict]:
     for path in sorted(folder.glob("*.eml")):
         raw = path.read_bytes()
         complete = raw.endswith(SEPARATOR)
-        mail = {"worker": worker, "file": path.name, "complete": complete, "to": "", "subject": "", "token": None}
+        mail = {
+            "worker": worker,
+            "file": path.name,
+            "complete": complete,
+            "to": "",
+            "subject": "",
+            "message_id": "",
+            "token": None,
+        }
         try:
             message = email.message_from_bytes(raw[: -len(SEPARATOR)] if complete else raw, policy=email.policy.default)
             mail["to"], mail["subject"] = str(message["To"] or ""), str(message["Subject"] or "")
+            mail["message_id"] = str(message["Message-ID"] or "")
             body = message.get_body(("plain",))
             text = body.get_content() if body is not None else ""
             match = TRACKING.search(text)
@@ -909,6 +918,11 @@ def checks(args, facts: dict, moto: MotoS3, workdir: Path) -> dict:
     c["partial_files"] = [m["file"] for m in mails if not m["complete"] or "error" in m]
     pairs = Counter((m["to"], m["subject"]) for m in complete)
     c["sent_twice"] = [f"{to}: {subject} ({count}×)" for (to, subject), count in pairs.items() if count > 1]
+    # A copy sent again after a worker died before its commit carries the first's Message-ID.
+    ids = {}
+    for m in complete:
+        ids.setdefault((m["to"], m["subject"]), set()).add(m["message_id"])
+    c["twice_same_id"] = sum(1 for pair, count in pairs.items() if count > 1 and len(ids[pair]) == 1)
     receipts = Counter(m["to"] for m in complete if m["to"].endswith("@bench.example"))
     c["receipt_mails"] = {
         "1": sum(1 for i in range(n) if receipts[resident(i)] == 1),
@@ -1071,8 +1085,13 @@ def report(args, argv, tools, data, vers, facts, c) -> tuple[str, bool]:
             ),
             (
                 "nothing sent twice",
-                f"{len(c['sent_twice'])} recipient+subject pairs with more than one mail; {files:,} complete mail "
-                f"files == {c['sent_since_start']:,} rows sent during the run"
+                f"{len(c['sent_twice'])} recipient+subject pairs with more than one mail"
+                + (
+                    f" ({c['twice_same_id']} of them with one Message-ID: the same message again)"
+                    if c["sent_twice"]
+                    else ""
+                )
+                + f"; {files:,} complete mail files == {c['sent_since_start']:,} rows sent during the run"
                 + (
                     " (of them not about the run's initiatives: "
                     + ", ".join(f"`{template}` {count}" for template, count in c["others_sent"])

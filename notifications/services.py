@@ -3,6 +3,7 @@
 import logging
 import time
 from datetime import timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -215,6 +216,19 @@ def mail_theme(municipality) -> dict | None:
     }
 
 
+def message_id(mail: OutboxMail) -> str:
+    """The mail's Message-ID, the same each time this outbox row is sent.
+
+    A worker that dies after the mail server accepted a message and before its own commit leaves
+    the row pending, and it is sent again (README, "more than one machine"). With the same
+    Message-ID the second copy is the same message: mail servers and programs that drop
+    duplicates by Message-ID show it once. The domain is the sender's, the same on every
+    machine (Django's default takes the host name, which differs per worker).
+    """
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<outbox.{mail.pk}.{int(mail.created_at.timestamp())}@{domain}>"
+
+
 def _render(mail: OutboxMail) -> EmailMultiAlternatives:
     with translation.override(mail.language):
         built = mail_build(mail)
@@ -222,7 +236,13 @@ def _render(mail: OutboxMail) -> EmailMultiAlternatives:
         subject = " ".join(render_to_string(f"{mail.template}_subject.txt", context).split())
         body = render_to_string(f"{mail.template}.txt", context)
         html = render_to_string(f"{mail.template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[mail.to], reply_to=built.reply_to or None)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        to=[mail.to],
+        reply_to=built.reply_to or None,
+        headers={"Message-ID": message_id(mail)},
+    )
     message.attach_alternative(html, "text/html")
     for attachment in built.attachments:
         message.attach(*attachment)

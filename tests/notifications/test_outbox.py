@@ -130,6 +130,29 @@ class OutboxDeliverTests:
         assert (mail.status, mail.attempts) == (OutboxStatus.SENT, 1)
         assert TrackingToken.objects.count() == 1  # one private link, minted when it left
 
+    def test_a_mail_sent_again_after_a_lost_commit_is_the_same_message(self, initiative, settings, monkeypatch):
+        """A worker that dies after the mail server took the message and before its commit leaves
+        the row pending, and it is sent again: with the same Message-ID, the sender's domain on
+        every machine, so mail programs that drop duplicates show it once."""
+        settings.DEFAULT_FROM_EMAIL = "Dorpsinitiatief <noreply@dorpen.example>"
+        mail = stored_receipt(initiative)
+
+        def dies_before_its_commit(self, *args, **kwargs):
+            raise KeyboardInterrupt  # what is left of a killed worker: the transaction never commits
+
+        with monkeypatch.context() as patched:
+            patched.setattr(OutboxMail, "save", dies_before_its_commit)
+            with pytest.raises(KeyboardInterrupt):
+                outbox_deliver(mail_id=mail.pk)
+        mail.refresh_from_db()
+        assert mail.status == OutboxStatus.PENDING
+        outbox_deliver(mail_id=mail.pk)
+        first, second = (message.message()["Message-ID"] for message in outbox.outbox)
+        assert first == second == f"<outbox.{mail.pk}.{int(mail.created_at.timestamp())}@dorpen.example>"
+        other = stored_receipt(InitiativeFactory(initiator_email="piet@example.nl"))
+        outbox_deliver(mail_id=other.pk)
+        assert outbox.outbox[-1].message()["Message-ID"] != first
+
     def test_a_failing_mail_server_counts_attempts_until_the_mail_is_failed(self, initiative, failing_mail_server):
         mail = stored_receipt(initiative)
         for attempt in range(1, MAX_ATTEMPTS + 1):
