@@ -188,8 +188,48 @@ class _InArray(models.Func):
 
 # The SQL of the dashboard's counters per (database, scope SQL and parameters, user, day).
 _COUNTER_STATEMENTS: dict[tuple, tuple] = {}
-# The new-reply marks' subquery per user id (`with_new_reply_marks`): it depends on nothing else.
-_NEW_REPLY_MARKS: dict[int, models.Subquery] = {}
+# The new-reply marks' compiled subquery per (database, user id, the row's id column).
+_NEW_REPLY_MARKS: dict[tuple, tuple[str, tuple]] = {}
+
+
+class NewReplyMark(models.Expression):
+    """One of the row's new replies for a user (`InitiativeQuerySet.unseen_replies`), or NULL:
+    the ORM's own subquery, compiled once per database, user and outer id column and then kept.
+
+    As a `Subquery` in `annotate()` it was resolved and compiled again for every page: 0.8 ms of
+    the officers' list's CPU, more than the list's own rows (bench/results/triage_list_profile.md).
+    This expression resolves only the row's id; the subquery is built, resolved against the
+    query and compiled when it is first needed for that id column, and the same text with its
+    parameters serves every later query. Its SQL depends on nothing else: the user id is a
+    parameter of its own, and the outer query is referred to by the id column only (its inner
+    aliases never shadow it: a query whose id column is written differently compiles its own).
+    """
+
+    output_field = models.BigIntegerField()
+
+    def __init__(self, user_id: int):
+        super().__init__()
+        self.user_id = int(user_id)
+        self.row_id = models.F("pk")
+
+    def get_source_expressions(self):
+        return [self.row_id]
+
+    def set_source_expressions(self, expressions):
+        (self.row_id,) = expressions
+
+    def as_sql(self, compiler, connection):
+        row_id_sql, _params = compiler.compile(self.row_id)
+        key = (connection.alias, self.user_id, row_id_sql)
+        kept = _NEW_REPLY_MARKS.get(key)
+        if kept is None:
+            replies = InitiativeQuerySet.unseen_replies(self.user_id).filter(initiative=models.OuterRef("pk"))
+            subquery = models.Subquery(replies.order_by().values("pk")[:1]).resolve_expression(compiler.query)
+            sql, params = compiler.compile(subquery)
+            if len(_NEW_REPLY_MARKS) >= 1000:  # officers times queries: start again rather than grow
+                _NEW_REPLY_MARKS.clear()
+            kept = _NEW_REPLY_MARKS[key] = (sql, tuple(params))
+        return kept[0], list(kept[1])
 
 
 class InitiativeQuerySet(MunicipalityScopedQuerySet):
@@ -318,15 +358,7 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         (after the sort and the LIMIT). As an EXISTS column (`with_new_replies`) it was hashed
         over every initiator's message of the platform to mark 25 rows
         (bench/results/triage_list_profile.md)."""
-        subquery = _NEW_REPLY_MARKS.get(user.pk)
-        if subquery is None:  # building it took longer than the rest of the list's query (ORM)
-            replies = self.unseen_replies(user.pk).filter(initiative=models.OuterRef("pk")).order_by().values("pk")
-            subquery = models.Subquery(replies[:1])
-            if len(_NEW_REPLY_MARKS) >= 1000:
-                _NEW_REPLY_MARKS.clear()
-            _NEW_REPLY_MARKS[user.pk] = subquery
-        # annotate() resolves a copy against this query: the kept expression never changes.
-        return self.annotate(new_reply_id=subquery)
+        return self.annotate(new_reply_id=NewReplyMark(user.pk))
 
     def dashboard_counter_conditions(self, *, user, today) -> dict[str, models.Q]:
         """What each of the dashboard's counters counts (the list's filters show the same rows)."""
