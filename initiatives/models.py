@@ -374,7 +374,9 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
             "approval": self.approval_waiting_q(),
         }
 
-    def dashboard_counters(self, *, user, today, digests_of=None, count_up_to: int | None = None) -> dict:
+    def dashboard_counters(
+        self, *, user, today, digests_of=None, count_up_to: int | None = None, scope_key: tuple | None = None
+    ) -> dict:
         """The dashboard's counters in one query: `SELECT (SELECT COUNT(*) ...), (SELECT ...)`.
 
         Each counter is a subquery of its own, so each finds its few rows through its own index
@@ -389,6 +391,10 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         `count_up_to`: count each at most this far plus one (a platform admin's 19,000 overdue
         decisions need not all be read to say "more than 1000"): a value above it means "more".
 
+        `scope_key`: what this queryset is limited to, when the caller knows it
+        (`municipalities.scoping.officer_scope_key` of a `visible_to(user)` queryset): then the
+        scope's SQL is not compiled to find the kept statement (0.2 ms).
+
         `digests_of`: (names, a function of no arguments that returns {name: a function that
         makes a values_list queryset}), querysets fixed by the scope and the user: on PostgreSQL the statement also
         gives the digest of each one's rows (core.choices), under its name.
@@ -396,9 +402,11 @@ class InitiativeQuerySet(MunicipalityScopedQuerySet):
         from django.db import connections
 
         connection = connections[self.db]
-        scope_sql, scope_params = self.order_by().values("pk").query.get_compiler(using=self.db).as_sql()
+        if scope_key is None:
+            scope_sql, scope_params = self.order_by().values("pk").query.get_compiler(using=self.db).as_sql()
+            scope_key = (scope_sql, tuple(scope_params))
         digest_names, digest_querysets = digests_of if digests_of and digests_supported(self) else ((), None)
-        key = (self.db, scope_sql, tuple(scope_params), user.pk, user.is_superuser, today)
+        key = (self.db, scope_key, user.pk, user.is_superuser, today)
         key += (tuple(digest_names), count_up_to)
         statement = _COUNTER_STATEMENTS.get(key)
         if statement is None:

@@ -39,6 +39,18 @@ def remember_officer_municipalities(user, memberships) -> None:
     setattr(user, _KNOWN_IDS, sorted({membership.municipality_id for membership in memberships}))
 
 
+def officer_scope_key(user) -> tuple | None:
+    """What `visible_to(user, OFFICERS)` limits a queryset to, as a key, when that is known
+    without a query: every municipality, none, or the remembered ids; None otherwise. The same
+    key means the same scope (a statement kept per scope need not compile the scope's SQL)."""
+    if not user.is_authenticated or not user.is_active:
+        return ("none",)
+    if user.is_superuser:
+        return ("all",)
+    known = getattr(user, _KNOWN_IDS, None)
+    return None if known is None else ("municipalities", *known)
+
+
 def officer_municipality_ids(user) -> QuerySet | list[int]:
     known = getattr(user, _KNOWN_IDS, None)
     if known is not None:

@@ -48,6 +48,7 @@ from initiatives.models import (
 )
 from initiatives.services.officers import initiative_bulk_assign
 from municipalities.access import OfficerRequiredMixin
+from municipalities.scoping import officer_scope_key
 
 PAGE_SIZE = 25
 # Lists longer than a hundred pages show the database's estimate of their length ("about
@@ -209,6 +210,7 @@ class DashboardView(OfficerRequiredMixin, FilterView):
             today=self.today,
             digests_of=(CHOICE_LISTS, lambda: choice_rows(user)),
             count_up_to=COUNTER_UP_TO,
+            scope_key=officer_scope_key(user),
         )
         return Initiative.objects.visible_to(user).order_by("-submitted_at", "-pk").with_new_reply_marks(user)
 

@@ -121,3 +121,30 @@ class TestEveryoneElse:
         seen = visible(model, UserFactory(superuser=True))
 
         assert {world.objects_a[model], world.objects_b[model]} <= seen
+
+
+class TestOfficerScopeKey:
+    """`officer_scope_key`: the same key only for the same scope (kept statements use it)."""
+
+    def scope_sql(self, user):
+        from initiatives.models import Initiative
+
+        return Initiative.objects.visible_to(user).order_by().values("pk").query.sql_with_params()
+
+    def test_keys_are_equal_exactly_where_the_scopes_are(self, world):
+        from municipalities.scoping import officer_scope_key, remember_officer_municipalities
+
+        a1, a2 = (OfficerMembershipFactory(municipality=world.a) for _ in range(2))
+        b = OfficerMembershipFactory(municipality=world.b)
+        users = [m.user for m in (a1, a2, b)]
+        assert officer_scope_key(users[0]) is None  # not remembered: the ids would need a query
+        for user in users:
+            remember_officer_municipalities(user, OfficerMembership.objects.filter(user=user, is_active=True))
+        superuser = UserFactory(is_superuser=True)
+        users.append(superuser)
+        for one in users:
+            for other in users:
+                same_key = officer_scope_key(one) == officer_scope_key(other)
+                assert same_key == (self.scope_sql(one) == self.scope_sql(other)), (one, other)
+        assert officer_scope_key(AnonymousUser()) == ("none",)
+        assert officer_scope_key(superuser) == ("all",)
