@@ -141,6 +141,9 @@ ROW_VALUES = (
     "decided_at",
     "new_reply_id",
 )
+# An officer of one municipality sees no municipality column (`{% dashboard_rows %}`): no join
+# to read its name for every row the list sorts (169 hits of a search at 1,000,000).
+ONE_MUNICIPALITY_ROW_VALUES = tuple(value for value in ROW_VALUES if value != "municipality__name")
 
 
 def _scoped_initiatives(user, today):
@@ -230,7 +233,11 @@ class DashboardView(OfficerRequiredMixin, FilterView):
             and bool(self.filterset.form.cleaned_data.get("q"))
         )
         return EstimatingPaginator(
-            queryset, per_page, exact_up_to=EXACT_COUNT_UP_TO, values=ROW_VALUES, estimate_first=searches_everywhere
+            queryset,
+            per_page,
+            exact_up_to=EXACT_COUNT_UP_TO,
+            values=ROW_VALUES if self.membership is None else ONE_MUNICIPALITY_ROW_VALUES,
+            estimate_first=searches_everywhere,
         )
 
     def paginate_queryset(self, queryset, page_size):
@@ -312,7 +319,7 @@ class DashboardView(OfficerRequiredMixin, FilterView):
                     status=row["status"],
                     status_label=status_labels.get(row["status"], row["status"]),
                     village_name=row["village__name"],
-                    municipality_name=row["municipality__name"],
+                    municipality_name=row.get("municipality__name", ""),
                     list_url=initiative_url(row["pk"]),
                     village_url=village_url(row["village_id"]),
                     select_label=select_label % {"reference": row["reference"]},
