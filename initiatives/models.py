@@ -186,7 +186,7 @@ class _InArray(models.Func):
     output_field = models.BooleanField()
 
 
-# The SQL of the dashboard's counters per (database, scope SQL and parameters, user, day).
+# The SQL of the dashboard's counters per (database, scope key or SQL, user, day, …).
 _COUNTER_STATEMENTS: dict[tuple, tuple] = {}
 # The new-reply marks' compiled subquery per (database, user id, the row's id column).
 _NEW_REPLY_MARKS: dict[tuple, tuple[str, tuple]] = {}
@@ -197,7 +197,7 @@ class NewReplyMark(models.Expression):
     the ORM's own subquery, compiled once per database, user and outer id column and then kept.
 
     As a `Subquery` in `annotate()` it was resolved and compiled again for every page: 0.8 ms of
-    the officers' list's CPU, more than the list's own rows (bench/results/triage_list_profile.md).
+    CPU per officers' list (bench/results/triage_list_profile.md, fifth round).
     This expression resolves only the row's id; the subquery is built, resolved against the
     query and compiled when it is first needed for that id column, and the same text with its
     parameters serves every later query. Its SQL depends on nothing else: the user id is a
