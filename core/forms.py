@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
 from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import cached_property
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:
@@ -37,6 +38,11 @@ class PlainChoices(BaseChoiceIterator):
 
     def __len__(self):
         return len(self.choices)
+
+    @cached_property
+    def labels(self) -> dict:
+        """{value: label}, made once for a kept list."""
+        return dict(self.choices)
 
 
 class QuickCopyFields(dict):

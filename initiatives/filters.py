@@ -151,10 +151,15 @@ def officer_choice_rows(user):
     )
 
 
+def officer_name(first_name, last_name, username) -> str:
+    """User.get_full_name() or, without one, the username."""
+    return f"{first_name or ''} {last_name or ''}".strip() or username
+
+
 def officer_choices_of(rows, *, with_municipality: bool) -> list[tuple[str, str]]:
     choices = []
     for user_id, first_name, last_name, username, municipality in rows:
-        name = f"{first_name} {last_name}".strip() or username  # User.get_full_name() or the username
+        name = officer_name(first_name, last_name, username)
         choices.append((str(user_id), f"{name} ({municipality})" if with_municipality else name))
     return choices
 
@@ -224,6 +229,8 @@ class OfficerChoices:
 
     def __init__(self, rows, *, with_municipality: bool):
         self.pairs = officer_choices_of(rows, with_municipality=with_municipality)
+        # Each officer's name by user id, without the municipality: the list's "Assigned officer".
+        self.names = {user_id: officer_name(first, last, username) for user_id, first, last, username, _m in rows}
         me = [(UNASSIGNED, _("Not assigned")), (ME, _("Assigned to me"))]
         self.filter_choices = PlainChoices([*me, *self.pairs])
         self.bulk_choices = PlainChoices(
@@ -338,18 +345,20 @@ class OfficerInitiativeFilter(django_filters.FilterSet):
         )
         self.officer_choices = officers.pairs  # the bulk assignment offers the same officers
         self.bulk_officer_choices = officers.bulk_choices
+        self.officer_names = officers.names  # {user id: name} of the active officers
         english = _english()
         # On the form's own fields: choices set on the filters are deep-copied into the form, and
         # copying a platform admin's 1,000 villages took as long as rendering them. (One UNION
         # of the four lists instead of four queries was slower: bench/results/triage_list_profile.md.)
         fields = self.form.fields
         fields["officer"].choices = officers.filter_choices
-        fields["village"].choices = kept(
+        fields["village"].choices = villages = kept(
             "dashboard-villages",
             rows["villages"],
             digests.get("villages"),
             lambda found: PlainChoices((str(pk), name) for pk, name in found),
         )
+        self.village_names = villages.labels  # {str(village id): name} of the user's villages
         fields["theme"].choices = kept(
             f"dashboard-themes-{english:d}",
             rows["themes"],

@@ -425,6 +425,14 @@ if env.str("REDIS_URL", default=""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered page fragments whose key holds everything they show (the officers' filter form:
+# initiatives.views.dashboard): kept in each process's own memory, never shared or stale.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 # Residents' submissions: spam protection and uploads.
 SUBMISSION_RATE_LIMIT = env.int("SUBMISSION_RATE_LIMIT", default=10)  # per IP address

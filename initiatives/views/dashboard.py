@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import QueryDict, StreamingHttpResponse
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
@@ -38,6 +40,7 @@ from initiatives.filters import (
     active_officers,
     choice_rows,
     officer_choices,
+    officer_name,
 )
 from initiatives.models import (
     ACTIVE_STATUSES,
@@ -49,6 +52,7 @@ from initiatives.models import (
 from initiatives.services.officers import initiative_bulk_assign
 from municipalities.access import OfficerRequiredMixin
 from municipalities.scoping import officer_scope_key
+from villages.models import Village
 
 PAGE_SIZE = 25
 # Lists longer than a hundred pages show the database's estimate of their length ("about
@@ -122,7 +126,9 @@ def date_formatter():
 
 
 # What a row of the list shows, as plain values: building 25 initiatives with their village,
-# municipality and officer as model instances was a tenth of the page's Python time.
+# municipality and officer as model instances was a tenth of the page's Python time. The names of
+# the village and the officer come from the filter's lists, which the page has anyway (`_rows`):
+# no joins to build, plan and run for them (bench/results/triage_list_profile.md, sixth round).
 ROW_VALUES = (
     "pk",
     "reference",
@@ -132,11 +138,8 @@ ROW_VALUES = (
     "first_response_due",
     "decision_due",
     "village_id",
-    "village__name",
     "municipality__name",
-    "assigned_officer__first_name",
-    "assigned_officer__last_name",
-    "assigned_officer__username",
+    "assigned_officer_id",
     "first_response_at",
     "decided_at",
     "new_reply_id",
@@ -267,6 +270,7 @@ class DashboardView(OfficerRequiredMixin, FilterView):
                 }
                 for (key, label, _params), url in zip(COUNTERS, self._counter_urls(base_url), strict=True)
             ],
+            filter_form_key=self._filter_form_key(),
             columns=(columns := self._columns()),
             sort_caption=self._sort_caption(columns),
             bulk_form=BulkAssignForm(
@@ -292,6 +296,7 @@ class DashboardView(OfficerRequiredMixin, FilterView):
         `{% dashboard_rows %}` (initiatives/templatetags/dashboard_table.py).
         """
         values = list(page)
+        village_names, officer_names = self._names_of(values)
         initiative_url = url_maker("initiatives:officer_detail", "pk")
         village_url = url_maker("initiatives:village_plans", "village")
         format_date = date_formatter()
@@ -308,9 +313,7 @@ class DashboardView(OfficerRequiredMixin, FilterView):
                 decision_due=row["decision_due"],
                 today=today,
             )
-            username = row["assigned_officer__username"]
-            first_name, last_name = row["assigned_officer__first_name"], row["assigned_officer__last_name"]
-            full_name = f"{first_name or ''} {last_name or ''}".strip()
+            officer_id = row["assigned_officer_id"]
             rows.append(
                 SimpleNamespace(
                     pk=row["pk"],
@@ -318,7 +321,7 @@ class DashboardView(OfficerRequiredMixin, FilterView):
                     title=row["title"],
                     status=row["status"],
                     status_label=status_labels.get(row["status"], row["status"]),
-                    village_name=row["village__name"],
+                    village_name=village_names[row["village_id"]],
                     municipality_name=row.get("municipality__name", ""),
                     list_url=initiative_url(row["pk"]),
                     village_url=village_url(row["village_id"]),
@@ -328,12 +331,44 @@ class DashboardView(OfficerRequiredMixin, FilterView):
                     decision_due_text=format_date(row["decision_due"]),
                     is_first_response_overdue=OVERDUE_FIRST_RESPONSE in overdue,
                     is_decision_overdue=OVERDUE_DECISION in overdue,
-                    # User.get_full_name() or the username; nobody assigned: empty.
-                    officer_name=(full_name or username) if username is not None else "",
+                    officer_name=officer_names[officer_id] if officer_id is not None else "",  # nobody: empty
                     has_new_reply=row["new_reply_id"] is not None,
                 )
             )
         return rows
+
+    def _filter_form_key(self) -> str | None:
+        """What the filter form shows depends on, as one text: the same text, the same form.
+
+        The form writes its lists (kept under the digests of their rows, core.choices), the
+        request's parameters (the fields' values, their errors, the sort as a hidden field), and
+        the language and role its labels and options are written in. Without digests (SQLite:
+        the lists are read each time) there is no key and the form is rendered every time.
+        Rendering it was a tenth of the page (bench/results/triage_list_profile.md).
+        """
+        digests = [self.counts.get(f"digest_{name}") for name in CHOICE_LISTS]
+        if None in digests:
+            return None
+        query = self.request.GET
+        parameters = sorted((name, query.getlist(name)) for name in query if name != "page")
+        return repr((get_language(), self.request.user.is_superuser, digests, parameters))
+
+    def _names_of(self, values) -> tuple[dict, dict]:
+        """{village id: name} and {user id: name} for the page's rows: from the filter's lists of
+        the user's villages and active officers, and for a row outside them (an officer who has
+        left, a village of another municipality) from the database, in one query each."""
+        villages = self.filterset.village_names  # keyed by the option's value: the id as text
+        village_names = {row["village_id"]: villages.get(str(row["village_id"])) for row in values}
+        if missing := [pk for pk, name in village_names.items() if name is None]:
+            village_names.update(Village.objects.filter(pk__in=missing).values_list("pk", "name"))
+        officer_names = self.filterset.officer_names  # kept between requests: not changed here
+        if missing := {row["assigned_officer_id"] for row in values} - officer_names.keys() - {None}:
+            users = get_user_model().objects.filter(pk__in=missing)
+            officer_names = {
+                **officer_names,
+                **{pk: officer_name(*names) for pk, *names in users.values_list("pk", "first_name", "last_name", "username")},
+            }
+        return village_names, officer_names
 
     @staticmethod
     def _sort_caption(columns) -> str:

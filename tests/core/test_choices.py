@@ -96,3 +96,70 @@ def test_the_dashboard_shows_changed_choices_at_once(client):
     # A colleague who leaves is no choice any more.
     type(colleague).objects.filter(pk=colleague.pk).update(is_active=False)
     assert "Bea Smit" not in client.get(DASHBOARD).content.decode()
+
+
+def test_the_rows_show_changed_names_at_once(client):
+    """The list's rows take the names of the village and the assigned officer from the kept lists
+    (initiatives.views.dashboard): a rename shows at once, and a colleague who left still has a name."""
+    from tests.initiatives.factories import InitiativeFactory
+
+    officer = OfficerMembershipFactory()
+    village = VillageFactory(municipality=officer.municipality, name="Oosterdorp")
+    colleague = OfficerMembershipFactory(
+        municipality=officer.municipality, user__first_name="Anna", user__last_name="Smit"
+    )
+    initiative = InitiativeFactory(village=village, assigned_officer=colleague.user)
+    client.force_login(officer.user)
+
+    def row():
+        response = client.get(DASHBOARD, {"village": village.pk})
+        (shown,) = response.context["initiatives"]
+        assert shown.pk == initiative.pk
+        return shown.village_name, shown.officer_name
+
+    assert row() == ("Oosterdorp", "Anna Smit")
+    assert row() == ("Oosterdorp", "Anna Smit")  # kept now, on PostgreSQL
+    Village.objects.filter(pk=village.pk).update(name="Westerdorp")
+    type(colleague.user).objects.filter(pk=colleague.user.pk).update(first_name="Bea")
+    assert row() == ("Westerdorp", "Bea Smit")
+    type(colleague).objects.filter(pk=colleague.pk).update(is_active=False)
+    assert row() == ("Westerdorp", "Bea Smit")
+
+
+def test_the_filter_form_kept_is_the_form_rendered(client, monkeypatch):
+    """The filter form is kept per process under a key of what it shows (the lists' digests, the
+    request's parameters, the language, the role): kept or rendered, the same markup."""
+    from initiatives.views.dashboard import DashboardView
+
+    officer = OfficerMembershipFactory()
+    village = VillageFactory(municipality=officer.municipality, name="Oosterdorp")
+    client.force_login(officer.user)
+    requests = [
+        {},
+        {"village": village.pk, "status": ["submitted", "intake"]},
+        {"village": village.pk, "status": ["intake", "submitted"], "page": 2},
+        {"submitted_from": "gisteren", "sort": "-title"},
+        {"q": "speeltuin", "officer": "me"},
+    ]
+
+    def form_html(params, language="nl"):
+        content = client.get(DASHBOARD, params, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        start = content.index('<section class="mt-4" aria-labelledby="filter-title">')
+        return content[start : content.index("</section>", start)]
+
+    kept = [(params, language, form_html(params, language)) for params in requests for language in ("nl", "en")]
+    if connection.vendor == "postgresql":
+        key = DashboardView._filter_form_key
+        keys = []
+        monkeypatch.setattr(DashboardView, "_filter_form_key", lambda view: keys.append(key(view)) or keys[-1])
+        form_html({})
+        assert keys[-1] is not None  # kept indeed
+    monkeypatch.setattr(DashboardView, "_filter_form_key", lambda view: None)  # rendered each time
+    for params, language, html in kept:
+        assert form_html(params, language) == html
+    empty, chosen, _same, wrong, _search = (html for _params, language, html in kept if language == "nl")
+    assert chosen != empty
+    assert "selected>Oosterdorp</option>" in chosen
+    assert "error-summary" in wrong
+    assert 'href="#id_submitted_from"' in wrong
+    assert kept[0][2] != kept[1][2]  # Dutch and English

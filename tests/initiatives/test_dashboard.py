@@ -881,6 +881,37 @@ class TestRowTexts:
         assert row.list_url == reverse("initiatives:officer_detail", kwargs={"pk": mine.pk})
         assert row.list_url in response.content.decode()
 
+    def test_names_of_an_officer_who_left_and_of_a_village_outside_the_list(
+        self, officer_client, officer, colleague, village, django_assert_max_num_queries
+    ):
+        """The rows take the names of the village and the officer from the filter's lists; what
+        is not on them (no longer an officer, a village since moved to another municipality) is
+        read from the database."""
+        moved = VillageFactory(name="Verhuisd")
+        left = UserFactory(first_name="Oud", last_name="Collega")
+        initiatives = [
+            InitiativeFactory(village=village, assigned_officer=colleague.user),
+            InitiativeFactory(village=village, assigned_officer=left),
+            InitiativeFactory(village=village, assigned_officer=officer.user),
+            InitiativeFactory(village=village, assigned_officer=None),
+        ]
+        Initiative.objects.filter(pk=initiatives[3].pk).update(village=moved)
+        colleague.user.first_name, colleague.user.last_name, colleague.user.username = "", "", "collega-1"
+        colleague.user.save()
+        with django_assert_max_num_queries(QUERY_BUDGET + 2):  # one for the officers, one for the villages
+            response = officer_client.get(DASHBOARD, {"sort": "officer"})
+        rows = {row.pk: row for row in response.context["initiatives"]}
+        assert [rows[i.pk].officer_name for i in initiatives] == [
+            "collega-1",
+            "Oud Collega",
+            officer.user.get_full_name() or officer.user.get_username(),
+            "",
+        ]
+        assert [rows[i.pk].village_name for i in initiatives] == [village.name] * 3 + ["Verhuisd"]
+        content = response.content.decode()
+        assert "Oud Collega" in content
+        assert "Verhuisd" in content
+
 
 class NewRepliesTests:
     def test_a_reply_is_new_until_the_officer_opens_the_initiative_and_new_again_after_the_next(
