@@ -176,7 +176,8 @@ class BulkAssignForm(forms.Form):
         kwargs.setdefault("auto_id", "bulk-%s")  # the filter form has an `officer` field too
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["initiatives"].queryset = Initiative.objects.visible_to(user).select_related("municipality")
+        if self.is_bound:  # the list writes its own checkboxes: only a posted form needs the query
+            self.fields["initiatives"].queryset = Initiative.objects.visible_to(user).select_related("municipality")
         if not isinstance(officer_choices, PlainChoices):
             officer_choices = PlainChoices(
                 [("", gettext_lazy("Choose an officer")), *[(int(user_id), name) for user_id, name in officer_choices]]
