@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
@@ -365,10 +364,8 @@ class DashboardView(OfficerRequiredMixin, FilterView):
         officer_names = self.filterset.officer_names  # kept between requests: not changed here
         if missing := {row["assigned_officer_id"] for row in values} - officer_names.keys() - {None}:
             users = get_user_model().objects.filter(pk__in=missing)
-            officer_names = {
-                **officer_names,
-                **{pk: officer_name(*names) for pk, *names in users.values_list("pk", "first_name", "last_name", "username")},
-            }
+            rows = users.values_list("pk", "first_name", "last_name", "username")
+            officer_names = {**officer_names, **{pk: officer_name(*names) for pk, *names in rows}}
         return village_names, officer_names
 
     @staticmethod
