@@ -1,7 +1,7 @@
 """`{% load urls %}`: Django's `{% url %}` with each URL kept per process (core/templatetags/urls.py)."""
 
 import pytest
-from django.template import Context, Engine
+from django.template import Context, Engine, RequestContext
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, set_script_prefix
 
@@ -13,21 +13,12 @@ ENGINE = Engine.get_default()
 
 def both(source: str, context: dict | None = None, request=None) -> tuple[str, str]:
     """What Django's own tag and ours write for the same template text."""
-    context = context or {}
-    if request is not None:
-        django = ENGINE.from_string(source).render(_context(context, request))
-        ours = ENGINE.from_string("{% load urls %}" + source).render(_context(context, request))
-        return django, ours
-    return (
-        ENGINE.from_string(source).render(Context(context)),
-        ENGINE.from_string("{% load urls %}" + source).render(Context(context)),
-    )
 
+    def render(text):
+        values = context or {}
+        return ENGINE.from_string(text).render(RequestContext(request, values) if request else Context(values))
 
-def _context(values, request):
-    from django.template import RequestContext
-
-    return RequestContext(request, values)
+    return render(source), render("{% load urls %}" + source)
 
 
 @pytest.fixture(autouse=True)
